@@ -1,0 +1,113 @@
+/**
+ * @module
+ * The one error model of launchpad-ts: every failure is a {@link LaunchpadError} with a
+ * closed {@link ErrorCode}, and an exception thrown inside a remote node arrives as a
+ * {@link RemoteError} that keeps the remote name, message, stack and node id.
+ */
+
+/**
+ * Why an operation failed. Modelled on the gRPC status codes, so that a reader who knows
+ * gRPC knows what each one means.
+ */
+export type ErrorCode =
+  /** A value given by the caller is wrong; the message says which and how to fix it. */
+  | 'INVALID_ARGUMENT'
+  /** The operation is not allowed in the current state (for example `stop()` outside a node). */
+  | 'FAILED_PRECONDITION'
+  /** The callee is not reachable: it never came up, it stopped, or its connection dropped. */
+  | 'UNAVAILABLE'
+  /** The call's deadline passed before an answer arrived. */
+  | 'DEADLINE_EXCEEDED'
+  /** The caller aborted the call. */
+  | 'CANCELLED'
+  /** The callee has no method of that name. */
+  | 'UNIMPLEMENTED'
+  /** A connection did not present the launch's secret. */
+  | 'UNAUTHENTICATED'
+  /** A message exceeded the configured maximum size. */
+  | 'RESOURCE_EXHAUSTED'
+  /** User code in a node threw; see {@link RemoteError}. */
+  | 'UNKNOWN'
+  /** A node of the program failed, which stopped the program. */
+  | 'NODE_FAILED'
+  /** A bug in launchpad-ts or a broken invariant. */
+  | 'INTERNAL';
+
+/** Every error raised by launchpad-ts itself. */
+export class LaunchpadError extends Error {
+  /** Why the operation failed. */
+  readonly code: ErrorCode;
+
+  /**
+   * @param code - why the operation failed
+   * @param message - what went wrong and, where possible, how to fix it
+   * @param options - the standard `cause`
+   */
+  constructor(code: ErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+    this.name = 'LaunchpadError';
+  }
+
+  /** Turns anything thrown into an `Error`, keeping `Error`s as they are. */
+  static from(thrown: unknown): Error {
+    if (thrown instanceof Error) return thrown;
+    return new LaunchpadError('UNKNOWN', `A non-Error value was thrown: ${describeThrown(thrown)}`);
+  }
+}
+
+/** True when `value` is a {@link LaunchpadError}, optionally with the given code. */
+export function isLaunchpadError(value: unknown, code?: ErrorCode): value is LaunchpadError {
+  return value instanceof LaunchpadError && (code === undefined || value.code === code);
+}
+
+/** The parts of a remote error that travel over the wire. */
+export interface RemoteErrorInfo {
+  /** The remote error's class name, e.g. `TypeError`. */
+  readonly name: string;
+  /** The remote error's message. */
+  readonly message: string;
+  /** The remote stack trace, as the remote runtime printed it. */
+  readonly stack: string;
+  /** The id of the node where the error was thrown, e.g. `learner/0`. */
+  readonly nodeId: string;
+  /** The error code, `UNKNOWN` for errors thrown by user code. */
+  readonly code: ErrorCode;
+}
+
+/**
+ * An exception thrown by user code in another node, rebuilt on the caller's side.
+ *
+ * @example
+ * ```ts
+ * try { await learner.update(batch); }
+ * catch (e) { if (e instanceof lp.RemoteError) console.log(e.nodeId, e.remoteName); }
+ * ```
+ */
+export class RemoteError extends LaunchpadError {
+  /** The remote error's class name, e.g. `TypeError`. */
+  readonly remoteName: string;
+  /** The remote stack trace. The local `stack` shows where the call was made. */
+  readonly remoteStack: string;
+  /** The id of the node that threw. */
+  readonly nodeId: string;
+
+  /** @param info - what the remote side reported */
+  constructor(info: RemoteErrorInfo) {
+    super(info.code, `${info.name} in node ${info.nodeId}: ${info.message}`);
+    this.name = 'RemoteError';
+    this.remoteName = info.name;
+    this.remoteStack = info.stack;
+    this.nodeId = info.nodeId;
+  }
+}
+
+/** A short printable form of a thrown non-Error value. */
+export function describeThrown(thrown: unknown): string {
+  if (typeof thrown === 'string') return JSON.stringify(thrown);
+  try {
+    return JSON.stringify(thrown) ?? String(thrown);
+  } catch {
+    return String(thrown);
+  }
+}

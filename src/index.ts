@@ -1,0 +1,42 @@
+/**
+ * @module
+ * launchpad-ts: write a distributed system as one typed program, then launch it
+ * in-process, as local processes, or on a cluster by changing one flag.
+ *
+ * @example
+ * ```ts
+ * import * as lp from 'launchpad-ts';
+ * const program = new lp.Program('hello');
+ * program.addNode(new lp.FunctionNode(() => console.log('Hello')), 'hello');
+ * await lp.launch(program).wait();
+ * ```
+ */
+export { Program } from './program/program.ts';
+export { Handle } from './program/handle.ts';
+export type { AcceptHandles } from './program/accept-handles.ts';
+export type { Node, NodeKind } from './program/node.ts';
+export { ServiceNode, type ServiceClass } from './nodes/service-node.ts';
+export { FunctionNode, type NodeFunction } from './nodes/function-node.ts';
+export type { Client, ServiceMethodName } from './rpc/client-type.ts';
+export type { CallOptions } from './rpc/call-options.ts';
+export { withOptions } from './rpc/typed-client.ts';
+export { launch } from './launch/launch.ts';
+export type { LaunchOptions } from './launch/launch-options.ts';
+export { LAUNCH_TYPES, LAUNCH_TYPE_ALIASES, type LaunchType } from './launch/launch-type.ts';
+export { RunningProgram } from './launch/running-program.ts';
+export {
+  stop,
+  stopSignal,
+  waitForStop,
+  registerStopHandler,
+  unregisterStopHandler,
+  context,
+} from './runtime/node-api.ts';
+export type { NodeContext } from './runtime/node-context.ts';
+export {
+  LaunchpadError,
+  RemoteError,
+  isLaunchpadError,
+  type ErrorCode,
+  type RemoteErrorInfo,
+} from './errors.ts';

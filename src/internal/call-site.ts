@@ -1,0 +1,60 @@
+/**
+ * @module
+ * Finding which user module called into launchpad-ts, from V8's structured stack frames.
+ * The processes launcher uses it to know which module a child must import to reach a
+ * node's code.
+ */
+import { realpathSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+// Everything under src/ is launchpad-ts itself; a frame there is never the user's.
+const OWN_SOURCE_ROOT = new URL('..', import.meta.url).href;
+
+function stackFiles(): string[] {
+  const previousPrepare = Error.prepareStackTrace;
+  const previousLimit = Error.stackTraceLimit;
+  const holder: { stack?: NodeJS.CallSite[] } = {};
+  try {
+    Error.stackTraceLimit = 100;
+    Error.prepareStackTrace = (_error, frames) => frames;
+    Error.captureStackTrace(holder);
+    const frames = holder.stack ?? [];
+    return frames.flatMap((frame) => {
+      const file = frame.getFileName() ?? frame.getScriptNameOrSourceURL();
+      return typeof file === 'string' && file !== '' ? [toFileUrl(file)] : [];
+    });
+  } finally {
+    Error.prepareStackTrace = previousPrepare;
+    Error.stackTraceLimit = previousLimit;
+  }
+}
+
+function toFileUrl(file: string): string {
+  if (file.startsWith('file:')) return file.replace(/[?#].*$/, '');
+  return isAbsolute(file) ? pathToFileURL(file).href : file;
+}
+
+/** The file URL of the closest caller outside launchpad-ts, if any. */
+export function userCallSite(): string | undefined {
+  return stackFiles().find(
+    (file) => file.startsWith('file:') && !file.startsWith(OWN_SOURCE_ROOT),
+  );
+}
+
+/** The file URL of the script Node was started with (`process.argv[1]`), if any. */
+export function mainModuleUrl(): string | undefined {
+  const script = process.argv[1];
+  if (script === undefined) return undefined;
+  try {
+    return pathToFileURL(realpathSync(script)).href;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when the current call stack passes through the main script's code. */
+export function calledFromMainModule(): boolean {
+  const main = mainModuleUrl();
+  return main !== undefined && stackFiles().includes(main);
+}

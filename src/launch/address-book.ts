@@ -1,0 +1,104 @@
+/**
+ * @module
+ * {@link AddressBook}: where the launcher keeps each node's RPC address, and how callers
+ * wait for a node to come up.
+ */
+import { LaunchpadError } from '../errors.ts';
+import type { AddressResolver } from '../rpc/resolver.ts';
+
+interface Waiter {
+  resolve(address: string): void;
+  reject(error: Error): void;
+}
+
+/** Node id → address, with waiting for nodes that are not up yet. */
+export class AddressBook implements AddressResolver {
+  readonly #addresses = new Map<string, string | undefined>();
+  readonly #waiters = new Map<string, Set<Waiter>>();
+  readonly #known: ReadonlySet<string>;
+  #closedReason: string | undefined;
+
+  /** @param nodeIds - every node of the program */
+  constructor(nodeIds: Iterable<string>) {
+    this.#known = new Set(nodeIds);
+  }
+
+  /** Records that `nodeId` is up at `address` (`undefined` for nodes that serve no RPC). */
+  register(nodeId: string, address: string | undefined): void {
+    this.#addresses.set(nodeId, address);
+    const waiters = this.#waiters.get(nodeId);
+    this.#waiters.delete(nodeId);
+    for (const waiter of waiters ?? []) this.#settle(nodeId, waiter);
+  }
+
+  /** Forgets `nodeId`'s address (it stopped); later lookups wait again. */
+  unregister(nodeId: string): void {
+    this.#addresses.delete(nodeId);
+  }
+
+  /** Fails every current and future lookup: the program is over. */
+  close(reason: string): void {
+    this.#closedReason = reason;
+    for (const [nodeId, waiters] of this.#waiters) {
+      for (const waiter of waiters) waiter.reject(this.#unavailable(nodeId, reason));
+    }
+    this.#waiters.clear();
+  }
+
+  /** Resolves `nodeId`'s address once it is up, or rejects after `timeoutMs`. */
+  resolve(nodeId: string, timeoutMs: number): Promise<string> {
+    if (!this.#known.has(nodeId)) {
+      return Promise.reject(
+        new LaunchpadError('INVALID_ARGUMENT', `There is no node ${nodeId} in this program.`),
+      );
+    }
+    if (this.#closedReason !== undefined) {
+      return Promise.reject(this.#unavailable(nodeId, this.#closedReason));
+    }
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = { resolve, reject };
+      if (this.#addresses.has(nodeId)) {
+        this.#settle(nodeId, waiter);
+        return;
+      }
+      let waiters = this.#waiters.get(nodeId);
+      if (waiters === undefined) {
+        waiters = new Set();
+        this.#waiters.set(nodeId, waiters);
+      }
+      waiters.add(waiter);
+      if (Number.isFinite(timeoutMs)) {
+        const timer = setTimeout(() => {
+          waiters.delete(waiter);
+          reject(this.#unavailable(nodeId, `it did not come up within ${timeoutMs} ms`));
+        }, timeoutMs);
+        waiter.resolve = (address) => {
+          clearTimeout(timer);
+          resolve(address);
+        };
+        waiter.reject = (error) => {
+          clearTimeout(timer);
+          reject(error);
+        };
+      }
+    });
+  }
+
+  #settle(nodeId: string, waiter: Waiter): void {
+    const address = this.#addresses.get(nodeId);
+    if (address === undefined) {
+      waiter.reject(
+        new LaunchpadError(
+          'FAILED_PRECONDITION',
+          `Node ${nodeId} is a function node: it serves no RPC, so its handle cannot be called.`,
+        ),
+      );
+    } else {
+      waiter.resolve(address);
+    }
+  }
+
+  #unavailable(nodeId: string, reason: string): LaunchpadError {
+    return new LaunchpadError('UNAVAILABLE', `Node ${nodeId} is unavailable: ${reason}.`);
+  }
+}

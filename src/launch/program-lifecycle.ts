@@ -1,0 +1,129 @@
+/**
+ * @module
+ * {@link ProgramLifecycle}: the launcher-side state machine of one launch (nodes up,
+ * nodes ended, the first failure, the stop) shared by every launcher.
+ */
+import { styleText } from 'node:util';
+import { LaunchpadError } from '../errors.ts';
+import { deferred } from '../internal/deferred.ts';
+import { activePrograms, type ActiveProgram } from '../runtime/node-context.ts';
+import { StopScope } from '../runtime/stop-scope.ts';
+
+/** What a launcher must do to end its nodes. */
+export interface LaunchBackend {
+  /**
+   * Ends every node still running: they have seen the stop signal; wait up to the grace
+   * period, then kill. Resolves when every node has ended and resources are released.
+   */
+  shutdown(): Promise<void>;
+}
+
+/** The life of one launched program, from launch to the end of its last node. */
+export class ProgramLifecycle implements ActiveProgram {
+  /** The program's stop state on the launcher's side. */
+  readonly stopScope: StopScope;
+  readonly #programName: string;
+  readonly #nodeIds: ReadonlySet<string>;
+  readonly #up = new Set<string>();
+  readonly #ended = new Set<string>();
+  readonly #ready = deferred<undefined>();
+  readonly #done = deferred<undefined>();
+  #failure: LaunchpadError | undefined;
+  #stopping: Promise<void> | undefined;
+  #backend: LaunchBackend | undefined;
+
+  /**
+   * @param programName - for messages
+   * @param nodeIds - every node of the program
+   */
+  constructor(programName: string, nodeIds: readonly string[]) {
+    this.#programName = programName;
+    this.#nodeIds = new Set(nodeIds);
+    this.stopScope = new StopScope(() => {
+      void this.stop();
+    });
+    activePrograms().add(this);
+    if (nodeIds.length === 0) this.#ready.resolve(undefined);
+  }
+
+  /** Resolves when every node is up; rejects if the program ends first. */
+  get ready(): Promise<void> {
+    return this.#ready.promise;
+  }
+
+  /** Resolves when the program has ended cleanly; rejects with the first node failure. */
+  get done(): Promise<void> {
+    return this.#done.promise;
+  }
+
+  /** True once a stop has begun. */
+  get stopping(): boolean {
+    return this.#stopping !== undefined;
+  }
+
+  /** Connects the launcher that runs the nodes. */
+  attach(backend: LaunchBackend): void {
+    this.#backend = backend;
+  }
+
+  /** A node came up. */
+  nodeUp(nodeId: string): void {
+    this.#up.add(nodeId);
+    if (this.#up.size === this.#nodeIds.size) this.#ready.resolve(undefined);
+  }
+
+  /**
+   * A node ended, with an error if it failed. The first failure before a stop stops the
+   * program; failures during a stop are expected (nodes are being ended) and ignored.
+   */
+  nodeEnded(nodeId: string, error?: Error): void {
+    if (this.#ended.has(nodeId)) return;
+    this.#ended.add(nodeId);
+    if (error !== undefined && this.#stopping === undefined && this.#failure === undefined) {
+      this.#failure = new LaunchpadError('NODE_FAILED', `Node ${nodeId} failed: ${describe(error)}`, {
+        cause: error,
+      });
+      process.stderr.write(
+        `${styleText('red', `launchpad-ts: node ${nodeId} of ${this.#programName} failed; stopping the program.`)}\n`,
+      );
+      void this.stop();
+    } else if (this.#ended.size === this.#nodeIds.size) {
+      void this.stop();
+    }
+  }
+
+  /** Fails the launch itself (not a node): for errors found while starting. */
+  fail(error: Error): void {
+    if (this.#failure === undefined && this.#stopping === undefined) {
+      this.#failure = error instanceof LaunchpadError ? error : new LaunchpadError('INTERNAL', error.message, { cause: error });
+    }
+    void this.stop();
+  }
+
+  /** Stops the program (once); resolves when every node has ended. */
+  stop(): Promise<void> {
+    this.#stopping ??= this.#shutdown();
+    return this.#stopping;
+  }
+
+  async #shutdown(): Promise<void> {
+    this.stopScope.fire();
+    try {
+      await this.#backend?.shutdown();
+    } finally {
+      activePrograms().delete(this);
+      const failure = this.#failure;
+      this.#ready.reject(
+        failure ?? new LaunchpadError('UNAVAILABLE', `Program ${this.#programName} stopped before every node was up.`),
+      );
+      if (failure === undefined) this.#done.resolve(undefined);
+      else this.#done.reject(failure);
+    }
+  }
+}
+
+function describe(error: Error): string {
+  const remoteStack = (error as { remoteStack?: unknown }).remoteStack;
+  const stack = typeof remoteStack === 'string' ? remoteStack : error.stack;
+  return stack ?? `${error.name}: ${error.message}`;
+}

@@ -1,0 +1,98 @@
+/**
+ * @module
+ * {@link RunningProgram}: what `launch()` returns.
+ */
+import type { Handle } from '../program/handle.ts';
+import type { CallOptions } from '../rpc/call-options.ts';
+import type { Client } from '../rpc/client-type.ts';
+import { PeerPool } from '../rpc/peer-pool.ts';
+import { RpcClient } from '../rpc/rpc-client.ts';
+import { createClient } from '../rpc/typed-client.ts';
+import type { AddressResolver } from '../rpc/resolver.ts';
+import type { LaunchType } from './launch-type.ts';
+import type { ProgramLifecycle } from './program-lifecycle.ts';
+
+/** What a launcher hands to the {@link RunningProgram} it creates. */
+export interface RunningProgramInit {
+  /** The program's name. */
+  readonly programName: string;
+  /** The launch type in use. */
+  readonly launchType: LaunchType;
+  /** The launch's working directory. */
+  readonly workdir: string;
+  /** The launch's state. */
+  readonly lifecycle: ProgramLifecycle;
+  /** How launcher-side clients reach nodes. */
+  readonly rpc: { readonly secret: string; readonly resolver: AddressResolver; readonly maxMessageBytes: number };
+}
+
+/**
+ * A launched program.
+ *
+ * @example
+ * ```ts
+ * await using running = lp.launch(program, { launchType: 'in-process' });
+ * await running.ready;
+ * const learner = running.client(learnerHandle);
+ * await learner.step();
+ * ```
+ */
+export class RunningProgram implements AsyncDisposable {
+  /** The program's name. */
+  readonly programName: string;
+  /** The launch type the program runs under. */
+  readonly launchType: LaunchType;
+  /** The launch's working directory. */
+  readonly workdir: string;
+  /** Resolves when every node is up; rejects if the program ends first. */
+  readonly ready: Promise<void>;
+  readonly #lifecycle: ProgramLifecycle;
+  readonly #pool: PeerPool;
+
+  /** Made by launchers. @param init - the launch's state */
+  constructor(init: RunningProgramInit) {
+    this.programName = init.programName;
+    this.launchType = init.launchType;
+    this.workdir = init.workdir;
+    this.#lifecycle = init.lifecycle;
+    this.ready = init.lifecycle.ready;
+    this.#pool = new PeerPool({ ...init.rpc, callerId: 'launcher' });
+    // Clients made here must not keep the launcher's process alive once the program ends.
+    void init.lifecycle.done.catch(() => undefined).finally(() => {
+      this.#pool.close();
+    });
+  }
+
+  /**
+   * Resolves when the program has stopped: every node ended, or `stop()` finished.
+   * Rejects with a `NODE_FAILED` error naming the first node that failed.
+   */
+  wait(): Promise<void> {
+    return this.#lifecycle.done;
+  }
+
+  /**
+   * Stops the program: every node's stop signal fires; nodes still running after the
+   * grace period are killed. Resolves when all have ended (a failure is reported by
+   * {@link RunningProgram.wait}, not here).
+   */
+  stop(): Promise<void> {
+    return this.#lifecycle.stop();
+  }
+
+  /** True once the program has started to stop. */
+  get stopping(): boolean {
+    return this.#lifecycle.stopping;
+  }
+
+  /** A typed client of the node behind `handle`, usable from the launcher's code. */
+  client<TService>(handle: Handle<TService>, options?: CallOptions): Client<TService> {
+    const defaults = { ...handle.options, ...options };
+    return createClient<TService>(new RpcClient(this.#pool.peer(handle.nodeId), defaults));
+  }
+
+  /** Stops the program; for `await using`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+}

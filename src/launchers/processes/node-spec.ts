@@ -1,0 +1,43 @@
+/**
+ * @module
+ * What the launcher tells a node process about its node, over the control connection,
+ * and how the process finds the launcher in the first place.
+ */
+import type { NodeKind } from '../../program/node.ts';
+
+/** Where a child finds its node's code. */
+export type CodeLocation =
+  /** Re-run the program's entry module; its `launch()` call hands over the rebuilt program. */
+  | { readonly strategy: 'entry'; readonly moduleUrl: string }
+  /** Import a module and take one of its exports. */
+  | { readonly strategy: 'export'; readonly moduleUrl: string; readonly exportName: string };
+
+/** Everything a node process needs to run its node. */
+export interface NodeSpec {
+  readonly programName: string;
+  readonly nodeId: string;
+  readonly label: string;
+  readonly kind: NodeKind;
+  readonly codeName: string;
+  /** The launcher's program fingerprint, to check a rebuilt program against. */
+  readonly fingerprint: string[];
+  readonly code: CodeLocation;
+  /** The node's arguments, with handles as `HandleRef`s. */
+  readonly args: unknown[];
+  readonly launchType: string;
+  readonly workdir: string;
+  readonly maxMessageBytes: number;
+}
+
+/** The environment variable that carries {@link ChildBootstrap} to a node process. */
+export const BOOTSTRAP_VARIABLE = 'LAUNCHPAD_TS_NODE';
+
+/** How a node process reaches its launcher. */
+export interface ChildBootstrap {
+  /** `host:port` of the launcher's control server. */
+  readonly controlAddress: string;
+  /** The launch's secret. */
+  readonly secret: string;
+  /** The node this process runs. */
+  readonly nodeId: string;
+}

@@ -1,0 +1,229 @@
+/**
+ * @module
+ * A {@link Peer} is this process's channel to one node: it resolves the node's address,
+ * connects and authenticates (waiting for the node to come up), multiplexes calls over
+ * the connection, and rejects every pending call when the connection drops.
+ */
+import { connect as connectTcp, type Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { LaunchpadError } from '../errors.ts';
+import { DEFAULT_CALL_OPTIONS, type CallOptions } from './call-options.ts';
+import { Connection } from './connection.ts';
+import { FrameType, type Frame } from './protocol.ts';
+import type { AddressResolver } from './resolver.ts';
+import { fromRemoteErrorInfo } from './wire-error.ts';
+
+/** What every peer of one process shares. */
+export interface PeerEnvironment {
+  /** The launch's secret, presented in HELLO. */
+  readonly secret: string;
+  /** Who is calling, for the server's logs. */
+  readonly callerId: string;
+  /** Where addresses come from. */
+  readonly resolver: AddressResolver;
+  /** The largest message accepted or sent, in bytes. */
+  readonly maxMessageBytes: number;
+}
+
+interface PendingCall {
+  readonly method: string;
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+}
+
+const RETRY_MIN_MS = 10;
+const RETRY_MAX_MS = 250;
+
+/** The channel from this process to one node. */
+export class Peer {
+  readonly nodeId: string;
+  readonly #environment: PeerEnvironment;
+  readonly #pending = new Map<number, PendingCall>();
+  #nextId = 1;
+  #connection: Connection | undefined;
+  #connecting: Promise<Connection> | undefined;
+  #closed = false;
+
+  /**
+   * @param nodeId - the node this peer talks to
+   * @param environment - secret, resolver and limits shared by the process
+   */
+  constructor(nodeId: string, environment: PeerEnvironment) {
+    this.nodeId = nodeId;
+    this.#environment = environment;
+  }
+
+  /** Calls `method` with `args`, within the limits of `options`. */
+  async call(method: string, args: unknown[], options: CallOptions): Promise<unknown> {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_CALL_OPTIONS.timeoutMs;
+    const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CALL_OPTIONS.connectTimeoutMs;
+    const start = Date.now();
+    const deadline = start + timeoutMs;
+    const connectDeadline = Math.min(deadline, start + connectTimeoutMs);
+    options.signal?.throwIfAborted();
+    const connection = await this.#connected(connectDeadline, method, options.signal);
+    return new Promise<unknown>((resolve, reject) => {
+      const id = this.#nextId++;
+      let timer: NodeJS.Timeout | undefined;
+      const onAbort = (): void => {
+        settle(new LaunchpadError('CANCELLED', `Call ${this.#describe(method)} was aborted.`));
+      };
+      const settle = (error: Error | undefined, value?: unknown): void => {
+        if (!this.#pending.delete(id)) return;
+        if (timer !== undefined) clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
+        if (error === undefined) resolve(value);
+        else reject(error);
+      };
+      this.#pending.set(id, {
+        method,
+        resolve: (value) => {
+          settle(undefined, value);
+        },
+        reject: (error) => {
+          settle(error);
+        },
+      });
+      if (Number.isFinite(deadline)) {
+        timer = setTimeout(
+          () => {
+            settle(
+              new LaunchpadError(
+                'DEADLINE_EXCEEDED',
+                `Call ${this.#describe(method)} did not finish within ${timeoutMs} ms.`,
+              ),
+            );
+          },
+          Math.max(0, deadline - Date.now()),
+        );
+      }
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        connection.send([FrameType.call, id, method, args]);
+      } catch (error) {
+        settle(error instanceof Error ? error : new Error(String(error)));
+      }
+    });
+  }
+
+  /** Closes the connection; pending calls reject with `UNAVAILABLE`. */
+  close(): void {
+    this.#closed = true;
+    this.#connection?.close();
+  }
+
+  #describe(method: string): string {
+    return `${this.nodeId}.${method}()`;
+  }
+
+  async #connected(deadline: number, method: string, signal?: AbortSignal): Promise<Connection> {
+    for (let delay = RETRY_MIN_MS; ; delay = Math.min(delay * 2, RETRY_MAX_MS)) {
+      if (this.#connection !== undefined && !this.#connection.closed) return this.#connection;
+      if (this.#closed) {
+        throw new LaunchpadError('UNAVAILABLE', `Client of node ${this.nodeId} is closed.`);
+      }
+      this.#connecting ??= this.#open(deadline).finally(() => {
+        this.#connecting = undefined;
+      });
+      try {
+        this.#connection = await this.#connecting;
+        if (this.#closed) this.#connection.close();
+        else return this.#connection;
+      } catch (error) {
+        // Only unavailability is worth waiting out; a refused secret or a bad node id is final.
+        if (error instanceof LaunchpadError && error.code !== 'UNAVAILABLE') throw error;
+        signal?.throwIfAborted();
+        const left = deadline - Date.now();
+        if (left <= 0) {
+          throw new LaunchpadError(
+            'UNAVAILABLE',
+            `Node ${this.nodeId} is unavailable: call ${this.#describe(method)} waited for it ` +
+              `to come up until its deadline passed (${describeCause(error)}).`,
+            { cause: error },
+          );
+        }
+        await sleep(Math.min(delay, left));
+      }
+    }
+  }
+
+  async #open(deadline: number): Promise<Connection> {
+    const address = await this.#environment.resolver.resolve(
+      this.nodeId,
+      Math.max(0, deadline - Date.now()),
+    );
+    const socket = await connectSocket(address);
+    return this.#handshake(socket);
+  }
+
+  #handshake(socket: Socket): Promise<Connection> {
+    return new Promise((resolve, reject) => {
+      let welcomed = false;
+      const connection = new Connection(socket, this.#environment.maxMessageBytes, {
+        onFrame: (frame: Frame) => {
+          if (!welcomed) {
+            if (frame[0] === FrameType.welcome) {
+              welcomed = true;
+              resolve(connection);
+            } else if (frame[0] === FrameType.refused) {
+              reject(new LaunchpadError('UNAUTHENTICATED', frame[1]));
+              connection.close();
+            }
+            return;
+          }
+          this.#receive(frame);
+        },
+        onClose: (error) => {
+          if (!welcomed) {
+            reject(
+              new LaunchpadError('UNAVAILABLE', `Connection to node ${this.nodeId} closed.`, {
+                cause: error,
+              }),
+            );
+          }
+          this.#dropPending(error);
+        },
+      });
+      connection.send([FrameType.hello, this.#environment.secret, this.#environment.callerId]);
+    });
+  }
+
+  #receive(frame: Frame): void {
+    if (frame[0] === FrameType.result) {
+      this.#pending.get(frame[1])?.resolve(frame[2]);
+    } else if (frame[0] === FrameType.error) {
+      this.#pending.get(frame[1])?.reject(fromRemoteErrorInfo(frame[2]));
+    }
+  }
+
+  #dropPending(error: Error | undefined): void {
+    for (const call of [...this.#pending.values()]) {
+      call.reject(
+        new LaunchpadError(
+          'UNAVAILABLE',
+          `Node ${this.nodeId} became unavailable during call ${this.#describe(call.method)}: ` +
+            'its connection closed.',
+          { cause: error },
+        ),
+      );
+    }
+  }
+}
+
+function connectSocket(address: string): Promise<Socket> {
+  const separator = address.lastIndexOf(':');
+  const host = address.slice(0, separator).replace(/^\[|\]$/g, '');
+  const port = Number(address.slice(separator + 1));
+  return new Promise((resolve, reject) => {
+    const socket = connectTcp({ host, port });
+    socket.once('connect', () => {
+      socket.off('error', reject);
+      resolve(socket);
+    });
+    socket.once('error', reject);
+  });
+}
+
+function describeCause(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,46 @@
+/**
+ * @module
+ * Conversion between thrown values and the error info that travels in ERROR frames.
+ */
+import {
+  describeThrown,
+  LaunchpadError,
+  RemoteError,
+  type RemoteErrorInfo,
+} from '../errors.ts';
+
+/** Describes a thrown value for the wire, attributing it to `nodeId`. */
+export function toRemoteErrorInfo(thrown: unknown, nodeId: string): RemoteErrorInfo {
+  if (thrown instanceof RemoteError) {
+    // A nested call failed and the method let it escape: keep the original origin.
+    return {
+      name: thrown.remoteName,
+      message: thrown.message,
+      stack: thrown.remoteStack,
+      nodeId: thrown.nodeId,
+      code: thrown.code,
+    };
+  }
+  if (thrown instanceof Error) {
+    return {
+      name: thrown.name,
+      message: thrown.message,
+      stack: thrown.stack ?? `${thrown.name}: ${thrown.message}`,
+      nodeId,
+      code: thrown instanceof LaunchpadError ? thrown.code : 'UNKNOWN',
+    };
+  }
+  const message = `A non-Error value was thrown: ${describeThrown(thrown)}`;
+  return { name: 'Error', message, stack: message, nodeId, code: 'UNKNOWN' };
+}
+
+/**
+ * Rebuilds the caller-side error: a {@link RemoteError} for user exceptions, a plain
+ * {@link LaunchpadError} for the RPC layer's own errors (unknown method, oversize message).
+ */
+export function fromRemoteErrorInfo(info: RemoteErrorInfo): LaunchpadError {
+  if (info.code !== 'UNKNOWN' && info.name === 'LaunchpadError') {
+    return new LaunchpadError(info.code, info.message);
+  }
+  return new RemoteError(info);
+}

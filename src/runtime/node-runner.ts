@@ -1,0 +1,121 @@
+/**
+ * @module
+ * Running one node in the current process, the same way for every launcher: resolve its
+ * handles into clients, build it, serve it, run it, and clean up.
+ */
+import { LaunchpadError } from '../errors.ts';
+import { resolveHandleRefs } from '../launch/node-arguments.ts';
+import { serviceDispatch } from '../nodes/service-dispatch.ts';
+import type { NodeCode, NodeKind } from '../program/node.ts';
+import { PeerPool } from '../rpc/peer-pool.ts';
+import type { AddressResolver } from '../rpc/resolver.ts';
+import { RpcClient } from '../rpc/rpc-client.ts';
+import { RpcServer } from '../rpc/server.ts';
+import { createClient } from '../rpc/typed-client.ts';
+import { runAsNode, type NodeContext, type NodeRuntime } from './node-context.ts';
+import type { StopScope } from './stop-scope.ts';
+
+/** A node ready to run here: its code and its decoded arguments. */
+export interface RunnableNode {
+  /** The node's id. */
+  readonly id: string;
+  /** The node's group label. */
+  readonly label: string;
+  /** Service or function. */
+  readonly kind: NodeKind;
+  /** The class or function to run. */
+  readonly code: NodeCode;
+  /** Decoded arguments, holding `HandleRef`s where the program had handles. */
+  readonly args: unknown[];
+}
+
+/** What the launcher gives a node it runs in this process. */
+export interface NodeHost {
+  /** The launch's secret. */
+  readonly secret: string;
+  /** Where the node's clients find their peers. */
+  readonly resolver: AddressResolver;
+  /** The largest RPC message, in bytes. */
+  readonly maxMessageBytes: number;
+  /** The program's stop state in this process. */
+  readonly stop: StopScope;
+  /** The context every node of this launch shares (all but id and label). */
+  readonly context: Omit<NodeContext, 'nodeId' | 'label'>;
+  /** Announces that the node is up; `address` is its RPC address (none for functions). */
+  register(nodeId: string, address: string | undefined): Promise<void>;
+}
+
+/** Runs the node until it ends. Rejects with the node's error. */
+export function runNode(node: RunnableNode, host: NodeHost): Promise<void> {
+  const runtime: NodeRuntime = {
+    context: { ...host.context, nodeId: node.id, label: node.label },
+    stop: host.stop,
+  };
+  const pool = new PeerPool({
+    secret: host.secret,
+    callerId: node.id,
+    resolver: host.resolver,
+    maxMessageBytes: host.maxMessageBytes,
+  });
+  return runAsNode(runtime, async () => {
+    try {
+      const args = resolveHandleRefs(node.args, (ref) =>
+        createClient(new RpcClient(pool.peer(ref.nodeId), ref.options)),
+      ) as unknown[];
+      if (node.kind === 'function') {
+        await host.register(node.id, undefined);
+        await (node.code as (...args: unknown[]) => unknown)(...args);
+      } else {
+        await serve(node, args, host, runtime);
+      }
+    } finally {
+      pool.close();
+    }
+  });
+}
+
+async function serve(
+  node: RunnableNode,
+  args: unknown[],
+  host: NodeHost,
+  runtime: NodeRuntime,
+): Promise<void> {
+  const instance = new (node.code as new (...args: unknown[]) => object)(...args);
+  const dispatch = serviceDispatch(instance, node.id);
+  const server = await RpcServer.listen({
+    secret: host.secret,
+    nodeId: node.id,
+    maxMessageBytes: host.maxMessageBytes,
+    // Calls arrive on sockets; run them as this node's code so lp.context() and friends work.
+    dispatch: (method, callArgs) => runAsNode(runtime, () => dispatch(method, callArgs)),
+  });
+  try {
+    await host.register(node.id, server.address);
+    const run = (instance as { run?: unknown }).run;
+    if (typeof run === 'function') {
+      await (run as () => unknown).call(instance);
+    } else {
+      await stopped(host.stop.signal);
+    }
+  } finally {
+    await server.close();
+  }
+}
+
+function stopped(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    signal.addEventListener(
+      'abort',
+      () => {
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}
+
+/** Normalises what a node threw into an `Error`. */
+export function nodeError(thrown: unknown): Error {
+  return LaunchpadError.from(thrown);
+}

@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // Tests launch real processes; on two cores they need room.
+    testTimeout: 60_000,
+    hookTimeout: 30_000,
+    fileParallelism: false,
+    reporters: ['default', 'json'],
+    outputFile: { json: '.test-results.json' },
+    typecheck: { enabled: false },
+  },
+});
