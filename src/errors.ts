@@ -106,7 +106,9 @@ export class RemoteError extends LaunchpadError {
 export function describeThrown(thrown: unknown): string {
   if (typeof thrown === 'string') return JSON.stringify(thrown);
   try {
-    return JSON.stringify(thrown) ?? String(thrown);
+    // JSON.stringify returns undefined for undefined, functions and symbols.
+    const text: string | undefined = JSON.stringify(thrown);
+    return text ?? String(thrown);
   } catch {
     return String(thrown);
   }

@@ -12,6 +12,8 @@ import { pathToFileURL } from 'node:url';
 const OWN_SOURCE_ROOT = new URL('..', import.meta.url).href;
 
 function stackFiles(): string[] {
+  // Saved only to be restored below, never called.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const previousPrepare = Error.prepareStackTrace;
   const previousLimit = Error.stackTraceLimit;
   const holder: { stack?: NodeJS.CallSite[] } = {};
@@ -37,9 +39,7 @@ function toFileUrl(file: string): string {
 
 /** The file URL of the closest caller outside launchpad-ts, if any. */
 export function userCallSite(): string | undefined {
-  return stackFiles().find(
-    (file) => file.startsWith('file:') && !file.startsWith(OWN_SOURCE_ROOT),
-  );
+  return stackFiles().find((file) => file.startsWith('file:') && !file.startsWith(OWN_SOURCE_ROOT));
 }
 
 /** The file URL of the script Node was started with (`process.argv[1]`), if any. */

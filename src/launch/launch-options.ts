@@ -3,7 +3,7 @@
  * The options of `launch()` and their validation.
  */
 import type { Writable } from 'node:stream';
-import { LaunchpadError } from '../errors.ts';
+import { describeThrown, LaunchpadError } from '../errors.ts';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../rpc/codec.ts';
 
 /** Options for `launch()`. Every field is optional. */
@@ -51,7 +51,7 @@ function nonNegative(name: string, value: unknown, fallback: number): number {
   if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
     throw new LaunchpadError(
       'INVALID_ARGUMENT',
-      `Expected launch option \`${name}\` to be a non-negative number, got ${String(value)} (${typeof value}).`,
+      `Expected launch option \`${name}\` to be a non-negative number, got ${describeThrown(value)} (${typeof value}).`,
     );
   }
   return value;
@@ -60,12 +60,23 @@ function nonNegative(name: string, value: unknown, fallback: number): number {
 /** Validates `options` and fills in defaults. */
 export function resolveLaunchOptions(options: LaunchOptions): ResolvedLaunchOptions {
   if (options.workdir !== undefined && typeof options.workdir !== 'string') {
-    throw new LaunchpadError('INVALID_ARGUMENT', 'Expected launch option `workdir` to be a path string.');
+    throw new LaunchpadError(
+      'INVALID_ARGUMENT',
+      'Expected launch option `workdir` to be a path string.',
+    );
   }
   return {
-    terminationGraceMs: nonNegative('terminationGraceMs', options.terminationGraceMs, DEFAULT_TERMINATION_GRACE_MS),
+    terminationGraceMs: nonNegative(
+      'terminationGraceMs',
+      options.terminationGraceMs,
+      DEFAULT_TERMINATION_GRACE_MS,
+    ),
     workdir: options.workdir,
-    maxMessageBytes: nonNegative('maxMessageBytes', options.maxMessageBytes, DEFAULT_MAX_MESSAGE_BYTES),
+    maxMessageBytes: nonNegative(
+      'maxMessageBytes',
+      options.maxMessageBytes,
+      DEFAULT_MAX_MESSAGE_BYTES,
+    ),
     stdout: options.stdout ?? process.stdout,
     stderr: options.stderr ?? process.stderr,
   };

@@ -38,7 +38,10 @@ export function toWireArguments(node: Node, program: Program): unknown[] {
   const convert = (value: unknown, path: string): unknown => {
     switch (typeof value) {
       case 'function':
-        return fail(path, `is a function (${value.name || 'anonymous'}), which cannot cross a process boundary`);
+        return fail(
+          path,
+          `is a function (${value.name || 'anonymous'}), which cannot cross a process boundary`,
+        );
       case 'symbol':
         return fail(path, 'is a symbol, which cannot cross a process boundary');
       case 'object':
@@ -58,16 +61,25 @@ export function toWireArguments(node: Node, program: Program): unknown[] {
     if (seen.has(value)) return fail(path, 'is circular (it contains itself)');
     seen.add(value);
     try {
-      if (Array.isArray(value)) return value.map((item, index) => convert(item, `${path}[${index}]`));
+      if (Array.isArray(value))
+        return value.map((item, index) => convert(item, `${path}[${index}]`));
       if (value instanceof Map) {
         return new Map(
-          [...value].map(([key, item]) => [convert(key, `${path}.keys()`), convert(item, `${path}.get(${String(key)})`)]),
+          [...value].map(([key, item]) => [
+            convert(key, `${path}.keys()`),
+            convert(item, `${path}.get(${String(key)})`),
+          ]),
         );
       }
-      if (value instanceof Set) return new Set([...value].map((item) => convert(item, `${path}.values()`)));
+      if (value instanceof Set)
+        return new Set([...value].map((item) => convert(item, `${path}.values()`)));
       if (!isPlainObject(value)) {
-        const className = (value as { constructor?: { name?: string } }).constructor?.name ?? 'unknown';
-        return fail(path, `is an instance of class ${className}, which cannot cross a process boundary (its methods would be lost)`);
+        const className =
+          (value as { constructor?: { name?: string } }).constructor?.name ?? 'unknown';
+        return fail(
+          path,
+          `is an instance of class ${className}, which cannot cross a process boundary (its methods would be lost)`,
+        );
       }
       return Object.fromEntries(
         Object.entries(value).map(([key, item]) => [key, convert(item, `${path}.${key}`)]),
@@ -87,7 +99,8 @@ export function resolveHandleRefs(value: unknown, toClient: (ref: HandleRef) => 
   if (value instanceof Map) {
     return new Map([...value].map(([key, item]) => [key, resolveHandleRefs(item, toClient)]));
   }
-  if (value instanceof Set) return new Set([...value].map((item) => resolveHandleRefs(item, toClient)));
+  if (value instanceof Set)
+    return new Set([...value].map((item) => resolveHandleRefs(item, toClient)));
   if (isPlainObject(value)) {
     return Object.fromEntries(
       Object.entries(value).map(([key, item]) => [key, resolveHandleRefs(item, toClient)]),

@@ -80,9 +80,13 @@ export class ProgramLifecycle implements ActiveProgram {
     if (this.#ended.has(nodeId)) return;
     this.#ended.add(nodeId);
     if (error !== undefined && this.#stopping === undefined && this.#failure === undefined) {
-      this.#failure = new LaunchpadError('NODE_FAILED', `Node ${nodeId} failed: ${describe(error)}`, {
-        cause: error,
-      });
+      this.#failure = new LaunchpadError(
+        'NODE_FAILED',
+        `Node ${nodeId} failed: ${describe(error)}`,
+        {
+          cause: error,
+        },
+      );
       process.stderr.write(
         `${styleText('red', `launchpad-ts: node ${nodeId} of ${this.#programName} failed; stopping the program.`)}\n`,
       );
@@ -95,7 +99,10 @@ export class ProgramLifecycle implements ActiveProgram {
   /** Fails the launch itself (not a node): for errors found while starting. */
   fail(error: Error): void {
     if (this.#failure === undefined && this.#stopping === undefined) {
-      this.#failure = error instanceof LaunchpadError ? error : new LaunchpadError('INTERNAL', error.message, { cause: error });
+      this.#failure =
+        error instanceof LaunchpadError
+          ? error
+          : new LaunchpadError('INTERNAL', error.message, { cause: error });
     }
     void this.stop();
   }
@@ -114,7 +121,11 @@ export class ProgramLifecycle implements ActiveProgram {
       activePrograms().delete(this);
       const failure = this.#failure;
       this.#ready.reject(
-        failure ?? new LaunchpadError('UNAVAILABLE', `Program ${this.#programName} stopped before every node was up.`),
+        failure ??
+          new LaunchpadError(
+            'UNAVAILABLE',
+            `Program ${this.#programName} stopped before every node was up.`,
+          ),
       );
       if (failure === undefined) this.#done.resolve(undefined);
       else this.#done.reject(failure);

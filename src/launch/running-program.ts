@@ -23,7 +23,11 @@ export interface RunningProgramInit {
   /** The launch's state. */
   readonly lifecycle: ProgramLifecycle;
   /** How launcher-side clients reach nodes. */
-  readonly rpc: { readonly secret: string; readonly resolver: AddressResolver; readonly maxMessageBytes: number };
+  readonly rpc: {
+    readonly secret: string;
+    readonly resolver: AddressResolver;
+    readonly maxMessageBytes: number;
+  };
 }
 
 /**
@@ -58,9 +62,11 @@ export class RunningProgram implements AsyncDisposable {
     this.ready = init.lifecycle.ready;
     this.#pool = new PeerPool({ ...init.rpc, callerId: 'launcher' });
     // Clients made here must not keep the launcher's process alive once the program ends.
-    void init.lifecycle.done.catch(() => undefined).finally(() => {
-      this.#pool.close();
-    });
+    void init.lifecycle.done
+      .catch(() => undefined)
+      .finally(() => {
+        this.#pool.close();
+      });
   }
 
   /**

@@ -47,7 +47,10 @@ export function serviceDispatch(instance: object, nodeId: string): Dispatch {
       );
     }
     if (!Array.isArray(args)) {
-      throw new LaunchpadError('INVALID_ARGUMENT', `Call of ${nodeId}.${method}() had no argument list.`);
+      throw new LaunchpadError(
+        'INVALID_ARGUMENT',
+        `Call of ${nodeId}.${method}() had no argument list.`,
+      );
     }
     return fn.apply(instance, args);
   };

@@ -7,7 +7,13 @@ import type { ServiceOfClient } from '../rpc/client-type.ts';
 import type { Handle } from './handle.ts';
 
 /** Values that never contain clients, passed through as they are. */
-type Opaque = ArrayBufferView | ArrayBufferLike | Date | RegExp | ReadonlyMap<unknown, unknown> | ReadonlySet<unknown>;
+type Opaque =
+  | ArrayBufferView
+  | ArrayBufferLike
+  | Date
+  | RegExp
+  | ReadonlyMap<unknown, unknown>
+  | ReadonlySet<unknown>;
 
 /**
  * `TValue` with every `Client<S>` inside it (at any depth of arrays, tuples and plain

@@ -26,5 +26,6 @@ addExtension({
   Class: HandleRef,
   type: HANDLE_REF_EXTENSION,
   write: (ref: HandleRef) => [ref.nodeId, ref.options],
-  read: ([nodeId, options]: [string, Omit<CallOptions, 'signal'>]) => new HandleRef(nodeId, options),
+  read: ([nodeId, options]: [string, Omit<CallOptions, 'signal'>]) =>
+    new HandleRef(nodeId, options),
 });

@@ -112,6 +112,11 @@ export class Peer {
     this.#connection?.close();
   }
 
+  // A method, not a field read, because close() may run while a connection is awaited.
+  #isClosed(): boolean {
+    return this.#closed;
+  }
+
   #describe(method: string): string {
     return `${this.nodeId}.${method}()`;
   }
@@ -127,7 +132,7 @@ export class Peer {
       });
       try {
         this.#connection = await this.#connecting;
-        if (this.#closed) this.#connection.close();
+        if (this.#isClosed()) this.#connection.close();
         else return this.#connection;
       } catch (error) {
         // Only unavailability is worth waiting out; a refused secret or a bad node id is final.

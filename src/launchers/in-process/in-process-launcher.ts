@@ -67,7 +67,9 @@ export function launchInProcess(program: Program, options: ResolvedLaunchOptions
   });
   lifecycle.attach({
     shutdown: async () => {
-      if (!(await settlesWithin(Promise.allSettled(running.values()), options.terminationGraceMs))) {
+      if (
+        !(await settlesWithin(Promise.allSettled(running.values()), options.terminationGraceMs))
+      ) {
         options.stderr.write(
           `launchpad-ts: some nodes of ${program.name} did not end within ${options.terminationGraceMs} ms ` +
             'of the stop; in-process nodes cannot be killed, so they are left running.\n',

@@ -24,7 +24,7 @@ import { BOOTSTRAP_VARIABLE, type ChildBootstrap, type NodeSpec } from './node-s
 function readBootstrap(): ChildBootstrap {
   const raw = process.env[BOOTSTRAP_VARIABLE];
   // The secret must not leak into processes the node itself starts.
-  delete process.env[BOOTSTRAP_VARIABLE];
+  Reflect.deleteProperty(process.env, BOOTSTRAP_VARIABLE);
   if (raw === undefined) {
     throw new LaunchpadError(
       'FAILED_PRECONDITION',
@@ -76,11 +76,17 @@ export async function runChild(): Promise<void> {
   process.on('SIGTERM', () => {
     stop.fire();
   });
-  const context = { programName: spec.programName, launchType: spec.launchType, workdir: spec.workdir };
+  const context = {
+    programName: spec.programName,
+    launchType: spec.launchType,
+    workdir: spec.workdir,
+  };
   setProcessNode({ context: { ...context, nodeId: spec.nodeId, label: spec.label }, stop });
   const resolver: AddressResolver = {
     resolve: async (nodeId, timeoutMs) =>
-      (await control.call('lookup', [nodeId, timeoutMs], { timeoutMs: timeoutMs + 5_000 })) as string,
+      (await control.call('lookup', [nodeId, timeoutMs], {
+        timeoutMs: timeoutMs + 5_000,
+      })) as string,
   };
   try {
     const code = await loadCode(spec, control, bootstrap.secret);
@@ -100,7 +106,9 @@ export async function runChild(): Promise<void> {
     process.exit(0);
   } catch (error) {
     await control
-      .call('reportFailure', [spec.nodeId, toRemoteErrorInfo(error, spec.nodeId)], { timeoutMs: 5_000 })
+      .call('reportFailure', [spec.nodeId, toRemoteErrorInfo(error, spec.nodeId)], {
+        timeoutMs: 5_000,
+      })
       .catch(() => undefined);
     process.exit(1);
   }
@@ -159,7 +167,8 @@ function pickNode(program: Program, spec: NodeSpec): NodeCode {
     );
   }
   const node = program.node(spec.nodeId);
-  if (node === undefined) throw new LaunchpadError('INTERNAL', `No node ${spec.nodeId} after a matching fingerprint.`);
+  if (node === undefined)
+    throw new LaunchpadError('INTERNAL', `No node ${spec.nodeId} after a matching fingerprint.`);
   return node.code;
 }
 
@@ -181,7 +190,8 @@ function idleRunningProgram(
     rpc: {
       secret,
       resolver: {
-        resolve: async (nodeId, timeoutMs) => (await control.call('lookup', [nodeId, timeoutMs])) as string,
+        resolve: async (nodeId, timeoutMs) =>
+          (await control.call('lookup', [nodeId, timeoutMs])) as string,
       },
       maxMessageBytes: spec.maxMessageBytes,
     },

@@ -21,7 +21,11 @@ export class ControlService {
    * @param book - the program's addresses
    * @param lifecycle - the program's state
    */
-  constructor(specs: ReadonlyMap<string, NodeSpec>, book: AddressBook, lifecycle: ProgramLifecycle) {
+  constructor(
+    specs: ReadonlyMap<string, NodeSpec>,
+    book: AddressBook,
+    lifecycle: ProgramLifecycle,
+  ) {
     this.#specs = specs;
     this.#book = book;
     this.#lifecycle = lifecycle;

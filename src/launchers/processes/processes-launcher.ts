@@ -45,7 +45,9 @@ export function launchProcesses(program: Program, options: ResolvedLaunchOptions
   const onInterrupt = (): void => {
     interrupts += 1;
     if (interrupts === 1) {
-      options.stderr.write('launchpad-ts: stopping the program (Ctrl-C again to kill it at once).\n');
+      options.stderr.write(
+        'launchpad-ts: stopping the program (Ctrl-C again to kill it at once).\n',
+      );
       void lifecycle.stop();
     } else {
       killAll();
@@ -64,7 +66,9 @@ export function launchProcesses(program: Program, options: ResolvedLaunchOptions
     const specs = new Map<string, NodeSpec>();
     for (const [index, node] of nodes.entries()) {
       const code: CodeLocation =
-        entry !== undefined ? { strategy: 'entry', moduleUrl: entry } : await locateExport(node, program);
+        entry !== undefined
+          ? { strategy: 'entry', moduleUrl: entry }
+          : await locateExport(node, program);
       specs.set(node.id, {
         programName: program.name,
         nodeId: node.id,
@@ -102,8 +106,12 @@ export function launchProcesses(program: Program, options: ResolvedLaunchOptions
         if (reported !== undefined) lifecycle.nodeEnded(node.id, new RemoteError(reported));
         else if (code === 0) lifecycle.nodeEnded(node.id);
         else {
-          const how = signal !== null ? `was killed by ${signal}` : `exited with code ${String(code)}`;
-          lifecycle.nodeEnded(node.id, new LaunchpadError('UNKNOWN', `The process of node ${node.id} ${how}.`));
+          const how =
+            signal !== null ? `was killed by ${signal}` : `exited with code ${String(code)}`;
+          lifecycle.nodeEnded(
+            node.id,
+            new LaunchpadError('UNKNOWN', `The process of node ${node.id} ${how}.`),
+          );
         }
       });
     }
@@ -114,7 +122,9 @@ export function launchProcesses(program: Program, options: ResolvedLaunchOptions
       const exits = [...processes.values()].map((p) => p.exited);
       const allExited = Promise.all(exits);
       if (!(await settlesWithin(allExited, options.terminationGraceMs))) {
-        const left = [...processes].filter(([, p]) => p.child.exitCode === null && p.child.signalCode === null);
+        const left = [...processes].filter(
+          ([, p]) => p.child.exitCode === null && p.child.signalCode === null,
+        );
         options.stderr.write(
           `launchpad-ts: killing nodes that did not stop within ${options.terminationGraceMs} ms: ${left.map(([id]) => id).join(', ')}.\n`,
         );
