@@ -107,8 +107,8 @@ export function describeThrown(thrown: unknown): string {
   if (typeof thrown === 'string') return JSON.stringify(thrown);
   try {
     // JSON.stringify returns undefined for undefined, functions and symbols.
-    const text: string | undefined = JSON.stringify(thrown);
-    return text ?? String(thrown);
+    const text: unknown = JSON.stringify(thrown);
+    return typeof text === 'string' ? text : String(thrown);
   } catch {
     return String(thrown);
   }
