@@ -8,12 +8,12 @@ import type { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { nodePrefix, prefixLines } from './output-prefixer.ts';
-import { BOOTSTRAP_VARIABLE, type ChildBootstrap } from './node-spec.ts';
+import { BOOTSTRAP_VARIABLE, type ChildBootstrap } from '../../control/node-spec.ts';
 
 const require = createRequire(import.meta.url);
 // Node processes run TypeScript directly, like the launcher: tsx is loaded in each.
 const TSX_LOADER = pathToFileURL(require.resolve('tsx')).href;
-const CHILD_ENTRY = fileURLToPath(new URL('./child-entry.ts', import.meta.url));
+const CHILD_ENTRY = fileURLToPath(new URL('../../control/child-entry.ts', import.meta.url));
 
 /** How to start one node process. */
 export interface NodeProcessOptions {

@@ -9,10 +9,10 @@
  * - `export`: otherwise (a test, a library), the node's class or function must be an
  *   export of the module that created the node (or the program); the child imports it.
  */
-import { LaunchpadError } from '../../errors.ts';
+import { LaunchpadError } from '../errors.ts';
 import { fileURLToPath } from 'node:url';
-import type { Node } from '../../program/node.ts';
-import type { Program } from '../../program/program.ts';
+import type { Node } from '../program/node.ts';
+import type { Program } from '../program/program.ts';
 import type { CodeLocation } from './node-spec.ts';
 
 /** Finds the export of `node.code` among the modules that created the node or program. */

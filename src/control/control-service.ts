@@ -4,9 +4,9 @@
  * fetch their spec, register their address, look up their peers, learn when to stop,
  * ask for a stop, and report their failure through it.
  */
-import { LaunchpadError, type RemoteErrorInfo } from '../../errors.ts';
-import type { AddressBook } from '../../launch/address-book.ts';
-import type { ProgramLifecycle } from '../../launch/program-lifecycle.ts';
+import { LaunchpadError, type RemoteErrorInfo } from '../errors.ts';
+import type { AddressBook } from '../launch/address-book.ts';
+import type { ProgramLifecycle } from '../launch/program-lifecycle.ts';
 import type { NodeSpec } from './node-spec.ts';
 
 /** The methods node processes call on their launcher. */

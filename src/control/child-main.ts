@@ -4,21 +4,21 @@
  * run it, report how it ended, and exit. A lost launcher ends the process at once, so no
  * node outlives its launcher.
  */
-import { LaunchpadError } from '../../errors.ts';
-import { setChildLaunchHook } from '../../launch/child-hook.ts';
-import { fingerprintDifference, programFingerprint } from '../../launch/fingerprint.ts';
-import { ProgramLifecycle } from '../../launch/program-lifecycle.ts';
-import { RunningProgram } from '../../launch/running-program.ts';
-import type { NodeCode } from '../../program/node.ts';
-import type { Program } from '../../program/program.ts';
-import { DEFAULT_MAX_MESSAGE_BYTES } from '../../rpc/codec.ts';
-import { PeerPool } from '../../rpc/peer-pool.ts';
-import type { AddressResolver } from '../../rpc/resolver.ts';
-import { RpcClient } from '../../rpc/rpc-client.ts';
-import { toRemoteErrorInfo } from '../../rpc/wire-error.ts';
-import { setProcessNode } from '../../runtime/node-context.ts';
-import { runNode } from '../../runtime/node-runner.ts';
-import { StopScope } from '../../runtime/stop-scope.ts';
+import { LaunchpadError } from '../errors.ts';
+import { setChildLaunchHook } from '../launch/child-hook.ts';
+import { fingerprintDifference, programFingerprint } from '../launch/fingerprint.ts';
+import { ProgramLifecycle } from '../launch/program-lifecycle.ts';
+import { RunningProgram } from '../launch/running-program.ts';
+import type { NodeCode } from '../program/node.ts';
+import type { Program } from '../program/program.ts';
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../rpc/codec.ts';
+import { PeerPool } from '../rpc/peer-pool.ts';
+import type { AddressResolver } from '../rpc/resolver.ts';
+import { RpcClient } from '../rpc/rpc-client.ts';
+import { toRemoteErrorInfo } from '../rpc/wire-error.ts';
+import { setProcessNode } from '../runtime/node-context.ts';
+import { runNode } from '../runtime/node-runner.ts';
+import { StopScope } from '../runtime/stop-scope.ts';
 import { BOOTSTRAP_VARIABLE, type ChildBootstrap, type NodeSpec } from './node-spec.ts';
 
 function readBootstrap(): ChildBootstrap {

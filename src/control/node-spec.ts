@@ -3,7 +3,7 @@
  * What the launcher tells a node process about its node, over the control connection,
  * and how the process finds the launcher in the first place.
  */
-import type { NodeKind } from '../../program/node.ts';
+import type { NodeKind } from '../program/node.ts';
 
 /** Where a child finds its node's code. */
 export type CodeLocation =

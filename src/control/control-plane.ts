@@ -1,0 +1,108 @@
+/**
+ * @module
+ * The launcher's side of the control plane: it prepares every node's spec, serves the
+ * {@link ControlService} on an RPC server, and tells node processes how to reach it.
+ * Every launcher that runs nodes as separate OS processes (local processes, Slurm,
+ * Kubernetes) uses it.
+ */
+import { LaunchpadError, RemoteError } from '../errors.ts';
+import type { AddressBook } from '../launch/address-book.ts';
+import { programFingerprint } from '../launch/fingerprint.ts';
+import type { ProgramLifecycle } from '../launch/program-lifecycle.ts';
+import { serviceDispatch } from '../nodes/service-dispatch.ts';
+import type { Program } from '../program/program.ts';
+import { RpcServer } from '../rpc/server.ts';
+import { locateExport } from './code-location.ts';
+import { ControlService } from './control-service.ts';
+import type { ChildBootstrap, CodeLocation, NodeSpec } from './node-spec.ts';
+
+/** What the control plane needs to know about the launch. */
+export interface ControlPlaneOptions {
+  /** The program being launched. */
+  readonly program: Program;
+  /** Each node's arguments from `toWireArguments()`, in `program.nodes` order. */
+  readonly wireArgs: readonly unknown[][];
+  /** The main script's URL when `launch()` was called from it (the `entry` strategy). */
+  readonly entry: string | undefined;
+  /** The launch type nodes will see in their context. */
+  readonly launchType: string;
+  /** The launch's working directory. */
+  readonly workdir: string;
+  /** The launch's state. */
+  readonly lifecycle: ProgramLifecycle;
+  /** The launch's addresses. */
+  readonly book: AddressBook;
+  /** The launch's secret. */
+  readonly secret: string;
+  /** The largest RPC message, in bytes. */
+  readonly maxMessageBytes: number;
+  /** The interface the control server binds. @default '127.0.0.1' */
+  readonly host?: string;
+}
+
+/** A running control plane. */
+export interface ControlPlane {
+  /** `host:port` of the control server. */
+  readonly address: string;
+  /** The service node processes call. */
+  readonly service: ControlService;
+  /** What node `nodeId`'s process must be given to reach the control plane. */
+  bootstrap(nodeId: string): ChildBootstrap;
+  /**
+   * The error a node ended with, from its report or its exit status; `undefined` for a
+   * clean exit (code 0).
+   */
+  exitError(
+    nodeId: string,
+    exit: { code: number | null; signal: string | null },
+  ): Error | undefined;
+  /** Stops the control server. */
+  close(): Promise<void>;
+}
+
+/** Prepares every node's spec and starts the control server. */
+export async function startControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
+  const { program } = options;
+  const fingerprint = programFingerprint(program);
+  const specs = new Map<string, NodeSpec>();
+  for (const [index, node] of program.nodes.entries()) {
+    const code: CodeLocation =
+      options.entry !== undefined
+        ? { strategy: 'entry', moduleUrl: options.entry }
+        : await locateExport(node, program);
+    specs.set(node.id, {
+      programName: program.name,
+      nodeId: node.id,
+      label: node.label,
+      kind: node.kind,
+      codeName: node.codeName,
+      fingerprint,
+      code,
+      args: options.wireArgs[index] ?? [],
+      launchType: options.launchType,
+      workdir: options.workdir,
+      maxMessageBytes: options.maxMessageBytes,
+    });
+  }
+  const service = new ControlService(specs, options.book, options.lifecycle);
+  const server = await RpcServer.listen({
+    secret: options.secret,
+    nodeId: 'launcher',
+    dispatch: serviceDispatch(service, 'launcher'),
+    maxMessageBytes: options.maxMessageBytes,
+    ...(options.host === undefined ? {} : { host: options.host }),
+  });
+  return {
+    address: server.address,
+    service,
+    bootstrap: (nodeId) => ({ controlAddress: server.address, secret: options.secret, nodeId }),
+    exitError: (nodeId, { code, signal }) => {
+      const reported = service.reportedFailure(nodeId);
+      if (reported !== undefined) return new RemoteError(reported);
+      if (code === 0) return undefined;
+      const how = signal !== null ? `was killed by ${signal}` : `exited with code ${String(code)}`;
+      return new LaunchpadError('UNKNOWN', `The process of node ${nodeId} ${how}.`);
+    },
+    close: () => server.close(),
+  };
+}
