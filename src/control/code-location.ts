@@ -7,7 +7,8 @@
  *   script; the script rebuilds the program and its `launch()` call hands the program to
  *   the child, which picks its node by id.
  * - `export`: otherwise (a test, a library), the node's class or function must be an
- *   export of the module that created the node (or the program); the child imports it.
+ *   export of the module that defines it (found through V8's inspector), or of the module
+ *   that created the node or the program; the child imports it.
  */
 import { LaunchpadError } from '../errors.ts';
 import { fileURLToPath } from 'node:url';
@@ -15,9 +16,16 @@ import type { Node } from '../program/node.ts';
 import type { Program } from '../program/program.ts';
 import type { CodeLocation } from './node-spec.ts';
 
-/** Finds the export of `node.code` among the modules that created the node or program. */
-export async function locateExport(node: Node, program: Program): Promise<CodeLocation> {
-  const candidates = [...new Set([node.definedAt, program.definedAt])].filter(
+/**
+ * Finds the export of `node.code` in the module that defines it (`definedIn`, from
+ * {@link definitionUrls}), else in the modules that created the node or the program.
+ */
+export async function locateExport(
+  node: Node,
+  program: Program,
+  definedIn: string | undefined,
+): Promise<CodeLocation> {
+  const candidates = [...new Set([definedIn, node.definedAt, program.definedAt])].filter(
     (url): url is string => url !== undefined,
   );
   for (const moduleUrl of candidates) {

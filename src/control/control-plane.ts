@@ -11,6 +11,7 @@ import { programFingerprint } from '../launch/fingerprint.ts';
 import type { ProgramLifecycle } from '../launch/program-lifecycle.ts';
 import { serviceDispatch } from '../nodes/service-dispatch.ts';
 import type { Program } from '../program/program.ts';
+import { definitionUrls } from '../internal/function-location.ts';
 import { RpcServer } from '../rpc/server.ts';
 import { locateExport } from './code-location.ts';
 import { ControlService } from './control-service.ts';
@@ -65,11 +66,14 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const { program } = options;
   const fingerprint = programFingerprint(program);
   const specs = new Map<string, NodeSpec>();
-  for (const [index, node] of program.nodes.entries()) {
+  const nodes = program.nodes;
+  const definitions =
+    options.entry === undefined ? await definitionUrls(nodes.map((node) => node.code)) : [];
+  for (const [index, node] of nodes.entries()) {
     const code: CodeLocation =
       options.entry !== undefined
         ? { strategy: 'entry', moduleUrl: options.entry }
-        : await locateExport(node, program);
+        : await locateExport(node, program, definitions[index]);
     specs.set(node.id, {
       programName: program.name,
       nodeId: node.id,

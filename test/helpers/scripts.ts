@@ -1,0 +1,114 @@
+/**
+ * Runs TypeScript scripts as child processes the way a user would (`tsx script.ts`), and
+ * makes sure none outlives the test that started it.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterEach } from 'vitest';
+
+const require = createRequire(import.meta.url);
+const TSX_LOADER = pathToFileURL(require.resolve('tsx')).href;
+
+/** The repository root. */
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+const started = new Set<ChildProcess>();
+
+afterEach(() => {
+  for (const child of started) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+  started.clear();
+});
+
+/** A script started by {@link startScript}. */
+export interface ScriptRun {
+  /** The process. */
+  readonly child: ChildProcess;
+  /** Everything printed to stdout so far. */
+  stdout(): string;
+  /** Everything printed to stderr so far. */
+  stderr(): string;
+  /** Resolves when the process exits, with its code. */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Resolves once stdout contains `text`. */
+  waitForOutput(text: string | RegExp): Promise<void>;
+}
+
+/** Starts `node --import tsx <script> ...args` from the repository root. */
+export function startScript(
+  script: string,
+  args: readonly string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): ScriptRun {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, script, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  started.add(child);
+  let stdout = '';
+  let stderr = '';
+  const listeners = new Set<() => void>();
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+    for (const listener of listeners) listener();
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('close', (code, signal) => {
+      resolve({ code, signal });
+    });
+  });
+  return {
+    child,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    exited,
+    waitForOutput: (text) =>
+      new Promise((resolve, reject) => {
+        const matches = (): boolean =>
+          typeof text === 'string' ? stdout.includes(text) : text.test(stdout);
+        const check = (): void => {
+          if (matches()) {
+            listeners.delete(check);
+            resolve();
+          }
+        };
+        listeners.add(check);
+        check();
+        void exited.then(() => {
+          if (!matches())
+            reject(
+              new Error(
+                `Script exited before printing ${String(text)}.\nstdout:\n${stdout}\nstderr:\n${stderr}`,
+              ),
+            );
+        });
+      }),
+  };
+}
+
+/** Runs a script to its end and returns its exit code and output. */
+export async function runScript(
+  script: string,
+  args: readonly string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const run = startScript(script, args, env);
+  const { code } = await run.exited;
+  return { code, stdout: run.stdout(), stderr: run.stderr() };
+}
+
+/** True while a process with this pid exists. */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
