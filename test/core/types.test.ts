@@ -46,7 +46,9 @@ describe('Client<T>', () => {
   });
 
   it('rejects calls to missing methods, data members and private methods, and wrong arguments', () => {
-    // Type-checked only: the function is never called.
+    // Type-checked only: the function is never called. Its lines are compile errors on
+    // purpose, so their values are error-typed.
+    /* eslint-disable @typescript-eslint/no-unsafe-assignment */
     const misuse = (client: lp.Client<Producer>): void => {
       // @ts-expect-error: no such method
       const _missing = client.nope;
@@ -60,6 +62,7 @@ describe('Client<T>', () => {
       void client.work(1, 2);
       expectTypeOf(client.work(1)).toEqualTypeOf<Promise<number>>();
     };
+    /* eslint-enable @typescript-eslint/no-unsafe-assignment */
     expectTypeOf(misuse).toBeFunction();
   });
 });
