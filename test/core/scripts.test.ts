@@ -1,0 +1,86 @@
+/**
+ * Launches run as scripts, the way users run them: exit codes, signals to the launcher,
+ * the grace period, and no node process outliving its launcher.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { isAlive, runScript, startScript } from '../helpers/scripts.ts';
+
+const pidsIn = (text: string): number[] =>
+  [...text.matchAll(/up \S+ pid=(\d+)/g)].map((match) => Number(match[1]));
+
+async function waitUntilDead(pids: readonly number[], limitMs: number): Promise<number[]> {
+  for (let waited = 0; waited < limitMs; waited += 100) {
+    if (pids.every((pid) => !isAlive(pid))) return [];
+    await sleep(100);
+  }
+  return pids.filter(isAlive);
+}
+
+describe('a launcher script', () => {
+  it('leaves no node process behind when the launcher is killed with SIGKILL', async () => {
+    const run = startScript('test/fixtures/scripts/long-running.ts');
+    await run.waitForOutput(
+      /up sleeper\/0 pid=\d+[\s\S]*up sleeper\/1 pid=\d+|up sleeper\/1 pid=\d+[\s\S]*up sleeper\/0 pid=\d+/,
+    );
+    const pids = pidsIn(run.stdout());
+    expect(pids).toHaveLength(2);
+    run.child.kill('SIGKILL');
+    await run.exited;
+    // Bounded wait for the nodes to notice; the test fails if any is still alive after it.
+    expect(await waitUntilDead(pids, 15_000)).toEqual([]);
+  });
+
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'stops every node through its stop signal on %s and exits 0',
+    async (signal) => {
+      const run = startScript('test/fixtures/scripts/long-running.ts');
+      await run.waitForOutput(
+        /up sleeper\/0[\s\S]*up sleeper\/1|up sleeper\/1[\s\S]*up sleeper\/0/,
+      );
+      const pids = pidsIn(run.stdout());
+      run.child.kill(signal);
+      const { code } = await run.exited;
+      expect(code).toBe(0);
+      expect(run.stdout()).toContain('[sleeper/0] stopped sleeper/0');
+      expect(run.stdout()).toContain('[sleeper/1] stopped sleeper/1');
+      expect(run.stdout()).toContain('launcher: clean stop');
+      expect(pids.filter(isAlive)).toEqual([]);
+    },
+  );
+
+  it('kills a node that ignores the stop after the grace period', async () => {
+    const run = startScript('test/fixtures/scripts/stubborn.ts');
+    await run.waitForOutput(/up pid=\d+/);
+    const [pid] = pidsIn(run.stdout().replace('up pid', 'up stubborn pid'));
+    run.child.kill('SIGTERM');
+    const { code } = await run.exited;
+    expect(code).toBe(0);
+    expect(run.stderr()).toContain('killing nodes that did not stop within 500 ms: stubborn/0');
+    expect(run.stdout()).toContain('launcher: stopped after killing');
+    expect(isAlive(pid!)).toBe(false);
+  });
+
+  it('kills every node at once on a second Ctrl-C', async () => {
+    const run = startScript('test/fixtures/scripts/stubborn.ts');
+    await run.waitForOutput(/up pid=\d+/);
+    run.child.kill('SIGINT');
+    run.child.kill('SIGINT');
+    await run.exited;
+    expect(run.stderr()).toContain('Ctrl-C again to kill it at once');
+    expect(run.stderr()).not.toContain('did not stop within');
+  });
+
+  it('exits non-zero naming the failed node and its error', async () => {
+    const { code, stderr } = await runScript('test/fixtures/scripts/failing.ts');
+    expect(code).not.toBe(0);
+    expect(stderr).toContain('Node worker/0 failed: Error: the worker broke');
+  });
+
+  it('fails fast when a node process builds a different program', async () => {
+    const { code, stderr } = await runScript('test/fixtures/scripts/different-graph.ts');
+    expect(code).not.toBe(0);
+    expect(stderr).toContain("differs from the launcher's");
+    expect(stderr).toContain('only in the child: extra/0 service Idle');
+  });
+});
