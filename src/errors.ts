@@ -99,6 +99,10 @@ export class RemoteError extends LaunchpadError {
     this.remoteName = info.name;
     this.remoteStack = info.stack;
     this.nodeId = info.nodeId;
+    // The frames that matter are the remote ones; the local ones would only show the
+    // socket handler that received the reply.
+    const remoteFrames = info.stack.split('\n').filter((line) => /^\s+at /.test(line));
+    this.stack = [`${this.name}: ${this.message}`, ...remoteFrames].join('\n');
   }
 }
 

@@ -87,6 +87,8 @@ export class ProgramLifecycle implements ActiveProgram {
           cause: error,
         },
       );
+      // The message already holds the node's own stack; the launcher's frames add nothing.
+      this.#failure.stack = `${this.#failure.name}: ${this.#failure.message}`;
       process.stderr.write(
         `${styleText('red', `launchpad-ts: node ${nodeId} of ${this.#programName} failed; stopping the program.`)}\n`,
       );
