@@ -170,3 +170,19 @@ describe('a callee that never comes up', () => {
     expect(lp.isLaunchpadError(error, 'UNAVAILABLE')).toBe(true);
   });
 });
+
+class LocalOnly {
+  hello(): string {
+    return 'hello';
+  }
+}
+
+it('under processes, says how to fix a node class that no module exports', async () => {
+  const program = new lp.Program('unexported');
+  program.addNode(new lp.ServiceNode(LocalOnly), 'local');
+  const running = lp.launch(program, { launchType: 'processes' });
+  const error: unknown = await running.wait().catch((e: unknown) => e);
+  expect((error as Error).message).toMatch(
+    /Node local\/0: class LocalOnly is not exported from .*boundaries\.test\.ts.*export it \(`export class LocalOnly`\)/,
+  );
+});
