@@ -1,0 +1,303 @@
+/**
+ * @module
+ * {@link ReplayService}: the replay node's service, Launchpad's ReverbNode for
+ * launchpad-ts. Its public methods are what a replay client can call.
+ */
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describeThrown, LaunchpadError } from '../errors.ts';
+import { currentNode } from '../runtime/node-context.ts';
+import { latestCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoint.ts';
+import type { CheckpointState } from './checkpoint.ts';
+import { ChunkStore, type ChunkSlice } from './chunk-store.ts';
+import type { ReplayOptions } from './replay-options.ts';
+import { createRng } from './rng.ts';
+import { Table, type StoredItem } from './table.ts';
+import { validateTables } from './table-config.ts';
+import type {
+  InsertOptions,
+  Priorities,
+  PriorityUpdates,
+  ReplayInfo,
+  SampledItem,
+  SampleOptions,
+  TrajectoryWrite,
+} from './types.ts';
+
+const STOPPING = 'The replay node is stopping; its waiting calls are cancelled.';
+
+/**
+ * Replay tables served over RPC. Build it through {@link ReplayNode}; a client of the
+ * node's handle calls these methods.
+ *
+ * @example
+ * ```ts
+ * const replay = program.addNode(new ReplayNode({ tables: [queueTable('q', 100)] }), 'replay');
+ * // in an actor:   await replay.insert(step, { q: 1 });
+ * // in a learner:  const batch = await replay.sample('q', 32);
+ * ```
+ */
+export class ReplayService {
+  readonly #tables = new Map<string, Table>();
+  readonly #chunks = new ChunkStore();
+  readonly #directory: string | undefined;
+  #nextKey = 1;
+  #lastCheckpoint: string | undefined;
+  #checkpointing: Promise<unknown> = Promise.resolve();
+
+  /** @param options - the tables, and optionally a seed and checkpointing */
+  constructor(options: ReplayOptions) {
+    if (typeof options !== 'object' || (options as unknown) === null) {
+      throw new LaunchpadError(
+        'INVALID_ARGUMENT',
+        `Expected replay options ({ tables: [...] }), got ${describeThrown(options)}.`,
+      );
+    }
+    const rng = createRng(options.seed);
+    for (const config of validateTables(options.tables)) {
+      this.#tables.set(config.name, new Table(config, { rng, chunks: this.#chunks }));
+    }
+    const node = currentNode();
+    const checkpoint = options.checkpoint ?? {};
+    this.#directory =
+      checkpoint.directory ??
+      (node === undefined
+        ? undefined
+        : join(node.context.workdir, 'replay', node.context.nodeId.replace(/[^\w.-]/g, '_')));
+    const restoreFrom =
+      checkpoint.restoreFrom ??
+      (this.#directory === undefined ? undefined : latestCheckpoint(this.#directory));
+    if (restoreFrom !== undefined) this.#restore(resolveCheckpointPath(restoreFrom));
+    let timer: NodeJS.Timeout | undefined;
+    if (checkpoint.everyMs !== undefined) {
+      if (!(checkpoint.everyMs > 0)) {
+        throw new LaunchpadError(
+          'INVALID_ARGUMENT',
+          `Expected checkpoint.everyMs to be a positive number of milliseconds, got ${describeThrown(checkpoint.everyMs)}.`,
+        );
+      }
+      timer = setInterval(() => {
+        this.checkpoint().catch((error: unknown) => {
+          console.error('launchpad-ts: periodic replay checkpoint failed:', error);
+        });
+      }, checkpoint.everyMs);
+      // A periodic checkpoint alone must not keep a process alive.
+      timer.unref();
+    }
+    node?.stop.addHandler(() => {
+      clearInterval(timer);
+      for (const table of this.#tables.values()) table.cancelAll(STOPPING);
+    });
+  }
+
+  /**
+   * Inserts `data` into each table named in `priorities`, with that priority, and
+   * returns the item's key (the same in every table). Waits for each table's rate limiter.
+   */
+  async insert(
+    data: unknown,
+    priorities: Priorities,
+    options: InsertOptions = {},
+  ): Promise<number> {
+    const targets = this.#targets(priorities);
+    const key = this.#nextKey++;
+    const chunk = `i${key}`;
+    this.#chunks.add(chunk, [data]);
+    const slices = [{ chunk, offset: 0, length: 1 }];
+    const inserts = targets.map(([table, priority]) =>
+      table.insert(item(key, priority, slices, true), options),
+    );
+    // The inserts referenced the chunk synchronously; free it if none could.
+    this.#chunks.dropUnused([chunk]);
+    await Promise.all(inserts);
+    return key;
+  }
+
+  /**
+   * Samples `batchSize` items from `table` (with replacement), waiting for the rate
+   * limiter as needed.
+   */
+  async sample(table: string, batchSize = 1, options: SampleOptions = {}): Promise<SampledItem[]> {
+    if (!Number.isInteger(batchSize) || batchSize < 1) {
+      throw new LaunchpadError(
+        'INVALID_ARGUMENT',
+        `Expected batchSize to be an integer ≥ 1, got ${describeThrown(batchSize)}.`,
+      );
+    }
+    return this.#table(table).sample(batchSize, options);
+  }
+
+  /** Sets the priority of items of `table`; returns how many of the keys were held. */
+  updatePriorities(table: string, updates: PriorityUpdates): number {
+    const target = this.#table(table);
+    const pairs = updates instanceof Map ? [...updates] : (updates as [number, number][]);
+    for (const [, priority] of pairs) checkPriority(priority, table);
+    return target.updatePriorities(pairs);
+  }
+
+  /** Deletes items of `table` by key; returns how many were held. */
+  delete(table: string, keys: readonly number[]): number {
+    return this.#table(table).delete(keys);
+  }
+
+  /** Sizes, counters and rate limiter state of every table. */
+  info(): ReplayInfo {
+    return {
+      tables: [...this.#tables.values()].map((table) => table.info()),
+      chunks: this.#chunks.size,
+      lastCheckpoint: this.#lastCheckpoint,
+    };
+  }
+
+  /** Cancels this node's waiting `sample` calls tagged `tag` (a sample stream ended). */
+  cancelSamples(tag: string): number {
+    let cancelled = 0;
+    for (const table of this.#tables.values()) {
+      cancelled += table.cancel(tag, `Sample calls tagged "${tag}" were cancelled.`);
+    }
+    return cancelled;
+  }
+
+  /**
+   * Used by {@link TrajectoryWriter}: stores new chunks, creates items over slices of
+   * chunks, and keeps the chunks the writer may still reference. Returns the new keys.
+   */
+  async writeTrajectory(write: TrajectoryWrite): Promise<number[]> {
+    for (const chunk of write.chunks) this.#chunks.add(chunk.key, chunk.steps);
+    const created: { key: number; inserts: Promise<void>[] }[] = [];
+    try {
+      for (const request of write.items) {
+        const targets = this.#targets(request.priorities);
+        this.#chunks.check(request.slices);
+        const key = this.#nextKey++;
+        const options = write.timeoutMs === undefined ? {} : { timeoutMs: write.timeoutMs };
+        const inserts = targets.map(([table, priority]) =>
+          table.insert(item(key, priority, request.slices, false), options),
+        );
+        created.push({ key, inserts });
+      }
+    } finally {
+      this.#chunks.pin(write.writerId, write.keep);
+      this.#chunks.dropUnused(write.chunks.map((chunk) => chunk.key));
+    }
+    await Promise.all(created.flatMap((entry) => entry.inserts));
+    return created.map((entry) => entry.key);
+  }
+
+  /** Releases every chunk a trajectory writer kept (it closed). */
+  releaseWriter(writerId: string): void {
+    this.#chunks.unpinAll(writerId);
+  }
+
+  /** Writes a checkpoint of every table and returns its path. */
+  checkpoint(): Promise<string> {
+    const directory = this.#directory;
+    if (directory === undefined) {
+      return Promise.reject(
+        new LaunchpadError(
+          'FAILED_PRECONDITION',
+          'This ReplayService runs outside a node and was given no checkpoint.directory; ' +
+            'set options.checkpoint.directory to checkpoint it.',
+        ),
+      );
+    }
+    // The state is captured now, synchronously, so the checkpoint is consistent; writes
+    // are chained so two checkpoints never race on the disk.
+    const state: CheckpointState = {
+      createdAt: Date.now(),
+      nextKey: this.#nextKey,
+      chunks: this.#chunks.referenced(),
+      tables: [...this.#tables.values()].map((table) => table.snapshot()),
+    };
+    const written = this.#checkpointing.then(() => writeCheckpoint(directory, state));
+    this.#checkpointing = written.catch(() => undefined);
+    return written.then((path) => (this.#lastCheckpoint = path));
+  }
+
+  #restore(path: string): void {
+    const state = readCheckpoint(path);
+    for (const snapshot of state.tables) {
+      if (!this.#tables.has(snapshot.name)) {
+        throw new LaunchpadError(
+          'INVALID_ARGUMENT',
+          `Replay checkpoint ${path} holds table "${snapshot.name}", which this node does not ` +
+            `configure (its tables: ${[...this.#tables.keys()].join(', ')}); add the table or ` +
+            'restore another checkpoint.',
+        );
+      }
+    }
+    for (const [key, steps] of state.chunks) this.#chunks.add(key, steps);
+    for (const snapshot of state.tables) this.#table(snapshot.name).restore(snapshot);
+    // Chunks that no restored item references are not needed.
+    this.#chunks.dropUnused(state.chunks.map(([key]) => key));
+    this.#nextKey = Math.max(this.#nextKey, state.nextKey);
+    this.#lastCheckpoint = path;
+  }
+
+  #table(name: string): Table {
+    const table = this.#tables.get(name);
+    if (table === undefined) {
+      throw new LaunchpadError(
+        'INVALID_ARGUMENT',
+        `No table "${name}" in this replay node; its tables are: ${[...this.#tables.keys()].join(', ')}.`,
+      );
+    }
+    return table;
+  }
+
+  #targets(priorities: Priorities): [Table, number][] {
+    if (typeof priorities !== 'object' || (priorities as unknown) === null) {
+      throw new LaunchpadError(
+        'INVALID_ARGUMENT',
+        `Expected priorities by table name ({ tableName: priority }), got ${describeThrown(priorities)}.`,
+      );
+    }
+    const entries = Object.entries(priorities);
+    if (entries.length === 0) {
+      throw new LaunchpadError(
+        'INVALID_ARGUMENT',
+        'An item needs at least one table: pass priorities as { tableName: priority }.',
+      );
+    }
+    return entries.map(([name, priority]) => {
+      checkPriority(priority, name);
+      return [this.#table(name), priority];
+    });
+  }
+}
+
+function item(
+  key: number,
+  priority: number,
+  slices: readonly ChunkSlice[],
+  single: boolean,
+): StoredItem {
+  return { key, priority, timesSampled: 0, slices, single };
+}
+
+function checkPriority(priority: unknown, table: string): void {
+  if (typeof priority !== 'number' || !Number.isFinite(priority) || priority < 0) {
+    throw new LaunchpadError(
+      'INVALID_ARGUMENT',
+      `Expected the priority for table "${table}" to be a finite number ≥ 0, got ${describeThrown(priority)}.`,
+    );
+  }
+}
+
+function resolveCheckpointPath(path: string): string {
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(path).isDirectory();
+  } catch {
+    // A missing path is reported by readCheckpoint with its reason.
+  }
+  if (!isDirectory) return path;
+  const latest = latestCheckpoint(path);
+  if (latest === undefined) {
+    throw new LaunchpadError(
+      'INVALID_ARGUMENT',
+      `No replay checkpoint (*.lpreplay) in directory ${path}; pass a checkpoint file or a directory holding one.`,
+    );
+  }
+  return latest;
+}
