@@ -20,6 +20,7 @@ import { setProcessNode } from '../runtime/node-context.ts';
 import { runNode } from '../runtime/node-runner.ts';
 import { StopScope } from '../runtime/stop-scope.ts';
 import { BOOTSTRAP_VARIABLE, type ChildBootstrap, type NodeSpec } from './node-spec.ts';
+import { forwardOutput } from './output-forwarder.ts';
 
 function readBootstrap(): ChildBootstrap {
   const raw = process.env[BOOTSTRAP_VARIABLE];
@@ -55,6 +56,20 @@ export async function runChild(): Promise<void> {
     maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
   });
   const control = new RpcClient(pool.peer('launcher'), { connectTimeoutMs: 2_000 });
+  const forwarder =
+    bootstrap.forwardOutput === true
+      ? forwardOutput((stream, lines) => control.call('output', [bootstrap.nodeId, stream, lines]))
+      : undefined;
+  // A launcher that cannot watch this process learns how it ended before it exits.
+  const exit = async (code: number): Promise<never> => {
+    await forwarder?.flush();
+    if (bootstrap.reportExit === true) {
+      await control
+        .call('reportExit', [bootstrap.nodeId, code], { timeoutMs: 5_000 })
+        .catch(() => undefined);
+    }
+    process.exit(code);
+  };
   let spec: NodeSpec;
   try {
     spec = (await control.call('spec', [bootstrap.nodeId])) as NodeSpec;
@@ -103,15 +118,15 @@ export async function runChild(): Promise<void> {
         },
       },
     );
-    process.exit(0);
   } catch (error) {
     await control
       .call('reportFailure', [spec.nodeId, toRemoteErrorInfo(error, spec.nodeId)], {
         timeoutMs: 5_000,
       })
       .catch(() => undefined);
-    process.exit(1);
+    await exit(1);
   }
+  await exit(0);
 }
 
 async function loadCode(spec: NodeSpec, control: RpcClient, secret: string): Promise<NodeCode> {

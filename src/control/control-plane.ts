@@ -14,7 +14,7 @@ import type { Program } from '../program/program.ts';
 import { definitionUrls } from '../internal/function-location.ts';
 import { RpcServer } from '../rpc/server.ts';
 import { locateExport } from './code-location.ts';
-import { ControlService } from './control-service.ts';
+import { ControlService, type ControlListener } from './control-service.ts';
 import type { ChildBootstrap, CodeLocation, NodeSpec } from './node-spec.ts';
 
 /** What the control plane needs to know about the launch. */
@@ -39,6 +39,18 @@ export interface ControlPlaneOptions {
   readonly maxMessageBytes: number;
   /** The interface the control server binds. @default '127.0.0.1' */
   readonly host?: string;
+  /**
+   * The host name node processes use to reach the control server, when it differs from
+   * `host` (a server bound to `0.0.0.0` is reached through the launcher's host name).
+   * @default host
+   */
+  readonly advertiseHost?: string;
+  /** Ask node processes to forward their output lines to {@link ControlPlaneOptions.listener}. */
+  readonly forwardOutput?: boolean;
+  /** Ask node processes to report their exit code to {@link ControlPlaneOptions.listener}. */
+  readonly reportExit?: boolean;
+  /** Hears forwarded output and exit codes. */
+  readonly listener?: ControlListener;
 }
 
 /** A running control plane. */
@@ -88,7 +100,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       maxMessageBytes: options.maxMessageBytes,
     });
   }
-  const service = new ControlService(specs, options.book, options.lifecycle);
+  const service = new ControlService(specs, options.book, options.lifecycle, options.listener);
   const server = await RpcServer.listen({
     secret: options.secret,
     nodeId: 'launcher',
@@ -96,10 +108,19 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     maxMessageBytes: options.maxMessageBytes,
     ...(options.host === undefined ? {} : { host: options.host }),
   });
+  const port = server.address.slice(server.address.lastIndexOf(':') + 1);
+  const controlAddress =
+    options.advertiseHost === undefined ? server.address : `${options.advertiseHost}:${port}`;
   return {
     address: server.address,
     service,
-    bootstrap: (nodeId) => ({ controlAddress: server.address, secret: options.secret, nodeId }),
+    bootstrap: (nodeId) => ({
+      controlAddress,
+      secret: options.secret,
+      nodeId,
+      ...(options.forwardOutput === true ? { forwardOutput: true } : {}),
+      ...(options.reportExit === true ? { reportExit: true } : {}),
+    }),
     exitError: (nodeId, { code, signal }) => {
       const reported = service.reportedFailure(nodeId);
       if (reported !== undefined) return new RemoteError(reported);

@@ -9,26 +9,44 @@ import type { AddressBook } from '../launch/address-book.ts';
 import type { ProgramLifecycle } from '../launch/program-lifecycle.ts';
 import type { NodeSpec } from './node-spec.ts';
 
+/** Which output stream a forwarded line came from. */
+export type OutputStream = 'stdout' | 'stderr';
+
+/**
+ * What a launcher hears from node processes it cannot watch itself (nodes on other
+ * hosts): their output lines and their exit codes.
+ */
+export interface ControlListener {
+  /** Node `nodeId` printed `lines` (without their line ends) on `stream`. */
+  output?(nodeId: string, stream: OutputStream, lines: readonly string[]): void;
+  /** Node `nodeId`'s process is about to exit with `code`. */
+  exited?(nodeId: string, code: number): void;
+}
+
 /** The methods node processes call on their launcher. */
 export class ControlService {
   readonly #specs: ReadonlyMap<string, NodeSpec>;
   readonly #book: AddressBook;
   readonly #lifecycle: ProgramLifecycle;
+  readonly #listener: ControlListener;
   readonly #failures = new Map<string, RemoteErrorInfo>();
 
   /**
    * @param specs - node id → spec
    * @param book - the program's addresses
    * @param lifecycle - the program's state
+   * @param listener - hears forwarded output and exit codes, when children send them
    */
   constructor(
     specs: ReadonlyMap<string, NodeSpec>,
     book: AddressBook,
     lifecycle: ProgramLifecycle,
+    listener: ControlListener = {},
   ) {
     this.#specs = specs;
     this.#book = book;
     this.#lifecycle = lifecycle;
+    this.#listener = listener;
   }
 
   /** The spec of `nodeId`. */
@@ -74,6 +92,20 @@ export class ControlService {
   /** A node failed with this error; its process exits next. */
   reportFailure(nodeId: string, error: RemoteErrorInfo): void {
     this.#failures.set(nodeId, error);
+  }
+
+  /** Lines `nodeId` printed; sent only by children told to forward their output. */
+  output(nodeId: string, stream: string, lines: unknown): void {
+    this.spec(nodeId);
+    if (!Array.isArray(lines)) return;
+    const text = lines.map((line) => String(line));
+    this.#listener.output?.(nodeId, stream === 'stderr' ? 'stderr' : 'stdout', text);
+  }
+
+  /** `nodeId`'s process exits next with `code`; sent only by children told to report it. */
+  reportExit(nodeId: string, code: number): void {
+    this.spec(nodeId);
+    this.#listener.exited?.(nodeId, code);
   }
 
   /** The failure `nodeId` reported, if any. */

@@ -40,4 +40,14 @@ export interface ChildBootstrap {
   readonly secret: string;
   /** The node this process runs. */
   readonly nodeId: string;
+  /**
+   * Send every output line to the launcher (`ControlService.output`): set by launchers
+   * whose nodes run on other hosts, where no shared filesystem carries the output back.
+   */
+  readonly forwardOutput?: boolean;
+  /**
+   * Tell the launcher the exit code before exiting (`ControlService.reportExit`): set by
+   * launchers that cannot watch the node's process themselves.
+   */
+  readonly reportExit?: boolean;
 }

@@ -6,7 +6,7 @@
 import { LaunchpadError } from '../errors.ts';
 
 /** Every launch type this version knows. */
-export const LAUNCH_TYPES = ['in-process', 'processes'] as const;
+export const LAUNCH_TYPES = ['in-process', 'processes', 'slurm', 'kubernetes'] as const;
 
 /** One of {@link LAUNCH_TYPES}. */
 export type LaunchType = (typeof LAUNCH_TYPES)[number];

@@ -4,7 +4,9 @@
  */
 import { LaunchpadError } from '../errors.ts';
 import { launchInProcess } from '../launchers/in-process/in-process-launcher.ts';
+import { launchKubernetes } from '../launchers/kubernetes/kubernetes-launcher.ts';
 import { launchProcesses } from '../launchers/processes/processes-launcher.ts';
+import { launchSlurm } from '../launchers/slurm/slurm-launcher.ts';
 import { Program } from '../program/program.ts';
 import { childLaunchHook } from './child-hook.ts';
 import { resolveLaunchOptions, type LaunchOptions } from './launch-options.ts';
@@ -39,5 +41,9 @@ export function launch(program: Program, options: LaunchOptions = {}): RunningPr
       return launchInProcess(program, resolved);
     case 'processes':
       return launchProcesses(program, resolved);
+    case 'slurm':
+      return launchSlurm(program, resolved);
+    case 'kubernetes':
+      return launchKubernetes(program, resolved);
   }
 }

@@ -1,0 +1,56 @@
+/**
+ * @module
+ * The options of the `kubernetes` launch type: image and resources per group, where the
+ * cluster is, and render mode.
+ */
+
+/** The container settings of every node of one group (each node is one Pod). */
+export interface KubernetesResources {
+  /** The container image; it must hold the program's code at `workingDir`. */
+  readonly image?: string;
+  /** CPU request and limit, e.g. `1` or `'500m'`. */
+  readonly cpu?: number | string;
+  /** Memory request and limit, e.g. `'512Mi'`. */
+  readonly memory?: string;
+  /** GPUs (`nvidia.com/gpu` limit). */
+  readonly gpus?: number;
+  /** Extra environment variables of the container. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** The Pod's node selector. */
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+}
+
+/** Where the API server is, when not from the default kubeconfig. */
+export interface KubernetesCluster {
+  /** The API server's URL, e.g. `https://10.0.0.1:6443`. */
+  readonly server: string;
+  /** A bearer token. */
+  readonly token?: string;
+  /** Skip TLS verification (test clusters only). */
+  readonly skipTlsVerify?: boolean;
+}
+
+/** Options of the `kubernetes` launch type, under `launch(program, { kubernetes: {…} })`. */
+export interface KubernetesOptions {
+  /** The namespace every object is created in. @default 'default' */
+  readonly namespace?: string;
+  /** Settings of every group that {@link KubernetesOptions.groups} does not name. */
+  readonly defaults?: KubernetesResources;
+  /** Settings per group label, merged over {@link KubernetesOptions.defaults}. */
+  readonly groups?: Readonly<Record<string, KubernetesResources>>;
+  /** The cluster; without it, the default kubeconfig (`KUBECONFIG`, `~/.kube/config`). */
+  readonly cluster?: KubernetesCluster;
+  /**
+   * Render mode: write the manifests as YAML to this file and apply nothing. A dry run
+   * (`dryRun`, `--lp_dry_run`) without it prints them to stdout.
+   */
+  readonly renderTo?: string;
+  /** The directory of the program's code inside the image. @default the launcher's cwd */
+  readonly workingDir?: string;
+  /** The interface the launcher's control server binds. Pods must reach it. @default '0.0.0.0' */
+  readonly controlHost?: string;
+  /** The host name Pods use to reach the control server. @default the launcher's host name */
+  readonly advertiseHost?: string;
+  /** Milliseconds between two polls of the Pods' phases. @default 1000 */
+  readonly pollIntervalMs?: number;
+}
