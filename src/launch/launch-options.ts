@@ -5,6 +5,34 @@
 import type { Writable } from 'node:stream';
 import { describeThrown, LaunchpadError } from '../errors.ts';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../rpc/codec.ts';
+import type { RestartPolicies } from './restart-policy.ts';
+import type { KubernetesOptions } from '../launchers/kubernetes/kubernetes-options.ts';
+import type { SlurmOptions } from '../launchers/slurm/slurm-options.ts';
+
+/** Where the output of local node processes goes. */
+export type OutputMode =
+  /** Each line in the launcher's output, prefixed with the node id. */
+  | 'current_terminal'
+  /** One log file per node under `<workdir>/logs/`, whose path is printed at start. */
+  | 'output_to_files'
+  /** One tmux window per node, in a session named after the program. */
+  | 'tmux';
+
+/** The output modes, in the order they are documented. */
+export const OUTPUT_MODES: readonly OutputMode[] = ['current_terminal', 'output_to_files', 'tmux'];
+
+/** What a local node process or thread gets beside its arguments. */
+export interface LocalResources {
+  /** Environment variables added to the node's environment. */
+  readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Node.js flags for the node's process, e.g. `['--max-old-space-size=512']`. Under
+   * `threads`, only `--max-old-space-size` is supported (as a worker resource limit).
+   */
+  readonly nodeFlags?: readonly string[];
+  /** The node process's working directory (not supported under `threads`). */
+  readonly cwd?: string;
+}
 
 /** Options for `launch()`. Every field is optional. */
 export interface LaunchOptions {
@@ -28,19 +56,47 @@ export interface LaunchOptions {
    * @default 1 GiB
    */
   readonly maxMessageBytes?: number;
+  /**
+   * Restart policy for every node, or by group label or node id (a node id wins).
+   * @default { mode: 'never' }
+   */
+  readonly restart?: RestartPolicies;
+  /** Local resources (environment, Node flags, working directory) by group label or node id. */
+  readonly resources?: Readonly<Record<string, LocalResources>>;
+  /**
+   * Where the output of local nodes goes. Also set by `LAUNCHPAD_LAUNCH_LOCAL_TERMINAL`.
+   * @default 'current_terminal'
+   */
+  readonly output?: OutputMode;
   /** Where node processes' standard output goes, prefixed by node id. @default process.stdout */
   readonly stdout?: Writable;
   /** Where node processes' standard error goes, prefixed by node id. @default process.stderr */
   readonly stderr?: Writable;
+  /** Resources and submission options of the `slurm` launch type. */
+  readonly slurm?: SlurmOptions;
+  /** Images, resources and cluster options of the `kubernetes` launch type. */
+  readonly kubernetes?: KubernetesOptions;
+  /**
+   * Cluster launch types only: show what would be submitted (the Slurm batch script, the
+   * Kubernetes manifests) and submit nothing. Also set by `--lp_dry_run` or `LP_DRY_RUN=1`.
+   * @default false
+   */
+  readonly dryRun?: boolean;
 }
 
 /** {@link LaunchOptions} with defaults filled in. */
 export interface ResolvedLaunchOptions {
+  readonly restart: RestartPolicies | undefined;
+  readonly resources: Readonly<Record<string, LocalResources>>;
+  readonly output: OutputMode;
   readonly terminationGraceMs: number;
   readonly workdir: string | undefined;
   readonly maxMessageBytes: number;
   readonly stdout: Writable;
   readonly stderr: Writable;
+  readonly slurm: SlurmOptions;
+  readonly kubernetes: KubernetesOptions;
+  readonly dryRun: boolean;
 }
 
 /** The default grace period between stop and kill, as in Launchpad. */
@@ -77,7 +133,63 @@ export function resolveLaunchOptions(options: LaunchOptions): ResolvedLaunchOpti
       options.maxMessageBytes,
       DEFAULT_MAX_MESSAGE_BYTES,
     ),
+    restart: options.restart,
+    resources: options.resources ?? {},
+    output: resolveOutputMode(options.output),
     stdout: options.stdout ?? process.stdout,
     stderr: options.stderr ?? process.stderr,
+    slurm: options.slurm ?? {},
+    kubernetes: options.kubernetes ?? {},
+    dryRun:
+      options.dryRun ??
+      (process.argv.includes('--lp_dry_run') || process.env['LP_DRY_RUN'] === '1'),
   };
+}
+
+function resolveOutputMode(option: OutputMode | undefined): OutputMode {
+  const fromEnvironment = process.env['LAUNCHPAD_LAUNCH_LOCAL_TERMINAL'];
+  const [source, mode] =
+    option !== undefined
+      ? ['the output option', option]
+      : fromEnvironment !== undefined && fromEnvironment !== ''
+        ? ['LAUNCHPAD_LAUNCH_LOCAL_TERMINAL', fromEnvironment]
+        : ['the default', 'current_terminal'];
+  if (!(OUTPUT_MODES as readonly string[]).includes(mode)) {
+    throw new LaunchpadError(
+      'INVALID_ARGUMENT',
+      `Unknown output mode "${mode}" (from ${source}); expected one of ${OUTPUT_MODES.join(', ')}.`,
+    );
+  }
+  return mode as OutputMode;
+}
+
+/** The resources of `node`: its label's, overridden field by field by its id's. */
+export function resourcesOf(
+  resources: Readonly<Record<string, LocalResources>>,
+  node: { readonly id: string; readonly label: string },
+): LocalResources {
+  const byLabel = resources[node.label] ?? {};
+  const byId = resources[node.id] ?? {};
+  return {
+    env: { ...byLabel.env, ...byId.env },
+    nodeFlags: [...(byLabel.nodeFlags ?? []), ...(byId.nodeFlags ?? [])],
+    ...((byId.cwd ?? byLabel.cwd) === undefined ? {} : { cwd: byId.cwd ?? byLabel.cwd }),
+  };
+}
+
+/** Throws when a key of a per-node option names no group label or node id. */
+export function checkNodeKeys(
+  optionName: string,
+  record: Readonly<Record<string, unknown>>,
+  nodes: readonly { readonly id: string; readonly label: string }[],
+): void {
+  const known = new Set(nodes.flatMap((node) => [node.id, node.label]));
+  for (const key of Object.keys(record)) {
+    if (!known.has(key)) {
+      throw new LaunchpadError(
+        'INVALID_ARGUMENT',
+        `${optionName}["${key}"] names no group or node of the program; known: ${[...known].sort().join(', ')}.`,
+      );
+    }
+  }
 }

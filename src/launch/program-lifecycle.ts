@@ -9,6 +9,17 @@ import { deferred } from '../internal/deferred.ts';
 import { activePrograms, type ActiveProgram } from '../runtime/node-context.ts';
 import { StopScope } from '../runtime/stop-scope.ts';
 
+/** Where a node is in its life. */
+export type NodeState = 'starting' | 'running' | 'restarting' | 'stopped' | 'failed';
+
+/** A node's state and how often it was restarted. */
+export interface NodeStatus {
+  /** Where the node is in its life. */
+  readonly state: NodeState;
+  /** How many times it was restarted. */
+  readonly restarts: number;
+}
+
 /** What a launcher must do to end its nodes. */
 export interface LaunchBackend {
   /**
@@ -25,6 +36,7 @@ export class ProgramLifecycle implements ActiveProgram {
   readonly #programName: string;
   readonly #nodeIds: ReadonlySet<string>;
   readonly #up = new Set<string>();
+  readonly #statuses = new Map<string, NodeStatus>();
   readonly #ended = new Set<string>();
   readonly #ready = deferred<undefined>();
   readonly #done = deferred<undefined>();
@@ -42,6 +54,7 @@ export class ProgramLifecycle implements ActiveProgram {
     this.stopScope = new StopScope(() => {
       void this.stop();
     });
+    for (const id of nodeIds) this.#statuses.set(id, { state: 'starting', restarts: 0 });
     activePrograms().add(this);
     if (nodeIds.length === 0) this.#ready.resolve(undefined);
   }
@@ -66,8 +79,19 @@ export class ProgramLifecycle implements ActiveProgram {
     this.#backend = backend;
   }
 
+  /** Every node's state and restart count. A copy. */
+  get statuses(): ReadonlyMap<string, NodeStatus> {
+    return new Map(this.#statuses);
+  }
+
+  /** How many times `nodeId` was restarted. */
+  restartsOf(nodeId: string): number {
+    return this.#statuses.get(nodeId)?.restarts ?? 0;
+  }
+
   /** A node came up. */
   nodeUp(nodeId: string): void {
+    this.#setState(nodeId, 'running');
     this.#up.add(nodeId);
     if (this.#up.size === this.#nodeIds.size) this.#ready.resolve(undefined);
   }
@@ -79,6 +103,10 @@ export class ProgramLifecycle implements ActiveProgram {
   nodeEnded(nodeId: string, error?: Error): void {
     if (this.#ended.has(nodeId)) return;
     this.#ended.add(nodeId);
+    this.#setState(
+      nodeId,
+      error === undefined || this.#stopping !== undefined ? 'stopped' : 'failed',
+    );
     if (error !== undefined && this.#stopping === undefined && this.#failure === undefined) {
       this.#failure = new LaunchpadError(
         'NODE_FAILED',
@@ -96,6 +124,15 @@ export class ProgramLifecycle implements ActiveProgram {
     } else if (this.#ended.size === this.#nodeIds.size) {
       void this.stop();
     }
+  }
+
+  /** A node ended and will be started again after a delay. */
+  nodeRestarting(nodeId: string): void {
+    this.#statuses.set(nodeId, { state: 'restarting', restarts: this.restartsOf(nodeId) + 1 });
+  }
+
+  #setState(nodeId: string, state: NodeState): void {
+    this.#statuses.set(nodeId, { state, restarts: this.restartsOf(nodeId) });
   }
 
   /** Fails the launch itself (not a node): for errors found while starting. */

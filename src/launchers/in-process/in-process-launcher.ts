@@ -5,12 +5,13 @@
  * a program that works here works across processes.
  */
 import { randomBytes } from 'node:crypto';
-import { settlesWithin } from '../../internal/within.ts';
 import { AddressBook } from '../../launch/address-book.ts';
 import type { ResolvedLaunchOptions } from '../../launch/launch-options.ts';
 import { toWireArguments } from '../../launch/node-arguments.ts';
 import { ProgramLifecycle } from '../../launch/program-lifecycle.ts';
+import { resolveRestartPolicies } from '../../launch/restart-policy.ts';
 import { RunningProgram } from '../../launch/running-program.ts';
+import { Supervisor, type NodeUnit } from '../../launch/supervisor.ts';
 import { createWorkdir } from '../../launch/workdir.ts';
 import type { Program } from '../../program/program.ts';
 import { decode, encode } from '../../rpc/codec.ts';
@@ -20,7 +21,8 @@ import { nodeError, runNode, type NodeHost } from '../../runtime/node-runner.ts'
 export function launchInProcess(program: Program, options: ResolvedLaunchOptions): RunningProgram {
   const nodes = program.nodes;
   // Validate every node's arguments before anything starts.
-  const wireArgs = nodes.map((node) => toWireArguments(node, program));
+  const wireArgs = new Map(nodes.map((node) => [node.id, toWireArguments(node, program)]));
+  const policies = resolveRestartPolicies(options.restart, nodes);
   const ids = nodes.map((node) => node.id);
   const secret = randomBytes(16).toString('hex');
   const workdir = createWorkdir(program.name, options.workdir);
@@ -38,45 +40,58 @@ export function launchInProcess(program: Program, options: ResolvedLaunchOptions
       return Promise.resolve();
     },
   };
-  const running = new Map<string, Promise<void>>();
-  // Start on the next turn, so launch() returns before any node code runs.
-  setImmediate(() => {
-    nodes.forEach((node, index) => {
-      const ended = runNode(
-        {
-          id: node.id,
-          label: node.label,
-          kind: node.kind,
-          code: node.code,
-          // Encode and decode like any launcher would, so nodes get copies, never shared objects.
-          args: decode(encode(wireArgs[index])) as unknown[],
-        },
-        host,
-      ).then(
-        () => {
-          book.unregister(node.id);
-          lifecycle.nodeEnded(node.id);
-        },
-        (error: unknown) => {
-          book.unregister(node.id);
-          lifecycle.nodeEnded(node.id, nodeError(error));
-        },
-      );
-      running.set(node.id, ended);
-    });
-  });
-  lifecycle.attach({
-    shutdown: async () => {
-      if (
-        !(await settlesWithin(Promise.allSettled(running.values()), options.terminationGraceMs))
-      ) {
+  const startNode = (nodeId: string): NodeUnit => {
+    const node = program.node(nodeId);
+    if (node === undefined) throw new Error(`No node ${nodeId}.`);
+    let running = true;
+    const exited = runNode(
+      {
+        id: node.id,
+        label: node.label,
+        kind: node.kind,
+        code: node.code,
+        // Encode and decode like any launcher would, so nodes get copies, never shared objects.
+        args: decode(encode(wireArgs.get(nodeId))) as unknown[],
+      },
+      host,
+    )
+      .then(
+        () => undefined,
+        (error: unknown) => nodeError(error),
+      )
+      .finally(() => {
+        running = false;
+      });
+    return {
+      exited,
+      get running() {
+        return running;
+      },
+      // Code in this process cannot be killed; the supervisor reports what is left.
+      kill: () => undefined,
+    };
+  };
+  const supervisor = new Supervisor({
+    lifecycle,
+    book,
+    policies,
+    terminationGraceMs: options.terminationGraceMs,
+    stderr: options.stderr,
+    start: startNode,
+    release: () => {
+      if (supervisor.running.length > 0) {
         options.stderr.write(
-          `launchpad-ts: some nodes of ${program.name} did not end within ${options.terminationGraceMs} ms ` +
-            'of the stop; in-process nodes cannot be killed, so they are left running.\n',
+          `launchpad-ts: in-process nodes cannot be killed; left running: ${supervisor.running.length}.\n`,
         );
       }
       book.close(`program ${program.name} has stopped`);
+      return Promise.resolve();
     },
+  });
+  lifecycle.attach(supervisor);
+  // Start on the next turn, so launch() returns before any node code runs.
+  setImmediate(() => {
+    if (!lifecycle.stopping) supervisor.startAll(ids);
   });
   return new RunningProgram({
     programName: program.name,

@@ -1,66 +1,98 @@
 /**
  * @module
- * Starting one node process and following it to its end.
+ * Starting one node process with its resources, its output sent to the launcher's
+ * terminal (prefixed) or to a log file, and following it to its end.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
+import { spawn } from 'node:child_process';
+import { openSync, closeSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { nodePrefix, prefixLines } from './output-prefixer.ts';
+import { nodeProcessArgs } from '../../control/node-command.ts';
 import { BOOTSTRAP_VARIABLE, type ChildBootstrap } from '../../control/node-spec.ts';
+import type { LocalResources } from '../../launch/launch-options.ts';
+import { nodePrefix, prefixLines } from './output-prefixer.ts';
 
-const require = createRequire(import.meta.url);
-// Node processes run TypeScript directly, like the launcher: tsx is loaded in each.
-const TSX_LOADER = pathToFileURL(require.resolve('tsx')).href;
-const CHILD_ENTRY = fileURLToPath(new URL('../../control/child-entry.ts', import.meta.url));
+/** Where a node process's output goes. */
+export type ProcessOutput =
+  | {
+      readonly mode: 'terminal';
+      readonly stdout: Writable;
+      readonly stderr: Writable;
+      readonly index: number;
+    }
+  | { readonly mode: 'file'; readonly path: string };
 
 /** How to start one node process. */
 export interface NodeProcessOptions {
   /** How the process reaches the launcher. */
   readonly bootstrap: ChildBootstrap;
-  /** The node's position in the program, to pick its colour. */
-  readonly index: number;
   /** Command-line arguments passed on to the process (the launcher's own, for `entry`). */
   readonly args: readonly string[];
-  /** Where its prefixed output goes. */
-  readonly stdout: Writable;
-  /** Where its prefixed error output goes. */
-  readonly stderr: Writable;
+  /** Environment, Node flags and working directory. */
+  readonly resources: LocalResources;
+  /** Where its output goes. */
+  readonly output: ProcessOutput;
+}
+
+/** How a node process ended. */
+export interface ProcessExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
 }
 
 /** A running node process. */
 export interface NodeProcess {
-  /** The OS process. */
-  readonly child: ChildProcess;
-  /** Resolves with the exit code (or the signal that killed it) once output is drained. */
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** The OS process id. */
+  readonly pid: number | undefined;
+  /** Resolves once the process has exited and its output is copied. */
+  readonly exited: Promise<ProcessExit>;
+  /** True until it exits. */
+  readonly running: boolean;
+  /** Kills it with SIGKILL. */
+  kill(): void;
 }
 
 /** Starts the process for one node. */
 export function startNodeProcess(options: NodeProcessOptions): NodeProcess {
-  const { bootstrap } = options;
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, CHILD_ENTRY, ...options.args], {
-    env: { ...process.env, [BOOTSTRAP_VARIABLE]: JSON.stringify(bootstrap) },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const { bootstrap, resources, output } = options;
+  const logFd = output.mode === 'file' ? openSync(output.path, 'a') : undefined;
+  const child = spawn(process.execPath, nodeProcessArgs(resources.nodeFlags ?? [], options.args), {
+    env: { ...process.env, ...resources.env, [BOOTSTRAP_VARIABLE]: JSON.stringify(bootstrap) },
+    stdio: ['ignore', logFd ?? 'pipe', logFd ?? 'pipe'],
+    ...(resources.cwd === undefined ? {} : { cwd: resources.cwd }),
   });
-  const prefix = nodePrefix(bootstrap.nodeId, options.index, options.stdout);
-  const drained = Promise.all([
-    prefixLines(child.stdout, options.stdout, prefix),
-    prefixLines(child.stderr, options.stderr, prefix),
-  ]);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+  if (logFd !== undefined) closeSync(logFd);
+  let drained: Promise<unknown> = Promise.resolve();
+  let report = (message: string): void => {
+    process.stderr.write(`${message}\n`);
+  };
+  if (output.mode === 'terminal' && child.stdout !== null && child.stderr !== null) {
+    const prefix = nodePrefix(bootstrap.nodeId, output.index, output.stdout);
+    drained = Promise.all([
+      prefixLines(child.stdout, output.stdout, prefix),
+      prefixLines(child.stderr, output.stderr, prefix),
+    ]);
+    report = (message) => output.stderr.write(`${prefix} ${message}\n`);
+  }
+  const exited = new Promise<ProcessExit>((resolve) => {
     child.once('error', (error) => {
-      options.stderr.write(`${prefix} could not start: ${error.message}\n`);
+      report(`could not start: ${error.message}`);
       resolve({ code: 1, signal: null });
     });
     child.once('exit', (code, signal) => {
-      // Report only once the output is copied, so a failure message comes after the logs.
-      // A grandchild may hold the pipes open; do not wait for it beyond a moment.
+      // Report only once the output is copied, so a failure message comes after the logs;
+      // a grandchild may hold the pipes open, so do not wait for it beyond a moment.
       void Promise.race([drained, sleep(1_000)]).then(() => {
         resolve({ code, signal });
       });
     });
   });
-  return { child, exited };
+  return {
+    pid: child.pid,
+    exited,
+    get running() {
+      return child.exitCode === null && child.signalCode === null;
+    },
+    kill: () => child.kill('SIGKILL'),
+  };
 }

@@ -2,118 +2,105 @@
  * @module
  * The `processes` launcher (Launchpad's local_mp): one OS process per node, each reaching
  * the launcher's control plane for its spec, its peers' addresses and the stop, and
- * dying with the launcher.
+ * dying with the launcher. Output goes to the terminal (prefixed), to files, or to tmux.
  */
-import { randomBytes } from 'node:crypto';
-import { startControlPlane, type ControlPlane } from '../../control/control-plane.ts';
-import { calledFromMainModule, mainModuleUrl } from '../../internal/call-site.ts';
-import { settlesWithin } from '../../internal/within.ts';
-import { AddressBook } from '../../launch/address-book.ts';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { nodeProcessArgs } from '../../control/node-command.ts';
+import { BOOTSTRAP_VARIABLE } from '../../control/node-spec.ts';
+import {
+  launchSupervised,
+  type StartedUnit,
+  type UnitStart,
+} from '../../control/supervised-launch.ts';
 import type { ResolvedLaunchOptions } from '../../launch/launch-options.ts';
-import { toWireArguments } from '../../launch/node-arguments.ts';
-import { ProgramLifecycle } from '../../launch/program-lifecycle.ts';
-import { RunningProgram } from '../../launch/running-program.ts';
-import { createWorkdir } from '../../launch/workdir.ts';
+import type { RunningProgram } from '../../launch/running-program.ts';
 import type { Program } from '../../program/program.ts';
-import { startNodeProcess, type NodeProcess } from './node-process.ts';
+import { startNodeProcess, type ProcessOutput } from './node-process.ts';
+import { TmuxSession } from './tmux-session.ts';
 
 /** Launches `program` with one process per node. */
 export function launchProcesses(program: Program, options: ResolvedLaunchOptions): RunningProgram {
-  const nodes = program.nodes;
-  const wireArgs = nodes.map((node) => toWireArguments(node, program));
-  const entry = calledFromMainModule() ? mainModuleUrl() : undefined;
-  const ids = nodes.map((node) => node.id);
-  const secret = randomBytes(16).toString('hex');
-  const workdir = createWorkdir(program.name, options.workdir);
-  const lifecycle = new ProgramLifecycle(program.name, ids);
-  const book = new AddressBook(ids);
-  const processes = new Map<string, NodeProcess>();
-  let plane: ControlPlane | undefined;
-
-  const isRunning = ({ child }: NodeProcess): boolean =>
-    child.exitCode === null && child.signalCode === null;
-  const killAll = (): void => {
-    for (const nodeProcess of processes.values()) {
-      if (isRunning(nodeProcess)) nodeProcess.child.kill('SIGKILL');
-    }
-  };
-  let interrupts = 0;
-  const onInterrupt = (): void => {
-    interrupts += 1;
-    if (interrupts === 1) {
-      options.stderr.write(
-        'launchpad-ts: stopping the program (Ctrl-C again to kill it at once).\n',
-      );
-      void lifecycle.stop();
-    } else {
-      killAll();
-    }
-  };
-  const onTerminate = (): void => {
-    void lifecycle.stop();
-  };
-  process.on('SIGINT', onInterrupt);
-  process.on('SIGTERM', onTerminate);
-  // Last resort: whatever ends the launcher's process takes the node processes with it.
-  process.on('exit', killAll);
-
-  const start = async (): Promise<void> => {
-    const started = await startControlPlane({
-      program,
-      wireArgs,
-      entry,
-      launchType: 'processes',
-      workdir,
-      lifecycle,
-      book,
-      secret,
-      maxMessageBytes: options.maxMessageBytes,
-    });
-    plane = started;
-    if (lifecycle.stopping) return;
-    for (const [index, node] of nodes.entries()) {
-      const nodeProcess = startNodeProcess({
-        bootstrap: started.bootstrap(node.id),
-        index,
-        // The entry strategy re-runs the main script, which must see the same flags.
-        args: entry !== undefined ? process.argv.slice(2) : [],
-        stdout: options.stdout,
-        stderr: options.stderr,
-      });
-      processes.set(node.id, nodeProcess);
-      void nodeProcess.exited.then((exit) => {
-        book.unregister(node.id);
-        lifecycle.nodeEnded(node.id, started.exitError(node.id, exit));
-      });
-    }
-  };
-
-  lifecycle.attach({
-    shutdown: async () => {
-      const allExited = Promise.all([...processes.values()].map((p) => p.exited));
-      if (!(await settlesWithin(allExited, options.terminationGraceMs))) {
-        const left = [...processes].filter(([, p]) => isRunning(p)).map(([id]) => id);
+  let logDirectory = '';
+  let tmux: TmuxSession | undefined;
+  return launchSupervised(program, options, {
+    launchType: 'processes',
+    validate: () => {
+      if (options.output === 'tmux') TmuxSession.checkInstalled();
+    },
+    prepare: (workdir) => {
+      if (options.output === 'output_to_files') {
+        logDirectory = join(workdir, 'logs');
+        mkdirSync(logDirectory, { recursive: true });
+        options.stderr.write(`launchpad-ts: node output goes to ${logDirectory}\n`);
+      } else if (options.output === 'tmux') {
+        const name = `${program.name.replace(/[^A-Za-z0-9_-]/g, '_')}-${process.pid}-${Date.now().toString(36)}`;
+        tmux = new TmuxSession(name, workdir);
         options.stderr.write(
-          `launchpad-ts: killing nodes that did not stop within ${options.terminationGraceMs} ms: ${left.join(', ')}.\n`,
+          `launchpad-ts: nodes run in tmux; attach with: tmux attach -t ${name}\n`,
         );
-        killAll();
-        await allExited;
       }
-      book.close(`program ${program.name} has stopped`);
-      await plane?.close();
-      process.off('SIGINT', onInterrupt);
-      process.off('SIGTERM', onTerminate);
-      process.off('exit', killAll);
+      return Promise.resolve();
+    },
+    start: (unit) =>
+      tmux === undefined ? startProcess(unit, outputFor(unit)) : startInTmux(tmux, unit),
+    release: async () => {
+      await tmux?.close();
     },
   });
-  start().catch((error: unknown) => {
-    lifecycle.fail(error instanceof Error ? error : new Error(String(error)));
+
+  function outputFor(unit: UnitStart): ProcessOutput {
+    return options.output === 'output_to_files'
+      ? { mode: 'file', path: join(logDirectory, `${unit.node.id.replace(/\//g, '.')}.log`) }
+      : { mode: 'terminal', stdout: options.stdout, stderr: options.stderr, index: unit.index };
+  }
+}
+
+function startProcess(unit: UnitStart, output: ProcessOutput): StartedUnit {
+  const started = startNodeProcess({
+    bootstrap: unit.bootstrap,
+    args: unit.args,
+    resources: unit.resources,
+    output,
   });
-  return new RunningProgram({
-    programName: program.name,
-    launchType: 'processes',
-    workdir,
-    lifecycle,
-    rpc: { secret, resolver: book, maxMessageBytes: options.maxMessageBytes },
+  return {
+    exited: started.exited,
+    get running() {
+      return started.running;
+    },
+    kill: () => {
+      started.kill();
+    },
+  };
+}
+
+function startInTmux(tmux: TmuxSession, unit: UnitStart): StartedUnit {
+  const window = tmux.startWindow(unit.node.id, {
+    argv: [process.execPath, ...nodeProcessArgs(unit.resources.nodeFlags ?? [], unit.args)],
+    env: { ...unit.resources.env, [BOOTSTRAP_VARIABLE]: JSON.stringify(unit.bootstrap) },
+    cwd: unit.resources.cwd ?? process.cwd(),
   });
+  let running = true;
+  const exited = window
+    .then((started) => started.exited)
+    .catch((error: unknown) => {
+      process.stderr.write(
+        `launchpad-ts: could not open a tmux window for ${unit.node.id}: ${String(error)}\n`,
+      );
+      return { code: 1, signal: null };
+    })
+    .finally(() => {
+      running = false;
+    });
+  return {
+    exited,
+    get running() {
+      return running;
+    },
+    kill: () => {
+      void window.then((started) => {
+        started.kill();
+      });
+    },
+  };
 }

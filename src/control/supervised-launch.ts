@@ -1,0 +1,164 @@
+/**
+ * @module
+ * The launch sequence shared by local launchers whose nodes run apart from the launcher
+ * (`processes`, `threads`): validate, start the control plane, start every node through
+ * a {@link Supervisor}, answer signals, and release everything at the end. A launcher
+ * only says how to start one node.
+ */
+import { randomBytes } from 'node:crypto';
+import { calledFromMainModule, mainModuleUrl } from '../internal/call-site.ts';
+import { AddressBook } from '../launch/address-book.ts';
+import { handleInterrupts } from '../launch/interrupts.ts';
+import {
+  checkNodeKeys,
+  resourcesOf,
+  type LocalResources,
+  type ResolvedLaunchOptions,
+} from '../launch/launch-options.ts';
+import type { LaunchType } from '../launch/launch-type.ts';
+import { toWireArguments } from '../launch/node-arguments.ts';
+import { ProgramLifecycle } from '../launch/program-lifecycle.ts';
+import { resolveRestartPolicies } from '../launch/restart-policy.ts';
+import { RunningProgram } from '../launch/running-program.ts';
+import { Supervisor } from '../launch/supervisor.ts';
+import { createWorkdir } from '../launch/workdir.ts';
+import type { Node } from '../program/node.ts';
+import type { Program } from '../program/program.ts';
+import { startControlPlane, type ControlPlane } from './control-plane.ts';
+import type { ChildBootstrap } from './node-spec.ts';
+
+/** How a node process or thread ended. */
+export interface UnitExit {
+  /** The exit code, or `null` when killed by a signal. */
+  readonly code: number | null;
+  /** The signal that killed it, if any. */
+  readonly signal: string | null;
+}
+
+/** A started node process or thread, before its exit is interpreted. */
+export interface StartedUnit {
+  /** Resolves when it has exited. */
+  readonly exited: Promise<UnitExit>;
+  /** True until it exits. */
+  readonly running: boolean;
+  /** Ends it at once. */
+  kill(): void;
+}
+
+/** What one node needs to start. */
+export interface UnitStart {
+  /** The node. */
+  readonly node: Node;
+  /** Its position in the program, for colours. */
+  readonly index: number;
+  /** How it reaches the control plane. */
+  readonly bootstrap: ChildBootstrap;
+  /** Arguments for the node's `process.argv` (the launcher's own, for the entry strategy). */
+  readonly args: readonly string[];
+  /** Its local resources. */
+  readonly resources: LocalResources;
+}
+
+/** What a local launcher provides. */
+export interface SupervisedLauncher {
+  /** The launch type nodes see. */
+  readonly launchType: LaunchType;
+  /** Checks the options that this launcher does not support; throws to refuse them. */
+  validate?(program: Program, options: ResolvedLaunchOptions): void;
+  /** Runs once the control plane is up, before any node starts. */
+  prepare?(workdir: string): Promise<void>;
+  /** Starts one node. */
+  start(unit: UnitStart): StartedUnit;
+  /** Runs after every node has ended. */
+  release?(): Promise<void>;
+}
+
+/** Launches `program` with one supervised unit (process or thread) per node. */
+export function launchSupervised(
+  program: Program,
+  options: ResolvedLaunchOptions,
+  launcher: SupervisedLauncher,
+): RunningProgram {
+  const nodes = program.nodes;
+  const wireArgs = nodes.map((node) => toWireArguments(node, program));
+  const policies = resolveRestartPolicies(options.restart, nodes);
+  checkNodeKeys('resources', options.resources, nodes);
+  launcher.validate?.(program, options);
+  const entry = calledFromMainModule() ? mainModuleUrl() : undefined;
+  const ids = nodes.map((node) => node.id);
+  const secret = randomBytes(16).toString('hex');
+  const workdir = createWorkdir(program.name, options.workdir);
+  const lifecycle = new ProgramLifecycle(program.name, ids);
+  const book = new AddressBook(ids);
+  let plane: ControlPlane | undefined;
+  let releaseInterrupts = (): void => undefined;
+  const supervisor = new Supervisor({
+    lifecycle,
+    book,
+    policies,
+    terminationGraceMs: options.terminationGraceMs,
+    stderr: options.stderr,
+    start: (nodeId) => {
+      const index = ids.indexOf(nodeId);
+      const node = nodes[index];
+      if (plane === undefined || node === undefined) throw new Error(`Cannot start ${nodeId} yet.`);
+      const started = launcher.start({
+        node,
+        index,
+        bootstrap: plane.bootstrap(nodeId),
+        // The entry strategy re-runs the main script, which must see the same flags.
+        args: entry !== undefined ? process.argv.slice(2) : [],
+        resources: resourcesOf(options.resources, node),
+      });
+      const control = plane;
+      return {
+        exited: started.exited.then((exit) => control.exitError(nodeId, exit)),
+        get running() {
+          return started.running;
+        },
+        kill: () => {
+          started.kill();
+        },
+      };
+    },
+    release: async () => {
+      book.close(`program ${program.name} has stopped`);
+      await launcher.release?.();
+      await plane?.close();
+      releaseInterrupts();
+    },
+  });
+  releaseInterrupts = handleInterrupts({
+    stop: () => void lifecycle.stop(),
+    kill: () => {
+      supervisor.killAll();
+    },
+    stderr: options.stderr,
+  });
+  lifecycle.attach(supervisor);
+  const start = async (): Promise<void> => {
+    plane = await startControlPlane({
+      program,
+      wireArgs,
+      entry,
+      launchType: launcher.launchType,
+      workdir,
+      lifecycle,
+      book,
+      secret,
+      maxMessageBytes: options.maxMessageBytes,
+    });
+    await launcher.prepare?.(workdir);
+    if (!lifecycle.stopping) supervisor.startAll(ids);
+  };
+  start().catch((error: unknown) => {
+    lifecycle.fail(error instanceof Error ? error : new Error(String(error)));
+  });
+  return new RunningProgram({
+    programName: program.name,
+    launchType: launcher.launchType,
+    workdir,
+    lifecycle,
+    rpc: { secret, resolver: book, maxMessageBytes: options.maxMessageBytes },
+  });
+}
