@@ -6,7 +6,7 @@
 import { LaunchpadError } from '../errors.ts';
 
 /** Every launch type this version knows. */
-export const LAUNCH_TYPES = ['in-process', 'processes', 'slurm', 'kubernetes'] as const;
+export const LAUNCH_TYPES = ['in-process', 'threads', 'processes', 'slurm', 'kubernetes'] as const;
 
 /** One of {@link LAUNCH_TYPES}. */
 export type LaunchType = (typeof LAUNCH_TYPES)[number];
@@ -14,6 +14,7 @@ export type LaunchType = (typeof LAUNCH_TYPES)[number];
 /** Launchpad's names, accepted as aliases. */
 export const LAUNCH_TYPE_ALIASES: Readonly<Record<string, LaunchType>> = {
   test_mt: 'in-process',
+  local_mt: 'threads',
   in_process: 'in-process',
   local_mp: 'processes',
   test_mp: 'processes',

@@ -6,6 +6,7 @@ import { LaunchpadError } from '../errors.ts';
 import { launchInProcess } from '../launchers/in-process/in-process-launcher.ts';
 import { launchKubernetes } from '../launchers/kubernetes/kubernetes-launcher.ts';
 import { launchProcesses } from '../launchers/processes/processes-launcher.ts';
+import { launchThreads } from '../launchers/threads/threads-launcher.ts';
 import { launchSlurm } from '../launchers/slurm/slurm-launcher.ts';
 import { Program } from '../program/program.ts';
 import { childLaunchHook } from './child-hook.ts';
@@ -39,6 +40,8 @@ export function launch(program: Program, options: LaunchOptions = {}): RunningPr
   switch (launchType) {
     case 'in-process':
       return launchInProcess(program, resolved);
+    case 'threads':
+      return launchThreads(program, resolved);
     case 'processes':
       return launchProcesses(program, resolved);
     case 'slurm':

@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { nodeProcessArgs } from '../../control/node-command.ts';
 import { BOOTSTRAP_VARIABLE, type ChildBootstrap } from '../../control/node-spec.ts';
 import type { LocalResources } from '../../launch/launch-options.ts';
-import { nodePrefix, prefixLines } from './output-prefixer.ts';
+import { nodePrefix, prefixLines } from '../../control/output-prefixer.ts';
 
 /** Where a node process's output goes. */
 export type ProcessOutput =

@@ -1,0 +1,89 @@
+/**
+ * @module
+ * Starting one node in a worker thread of the launcher's process, with its output
+ * prefixed like a node process's, and following it to its end.
+ */
+import type { Writable } from 'node:stream';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { threadBootstrapCode } from '../../control/node-command.ts';
+import { BOOTSTRAP_VARIABLE } from '../../control/node-spec.ts';
+import type { StartedUnit, UnitExit, UnitStart } from '../../control/supervised-launch.ts';
+import { LaunchpadError } from '../../errors.ts';
+import type { LocalResources } from '../../launch/launch-options.ts';
+import { nodePrefix, prefixLines } from '../../control/output-prefixer.ts';
+
+const OLD_SPACE_FLAG = /^--max-old-space-size=(\d+)$/;
+
+/**
+ * The worker resource limits for a node's Node flags. Threads share one process, so only
+ * the heap limit has a per-thread equivalent.
+ */
+export function threadLimits(nodeId: string, resources: LocalResources): ResourceLimits {
+  const limits: { maxOldGenerationSizeMb?: number } = {};
+  for (const flag of resources.nodeFlags ?? []) {
+    const match = OLD_SPACE_FLAG.exec(flag);
+    if (match?.[1] === undefined) {
+      throw new LaunchpadError(
+        'INVALID_ARGUMENT',
+        `Node ${nodeId}: Node flag ${flag} cannot apply to one worker thread; under threads only ` +
+          '--max-old-space-size=<MB> is supported. Use launchType "processes" for other flags.',
+      );
+    }
+    limits.maxOldGenerationSizeMb = Number(match[1]);
+  }
+  if (resources.cwd !== undefined) {
+    throw new LaunchpadError(
+      'INVALID_ARGUMENT',
+      `Node ${nodeId}: a working directory (cwd) is per process, so it cannot apply to a worker thread; use launchType "processes".`,
+    );
+  }
+  return limits;
+}
+
+/** Starts one node's worker thread. */
+export function startNodeThread(
+  unit: UnitStart,
+  output: { stdout: Writable; stderr: Writable },
+): StartedUnit {
+  const worker = new Worker(threadBootstrapCode(), {
+    eval: true,
+    argv: [...unit.args],
+    env: {
+      ...process.env,
+      ...unit.resources.env,
+      [BOOTSTRAP_VARIABLE]: JSON.stringify(unit.bootstrap),
+    },
+    stdout: true,
+    stderr: true,
+    resourceLimits: threadLimits(unit.node.id, unit.resources),
+  });
+  const prefix = nodePrefix(unit.node.id, unit.index, output.stdout);
+  const drained = Promise.all([
+    prefixLines(worker.stdout, output.stdout, prefix),
+    prefixLines(worker.stderr, output.stderr, prefix),
+  ]);
+  let running = true;
+  let killed = false;
+  const exited = new Promise<UnitExit>((resolve) => {
+    worker.once('error', (error) => {
+      // An uncaught error ends the thread; the exit event follows with code 1.
+      output.stderr.write(`${prefix} ${error.stack ?? error.message}\n`);
+    });
+    worker.once('exit', (code) => {
+      running = false;
+      void drained.then(() => {
+        resolve(killed ? { code: null, signal: 'SIGKILL' } : { code, signal: null });
+      });
+    });
+  });
+  return {
+    exited,
+    get running() {
+      return running;
+    },
+    kill: () => {
+      killed = true;
+      void worker.terminate();
+    },
+  };
+}
