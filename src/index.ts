@@ -20,10 +20,13 @@ export { FunctionNode, type NodeFunction } from './nodes/function-node.ts';
 export type { Client, ServiceMethodName } from './rpc/client-type.ts';
 export type { CallOptions } from './rpc/call-options.ts';
 export { withOptions } from './rpc/typed-client.ts';
+export { batched, type BatchedOptions, type BatchedMethod } from './nodes/batched-handler.ts';
 export { launch } from './launch/launch.ts';
-export type { LaunchOptions } from './launch/launch-options.ts';
+export type { LaunchOptions, LocalResources, OutputMode } from './launch/launch-options.ts';
 export { LAUNCH_TYPES, LAUNCH_TYPE_ALIASES, type LaunchType } from './launch/launch-type.ts';
 export { RunningProgram } from './launch/running-program.ts';
+export type { NodeState, NodeStatus } from './launch/program-lifecycle.ts';
+export type { RestartMode, RestartPolicy, RestartPolicies } from './launch/restart-policy.ts';
 export {
   stop,
   stopSignal,

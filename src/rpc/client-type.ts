@@ -23,14 +23,32 @@ export type ServiceMethodName<TService> = {
 }[keyof TService];
 
 /**
+ * What a caller gets back for a method that returns `TResult`:
+ * - a stream for a method that returns an `AsyncIterable` (an async generator, say), or a
+ *   promise of one: the values arrive one by one, with backpressure;
+ * - a promise of the (awaited) value for everything else.
+ */
+export type RemoteResult<TResult> = [Awaited<TResult>] extends [never]
+  ? Promise<never> // a method that never returns (it always throws)
+  : 0 extends 1 & TResult
+    ? Promise<Awaited<TResult>> // `any`: nothing is known, so it stays a promise of any
+    : Awaited<TResult> extends AsyncIterable<infer TItem>
+      ? AsyncIterable<TItem> // streamed: iterate it with for await
+      : Promise<Awaited<TResult>>; // one value: await it
+
+/**
  * A client of a service node whose instance is a `TService`: every public method becomes
- * `(...args) => Promise<Awaited<R>>`, and everything else is dropped.
+ * `(...args) => Promise<Awaited<R>>`, or `(...args) => AsyncIterable<X>` when it returns
+ * an `AsyncIterable<X>`; everything else is dropped.
  *
  * @example
  * ```ts
  * class Consumer {
  *   constructor(private readonly producers: lp.Client<Producer>[]) {}
- *   async run() { console.log(await this.producers[0]!.work(1)); }
+ *   async run() {
+ *     console.log(await this.producers[0]!.work(1));
+ *     for await (const item of this.producers[0]!.items(10)) console.log(item);
+ *   }
  * }
  * ```
  */
@@ -38,7 +56,7 @@ export type Client<TService> = {
   readonly [TKey in ServiceMethodName<TService>]: TService[TKey] extends (
     ...args: infer TArgs
   ) => infer TResult
-    ? (...args: TArgs) => Promise<Awaited<TResult>>
+    ? (...args: TArgs) => RemoteResult<TResult>
     : never;
 } & { readonly [serviceType]: TService };
 

@@ -13,6 +13,10 @@ const packr = new Packr({ moreTypes: true, mapsAsObjects: false, useRecords: tru
 /** The default upper bound on one encoded message, in bytes. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024 * 1024;
 
+// Below this size the length prefix and the body are joined into one buffer: copying a
+// few hundred bytes is cheaper than a second write. Above it the body is never copied.
+const JOIN_BELOW_BYTES = 16 * 1024;
+
 /** Encodes any supported value to a MessagePack buffer. */
 export function encode(value: unknown): Buffer {
   return packr.pack(value);
@@ -23,22 +27,33 @@ export function decode(body: Uint8Array): unknown {
   return packr.unpack(body);
 }
 
+/** The error for a message over the limit; `what` says which message. */
+export function oversizeError(what: string, bytes: number, maxBytes: number): LaunchpadError {
+  return new LaunchpadError(
+    'RESOURCE_EXHAUSTED',
+    `${what} is ${bytes} bytes, more than the maximum message size of ${maxBytes} bytes; ` +
+      'send smaller values (or stream them in parts), or raise maxMessageBytes.',
+  );
+}
+
 /**
- * Encodes `value` as one frame: a 4-byte big-endian length followed by the body. The two
- * parts are returned separately so the body is never copied.
+ * Encodes `value` as one frame: a 4-byte big-endian length followed by the body. A small
+ * frame comes back as one buffer; a large one as the prefix and the body, so the body is
+ * never copied.
  *
  * @throws LaunchpadError `RESOURCE_EXHAUSTED` when the body exceeds `maxBytes`
  */
-export function encodeFrame(value: unknown, maxBytes: number): [Buffer, Buffer] {
-  const body = encode(value);
-  if (body.length > maxBytes) {
-    throw new LaunchpadError(
-      'RESOURCE_EXHAUSTED',
-      `The message is ${body.length} bytes, more than the maximum of ${maxBytes} bytes; ` +
-        'send smaller values or raise maxMessageBytes.',
-    );
+export function encodeFrame(value: unknown, maxBytes: number): Buffer | [Buffer, Buffer] {
+  const body = packr.pack(value);
+  const length = body.length;
+  if (length > maxBytes) throw oversizeError('The message', length, maxBytes);
+  if (length < JOIN_BELOW_BYTES) {
+    const frame = Buffer.allocUnsafe(length + 4);
+    frame.writeUInt32BE(length, 0);
+    body.copy(frame, 4);
+    return frame;
   }
   const header = Buffer.allocUnsafe(4);
-  header.writeUInt32BE(body.length, 0);
+  header.writeUInt32BE(length, 0);
   return [header, body];
 }

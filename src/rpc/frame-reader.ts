@@ -1,77 +1,129 @@
 /**
  * @module
- * Splits a byte stream into length-prefixed frames without copying when a frame lies
- * inside one chunk, which is the common case for small calls.
+ * Splits a byte stream into length-prefixed frames. A frame that lies inside one chunk
+ * (the common case for small calls) is handed out as a view, without copying; a frame
+ * spread over chunks is copied once, straight into a buffer of its final size. A frame
+ * larger than the limit is skipped byte by byte, never buffered, so an oversize message
+ * costs neither memory nor the connection.
  */
 import { LaunchpadError } from '../errors.ts';
+import { FRAME_HEAD_BYTES } from './protocol.ts';
+
+/** Where a {@link FrameReader} delivers what it reads. */
+export interface FrameSink {
+  /** Called once per complete frame body, in order. */
+  onFrame(body: Buffer): void;
+  /**
+   * Called for a frame larger than the limit, with its first bytes (enough to find the
+   * call it belongs to) and its announced size; the rest of it is skipped. Without this
+   * handler an oversize frame is a protocol error.
+   */
+  readonly onOversize?: ((head: Buffer, size: number) => void) | undefined;
+}
 
 /** Accumulates socket chunks and hands out complete frame bodies. */
 export class FrameReader {
-  readonly #chunks: Buffer[] = [];
-  #buffered = 0;
-  #expected = -1;
-  readonly #onFrame: (body: Buffer) => void;
+  readonly #sink: FrameSink;
   readonly #maxBytes: number;
+  // A length prefix split across chunks.
+  readonly #header = Buffer.alloc(4);
+  #headerFilled = 0;
+  // The body being filled, when a frame spans chunks.
+  #body: Buffer | undefined;
+  #bodyFilled = 0;
+  // An oversize frame: its head being collected, then the bytes still to skip.
+  #oversizeHead: Buffer | undefined;
+  #oversizeHeadFilled = 0;
+  #oversizeSize = 0;
+  #skip = 0;
 
   /**
-   * @param onFrame - called once per complete frame body, in order
-   * @param maxBytes - a frame announcing more than this is a protocol error
+   * @param sink - where frames (and oversize frames) go
+   * @param maxBytes - the largest frame body accepted
    */
-  constructor(onFrame: (body: Buffer) => void, maxBytes: number) {
-    this.#onFrame = onFrame;
+  constructor(sink: FrameSink, maxBytes: number) {
+    this.#sink = sink;
     this.#maxBytes = maxBytes;
   }
 
   /**
    * Adds a chunk and emits every frame it completes.
    *
-   * @throws LaunchpadError `RESOURCE_EXHAUSTED` when a frame is larger than allowed
+   * @throws LaunchpadError `RESOURCE_EXHAUSTED` for an oversize frame when the sink has no
+   * `onOversize`
    */
   push(chunk: Buffer): void {
-    this.#chunks.push(chunk);
-    this.#buffered += chunk.length;
-    for (;;) {
-      if (this.#expected < 0) {
-        if (this.#buffered < 4) return;
-        this.#expected = this.#take(4).readUInt32BE(0);
-        if (this.#expected > this.#maxBytes) {
-          throw new LaunchpadError(
-            'RESOURCE_EXHAUSTED',
-            `Received a ${this.#expected}-byte frame, more than the maximum of ${this.#maxBytes} bytes.`,
-          );
+    const length = chunk.length;
+    let offset = 0;
+    while (offset < length) {
+      if (this.#body !== undefined) {
+        offset = this.#fillBody(this.#body, chunk, offset);
+      } else if (this.#oversizeHead !== undefined || this.#skip > 0) {
+        offset = this.#skipOversize(chunk, offset);
+      } else if (this.#headerFilled === 0 && length - offset >= 4) {
+        const size = chunk.readUInt32BE(offset);
+        offset = this.#begin(size, chunk, offset + 4);
+      } else {
+        const take = Math.min(4 - this.#headerFilled, length - offset);
+        chunk.copy(this.#header, this.#headerFilled, offset, offset + take);
+        this.#headerFilled += take;
+        offset += take;
+        if (this.#headerFilled === 4) {
+          this.#headerFilled = 0;
+          offset = this.#begin(this.#header.readUInt32BE(0), chunk, offset);
         }
       }
-      if (this.#buffered < this.#expected) return;
-      const body = this.#take(this.#expected);
-      this.#expected = -1;
-      this.#onFrame(body);
     }
   }
 
-  #take(length: number): Buffer {
-    this.#buffered -= length;
-    const first = this.#chunks[0];
-    if (first !== undefined && first.length >= length) {
-      if (first.length === length) this.#chunks.shift();
-      else this.#chunks[0] = first.subarray(length);
-      return first.subarray(0, length);
+  // At a frame boundary with the size known: emit a view if the whole body is here.
+  #begin(size: number, chunk: Buffer, offset: number): number {
+    if (size > this.#maxBytes) {
+      if (this.#sink.onOversize === undefined) {
+        throw new LaunchpadError(
+          'RESOURCE_EXHAUSTED',
+          `Received a ${size}-byte frame, more than the maximum of ${this.#maxBytes} bytes.`,
+        );
+      }
+      this.#oversizeSize = size;
+      this.#oversizeHead = Buffer.allocUnsafe(Math.min(FRAME_HEAD_BYTES, size));
+      this.#oversizeHeadFilled = 0;
+      this.#skip = size;
+      return offset;
     }
-    const out = Buffer.allocUnsafe(length);
-    let offset = 0;
-    while (offset < length) {
-      const chunk = this.#chunks[0];
-      if (chunk === undefined) throw new LaunchpadError('INTERNAL', 'Frame reader ran dry.');
-      const need = length - offset;
-      if (chunk.length <= need) {
-        chunk.copy(out, offset);
-        offset += chunk.length;
-        this.#chunks.shift();
-      } else {
-        chunk.copy(out, offset, 0, need);
-        this.#chunks[0] = chunk.subarray(need);
-        offset += need;
+    if (chunk.length - offset >= size) {
+      this.#sink.onFrame(chunk.subarray(offset, offset + size));
+      return offset + size;
+    }
+    this.#body = Buffer.allocUnsafe(size);
+    this.#bodyFilled = 0;
+    return offset;
+  }
+
+  #fillBody(body: Buffer, chunk: Buffer, offset: number): number {
+    const take = Math.min(body.length - this.#bodyFilled, chunk.length - offset);
+    chunk.copy(body, this.#bodyFilled, offset, offset + take);
+    this.#bodyFilled += take;
+    if (this.#bodyFilled === body.length) {
+      this.#body = undefined;
+      this.#sink.onFrame(body);
+    }
+    return offset + take;
+  }
+
+  #skipOversize(chunk: Buffer, offset: number): number {
+    const take = Math.min(this.#skip, chunk.length - offset);
+    const head = this.#oversizeHead;
+    if (head !== undefined) {
+      const headTake = Math.min(head.length - this.#oversizeHeadFilled, take);
+      chunk.copy(head, this.#oversizeHeadFilled, offset, offset + headTake);
+      this.#oversizeHeadFilled += headTake;
+      if (this.#oversizeHeadFilled === head.length) {
+        this.#oversizeHead = undefined;
+        this.#sink.onOversize?.(head, this.#oversizeSize);
       }
     }
-    return out;
+    this.#skip -= take;
+    return offset + take;
   }
 }

@@ -9,6 +9,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { LaunchpadError } from '../errors.ts';
 import { DEFAULT_CALL_OPTIONS, type CallOptions } from './call-options.ts';
 import { Connection } from './connection.ts';
+import { asCallResult, type CallResult } from './call-result.ts';
+import { ClientCall } from './client-call.ts';
+import { oversizeError } from './codec.ts';
 import { FrameType, type Frame } from './protocol.ts';
 import type { AddressResolver } from './resolver.ts';
 import { fromRemoteErrorInfo } from './wire-error.ts';
@@ -25,12 +28,6 @@ export interface PeerEnvironment {
   readonly maxMessageBytes: number;
 }
 
-interface PendingCall {
-  readonly method: string;
-  resolve(value: unknown): void;
-  reject(error: Error): void;
-}
-
 const RETRY_MIN_MS = 10;
 const RETRY_MAX_MS = 250;
 
@@ -38,7 +35,7 @@ const RETRY_MAX_MS = 250;
 export class Peer {
   readonly nodeId: string;
   readonly #environment: PeerEnvironment;
-  readonly #pending = new Map<number, PendingCall>();
+  readonly #pending = new Map<number, ClientCall>();
   #nextId = 1;
   #connection: Connection | undefined;
   #connecting: Promise<Connection> | undefined;
@@ -53,56 +50,56 @@ export class Peer {
     this.#environment = environment;
   }
 
-  /** Calls `method` with `args`, within the limits of `options`. */
-  async call(method: string, args: unknown[], options: CallOptions): Promise<unknown> {
+  /**
+   * Calls `method` with `args`, within the limits of `options`. The result is a promise
+   * that can also be iterated with `for await` when the method streams.
+   */
+  call(method: string, args: unknown[], options: CallOptions): CallResult {
+    const connection = this.#connection;
+    // The fast path: connected, so the call goes out now, with no await in between.
+    if (connection !== undefined && !connection.closed && options.signal?.aborted !== true) {
+      return asCallResult(this.#send(connection, method, args, options));
+    }
+    return asCallResult(this.#connectThenSend(method, args, options));
+  }
+
+  async #connectThenSend(method: string, args: unknown[], options: CallOptions): Promise<unknown> {
     const timeoutMs = options.timeoutMs ?? DEFAULT_CALL_OPTIONS.timeoutMs;
     const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CALL_OPTIONS.connectTimeoutMs;
     const start = Date.now();
     const deadline = start + timeoutMs;
     const connectDeadline = Math.min(deadline, start + connectTimeoutMs);
-    options.signal?.throwIfAborted();
-    const connection = await this.#connected(connectDeadline, method, options.signal);
+    const signal = options.signal;
+    if (signal?.aborted === true) throw this.#cancelled(method);
+    const connection = await untilAborted(
+      this.#connected(connectDeadline, method, signal),
+      signal,
+      () => this.#cancelled(method),
+    );
+    const left = deadline - Date.now();
+    return this.#send(connection, method, args, { ...options, timeoutMs: left });
+  }
+
+  #send(
+    connection: Connection,
+    method: string,
+    args: unknown[],
+    options: CallOptions,
+  ): Promise<unknown> {
+    const call = new ClientCall(this.#nextId++, method, this.#pending);
     return new Promise<unknown>((resolve, reject) => {
-      const id = this.#nextId++;
-      let timer: NodeJS.Timeout | undefined;
-      const onAbort = (): void => {
-        settle(new LaunchpadError('CANCELLED', `Call ${this.#describe(method)} was aborted.`));
-      };
-      const settle = (error: Error | undefined, value?: unknown): void => {
-        if (!this.#pending.delete(id)) return;
-        if (timer !== undefined) clearTimeout(timer);
-        options.signal?.removeEventListener('abort', onAbort);
-        if (error === undefined) resolve(value);
-        else reject(error);
-      };
-      this.#pending.set(id, {
-        method,
-        resolve: (value) => {
-          settle(undefined, value);
-        },
-        reject: (error) => {
-          settle(error);
-        },
-      });
-      if (Number.isFinite(deadline)) {
-        timer = setTimeout(
-          () => {
-            settle(
-              new LaunchpadError(
-                'DEADLINE_EXCEEDED',
-                `Call ${this.#describe(method)} did not finish within ${timeoutMs} ms.`,
-              ),
-            );
-          },
-          Math.max(0, deadline - Date.now()),
-        );
-      }
-      options.signal?.addEventListener('abort', onAbort, { once: true });
       try {
-        connection.send([FrameType.call, id, method, args]);
+        call.start(connection, args, { resolve, reject });
       } catch (error) {
-        settle(error instanceof Error ? error : new Error(String(error)));
+        reject(this.#notSent(method, error));
+        return;
       }
+      const timeoutMs = options.timeoutMs ?? DEFAULT_CALL_OPTIONS.timeoutMs;
+      const signal = options.signal;
+      if (timeoutMs !== Number.POSITIVE_INFINITY) {
+        call.expireAfter(Math.max(0, timeoutMs), () => this.#deadlineExceeded(method, timeoutMs));
+      }
+      if (signal !== undefined) call.abortWith(signal, () => this.#cancelled(method));
     });
   }
 
@@ -178,6 +175,9 @@ export class Peer {
           }
           this.#receive(frame);
         },
+        onOversize: (size, _type, id) => {
+          this.#oversize(size, id);
+        },
         onClose: (error) => {
           if (!welcomed) {
             reject(
@@ -194,16 +194,60 @@ export class Peer {
   }
 
   #receive(frame: Frame): void {
-    if (frame[0] === FrameType.result) {
-      this.#pending.get(frame[1])?.resolve(frame[2]);
-    } else if (frame[0] === FrameType.error) {
-      this.#pending.get(frame[1])?.reject(fromRemoteErrorInfo(frame[2]));
+    switch (frame[0]) {
+      case FrameType.result:
+        this.#pending.get(frame[1])?.succeed(frame[2]);
+        return;
+      case FrameType.item:
+        this.#pending.get(frame[1])?.item(frame[2]);
+        return;
+      case FrameType.end:
+        this.#pending.get(frame[1])?.end();
+        return;
+      case FrameType.error:
+        this.#pending.get(frame[1])?.fail(fromRemoteErrorInfo(frame[2]));
+        return;
+      default:
+        return; // frames a client never receives: ignore
     }
+  }
+
+  // An answer over this process's size limit was skipped: fail its call, keep the rest.
+  #oversize(size: number, id: number | undefined): void {
+    const call = id === undefined ? undefined : this.#pending.get(id);
+    call?.abandon(
+      oversizeError(
+        `The answer to call ${this.#describe(call.method)}`,
+        size,
+        this.#environment.maxMessageBytes,
+      ),
+    );
+  }
+
+  #notSent(method: string, error: unknown): Error {
+    if (error instanceof LaunchpadError && error.code === 'RESOURCE_EXHAUSTED') {
+      return new LaunchpadError(
+        'RESOURCE_EXHAUSTED',
+        `Call ${this.#describe(method)} was not sent: ${error.message}`,
+      );
+    }
+    return error instanceof Error ? error : new Error(String(error));
+  }
+
+  #cancelled(method: string): LaunchpadError {
+    return new LaunchpadError('CANCELLED', `Call ${this.#describe(method)} was aborted.`);
+  }
+
+  #deadlineExceeded(method: string, timeoutMs: number): LaunchpadError {
+    return new LaunchpadError(
+      'DEADLINE_EXCEEDED',
+      `Call ${this.#describe(method)} did not finish within its deadline (${timeoutMs} ms left when it was sent).`,
+    );
   }
 
   #dropPending(error: Error | undefined): void {
     for (const call of [...this.#pending.values()]) {
-      call.reject(
+      call.fail(
         new LaunchpadError(
           'UNAVAILABLE',
           `Node ${this.nodeId} became unavailable during call ${this.#describe(call.method)}: ` +
@@ -226,6 +270,24 @@ function connectSocket(address: string): Promise<Socket> {
       resolve(socket);
     });
     socket.once('error', reject);
+  });
+}
+
+// Settles like `promise`, or rejects with `error()` as soon as `signal` aborts.
+function untilAborted<TValue>(
+  promise: Promise<TValue>,
+  signal: AbortSignal | undefined,
+  error: () => Error,
+): Promise<TValue> {
+  if (signal === undefined) return promise;
+  return new Promise<TValue>((resolve, reject) => {
+    const onAbort = (): void => {
+      reject(error());
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => {
+      signal.removeEventListener('abort', onAbort);
+    });
   });
 }
 

@@ -4,8 +4,12 @@
  * big-endian length, then the body). The first element names the frame type.
  *
  * A connection opens with HELLO (client → server, carrying the launch's secret) and is
- * answered with WELCOME or REFUSED; after that CALL frames flow one way and RESULT/ERROR
- * frames the other, matched by call id, so many calls can be in flight on one connection.
+ * answered with WELCOME or REFUSED. After that the client sends CALL frames and the server
+ * answers each with RESULT or ERROR, matched by call id, so many calls can be in flight on
+ * one connection. A method that returns an `AsyncIterable` answers with ITEM frames and
+ * one END (or ERROR); the server sends at most as many items as the client has granted
+ * (the first {@link INITIAL_STREAM_CREDIT}, then more with CREDIT frames). CANCEL tells the
+ * server the caller gave up (abort, deadline, or it stopped iterating a stream).
  */
 import type { RemoteErrorInfo } from '../errors.ts';
 
@@ -17,6 +21,10 @@ export const FrameType = {
   call: 3,
   result: 4,
   error: 5,
+  cancel: 6,
+  item: 7,
+  end: 8,
+  credit: 9,
 } as const;
 
 /** `[HELLO, secret, callerId]`: the first frame a client sends. */
@@ -29,11 +37,61 @@ export type RefusedFrame = [typeof FrameType.refused, string];
 export type CallFrame = [typeof FrameType.call, number, string, unknown[]];
 /** `[RESULT, id, value]`. */
 export type ResultFrame = [typeof FrameType.result, number, unknown];
-/** `[ERROR, id, error]`. */
+/** `[ERROR, id, error]`: the call failed, or its stream ended with an error. */
 export type ErrorFrame = [typeof FrameType.error, number, RemoteErrorInfo];
+/** `[CANCEL, id]`: the caller no longer wants the answer (client → server). */
+export type CancelFrame = [typeof FrameType.cancel, number];
+/** `[ITEM, id, value]`: the next value of a streamed result. */
+export type ItemFrame = [typeof FrameType.item, number, unknown];
+/** `[END, id]`: a streamed result has no more values. */
+export type EndFrame = [typeof FrameType.end, number];
+/** `[CREDIT, id, count]`: the caller may take `count` more items (client → server). */
+export type CreditFrame = [typeof FrameType.credit, number, number];
 
 /** Any frame. */
-export type Frame = HelloFrame | WelcomeFrame | RefusedFrame | CallFrame | ResultFrame | ErrorFrame;
+export type Frame =
+  | HelloFrame
+  | WelcomeFrame
+  | RefusedFrame
+  | CallFrame
+  | ResultFrame
+  | ErrorFrame
+  | CancelFrame
+  | ItemFrame
+  | EndFrame
+  | CreditFrame;
 
 /** How long a server waits for HELLO before it drops a silent connection. */
 export const HELLO_TIMEOUT_MS = 10_000;
+
+/**
+ * How many stream items a server may send before the caller grants more. The caller
+ * grants another half window each time it has consumed half a window, so a fast consumer
+ * never stalls the producer and a slow one holds at most this many items in memory.
+ */
+export const INITIAL_STREAM_CREDIT = 32;
+
+/**
+ * Reads the frame type and call id from the first bytes of a frame body without decoding
+ * the rest, so that a frame too large to accept can still be answered (or matched to its
+ * call) while its bytes are skipped. Returns `undefined` unless the body starts like a
+ * frame that carries a call id.
+ */
+export function peekFrameHead(prefix: Uint8Array): { type: number; id: number } | undefined {
+  const head = prefix[0];
+  // Every frame is a MessagePack fixarray (0x90–0x9f) whose first element is a small int.
+  if (head === undefined || (head & 0xf0) !== 0x90) return undefined;
+  const type = prefix[1];
+  const marker = prefix[2];
+  if (type === undefined || type > 0x7f || marker === undefined) return undefined;
+  if (marker <= 0x7f) return { type, id: marker };
+  const view = new DataView(prefix.buffer, prefix.byteOffset, prefix.byteLength);
+  if (marker === 0xcc && prefix.length >= 4) return { type, id: view.getUint8(3) };
+  if (marker === 0xcd && prefix.length >= 5) return { type, id: view.getUint16(3) };
+  if (marker === 0xce && prefix.length >= 7) return { type, id: view.getUint32(3) };
+  if (marker === 0xcf && prefix.length >= 11) return { type, id: Number(view.getBigUint64(3)) };
+  return undefined;
+}
+
+/** How many leading bytes of a body {@link peekFrameHead} needs at most. */
+export const FRAME_HEAD_BYTES = 11;

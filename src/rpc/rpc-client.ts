@@ -4,6 +4,7 @@
  * {@link Client} is a thin proxy over it.
  */
 import { mergeCallOptions, type CallOptions } from './call-options.ts';
+import type { CallResult } from './call-result.ts';
 import type { Peer } from './peer.ts';
 
 /** A client of one node with its own default call options. */
@@ -30,9 +31,15 @@ export class RpcClient {
     return this.#defaults;
   }
 
-  /** Calls `method` on the node; `options` override the client's defaults. */
-  call(method: string, args: unknown[], options?: CallOptions): Promise<unknown> {
-    return this.#peer.call(method, args, mergeCallOptions(this.#defaults, options));
+  /**
+   * Calls `method` on the node; `options` override the client's defaults. The result is
+   * a promise that can also be iterated with `for await` when the method streams.
+   */
+  call(method: string, args: unknown[], options?: CallOptions): CallResult {
+    // Merging allocates; a call without overrides (the common case) skips it.
+    const merged =
+      options === undefined ? this.#defaults : mergeCallOptions(this.#defaults, options);
+    return this.#peer.call(method, args, merged);
   }
 
   /** A client of the same node, sharing its connection, with other defaults. */

@@ -1,17 +1,22 @@
 /**
  * @module
  * The RPC server a service node runs: TCP on a port the OS picks, one secret per launch,
- * any number of calls in flight per connection.
+ * any number of calls in flight per connection, streamed results, and cancellation.
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import { LaunchpadError } from '../errors.ts';
-import { DEFAULT_MAX_MESSAGE_BYTES } from './codec.ts';
+import { cancelHookOf, isAsyncIterable } from './cancellation.ts';
+import { DEFAULT_MAX_MESSAGE_BYTES, oversizeError } from './codec.ts';
 import { Connection } from './connection.ts';
-import { FrameType, HELLO_TIMEOUT_MS, type CallFrame, type Frame } from './protocol.ts';
+import { FrameType, HELLO_TIMEOUT_MS, type Frame } from './protocol.ts';
+import { StreamSender, type StreamOwner } from './stream-sender.ts';
 import { toRemoteErrorInfo } from './wire-error.ts';
 
-/** Answers one call: returns the result (or a promise of it), or throws. */
+/**
+ * Answers one call: returns the result (or a promise of it), or throws. A result that is
+ * an `AsyncIterable` is streamed to the caller.
+ */
 export type Dispatch = (method: string, args: unknown[]) => unknown;
 
 /** How to start an {@link RpcServer}. */
@@ -28,17 +33,24 @@ export interface RpcServerOptions {
   readonly maxMessageBytes?: number;
 }
 
+// What a CANCEL frame can reach: a streamed result, or a result with a cancel hook.
+interface Cancellable {
+  cancel(): void;
+}
+
 /** A listening RPC server. Create it with {@link RpcServer.listen}. */
 export class RpcServer {
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
   readonly #options: RpcServerOptions;
   readonly #secret: Buffer;
+  readonly #maxBytes: number;
   #address = '';
 
   private constructor(options: RpcServerOptions) {
     this.#options = options;
     this.#secret = Buffer.from(options.secret);
+    this.#maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     this.#server = createServer((socket) => {
       this.#accept(socket);
     });
@@ -68,7 +80,10 @@ export class RpcServer {
     return this.#address;
   }
 
-  /** Stops listening and drops every connection; calls in flight get no answer. */
+  /**
+   * Stops listening and drops every connection; calls in flight get no answer (their
+   * callers see `UNAVAILABLE`), and streams in flight are told to stop.
+   */
   async close(): Promise<void> {
     for (const socket of this.#sockets) socket.destroy();
     await new Promise<void>((resolve) => {
@@ -80,13 +95,13 @@ export class RpcServer {
 
   #accept(socket: Socket): void {
     this.#sockets.add(socket);
-    const maxBytes = this.#options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    const session = new ServerSession(this.#options);
     let authenticated = false;
     const helloTimer = setTimeout(() => socket.destroy(), HELLO_TIMEOUT_MS);
-    const connection: Connection = new Connection(socket, maxBytes, {
+    const connection: Connection = new Connection(socket, this.#maxBytes, {
       onFrame: (frame: Frame) => {
         if (authenticated) {
-          if (frame[0] === FrameType.call) this.#call(connection, frame);
+          session.receive(connection, frame);
           return;
         }
         clearTimeout(helloTimer);
@@ -101,9 +116,15 @@ export class RpcServer {
         ]);
         socket.end();
       },
+      onOversize: (size, type, id) => {
+        if (authenticated && type === FrameType.call && id !== undefined) {
+          session.fail(connection, id, oversizeError('The call', size, this.#maxBytes));
+        }
+      },
       onClose: () => {
         clearTimeout(helloTimer);
         this.#sockets.delete(socket);
+        session.closed();
       },
     });
   }
@@ -113,34 +134,102 @@ export class RpcServer {
     const bytes = Buffer.from(presented);
     return bytes.length === this.#secret.length && timingSafeEqual(bytes, this.#secret);
   }
+}
 
-  #call(connection: Connection, frame: CallFrame): void {
-    const [, id, method, args] = frame;
-    const reply = (value: unknown): void => {
-      try {
-        connection.send([FrameType.result, id, value]);
-      } catch (error) {
-        // The result could not be encoded (too large, unsupported): answer with the reason.
-        this.#fail(connection, id, error);
+// The calls of one authenticated connection.
+class ServerSession implements StreamOwner {
+  readonly #options: RpcServerOptions;
+  // Only calls that can be cancelled are tracked, so a plain call costs no map entry.
+  readonly #cancellable = new Map<number, Cancellable>();
+  readonly #streams = new Map<number, StreamSender>();
+
+  constructor(options: RpcServerOptions) {
+    this.#options = options;
+  }
+
+  receive(connection: Connection, frame: Frame): void {
+    switch (frame[0]) {
+      case FrameType.call:
+        this.#call(connection, frame[1], frame[2], frame[3]);
+        return;
+      case FrameType.cancel: {
+        const pending = this.#cancellable.get(frame[1]);
+        // Forget it first, so the answer of a call that ends because it was cancelled
+        // is not sent to a caller who no longer waits for it.
+        this.#cancellable.delete(frame[1]);
+        pending?.cancel();
+        return;
       }
-    };
+      case FrameType.credit:
+        this.#streams.get(frame[1])?.grant(frame[2]);
+        return;
+      default:
+        return; // frames a server never receives: ignore
+    }
+  }
+
+  // The connection is gone: nobody will read the answers, so stop the work that can stop.
+  closed(): void {
+    for (const pending of [...this.#cancellable.values()]) pending.cancel();
+    this.#cancellable.clear();
+  }
+
+  fail(connection: Connection, id: number, error: unknown): void {
+    connection.send([FrameType.error, id, toRemoteErrorInfo(error, this.#options.nodeId)]);
+  }
+
+  done(id: number): void {
+    this.#streams.delete(id);
+    this.#cancellable.delete(id);
+  }
+
+  #call(connection: Connection, id: number, method: string, args: unknown[]): void {
     let result: unknown;
     try {
       result = this.#options.dispatch(method, args);
     } catch (error) {
-      this.#fail(connection, id, error);
+      this.fail(connection, id, error);
       return;
     }
     if (result instanceof Promise) {
-      result.then(reply, (error: unknown) => {
-        this.#fail(connection, id, error);
-      });
+      const cancel = cancelHookOf(result);
+      if (cancel !== undefined) this.#cancellable.set(id, { cancel });
+      result.then(
+        (value: unknown) => {
+          if (cancel !== undefined && !this.#cancellable.delete(id)) return; // cancelled
+          this.#reply(connection, id, value);
+        },
+        (error: unknown) => {
+          if (cancel !== undefined && !this.#cancellable.delete(id)) return;
+          this.fail(connection, id, error);
+        },
+      );
     } else {
-      reply(result);
+      this.#reply(connection, id, result);
     }
   }
 
-  #fail(connection: Connection, id: number, error: unknown): void {
-    connection.send([FrameType.error, id, toRemoteErrorInfo(error, this.#options.nodeId)]);
+  #reply(connection: Connection, id: number, value: unknown): void {
+    if (isAsyncIterable(value)) {
+      if (connection.closed) return;
+      const stream = new StreamSender(connection, id, value, this);
+      this.#streams.set(id, stream);
+      this.#cancellable.set(id, stream);
+      stream.start();
+      return;
+    }
+    try {
+      connection.send([FrameType.result, id, value]);
+    } catch (error) {
+      // The result could not be encoded (too large, unsupported): answer with the reason.
+      this.fail(connection, id, resultError(error));
+    }
   }
+}
+
+function resultError(error: unknown): unknown {
+  if (error instanceof LaunchpadError && error.code === 'RESOURCE_EXHAUSTED') {
+    return new LaunchpadError('RESOURCE_EXHAUSTED', `The result was not sent: ${error.message}`);
+  }
+  return error;
 }
