@@ -10,6 +10,7 @@ import { currentNode } from '../runtime/node-context.ts';
 import { latestCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoint.ts';
 import type { CheckpointState } from './checkpoint.ts';
 import { ChunkStore, type ChunkSlice } from './chunk-store.ts';
+import { detachViews } from './detach.ts';
 import type { ReplayOptions } from './replay-options.ts';
 import { createRng } from './rng.ts';
 import { Table, type StoredItem } from './table.ts';
@@ -102,7 +103,7 @@ export class ReplayService {
     const targets = this.#targets(priorities);
     const key = this.#nextKey++;
     const chunk = `i${key}`;
-    this.#chunks.add(chunk, [data]);
+    this.#chunks.add(chunk, [detachViews(data)]);
     const slices = [{ chunk, offset: 0, length: 1 }];
     const inserts = targets.map(([table, priority]) =>
       table.insert(item(key, priority, slices, true), options),
@@ -163,7 +164,9 @@ export class ReplayService {
    * chunks, and keeps the chunks the writer may still reference. Returns the new keys.
    */
   async writeTrajectory(write: TrajectoryWrite): Promise<number[]> {
-    for (const chunk of write.chunks) this.#chunks.add(chunk.key, chunk.steps);
+    for (const chunk of write.chunks) {
+      this.#chunks.add(chunk.key, detachViews([...chunk.steps]) as unknown[]);
+    }
     const created: { key: number; inserts: Promise<void>[] }[] = [];
     try {
       for (const request of write.items) {

@@ -146,3 +146,18 @@ describe('items', () => {
     ).toThrow(/at least 2 × max\(1, samplesPerInsert\) = 8/);
   });
 });
+
+describe('stored data', () => {
+  it('copies binary views of a larger buffer, so a small item never pins a big buffer', async () => {
+    const replay = new ReplayService({ tables: [table('t')] });
+    const big = new Uint8Array(64 * 1024);
+    const view = big.subarray(1024, 2048);
+    view[0] = 7;
+    await replay.insert({ obs: view, list: [view] }, { t: 1 });
+    const [item] = await replay.sample('t', 1);
+    const data = item!.data as { obs: Uint8Array; list: Uint8Array[] };
+    expect(data.obs.buffer.byteLength).toBe(1024);
+    expect(data.list[0]!.buffer.byteLength).toBe(1024);
+    expect(data.obs[0]).toBe(7);
+  });
+});
