@@ -2,10 +2,10 @@
  * Checkpoints round-trip every table, and a corrupt or foreign file is refused with a
  * clear error while nothing is overwritten.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { isLaunchpadError } from '../../src/errors.ts';
 import {
   RateLimiters,
@@ -28,9 +28,17 @@ const tables: ReplayOptions['tables'] = [
   queueTable('queue', 10),
 ];
 
+const directories: string[] = [];
+
 function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'lp-replay-test-'));
+  const directory = mkdtempSync(join(tmpdir(), 'lp-replay-test-'));
+  directories.push(directory);
+  return directory;
 }
+
+afterAll(() => {
+  for (const directory of directories) rmSync(directory, { recursive: true, force: true });
+});
 
 async function filled(directory: string): Promise<ReplayService> {
   const replay = new ReplayService({ tables, checkpoint: { directory } });
