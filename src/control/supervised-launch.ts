@@ -122,7 +122,6 @@ export function launchSupervised(
       };
     },
     release: async () => {
-      book.close(`program ${program.name} has stopped`);
       await launcher.release?.();
       await plane?.close();
       releaseInterrupts();

@@ -36,11 +36,15 @@ export class AddressBook implements AddressResolver {
     this.#addresses.delete(nodeId);
   }
 
-  /** Fails every current and future lookup: the program is over. */
+  /**
+   * The program is stopping: lookups of nodes that are not up fail at once (with
+   * `CANCELLED`, so callers do not wait for a node that will never come back), while
+   * nodes still up stay reachable for the rest of the shutdown.
+   */
   close(reason: string): void {
     this.#closedReason = reason;
     for (const [nodeId, waiters] of this.#waiters) {
-      for (const waiter of waiters) waiter.reject(this.#unavailable(nodeId, reason));
+      for (const waiter of waiters) waiter.reject(this.#stopped(nodeId, reason));
     }
     this.#waiters.clear();
   }
@@ -52,13 +56,14 @@ export class AddressBook implements AddressResolver {
         new LaunchpadError('INVALID_ARGUMENT', `There is no node ${nodeId} in this program.`),
       );
     }
-    if (this.#closedReason !== undefined) {
-      return Promise.reject(this.#unavailable(nodeId, this.#closedReason));
-    }
     return new Promise((resolve, reject) => {
       const waiter: Waiter = { resolve, reject };
       if (this.#addresses.has(nodeId)) {
         this.#settle(nodeId, waiter);
+        return;
+      }
+      if (this.#closedReason !== undefined) {
+        reject(this.#stopped(nodeId, this.#closedReason));
         return;
       }
       let waiters = this.#waiters.get(nodeId);
@@ -96,6 +101,10 @@ export class AddressBook implements AddressResolver {
     } else {
       waiter.resolve(address);
     }
+  }
+
+  #stopped(nodeId: string, reason: string): LaunchpadError {
+    return new LaunchpadError('CANCELLED', `Node ${nodeId} is unavailable: ${reason}.`);
   }
 
   #unavailable(nodeId: string, reason: string): LaunchpadError {

@@ -10,7 +10,7 @@ import { RpcClient } from '../rpc/rpc-client.ts';
 import { createClient } from '../rpc/typed-client.ts';
 import type { AddressResolver } from '../rpc/resolver.ts';
 import type { LaunchType } from './launch-type.ts';
-import type { ProgramLifecycle } from './program-lifecycle.ts';
+import type { NodeStatus, ProgramLifecycle } from './program-lifecycle.ts';
 
 /** What a launcher hands to the {@link RunningProgram} it creates. */
 export interface RunningProgramInit {
@@ -84,6 +84,14 @@ export class RunningProgram implements AsyncDisposable {
    */
   stop(): Promise<void> {
     return this.#lifecycle.stop();
+  }
+
+  /**
+   * Each node's state (`starting`, `running`, `restarting`, `stopped`, `failed`) and how
+   * many times it was restarted, by node id.
+   */
+  nodes(): ReadonlyMap<string, NodeStatus> {
+    return this.#lifecycle.statuses;
   }
 
   /** True once the program has started to stop. */

@@ -69,7 +69,8 @@ export class Supervisor {
    * nodes to end after their stop signal, kills the rest, then releases resources.
    */
   async shutdown(): Promise<void> {
-    const { lifecycle, terminationGraceMs, stderr } = this.#options;
+    const { lifecycle, terminationGraceMs, stderr, book } = this.#options;
+    book.close('the program is stopping');
     for (const [nodeId, timer] of this.#pendingRestarts) {
       clearTimeout(timer);
       lifecycle.nodeEnded(nodeId);

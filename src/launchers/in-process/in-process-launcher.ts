@@ -84,7 +84,6 @@ export function launchInProcess(program: Program, options: ResolvedLaunchOptions
           `launchpad-ts: in-process nodes cannot be killed; left running: ${supervisor.running.length}.\n`,
         );
       }
-      book.close(`program ${program.name} has stopped`);
       return Promise.resolve();
     },
   });
