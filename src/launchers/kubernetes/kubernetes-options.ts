@@ -3,6 +3,7 @@
  * The options of the `kubernetes` launch type: image and resources per group, where the
  * cluster is, and render mode.
  */
+import { LaunchpadError } from '../../errors.ts';
 
 /** The container settings of every node of one group (each node is one Pod). */
 export interface KubernetesResources {
@@ -53,4 +54,55 @@ export interface KubernetesOptions {
   readonly advertiseHost?: string;
   /** Milliseconds between two polls of the Pods' phases. @default 1000 */
   readonly pollIntervalMs?: number;
+}
+
+/**
+ * Validates `options` against the program's group labels and returns each group's
+ * settings (defaults merged under the group's own).
+ *
+ * @throws LaunchpadError `INVALID_ARGUMENT` naming the option or the group
+ */
+export function resolveKubernetesGroups(
+  programName: string,
+  labels: readonly string[],
+  options: KubernetesOptions,
+): Map<string, KubernetesResources> {
+  const groups = options.groups ?? {};
+  for (const label of Object.keys(groups)) {
+    if (!labels.includes(label)) {
+      throw new LaunchpadError(
+        'INVALID_ARGUMENT',
+        `Kubernetes option groups.${label} names no group of program ${programName}; its groups are: ${labels.join(', ')}.`,
+      );
+    }
+  }
+  if (
+    options.namespace !== undefined &&
+    !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(options.namespace)
+  ) {
+    throw new LaunchpadError(
+      'INVALID_ARGUMENT',
+      `Kubernetes option namespace must be a DNS label, got ${JSON.stringify(options.namespace)}.`,
+    );
+  }
+  return new Map(
+    labels.map((label) => {
+      const own = groups[label] ?? {};
+      const envImage = process.env['LP_KUBERNETES_IMAGE'];
+      const merged: KubernetesResources = {
+        // Lets a program launched without options (an example) name its image.
+        ...(envImage === undefined || envImage === '' ? {} : { image: envImage }),
+        ...options.defaults,
+        ...own,
+        env: { ...options.defaults?.env, ...own.env },
+      };
+      if (typeof merged.image !== 'string' || merged.image === '') {
+        throw new LaunchpadError(
+          'INVALID_ARGUMENT',
+          `Group ${label} has no container image: set the Kubernetes option defaults.image or groups.${label}.image (or LP_KUBERNETES_IMAGE).`,
+        );
+      }
+      return [label, merged];
+    }),
+  );
 }

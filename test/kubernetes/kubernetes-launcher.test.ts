@@ -1,0 +1,143 @@
+/**
+ * The kubernetes launcher against a loopback fake API server (no real cluster can run on
+ * these machines). With `runPods`, the fake's kubelet runs each Pod's command as a local
+ * process, so the manifests' command, env and Secret references are exercised for real.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import * as lp from 'launchpad-ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeProgram } from '../../examples/consumer_producers/program.ts';
+import { runScript } from '../helpers/scripts.ts';
+import { startFakeApiServer, type FakeApiServer } from './fake-api-server.ts';
+import { throwingProgram } from './fixtures.ts';
+
+let fake: FakeApiServer | undefined;
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+});
+
+function capture(): Writable & { text(): string } {
+  let text = '';
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      text += chunk.toString();
+      callback();
+    },
+  });
+  return Object.assign(stream, { text: () => text });
+}
+
+function options(server: FakeApiServer, stdout = capture(), stderr = capture()): lp.LaunchOptions {
+  return {
+    launchType: 'kubernetes',
+    stdout,
+    stderr,
+    kubernetes: {
+      cluster: { server: server.url },
+      namespace: 'lp-test',
+      controlHost: '127.0.0.1',
+      defaults: { image: 'node:20-slim', cpu: 1, memory: '256Mi' },
+    },
+  };
+}
+
+describe('the kubernetes launcher against a fake API server', () => {
+  it('creates a Secret, a headless Service and a Pod per node, streams logs, then deletes them all', async () => {
+    fake = await startFakeApiServer({ runPods: true });
+    const stdout = capture();
+    const stderr = capture();
+    await lp.launch(makeProgram(2), options(fake, stdout, stderr)).wait();
+    expect(stdout.text()).toMatch(/^\[consumer\/0\] Results: \[ 0, 1 \]$/m);
+    expect(stderr.text()).toContain('consumer/0: running');
+    expect(stderr.text()).toContain('consumer/0: done');
+    const calls = fake.requests.map(
+      (r) => `${r.method} ${r.path.replace(/lp-consumer-producers-\w+/, 'X')}`,
+    );
+    expect(calls).toEqual(
+      expect.arrayContaining([
+        'POST /api/v1/namespaces/lp-test/secrets',
+        'POST /api/v1/namespaces/lp-test/services',
+        'POST /api/v1/namespaces/lp-test/pods',
+        'GET /api/v1/namespaces/lp-test/pods',
+        'GET /api/v1/namespaces/lp-test/pods/X-consumer-0/log',
+        'DELETE /api/v1/namespaces/lp-test/pods/X-producer-0',
+        'DELETE /api/v1/namespaces/lp-test/services/X',
+        'DELETE /api/v1/namespaces/lp-test/secrets/X',
+      ]),
+    );
+    expect(calls.filter((call) => call === 'POST /api/v1/namespaces/lp-test/pods')).toHaveLength(3);
+    const watch = fake.requests.find((r) => r.query['watch'] === 'true');
+    expect(watch?.query['labelSelector']).toMatch(/^launchpad-ts\/launch=\w+$/);
+    expect(fake.objects()).toEqual([]);
+  });
+
+  it('fails the launch naming the node when a Pod fails, and deletes everything', async () => {
+    fake = await startFakeApiServer({ runPods: true });
+    const stderr = capture();
+    const running = lp.launch(throwingProgram(), options(fake, capture(), stderr));
+    await expect(running.wait()).rejects.toThrow(/Node thrower\/0 failed: .*boom in a pod/);
+    expect(stderr.text()).toContain('thrower/0: failed');
+    expect(fake.objects()).toEqual([]);
+  });
+
+  it('deletes Pods that are still pending on stop()', async () => {
+    fake = await startFakeApiServer({ runPods: false });
+    const running = lp.launch(makeProgram(1), options(fake));
+    for (let i = 0; i < 100 && fake.objects().filter((o) => o.startsWith('Pod/')).length < 2; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(fake.objects()).toHaveLength(4);
+    await running.stop();
+    await running.wait();
+    expect(fake.objects()).toEqual([]);
+  });
+
+  it('runs the consumer_producers example unchanged with --lp_launch_type=kubernetes', async () => {
+    fake = await startFakeApiServer({ runPods: true });
+    const dir = mkdtempSync(join(tmpdir(), 'lp-kubeconfig-'));
+    const kubeconfig = join(dir, 'config');
+    writeFileSync(
+      kubeconfig,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [
+          { name: 'fake', cluster: { server: fake.url, 'insecure-skip-tls-verify': true } },
+        ],
+        users: [{ name: 'fake', user: { token: 'test' } }],
+        contexts: [{ name: 'fake', context: { cluster: 'fake', user: 'fake' } }],
+        'current-context': 'fake',
+      }),
+    );
+    const { code, stdout, stderr } = await runScript(
+      'examples/consumer_producers/main.ts',
+      ['--lp_launch_type=kubernetes', '--num_producers=3'],
+      {
+        KUBECONFIG: kubeconfig,
+        LP_KUBERNETES_CONTROL_HOST: '127.0.0.1',
+        LP_KUBERNETES_IMAGE: 'node:20',
+      },
+    ).finally(() => {
+      rmSync(dir, { recursive: true, force: true });
+    });
+    expect(stderr).toContain('created 4 Pods for program consumer_producers');
+    expect(code).toBe(0);
+    expect(stdout).toContain('[consumer/0] Results: [ 0, 1, 2 ]');
+    expect(fake.objects()).toEqual([]);
+  });
+
+  it('names the group that has no image', () => {
+    expect(() =>
+      lp.launch(makeProgram(1), {
+        launchType: 'kubernetes',
+        kubernetes: { groups: { consumer: { image: 'x' } } },
+      }),
+    ).toThrow(
+      'Group producer has no container image: set the Kubernetes option defaults.image or groups.producer.image',
+    );
+  });
+});

@@ -1,0 +1,164 @@
+/**
+ * Render mode, and the rendered manifests checked against the Kubernetes object schemas.
+ * No schema package is available offline, so the check walks each object against the
+ * models `@kubernetes/client-node` generates from the Kubernetes OpenAPI spec (their
+ * `attributeTypeMap`: every field name and type), and checks required fields by hand.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as k8s from '@kubernetes/client-node';
+import * as lp from 'launchpad-ts';
+import { describe, expect, it } from 'vitest';
+import { makeProgram } from '../../examples/consumer_producers/program.ts';
+
+interface Attribute {
+  baseName: string;
+  type: string;
+}
+
+/** The value at `path` inside `value`, or undefined. */
+function dig(value: unknown, ...path: (string | number)[]): unknown {
+  let current = value;
+  for (const key of path) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<string | number, unknown>)[key];
+  }
+  return current;
+}
+const models = k8s as unknown as Record<
+  string,
+  { getAttributeTypeMap?: () => Attribute[] } | undefined
+>;
+
+/** Problems of `value` against model type `type`, with the path of each. */
+function schemaProblems(value: unknown, type: string, path: string): string[] {
+  if (value === undefined || value === null) return [];
+  const array = /^Array<(.+)>$/.exec(type);
+  if (array !== null) {
+    if (!Array.isArray(value)) return [`${path}: expected an array`];
+    return value.flatMap((item, index) =>
+      schemaProblems(item, array[1] ?? '', `${path}[${String(index)}]`),
+    );
+  }
+  const map = /^\{ \[key: string\]: (.+); \}$/.exec(type);
+  if (map !== null) {
+    if (typeof value !== 'object') return [`${path}: expected a map`];
+    return Object.entries(value).flatMap(([key, item]) =>
+      schemaProblems(item, map[1] ?? '', `${path}.${key}`),
+    );
+  }
+  if (type === 'string') return typeof value === 'string' ? [] : [`${path}: expected a string`];
+  if (type === 'number') return typeof value === 'number' ? [] : [`${path}: expected a number`];
+  if (type === 'boolean') return typeof value === 'boolean' ? [] : [`${path}: expected a boolean`];
+  if (type === 'IntOrString')
+    return ['string', 'number'].includes(typeof value) ? [] : [`${path}: int or string`];
+  const model = models[type]?.getAttributeTypeMap?.();
+  if (model === undefined) return [];
+  if (typeof value !== 'object') return [`${path}: expected a ${type}`];
+  return Object.entries(value).flatMap(([key, item]) => {
+    const attribute = model.find((a) => a.baseName === key);
+    return attribute === undefined
+      ? [`${path}.${key}: not a field of ${type}`]
+      : schemaProblems(item, attribute.type, `${path}.${key}`);
+  });
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Required fields and name rules the models do not encode. */
+function requiredProblems(object: unknown): string[] {
+  const problems: string[] = [];
+  const name = dig(object, 'metadata', 'name');
+  const kind = dig(object, 'kind');
+  if (dig(object, 'apiVersion') !== 'v1') problems.push('apiVersion must be v1');
+  if (typeof name !== 'string' || name.length > 63 || !DNS_LABEL.test(name)) {
+    problems.push(`bad name ${JSON.stringify(name)}`);
+  }
+  if (kind === 'Pod') {
+    const containers = dig(object, 'spec', 'containers');
+    if (!Array.isArray(containers) || containers.length === 0)
+      problems.push('a Pod needs containers');
+    for (const container of Array.isArray(containers) ? (containers as unknown[]) : []) {
+      const containerName = dig(container, 'name');
+      const image = dig(container, 'image');
+      if (typeof containerName !== 'string' || !DNS_LABEL.test(containerName))
+        problems.push('container name');
+      if (typeof image !== 'string' || image === '') problems.push('container image');
+    }
+    const host = dig(object, 'spec', 'hostname');
+    if (typeof host !== 'string' || !DNS_LABEL.test(host))
+      problems.push('hostname must be a DNS label');
+  } else if (kind === 'Service') {
+    if (dig(object, 'spec', 'clusterIP') !== 'None') problems.push('the Service must be headless');
+  } else if (kind !== 'Secret') {
+    problems.push(`unexpected kind ${JSON.stringify(kind)}`);
+  }
+  return problems;
+}
+
+describe('rendered Kubernetes manifests', () => {
+  it('are written by render mode without any API call, and match the object schemas', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lp-render-'));
+    try {
+      const file = join(dir, 'program.yaml');
+      const running = lp.launch(makeProgram(2), {
+        launchType: 'kubernetes',
+        kubernetes: {
+          // Nothing listens here: render mode must not call it.
+          cluster: { server: 'http://127.0.0.1:9' },
+          renderTo: file,
+          workingDir: '/app',
+          defaults: {
+            image: 'registry.example/consumer:1',
+            cpu: '500m',
+            memory: '256Mi',
+            env: { MODE: 'x' },
+          },
+          groups: { consumer: { gpus: 1, nodeSelector: { pool: 'gpu' } } },
+        },
+      });
+      await running.wait();
+      const objects = k8s.loadAllYaml(readFileSync(file, 'utf8')) as unknown[];
+      expect(objects.map((o) => dig(o, 'kind'))).toEqual([
+        'Secret',
+        'Service',
+        'Pod',
+        'Pod',
+        'Pod',
+      ]);
+      for (const object of objects) {
+        const kind = String(dig(object, 'kind'));
+        expect(schemaProblems(object, `V1${kind}`, kind)).toEqual([]);
+        expect(requiredProblems(object)).toEqual([]);
+      }
+      const consumer = objects.find(
+        (o) => dig(o, 'metadata', 'annotations', 'launchpad-ts/node-id') === 'consumer/0',
+      );
+      expect(dig(consumer, 'spec', 'subdomain')).toBe(dig(objects[1], 'metadata', 'name'));
+      expect(dig(consumer, 'spec', 'containers', 0, 'resources', 'limits')).toEqual({
+        cpu: '500m',
+        memory: '256Mi',
+        'nvidia.com/gpu': '1',
+      });
+      expect(dig(consumer, 'spec', 'containers', 0, 'command', 2)).toBe('tsx');
+      // The launch secret lives only in the Secret, referenced by the Pods.
+      expect(JSON.stringify(objects.slice(2))).not.toContain('<secret>');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the schema check itself catches unknown fields and wrong types', () => {
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'a' },
+      spec: { containerz: [], restartPolicy: 3 },
+    };
+    expect(schemaProblems(pod, 'V1Pod', 'Pod')).toEqual([
+      'Pod.spec.containerz: not a field of V1PodSpec',
+      'Pod.spec.restartPolicy: expected a string',
+    ]);
+  });
+});
