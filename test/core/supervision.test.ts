@@ -7,16 +7,13 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as lp from 'launchpad-ts';
 import { describe, expect, it } from 'vitest';
-import { makeSupervisedProgram } from '../fixtures/supervision.ts';
+import { makeSupervisedProgram, type Doubler } from '../fixtures/supervision.ts';
 
 const COUNT = 150;
 const expected = Array.from({ length: COUNT }, (_, i) => 2 * i);
 
 /** Kills the doubler from outside: SIGKILL of its process, or a crash of its thread. */
-async function killDoubler(
-  running: lp.RunningProgram,
-  doubler: lp.Handle<import('../fixtures/supervision.ts').Doubler>,
-): Promise<void> {
+async function killDoubler(running: lp.RunningProgram, doubler: lp.Handle<Doubler>): Promise<void> {
   const client = running.client(doubler);
   if (running.launchType === 'processes') process.kill(await client.pid(), 'SIGKILL');
   else await client.crash();

@@ -1,0 +1,146 @@
+/**
+ * Output modes (terminal, files, tmux) and local resources (environment, Node flags,
+ * working directory) of local launches.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import * as lp from 'launchpad-ts';
+import { describe, expect, it } from 'vitest';
+import { makeProgram as makeHelloWorld } from '../../examples/hello_world/program.ts';
+import { failingMain } from '../fixtures/services.ts';
+import { ResourceProbe } from '../fixtures/supervision.ts';
+
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+
+function capture(): { stream: PassThrough; text: () => string } {
+  const stream = new PassThrough();
+  let text = '';
+  stream.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+  return { stream, text: () => text };
+}
+
+function tmuxSessions(): string[] {
+  const listed = spawnSync('tmux', ['list-sessions', '-F', '#{session_name}'], {
+    encoding: 'utf8',
+  });
+  return listed.status === 0 ? listed.stdout.split('\n').filter(Boolean) : [];
+}
+
+describe('output modes', () => {
+  it('current_terminal prefixes node output with the node id', async () => {
+    const stdout = capture();
+    await lp.launch(makeHelloWorld(), { launchType: 'processes', stdout: stdout.stream }).wait();
+    expect(stdout.text()).toBe(
+      '[hello_printer/0] Hello World! (from hello_printer/0, launched as processes)\n',
+    );
+  });
+
+  it('output_to_files writes one log per node in the workdir and prints where', async () => {
+    const stderr = capture();
+    const running = lp.launch(makeHelloWorld(), {
+      launchType: 'processes',
+      output: 'output_to_files',
+      stderr: stderr.stream,
+    });
+    await running.wait();
+    const logs = join(running.workdir, 'logs');
+    expect(stderr.text()).toContain(`node output goes to ${logs}`);
+    expect(readFileSync(join(logs, 'hello_printer.0.log'), 'utf8')).toContain(
+      'Hello World! (from hello_printer/0',
+    );
+  });
+
+  it('refuses an unknown output mode, and file or tmux output under threads', () => {
+    expect(() => lp.launch(makeHelloWorld(), { output: 'xterm' as lp.OutputMode })).toThrow(
+      /Unknown output mode "xterm" \(from the output option\); expected one of current_terminal, output_to_files, tmux/,
+    );
+    expect(() => lp.launch(makeHelloWorld(), { launchType: 'threads', output: 'tmux' })).toThrow(
+      /Output mode "tmux" needs a process per node/,
+    );
+  });
+
+  describe.skipIf(!hasTmux && process.env['CI'] === undefined)('tmux', () => {
+    it('runs each node in a window and ends the session with the program', async () => {
+      const stderr = capture();
+      const running = lp.launch(makeHelloWorld(), {
+        launchType: 'processes',
+        output: 'tmux',
+        stderr: stderr.stream,
+      });
+      await running.wait();
+      const name = /tmux attach -t (\S+)/.exec(stderr.text())?.[1];
+      expect(name).toBeDefined();
+      expect(tmuxSessions()).not.toContain(name);
+    });
+
+    it('detects a crashed node and stops the program, naming it', async () => {
+      const program = new lp.Program('tmux_crash');
+      program.addNode(new lp.FunctionNode(failingMain, 'crashed in tmux'), 'crasher');
+      const running = lp.launch(program, {
+        launchType: 'processes',
+        output: 'tmux',
+        stderr: new PassThrough(),
+      });
+      const error: unknown = await running.wait().catch((e: unknown) => e);
+      expect((error as Error).message).toMatch(
+        /^Node crasher\/0 failed: RangeError: crashed in tmux/,
+      );
+      expect(tmuxSessions().filter((session) => session.startsWith('tmux_crash-'))).toEqual([]);
+    });
+  });
+});
+
+describe('local resources', () => {
+  it('gives a node process its environment, Node flags and working directory', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'lp-cwd-'));
+    const program = new lp.Program('resources');
+    const probe = program.addNode(new lp.ServiceNode(ResourceProbe), 'probe');
+    await using running = lp.launch(program, {
+      launchType: 'processes',
+      resources: {
+        probe: { env: { PROBE: 'from-label' }, nodeFlags: ['--max-old-space-size=200'] },
+        'probe/0': { cwd: directory },
+      },
+    });
+    const client = running.client(probe);
+    expect(await client.env('PROBE')).toBe('from-label');
+    expect(await client.cwd()).toBe(directory);
+    expect(await client.env('NODE_OPTIONS')).toBe(process.env['NODE_OPTIONS']);
+  });
+
+  it('gives a node thread its environment, and refuses what a thread cannot have', async () => {
+    const program = new lp.Program('thread_resources');
+    const probe = program.addNode(new lp.ServiceNode(ResourceProbe), 'probe');
+    expect(() =>
+      lp.launch(program, { launchType: 'threads', resources: { probe: { cwd: '/' } } }),
+    ).toThrow(/Node probe\/0: a working directory \(cwd\) is per process/);
+    expect(() =>
+      lp.launch(program, {
+        launchType: 'threads',
+        resources: { probe: { nodeFlags: ['--inspect'] } },
+      }),
+    ).toThrow(/Node probe\/0: Node flag --inspect cannot apply to one worker thread/);
+    await using running = lp.launch(program, {
+      launchType: 'threads',
+      resources: { probe: { env: { PROBE: 'thread' }, nodeFlags: ['--max-old-space-size=300'] } },
+    });
+    expect(await running.client(probe).env('PROBE')).toBe('thread');
+  });
+
+  it('refuses resources for a group that does not exist', () => {
+    expect(() =>
+      lp.launch(makeHelloWorld(), { launchType: 'processes', resources: { nobody: {} } }),
+    ).toThrow(/resources\["nobody"\] names no group or node of the program/);
+  });
+});
+
+it('leaves no tmux server behind', () => {
+  if (!hasTmux) return;
+  const servers = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((line) => /tmux_crash-|hello_world-/.test(line));
+  expect(servers).toEqual([]);
+});
