@@ -17,6 +17,13 @@ export type { AcceptHandles } from './program/accept-handles.ts';
 export type { Node, NodeKind } from './program/node.ts';
 export { ServiceNode, type ServiceClass } from './nodes/service-node.ts';
 export { FunctionNode, type NodeFunction } from './nodes/function-node.ts';
+export {
+  Colocation,
+  ThreadColocation,
+  ProcessColocation,
+  type ColocationKind,
+  type HandlesOf,
+} from './nodes/colocation.ts';
 export type { Client, ServiceMethodName } from './rpc/client-type.ts';
 export type { CallOptions } from './rpc/call-options.ts';
 export { withOptions } from './rpc/typed-client.ts';

@@ -10,10 +10,14 @@ import { styleText } from 'node:util';
 const COLOURS = ['cyan', 'green', 'yellow', 'magenta', 'blue', 'red'] as const;
 
 /** The prefix for node number `index` with id `nodeId`. */
-export function nodePrefix(nodeId: string, index: number, target: Writable): string {
+export function nodePrefix(
+  nodeId: string,
+  index: number,
+  target: Writable,
+  colour = (target as { isTTY?: boolean }).isTTY === true,
+): string {
   const prefix = `[${nodeId}]`;
-  const isTerminal = (target as { isTTY?: boolean }).isTTY === true;
-  return isTerminal ? styleText(COLOURS[index % COLOURS.length] ?? 'cyan', prefix) : prefix;
+  return colour ? styleText(COLOURS[index % COLOURS.length] ?? 'cyan', prefix) : prefix;
 }
 
 /** Pipes `source` into `target` line by line; resolves when `source` ends. */

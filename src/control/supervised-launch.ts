@@ -45,10 +45,10 @@ export interface StartedUnit {
   kill(): void;
 }
 
-/** What one node needs to start. */
-export interface UnitStart {
-  /** The node. */
-  readonly node: Node;
+/** What one node needs to start, in a form that can be sent to another process. */
+export interface UnitLaunch {
+  /** The node's id. */
+  readonly nodeId: string;
   /** Its position in the program, for colours. */
   readonly index: number;
   /** How it reaches the control plane. */
@@ -57,6 +57,12 @@ export interface UnitStart {
   readonly args: readonly string[];
   /** Its local resources. */
   readonly resources: LocalResources;
+}
+
+/** What one node needs to start, with the node itself. */
+export interface UnitStart extends UnitLaunch {
+  /** The node. */
+  readonly node: Node;
 }
 
 /** What a local launcher provides. */
@@ -104,6 +110,7 @@ export function launchSupervised(
       if (plane === undefined || node === undefined) throw new Error(`Cannot start ${nodeId} yet.`);
       const started = launcher.start({
         node,
+        nodeId,
         index,
         bootstrap: plane.bootstrap(nodeId),
         // The entry strategy re-runs the main script, which must see the same flags.

@@ -5,6 +5,7 @@
 import { LaunchpadError } from '../errors.ts';
 import { userCallSite } from '../internal/call-site.ts';
 import { Handle } from './handle.ts';
+import { Colocation, type HandlesOf } from '../nodes/colocation.ts';
 import type { Node } from './node.ts';
 
 const LABEL_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]*$/;
@@ -26,6 +27,7 @@ export class Program {
   /** The file URL of the module that created the program. */
   readonly definedAt: string | undefined;
   readonly #groups = new Map<string, Node[]>();
+  readonly #colocations: Colocation[] = [];
   #currentGroup: string | undefined;
 
   /** @param name - a non-empty name for the program */
@@ -42,9 +44,35 @@ export class Program {
 
   /**
    * Adds a node and returns its handle. Inside {@link Program.group} the label may be
-   * omitted (or must equal the group's); outside a group it is required.
+   * omitted (or must equal the group's); outside a group it is required. Adding a
+   * colocation adds each of its nodes under the label and returns their handles.
    */
-  addNode<TService>(node: Node<TService>, label?: string): Handle<TService> {
+  addNode<const TNodes extends readonly Node[]>(
+    colocation: Colocation<TNodes>,
+    label?: string,
+  ): HandlesOf<TNodes>;
+  addNode<TService>(node: Node<TService>, label?: string): Handle<TService>;
+  addNode(item: Node | Colocation, label?: string): Handle<unknown> | Handle<unknown>[] {
+    if (item instanceof Colocation) {
+      const handles = item.nodes.map((node) => this.#add(node, label));
+      this.#colocations.push(item);
+      return handles;
+    }
+    return this.#add(item, label);
+  }
+
+  /** The program's colocations: how they share a process, and their nodes' ids. */
+  get colocations(): readonly {
+    readonly kind: Colocation['kind'];
+    readonly nodeIds: readonly string[];
+  }[] {
+    return this.#colocations.map((colocation) => ({
+      kind: colocation.kind,
+      nodeIds: colocation.nodes.map((node) => node.id),
+    }));
+  }
+
+  #add<TService>(node: Node<TService>, label: string | undefined): Handle<TService> {
     const groupLabel = this.#resolveLabel(node, label);
     if (node.added) {
       throw new LaunchpadError(

@@ -16,17 +16,48 @@ import {
 import type { ResolvedLaunchOptions } from '../../launch/launch-options.ts';
 import type { RunningProgram } from '../../launch/running-program.ts';
 import type { Program } from '../../program/program.ts';
-import { startNodeProcess, type ProcessOutput } from './node-process.ts';
+import { startNodeProcess, type ProcessOutput } from '../../control/node-process.ts';
 import { TmuxSession } from './tmux-session.ts';
+import { ColocationHost } from '../../control/colocation-host.ts';
+import { nodeLogFile } from '../../control/colocation-protocol.ts';
+import { LaunchpadError } from '../../errors.ts';
 
 /** Launches `program` with one process per node. */
 export function launchProcesses(program: Program, options: ResolvedLaunchOptions): RunningProgram {
   let logDirectory = '';
   let tmux: TmuxSession | undefined;
+  // One host process per colocation, started with its first node.
+  const hosts = new Map<string, ColocationHost>();
+  const colocations = program.colocations.map((colocation, index) => ({
+    ...colocation,
+    key: String(index),
+  }));
+  const hostFor = (nodeId: string): ColocationHost | undefined => {
+    const colocation = colocations.find(({ nodeIds }) => nodeIds.includes(nodeId));
+    if (colocation === undefined) return undefined;
+    let host = hosts.get(colocation.key);
+    if (host === undefined) {
+      host = new ColocationHost(colocation.kind, {
+        stdout: options.stdout,
+        stderr: options.stderr,
+        ...(options.output === 'output_to_files' ? { logDirectory } : {}),
+      });
+      hosts.set(colocation.key, host);
+    }
+    return host;
+  };
   return launchSupervised(program, options, {
     launchType: 'processes',
     validate: () => {
-      if (options.output === 'tmux') TmuxSession.checkInstalled();
+      if (options.output === 'tmux') {
+        TmuxSession.checkInstalled();
+        if (colocations.length > 0) {
+          throw new LaunchpadError(
+            'INVALID_ARGUMENT',
+            'Output mode "tmux" gives each node process a window, but colocated nodes share a process; use "current_terminal" or "output_to_files" with colocations.',
+          );
+        }
+      }
     },
     prepare: (workdir) => {
       if (options.output === 'output_to_files') {
@@ -42,16 +73,20 @@ export function launchProcesses(program: Program, options: ResolvedLaunchOptions
       }
       return Promise.resolve();
     },
-    start: (unit) =>
-      tmux === undefined ? startProcess(unit, outputFor(unit)) : startInTmux(tmux, unit),
+    start: (unit) => {
+      const host = hostFor(unit.nodeId);
+      if (host !== undefined) return host.start(unit);
+      return tmux === undefined ? startProcess(unit, outputFor(unit)) : startInTmux(tmux, unit);
+    },
     release: async () => {
+      await Promise.all([...hosts.values()].map((host) => host.close()));
       await tmux?.close();
     },
   });
 
   function outputFor(unit: UnitStart): ProcessOutput {
     return options.output === 'output_to_files'
-      ? { mode: 'file', path: join(logDirectory, `${unit.node.id.replace(/\//g, '.')}.log`) }
+      ? { mode: 'file', path: nodeLogFile(logDirectory, unit.nodeId) }
       : { mode: 'terminal', stdout: options.stdout, stderr: options.stderr, index: unit.index };
   }
 }

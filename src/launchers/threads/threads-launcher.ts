@@ -9,7 +9,7 @@ import { LaunchpadError } from '../../errors.ts';
 import { resourcesOf, type ResolvedLaunchOptions } from '../../launch/launch-options.ts';
 import type { RunningProgram } from '../../launch/running-program.ts';
 import type { Program } from '../../program/program.ts';
-import { startNodeThread, threadLimits } from './node-thread.ts';
+import { startNodeThread, threadLimits } from '../../control/node-thread.ts';
 
 /** Launches `program` with one worker thread per node. */
 export function launchThreads(program: Program, options: ResolvedLaunchOptions): RunningProgram {

@@ -7,10 +7,10 @@ import { spawn } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { nodeProcessArgs } from '../../control/node-command.ts';
-import { BOOTSTRAP_VARIABLE, type ChildBootstrap } from '../../control/node-spec.ts';
-import type { LocalResources } from '../../launch/launch-options.ts';
-import { nodePrefix, prefixLines } from '../../control/output-prefixer.ts';
+import { nodeProcessArgs } from './node-command.ts';
+import { BOOTSTRAP_VARIABLE, type ChildBootstrap } from './node-spec.ts';
+import type { LocalResources } from '../launch/launch-options.ts';
+import { nodePrefix, prefixLines } from './output-prefixer.ts';
 
 /** Where a node process's output goes. */
 export type ProcessOutput =
@@ -19,6 +19,8 @@ export type ProcessOutput =
       readonly stdout: Writable;
       readonly stderr: Writable;
       readonly index: number;
+      /** Colour the prefix. @default whether `stdout` is a terminal */
+      readonly colour?: boolean;
     }
   | { readonly mode: 'file'; readonly path: string };
 
@@ -67,7 +69,7 @@ export function startNodeProcess(options: NodeProcessOptions): NodeProcess {
     process.stderr.write(`${message}\n`);
   };
   if (output.mode === 'terminal' && child.stdout !== null && child.stderr !== null) {
-    const prefix = nodePrefix(bootstrap.nodeId, output.index, output.stdout);
+    const prefix = nodePrefix(bootstrap.nodeId, output.index, output.stdout, output.colour);
     drained = Promise.all([
       prefixLines(child.stdout, output.stdout, prefix),
       prefixLines(child.stderr, output.stderr, prefix),

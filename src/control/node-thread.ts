@@ -5,12 +5,12 @@
  */
 import type { Writable } from 'node:stream';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
-import { threadBootstrapCode } from '../../control/node-command.ts';
-import { BOOTSTRAP_VARIABLE } from '../../control/node-spec.ts';
-import type { StartedUnit, UnitExit, UnitStart } from '../../control/supervised-launch.ts';
-import { LaunchpadError } from '../../errors.ts';
-import type { LocalResources } from '../../launch/launch-options.ts';
-import { nodePrefix, prefixLines } from '../../control/output-prefixer.ts';
+import { threadBootstrapCode } from './node-command.ts';
+import { BOOTSTRAP_VARIABLE } from './node-spec.ts';
+import type { StartedUnit, UnitExit, UnitLaunch } from './supervised-launch.ts';
+import { LaunchpadError } from '../errors.ts';
+import type { LocalResources } from '../launch/launch-options.ts';
+import { nodePrefix, prefixLines } from './output-prefixer.ts';
 
 const OLD_SPACE_FLAG = /^--max-old-space-size=(\d+)$/;
 
@@ -42,8 +42,8 @@ export function threadLimits(nodeId: string, resources: LocalResources): Resourc
 
 /** Starts one node's worker thread. */
 export function startNodeThread(
-  unit: UnitStart,
-  output: { stdout: Writable; stderr: Writable },
+  unit: UnitLaunch,
+  output: { stdout: Writable; stderr: Writable; colour?: boolean },
 ): StartedUnit {
   const worker = new Worker(threadBootstrapCode(), {
     eval: true,
@@ -55,9 +55,9 @@ export function startNodeThread(
     },
     stdout: true,
     stderr: true,
-    resourceLimits: threadLimits(unit.node.id, unit.resources),
+    resourceLimits: threadLimits(unit.nodeId, unit.resources),
   });
-  const prefix = nodePrefix(unit.node.id, unit.index, output.stdout);
+  const prefix = nodePrefix(unit.nodeId, unit.index, output.stdout, output.colour);
   const drained = Promise.all([
     prefixLines(worker.stdout, output.stdout, prefix),
     prefixLines(worker.stderr, output.stderr, prefix),

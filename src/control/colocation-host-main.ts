@@ -1,0 +1,86 @@
+/**
+ * @module
+ * The main of a colocation host: one OS process that runs several nodes as its worker
+ * threads or child processes, on the launcher's command, and reports their exits. It
+ * lives exactly as long as its launcher: a lost IPC channel kills its nodes and itself.
+ */
+import { createWriteStream } from 'node:fs';
+import { LaunchpadError } from '../errors.ts';
+import {
+  HOST_VARIABLE,
+  nodeLogFile,
+  type HostCommand,
+  type HostEvent,
+  type HostSettings,
+} from './colocation-protocol.ts';
+import { startNodeProcess } from './node-process.ts';
+import { startNodeThread } from './node-thread.ts';
+import type { StartedUnit, UnitLaunch } from './supervised-launch.ts';
+
+function readSettings(): HostSettings {
+  const raw = process.env[HOST_VARIABLE];
+  Reflect.deleteProperty(process.env, HOST_VARIABLE);
+  if (raw === undefined || process.send === undefined) {
+    throw new LaunchpadError(
+      'FAILED_PRECONDITION',
+      'A colocation host is started by launchpad-ts with an IPC channel.',
+    );
+  }
+  return JSON.parse(raw) as HostSettings;
+}
+
+function start(settings: HostSettings, unit: UnitLaunch): StartedUnit {
+  const logFile =
+    settings.logDirectory === undefined
+      ? undefined
+      : nodeLogFile(settings.logDirectory, unit.nodeId);
+  if (settings.kind === 'processes') {
+    return startNodeProcess({
+      bootstrap: unit.bootstrap,
+      args: unit.args,
+      resources: unit.resources,
+      output:
+        logFile === undefined
+          ? {
+              mode: 'terminal',
+              stdout: process.stdout,
+              stderr: process.stderr,
+              index: unit.index,
+              colour: settings.colour,
+            }
+          : { mode: 'file', path: logFile },
+    });
+  }
+  const target = logFile === undefined ? undefined : createWriteStream(logFile, { flags: 'a' });
+  return startNodeThread(unit, {
+    stdout: target ?? process.stdout,
+    stderr: target ?? process.stderr,
+    colour: settings.colour && target === undefined,
+  });
+}
+
+/** Serves the launcher's commands until the launcher goes away. */
+export function runColocationHost(): void {
+  const settings = readSettings();
+  const units = new Map<string, StartedUnit>();
+  const send = (event: HostEvent): void => {
+    process.send?.(event);
+  };
+  // Ctrl-C reaches every process of the terminal's group; the launcher coordinates.
+  process.on('SIGINT', () => undefined);
+  process.on('message', (command: HostCommand) => {
+    if (command.type === 'kill') {
+      units.get(command.nodeId)?.kill();
+      return;
+    }
+    const unit = start(settings, command.unit);
+    units.set(command.unit.nodeId, unit);
+    void unit.exited.then((exit) => {
+      send({ type: 'exited', nodeId: command.unit.nodeId, exit });
+    });
+  });
+  process.on('disconnect', () => {
+    for (const unit of units.values()) unit.kill();
+    process.exit(1);
+  });
+}
