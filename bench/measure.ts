@@ -1,0 +1,116 @@
+/**
+ * The four measurements every transport goes through, so that each figure means the same
+ * thing for launchpad-ts and for every baseline.
+ */
+
+/** What a transport under test offers: three calls, each a full round trip. */
+export interface Transport {
+  /** A small call: a number out, the same number back. */
+  ping(value: number): Promise<number>;
+  /** A large call: the array out, the same array back. */
+  echo(value: Float32Array): Promise<Float32Array>;
+  /** A call the server answers in batches of {@link BATCH_CLIENTS}: `value + 1`. */
+  compute(value: number): Promise<number>;
+}
+
+/** One transport's figures. */
+export interface Figures {
+  /** Sequential small-call round trip, median, µs. */
+  rttMedianUs: number;
+  /** Sequential small-call round trip, 99th percentile, µs. */
+  rttP99Us: number;
+  /** Small calls per second with {@link IN_FLIGHT} in flight. */
+  throughput: number;
+  /** 1 MiB Float32Array echo, MB/s counting both directions. */
+  echoMBps: number;
+  /** Calls per second of the batched method with {@link BATCH_CLIENTS} clients. */
+  batchedPerSec: number;
+}
+
+/** Calls in flight for the throughput figure. */
+export const IN_FLIGHT = 64;
+/** Concurrent clients (and batch size) for the batched figure. */
+export const BATCH_CLIENTS = 32;
+/** How long the batches of a baseline server wait to fill up, as launchpad-ts's do. */
+export const BATCH_TIMEOUT_MS = 10;
+
+const SEQUENTIAL_CALLS = 4_000;
+const WINDOW_MS = 1_200;
+const ECHO_FLOATS = (1024 * 1024) / 4;
+
+/** Runs every measurement on `transport`, warming up first. */
+export async function measure(transport: Transport): Promise<Figures> {
+  // Warm-up: let the JIT compile both sides' paths before anything is timed.
+  for (let i = 0; i < 2_000; i++) await transport.ping(i);
+  const samples = new Float64Array(SEQUENTIAL_CALLS);
+  for (let i = 0; i < SEQUENTIAL_CALLS; i++) {
+    const start = process.hrtime.bigint();
+    await transport.ping(i);
+    samples[i] = Number(process.hrtime.bigint() - start) / 1_000;
+  }
+  samples.sort();
+  const throughput = await callsPerSecond(IN_FLIGHT, (i) => transport.ping(i));
+  const echoMBps = await echoRate(transport);
+  const batchedPerSec = await callsPerSecond(BATCH_CLIENTS, (i) => transport.compute(i));
+  return {
+    rttMedianUs: quantile(samples, 0.5),
+    rttP99Us: quantile(samples, 0.99),
+    throughput,
+    echoMBps,
+    batchedPerSec,
+  };
+}
+
+// Keeps `lanes` calls going for the window; each lane starts its next call when its last
+// one returns. A short untimed run first warms up the concurrent path.
+async function callsPerSecond(
+  lanes: number,
+  call: (i: number) => Promise<number>,
+): Promise<number> {
+  await runLanes(lanes, call, 200);
+  const start = performance.now();
+  const count = await runLanes(lanes, call, WINDOW_MS);
+  return count / ((performance.now() - start) / 1_000);
+}
+
+async function runLanes(
+  lanes: number,
+  call: (i: number) => Promise<number>,
+  windowMs: number,
+): Promise<number> {
+  const end = performance.now() + windowMs;
+  let count = 0;
+  await Promise.all(
+    Array.from({ length: lanes }, async (_, lane) => {
+      while (performance.now() < end) {
+        const answer = await call(lane);
+        if (answer !== lane && answer !== lane + 1) throw new Error(`wrong answer ${answer}`);
+        count++;
+      }
+    }),
+  );
+  return count;
+}
+
+async function echoRate(transport: Transport): Promise<number> {
+  const value = new Float32Array(ECHO_FLOATS).map((_, i) => i);
+  for (let i = 0; i < 10; i++) await transport.echo(value);
+  const start = performance.now();
+  let calls = 0;
+  while (performance.now() - start < WINDOW_MS) {
+    const back = await transport.echo(value);
+    if (back.length !== value.length || back[12_345] !== 12_345) throw new Error('echo corrupted');
+    calls++;
+  }
+  const seconds = (performance.now() - start) / 1_000;
+  return (2 * value.byteLength * calls) / seconds / 1e6;
+}
+
+function quantile(sorted: Float64Array, q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+}
+
+/** Prints `figures` where the orchestrator looks for them (the last RESULT line). */
+export function report(figures: Figures): void {
+  console.log(`RESULT ${JSON.stringify(figures)}`);
+}

@@ -1,0 +1,113 @@
+/**
+ * `npm run bench`: measures launchpad-ts against its baselines, prints a table with the
+ * ratios the targets are stated in, and writes the same figures to bench/results.json.
+ *
+ * Every transport runs in a fresh process (and its server in another), interleaved over
+ * BENCH_ROUNDS rounds (default 2), and each figure is the median over the rounds, so
+ * that drift on a shared machine hits every transport alike.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { LAUNCH_TYPES } from 'launchpad-ts';
+import type { Figures } from './measure.ts';
+import { printTable, ratios } from './table.ts';
+
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 2);
+const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+
+/** One transport: a label and the suite script (with arguments) that measures it. */
+interface Suite {
+  readonly name: string;
+  readonly args: readonly string[];
+}
+
+const suites: Suite[] = [
+  { name: 'launchpad-ts processes', args: [here('suites/launchpad.ts'), 'processes'] },
+  // The slot for the `threads` launch type: measured as soon as the launch type exists.
+  ...((LAUNCH_TYPES as readonly string[]).includes('threads')
+    ? [{ name: 'launchpad-ts threads', args: [here('suites/launchpad.ts'), 'threads'] }]
+    : []),
+  { name: 'raw msgpackr/TCP', args: [here('suites/raw-tcp.ts')] },
+  { name: 'raw MessagePort', args: [here('suites/message-port.ts')] },
+  { name: '@grpc/grpc-js', args: [here('suites/grpc.ts')] },
+];
+
+function runNode(args: readonly string[], timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(output);
+      else reject(new Error(`${args.join(' ')} exited with ${String(code)}:\n${output}`));
+    });
+  });
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? Number.NaN)
+    : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
+}
+
+const started = performance.now();
+const samples = new Map<string, Figures[]>(suites.map((suite) => [suite.name, []]));
+for (let round = 1; round <= ROUNDS; round++) {
+  for (const suite of suites) {
+    process.stderr.write(`round ${round}/${ROUNDS}: ${suite.name}\n`);
+    const output = await runNode(suite.args, 60_000);
+    const line = output.split('\n').findLast((text) => text.startsWith('RESULT '));
+    if (line === undefined) throw new Error(`${suite.name} printed no RESULT line:\n${output}`);
+    samples.get(suite.name)?.push(JSON.parse(line.slice('RESULT '.length)) as Figures);
+  }
+}
+
+const results: Record<string, Figures> = {};
+for (const [name, runs] of samples) {
+  const keys = Object.keys(runs[0] ?? {}) as (keyof Figures)[];
+  results[name] = Object.fromEntries(
+    keys.map((key) => [key, median(runs.map((run) => run[key]))]),
+  ) as unknown as Figures;
+}
+const computed = ratios(results);
+printTable(results, computed);
+
+let replay: string | undefined;
+if (existsSync(here('replay.ts'))) {
+  console.log('\nbench/replay.ts:');
+  replay = await runNode([here('replay.ts')], 90_000).catch((error: unknown) => String(error));
+  console.log(replay.trimEnd());
+}
+
+const seconds = (performance.now() - started) / 1_000;
+writeFileSync(
+  here('results.json'),
+  `${JSON.stringify(
+    {
+      date: new Date().toISOString(),
+      node: process.version,
+      rounds: ROUNDS,
+      seconds,
+      units: {
+        rttMedianUs: 'µs',
+        rttP99Us: 'µs',
+        throughput: 'calls/s, 64 in flight',
+        echoMBps: 'MB/s, 1 MiB Float32Array, both directions',
+        batchedPerSec: 'calls/s, 32 clients, batches of 32',
+      },
+      results,
+      ratios: computed,
+      replay,
+    },
+    null,
+    2,
+  )}\n`,
+);
+console.log(`\nWrote bench/results.json (${seconds.toFixed(0)} s).`);

@@ -1,0 +1,21 @@
+/**
+ * launchpad-ts under one launch type (the first argument): this process is the launcher
+ * and the caller; the service runs wherever the launch type puts it (its own process for
+ * `processes`).
+ */
+import * as lp from 'launchpad-ts';
+import { measure, report, type Transport } from '../measure.ts';
+import { makeBenchProgram } from '../service.ts';
+
+const launchType = process.argv[2] ?? 'processes';
+const { program, bench } = makeBenchProgram();
+// Under `processes` the node process re-runs this script; launch() hands it its node.
+await using running = lp.launch(program, { launchType });
+await running.ready;
+const client = running.client(bench);
+const transport: Transport = {
+  ping: (value) => client.ping(value),
+  echo: (value) => client.echo(value),
+  compute: (value) => client.compute(value),
+};
+report(await measure(transport));

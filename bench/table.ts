@@ -1,0 +1,96 @@
+/**
+ * The benchmark's table and the ratios its targets are stated in.
+ */
+import type { Figures } from './measure.ts';
+
+/** A ratio between two transports' figures, with its target when it has one. */
+export interface Ratio {
+  readonly name: string;
+  readonly value: number;
+  readonly target?: string;
+  readonly met?: boolean;
+}
+
+const LP = 'launchpad-ts processes';
+const THREADS = 'launchpad-ts threads';
+const RAW = 'raw msgpackr/TCP';
+const PORT = 'raw MessagePort';
+const GRPC = '@grpc/grpc-js';
+
+/** The ratios between launchpad-ts and its baselines. */
+export function ratios(results: Record<string, Figures>): Ratio[] {
+  const out: Ratio[] = [];
+  const add = (name: string, value: number | undefined, target?: [string, boolean]): void => {
+    if (value === undefined || Number.isNaN(value)) return;
+    out.push(
+      target === undefined ? { name, value } : { name, value, target: target[0], met: target[1] },
+    );
+  };
+  const lp = results[LP];
+  const raw = results[RAW];
+  const grpc = results[GRPC];
+  const threads = results[THREADS];
+  const port = results[PORT];
+  if (lp !== undefined && raw !== undefined) {
+    const rtt = lp.rttMedianUs / raw.rttMedianUs;
+    add('processes RTT / raw TCP RTT', rtt, ['≤ 1.3', rtt <= 1.3]);
+    const tput = lp.throughput / raw.throughput;
+    add('processes throughput / raw TCP', tput, ['≥ 0.7', tput >= 0.7]);
+    const echo = lp.echoMBps / raw.echoMBps;
+    add('processes 1 MiB echo / raw TCP', echo, ['≥ 0.6', echo >= 0.6]);
+    add('processes batched / raw TCP batched', lp.batchedPerSec / raw.batchedPerSec);
+  }
+  if (lp !== undefined && grpc !== undefined) {
+    const tput = lp.throughput / grpc.throughput;
+    add('processes throughput / grpc-js', tput, ['≥ 10', tput >= 10]);
+    add('processes RTT / grpc-js RTT', lp.rttMedianUs / grpc.rttMedianUs);
+    add('processes batched / grpc-js batched', lp.batchedPerSec / grpc.batchedPerSec);
+  }
+  if (threads !== undefined && port !== undefined) {
+    const rtt = threads.rttMedianUs / port.rttMedianUs;
+    add('threads RTT / raw MessagePort RTT', rtt, ['≤ 1.3', rtt <= 1.3]);
+    add('threads throughput / raw MessagePort', threads.throughput / port.throughput);
+  }
+  return out;
+}
+
+const fixed = (value: number, digits = 0): string =>
+  value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/** Prints the figures and the ratios. */
+export function printTable(results: Record<string, Figures>, computed: Ratio[]): void {
+  const rows = Object.entries(results).map(([name, f]) => [
+    name,
+    fixed(f.rttMedianUs, 1),
+    fixed(f.rttP99Us, 1),
+    fixed(f.throughput),
+    fixed(f.echoMBps),
+    fixed(f.batchedPerSec),
+  ]);
+  const header = [
+    'transport',
+    'RTT p50 µs',
+    'RTT p99 µs',
+    'calls/s (64)',
+    '1 MiB MB/s',
+    'batched/s (32)',
+  ];
+  const widths = header.map((title, i) =>
+    Math.max(title.length, ...rows.map((row) => row[i]?.length ?? 0)),
+  );
+  const line = (cells: string[]): string =>
+    cells
+      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+      .join('  ');
+  console.log(line(header));
+  console.log(widths.map((width) => '-'.repeat(width)).join('  '));
+  for (const row of rows) console.log(line(row));
+  console.log('');
+  for (const ratio of computed) {
+    const verdict =
+      ratio.target === undefined
+        ? ''
+        : `  target ${ratio.target}: ${ratio.met === true ? 'met' : 'NOT met'}`;
+    console.log(`${ratio.name.padEnd(40)} ${ratio.value.toFixed(2)}×${verdict}`);
+  }
+}
