@@ -8,6 +8,7 @@ import { LaunchpadError } from '../errors.ts';
 import { setChildLaunchHook } from '../launch/child-hook.ts';
 import { fingerprintDifference, programFingerprint } from '../launch/fingerprint.ts';
 import { ProgramLifecycle } from '../launch/program-lifecycle.ts';
+import type { LaunchType } from '../launch/launch-type.ts';
 import { RunningProgram } from '../launch/running-program.ts';
 import type { NodeCode } from '../program/node.ts';
 import type { Program } from '../program/program.ts';
@@ -199,7 +200,7 @@ function idleRunningProgram(
   const lifecycle = new ProgramLifecycle(program.name, ['(the launcher runs this program)']);
   return new RunningProgram({
     programName: program.name,
-    launchType: 'processes',
+    launchType: spec.launchType as LaunchType,
     workdir: spec.workdir,
     lifecycle,
     rpc: {
