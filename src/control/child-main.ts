@@ -20,6 +20,7 @@ import { toRemoteErrorInfo } from '../rpc/wire-error.ts';
 import { setProcessNode } from '../runtime/node-context.ts';
 import { runNode } from '../runtime/node-runner.ts';
 import { StopScope } from '../runtime/stop-scope.ts';
+import { watchParent } from './parent-watchdog.ts';
 import { BOOTSTRAP_VARIABLE, type ChildBootstrap, type NodeSpec } from './node-spec.ts';
 import { forwardOutput } from './output-forwarder.ts';
 
@@ -44,6 +45,9 @@ function exitNow(message: string): never {
 /** Runs the node this process was started for, then exits the process. */
 export async function runChild(): Promise<void> {
   const bootstrap = readBootstrap();
+  // A launcher killed outright (SIGKILL) cannot say goodbye; a busy node would not notice
+  // its closed connection either, so a separate thread watches the parent process.
+  watchParent();
   // Ctrl-C in a terminal reaches every process of the group; the launcher coordinates the
   // stop, so a node process ignores SIGINT and waits to be told.
   process.on('SIGINT', () => undefined);
@@ -145,6 +149,10 @@ async function loadCode(spec: NodeSpec, control: RpcClient, secret: string): Pro
   const entry = spec.code.moduleUrl;
   return new Promise<NodeCode>((resolve, reject) => {
     setChildLaunchHook((program) => {
+      if (program.name !== spec.programName) {
+        // The script launches several programs; this one runs in other processes.
+        return finishedRunningProgram(program, spec);
+      }
       try {
         resolve(pickNode(program, spec));
       } catch (error) {
@@ -170,10 +178,7 @@ async function loadCode(spec: NodeSpec, control: RpcClient, secret: string): Pro
 }
 
 function pickNode(program: Program, spec: NodeSpec): NodeCode {
-  const difference =
-    program.name === spec.programName
-      ? fingerprintDifference(spec.fingerprint, programFingerprint(program))
-      : `the child launched program "${program.name}" instead of "${spec.programName}"`;
+  const difference = fingerprintDifference(spec.fingerprint, programFingerprint(program));
   if (difference !== undefined) {
     throw new LaunchpadError(
       'FAILED_PRECONDITION',
@@ -199,6 +204,7 @@ function idleRunningProgram(
   // Never marked up or ended: ready and wait() stay pending in this process.
   const lifecycle = new ProgramLifecycle(program.name, ['(the launcher runs this program)']);
   return new RunningProgram({
+    program,
     programName: program.name,
     launchType: spec.launchType as LaunchType,
     workdir: spec.workdir,
@@ -209,6 +215,25 @@ function idleRunningProgram(
         resolve: async (nodeId, timeoutMs) =>
           (await control.call('lookup', [nodeId, timeoutMs])) as string,
       },
+      maxMessageBytes: spec.maxMessageBytes,
+    },
+  });
+}
+
+// Another program of the same script, seen from one of this program's node processes: its
+// wait() resolves at once so the script goes on to launch the program this node is in.
+function finishedRunningProgram(program: Program, spec: NodeSpec): RunningProgram {
+  const lifecycle = new ProgramLifecycle(program.name, []);
+  void lifecycle.stop();
+  return new RunningProgram({
+    program,
+    programName: program.name,
+    launchType: spec.launchType as LaunchType,
+    workdir: spec.workdir,
+    lifecycle,
+    rpc: {
+      secret: '',
+      resolver: { resolve: () => Promise.reject(new Error(`${program.name} runs elsewhere.`)) },
       maxMessageBytes: spec.maxMessageBytes,
     },
   });

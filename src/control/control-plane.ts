@@ -122,11 +122,13 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       ...(options.reportExit === true ? { reportExit: true } : {}),
     }),
     exitError: (nodeId, { code, signal }) => {
-      const reported = service.reportedFailure(nodeId);
-      if (reported !== undefined) return new RemoteError(reported);
+      // A report belongs to the run that just ended: take it, so a restarted run that
+      // ends cleanly (or is killed) is not blamed for its predecessor's error.
+      const reported = service.takeReportedFailure(nodeId);
       if (code === 0) return undefined;
+      if (reported !== undefined) return new RemoteError(reported);
       const how = signal !== null ? `was killed by ${signal}` : `exited with code ${String(code)}`;
-      return new LaunchpadError('UNKNOWN', `The process of node ${nodeId} ${how}.`);
+      return new LaunchpadError('UNKNOWN', `Node ${nodeId} ${how}.`);
     },
     close: () => server.close(),
   };

@@ -108,8 +108,10 @@ export class ControlService {
     this.#listener.exited?.(nodeId, code);
   }
 
-  /** The failure `nodeId` reported, if any. */
-  reportedFailure(nodeId: string): RemoteErrorInfo | undefined {
-    return this.#failures.get(nodeId);
+  /** The failure `nodeId` last reported, if any, forgotten once taken. */
+  takeReportedFailure(nodeId: string): RemoteErrorInfo | undefined {
+    const failure = this.#failures.get(nodeId);
+    this.#failures.delete(nodeId);
+    return failure;
   }
 }

@@ -98,6 +98,7 @@ export function launchSupervised(
   const book = new AddressBook(ids);
   let plane: ControlPlane | undefined;
   let releaseInterrupts = (): void => undefined;
+  let starting: Promise<void> = Promise.resolve();
   const supervisor = new Supervisor({
     lifecycle,
     book,
@@ -129,6 +130,8 @@ export function launchSupervised(
       };
     },
     release: async () => {
+      // A stop during the start must still close what the start opens.
+      await starting.catch(() => undefined);
       await launcher.release?.();
       await plane?.close();
       releaseInterrupts();
@@ -157,10 +160,12 @@ export function launchSupervised(
     await launcher.prepare?.(workdir);
     if (!lifecycle.stopping) supervisor.startAll(ids);
   };
-  start().catch((error: unknown) => {
+  starting = start();
+  starting.catch((error: unknown) => {
     lifecycle.fail(error instanceof Error ? error : new Error(String(error)));
   });
   return new RunningProgram({
+    program,
     programName: program.name,
     launchType: launcher.launchType,
     workdir,

@@ -7,9 +7,11 @@
 /** Resolves `true` if `promise` settles within `ms`, else `false`. Never rejects. */
 export function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      resolve(false);
-    }, ms);
+    const timer = Number.isFinite(ms)
+      ? setTimeout(() => {
+          resolve(false);
+        }, timerDelay(ms))
+      : undefined;
     promise.then(
       () => {
         clearTimeout(timer);
@@ -21,4 +23,12 @@ export function settlesWithin(promise: Promise<unknown>, ms: number): Promise<bo
       },
     );
   });
+}
+
+// setTimeout fires at once for delays beyond a signed 32-bit millisecond count.
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
+/** `ms` clamped to what `setTimeout` honours (about 24.8 days). */
+export function timerDelay(ms: number): number {
+  return Math.min(Math.max(0, ms), LONGEST_TIMER_MS);
 }

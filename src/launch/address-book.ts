@@ -4,6 +4,7 @@
  * wait for a node to come up.
  */
 import { LaunchpadError } from '../errors.ts';
+import { timerDelay } from '../internal/within.ts';
 import type { AddressResolver } from '../rpc/resolver.ts';
 
 interface Waiter {
@@ -76,7 +77,7 @@ export class AddressBook implements AddressResolver {
         const timer = setTimeout(() => {
           waiters.delete(waiter);
           reject(this.#unavailable(nodeId, `it did not come up within ${timeoutMs} ms`));
-        }, timeoutMs);
+        }, timerDelay(timeoutMs));
         waiter.resolve = (address) => {
           clearTimeout(timer);
           resolve(address);

@@ -4,7 +4,7 @@
  * nodes ended, the first failure, the stop) shared by every launcher.
  */
 import { styleText } from 'node:util';
-import { LaunchpadError } from '../errors.ts';
+import { LaunchpadError, RemoteError } from '../errors.ts';
 import { deferred } from '../internal/deferred.ts';
 import { activePrograms, type ActiveProgram } from '../runtime/node-context.ts';
 import { StopScope } from '../runtime/stop-scope.ts';
@@ -52,7 +52,7 @@ export class ProgramLifecycle implements ActiveProgram {
     this.#programName = programName;
     this.#nodeIds = new Set(nodeIds);
     this.stopScope = new StopScope(() => {
-      void this.stop();
+      this.#stopInBackground();
     });
     for (const id of nodeIds) this.#statuses.set(id, { state: 'starting', restarts: 0 });
     activePrograms().add(this);
@@ -89,8 +89,9 @@ export class ProgramLifecycle implements ActiveProgram {
     return this.#statuses.get(nodeId)?.restarts ?? 0;
   }
 
-  /** A node came up. */
+  /** A node came up. A node that registers after it ended (a late message) is ignored. */
   nodeUp(nodeId: string): void {
+    if (this.#ended.has(nodeId)) return;
     this.#setState(nodeId, 'running');
     this.#up.add(nodeId);
     if (this.#up.size === this.#nodeIds.size) this.#ready.resolve(undefined);
@@ -103,11 +104,12 @@ export class ProgramLifecycle implements ActiveProgram {
   nodeEnded(nodeId: string, error?: Error): void {
     if (this.#ended.has(nodeId)) return;
     this.#ended.add(nodeId);
-    this.#setState(
-      nodeId,
-      error === undefined || this.#stopping !== undefined ? 'stopped' : 'failed',
-    );
-    if (error !== undefined && this.#stopping === undefined && this.#failure === undefined) {
+    // During a stop, ends caused by the stop itself (kills, cancelled or unavailable calls)
+    // are expected; an exception of the node's own code is still a failure.
+    const failed =
+      error !== undefined && (this.#stopping === undefined || isOwnFailure(error));
+    this.#setState(nodeId, failed ? 'failed' : 'stopped');
+    if (failed && this.#failure === undefined) {
       this.#failure = new LaunchpadError(
         'NODE_FAILED',
         `Node ${nodeId} failed: ${describe(error)}`,
@@ -120,10 +122,16 @@ export class ProgramLifecycle implements ActiveProgram {
       process.stderr.write(
         `${styleText('red', `launchpad-ts: node ${nodeId} of ${this.#programName} failed; stopping the program.`)}\n`,
       );
-      void this.stop();
+      this.#stopInBackground();
     } else if (this.#ended.size === this.#nodeIds.size) {
-      void this.stop();
+      this.#stopInBackground();
     }
+  }
+
+  #stopInBackground(): void {
+    this.stop().catch((error: unknown) => {
+      process.stderr.write(`launchpad-ts: stopping ${this.#programName} failed: ${String(error)}\n`);
+    });
   }
 
   /** A node ended and will be started again after a delay. */
@@ -143,7 +151,7 @@ export class ProgramLifecycle implements ActiveProgram {
           ? error
           : new LaunchpadError('INTERNAL', error.message, { cause: error });
     }
-    void this.stop();
+    this.#stopInBackground();
   }
 
   /** Stops the program (once); resolves when every node has ended. */
@@ -176,4 +184,11 @@ function describe(error: Error): string {
   const remoteStack = (error as { remoteStack?: unknown }).remoteStack;
   const stack = typeof remoteStack === 'string' ? remoteStack : error.stack;
   return stack ?? `${error.name}: ${error.message}`;
+}
+
+/** True for an exception of the node's own code, false for an end caused by a stop. */
+function isOwnFailure(error: Error): boolean {
+  if (error.name === 'AbortError') return false;
+  if (error instanceof RemoteError) return error.code === 'UNKNOWN';
+  return !(error instanceof LaunchpadError);
 }

@@ -2,7 +2,8 @@
  * @module
  * {@link RunningProgram}: what `launch()` returns.
  */
-import type { Handle } from '../program/handle.ts';
+import { LaunchpadError } from '../errors.ts';
+import { handleOwner, type Handle } from '../program/handle.ts';
 import type { CallOptions } from '../rpc/call-options.ts';
 import type { Client } from '../rpc/client-type.ts';
 import { PeerPool } from '../rpc/peer-pool.ts';
@@ -22,6 +23,8 @@ export interface RunningProgramInit {
   readonly workdir: string;
   /** The launch's state. */
   readonly lifecycle: ProgramLifecycle;
+  /** The program launched, so that handles of other programs are refused. */
+  readonly program: object;
   /** How launcher-side clients reach nodes. */
   readonly rpc: {
     readonly secret: string;
@@ -52,6 +55,7 @@ export class RunningProgram implements AsyncDisposable {
   readonly ready: Promise<void>;
   readonly #lifecycle: ProgramLifecycle;
   readonly #pool: PeerPool;
+  readonly #program: object;
 
   /** Made by launchers. @param init - the launch's state */
   constructor(init: RunningProgramInit) {
@@ -59,6 +63,7 @@ export class RunningProgram implements AsyncDisposable {
     this.launchType = init.launchType;
     this.workdir = init.workdir;
     this.#lifecycle = init.lifecycle;
+    this.#program = init.program;
     this.ready = init.lifecycle.ready;
     this.#pool = new PeerPool({ ...init.rpc, callerId: 'launcher' });
     // Clients made here must not keep the launcher's process alive once the program ends.
@@ -101,6 +106,12 @@ export class RunningProgram implements AsyncDisposable {
 
   /** A typed client of the node behind `handle`, usable from the launcher's code. */
   client<TService>(handle: Handle<TService>, options?: CallOptions): Client<TService> {
+    if (handleOwner(handle) !== this.#program) {
+      throw new LaunchpadError(
+        'INVALID_ARGUMENT',
+        `client(${handle.nodeId}): the handle belongs to another program than ${this.programName}; use the RunningProgram of its own program.`,
+      );
+    }
     const defaults = { ...handle.options, ...options };
     return createClient<TService>(new RpcClient(this.#pool.peer(handle.nodeId), defaults));
   }

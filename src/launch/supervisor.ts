@@ -5,7 +5,7 @@
  * launcher runs its nodes through one.
  */
 import type { Writable } from 'node:stream';
-import { settlesWithin } from '../internal/within.ts';
+import { settlesWithin, timerDelay } from '../internal/within.ts';
 import type { AddressBook } from './address-book.ts';
 import type { ProgramLifecycle } from './program-lifecycle.ts';
 import { restartDelay, shouldRestart, type ResolvedRestartPolicy } from './restart-policy.ts';
@@ -121,7 +121,7 @@ export class Supervisor {
       setTimeout(() => {
         this.#pendingRestarts.delete(nodeId);
         this.#start(nodeId);
-      }, delay),
+      }, timerDelay(delay)),
     );
   }
 }

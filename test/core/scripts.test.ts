@@ -31,6 +31,16 @@ describe('a launcher script', () => {
     expect(await waitUntilDead(pids, 15_000)).toEqual([]);
   });
 
+  it('leaves no node process behind even when the node is busy and its event loop blocked', async () => {
+    const run = startScript('test/fixtures/scripts/busy.ts');
+    await run.waitForOutput(/up busy pid=\d+/);
+    const pids = pidsIn(run.stdout());
+    expect(pids).toHaveLength(1);
+    run.child.kill('SIGKILL');
+    await run.exited;
+    expect(await waitUntilDead(pids, 15_000)).toEqual([]);
+  });
+
   it.each(['SIGINT', 'SIGTERM'] as const)(
     'stops every node through its stop signal on %s and exits 0',
     async (signal) => {

@@ -5,8 +5,10 @@
  * a program that works here works across processes.
  */
 import { randomBytes } from 'node:crypto';
+import { LaunchpadError } from '../../errors.ts';
+import { deferred } from '../../internal/deferred.ts';
 import { AddressBook } from '../../launch/address-book.ts';
-import type { ResolvedLaunchOptions } from '../../launch/launch-options.ts';
+import { checkNodeKeys, type ResolvedLaunchOptions } from '../../launch/launch-options.ts';
 import { toWireArguments } from '../../launch/node-arguments.ts';
 import { ProgramLifecycle } from '../../launch/program-lifecycle.ts';
 import { resolveRestartPolicies } from '../../launch/restart-policy.ts';
@@ -23,6 +25,7 @@ export function launchInProcess(program: Program, options: ResolvedLaunchOptions
   // Validate every node's arguments before anything starts.
   const wireArgs = new Map(nodes.map((node) => [node.id, toWireArguments(node, program)]));
   const policies = resolveRestartPolicies(options.restart, nodes);
+  checkNodeKeys('resources', options.resources, nodes);
   const ids = nodes.map((node) => node.id);
   const secret = randomBytes(16).toString('hex');
   const workdir = createWorkdir(program.name, options.workdir);
@@ -44,7 +47,8 @@ export function launchInProcess(program: Program, options: ResolvedLaunchOptions
     const node = program.node(nodeId);
     if (node === undefined) throw new Error(`No node ${nodeId}.`);
     let running = true;
-    const exited = runNode(
+    const abandoned = deferred<Error | undefined>();
+    const ran = runNode(
       {
         id: node.id,
         label: node.label,
@@ -63,12 +67,20 @@ export function launchInProcess(program: Program, options: ResolvedLaunchOptions
         running = false;
       });
     return {
-      exited,
+      exited: Promise.race([ran, abandoned.promise]),
       get running() {
         return running;
       },
-      // Code in this process cannot be killed; the supervisor reports what is left.
-      kill: () => undefined,
+      // Code in this process cannot be killed: the node is abandoned (it may go on running
+      // in the background) so that the program can end.
+      kill: () => {
+        abandoned.resolve(
+          new LaunchpadError(
+            'CANCELLED',
+            `Node ${nodeId} did not stop within the grace period; in-process nodes cannot be killed, so it was abandoned.`,
+          ),
+        );
+      },
     };
   };
   const supervisor = new Supervisor({
@@ -93,6 +105,7 @@ export function launchInProcess(program: Program, options: ResolvedLaunchOptions
     if (!lifecycle.stopping) supervisor.startAll(ids);
   });
   return new RunningProgram({
+    program,
     programName: program.name,
     launchType: 'in-process',
     workdir,

@@ -47,6 +47,7 @@ export function launchKubernetes(program: Program, options: ResolvedLaunchOption
   const lifecycle = new ProgramLifecycle(program.name, ids);
   const book = new AddressBook(ids);
   const running = new RunningProgram({
+    program,
     programName: program.name,
     launchType: 'kubernetes',
     workdir,

@@ -61,6 +61,7 @@ export function launchSlurm(program: Program, options: ResolvedLaunchOptions): R
   const secret = randomBytes(16).toString('hex');
   const book = new AddressBook(ids);
   const running = new RunningProgram({
+    program,
     programName: program.name,
     launchType: 'slurm',
     workdir,
@@ -108,7 +109,7 @@ export function launchSlurm(program: Program, options: ResolvedLaunchOptions): R
   // The job ended: nodes that never said how they ended did not end well.
   const onJobEnded = (finalState: string): void => {
     for (const nodeId of states.unfinished()) {
-      const reported = plane?.service.reportedFailure(nodeId);
+      const reported = plane?.service.takeReportedFailure(nodeId);
       nodeEnded(
         nodeId,
         reported !== undefined
