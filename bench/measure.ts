@@ -21,7 +21,7 @@ export interface Figures {
   rttP99Us: number;
   /** Small calls per second with {@link IN_FLIGHT} in flight. */
   throughput: number;
-  /** 1 MiB Float32Array echo, MB/s counting both directions. */
+  /** 1 MiB Float32Array echo, MB/s counting both directions, from the median call. */
   echoMBps: number;
   /** Calls per second of the batched method with {@link BATCH_CLIENTS} clients. */
   batchedPerSec: number;
@@ -92,18 +92,22 @@ async function runLanes(
   return count;
 }
 
+// MB/s from the median round trip, not from a count over a window: one call is 2 MiB of
+// copying and socket traffic, so a single pause of the shared machine would otherwise
+// move the figure by a third.
 async function echoRate(transport: Transport): Promise<number> {
   const value = new Float32Array(ECHO_FLOATS).map((_, i) => i);
   for (let i = 0; i < 10; i++) await transport.echo(value);
+  const times: number[] = [];
   const start = performance.now();
-  let calls = 0;
   while (performance.now() - start < WINDOW_MS) {
+    const begin = performance.now();
     const back = await transport.echo(value);
+    times.push(performance.now() - begin);
     if (back.length !== value.length || back[12_345] !== 12_345) throw new Error('echo corrupted');
-    calls++;
   }
-  const seconds = (performance.now() - start) / 1_000;
-  return (2 * value.byteLength * calls) / seconds / 1e6;
+  const medianMs = quantile(Float64Array.from(times).sort(), 0.5);
+  return (2 * value.byteLength) / (medianMs / 1_000) / 1e6;
 }
 
 function quantile(sorted: Float64Array, q: number): number {

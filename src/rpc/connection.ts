@@ -21,11 +21,24 @@ export interface ConnectionEvents {
   onClose(error: Error | undefined): void;
 }
 
+// Connections holding corked frames, flushed if the process exits before the microtask.
+const corked = new Set<Connection>();
+process.once('exit', () => {
+  for (const connection of corked) connection.flush();
+});
+
 /** Frames in, frames out, over one socket. */
 export class Connection {
   readonly #socket: Socket;
   readonly #maxBytes: number;
   #closed = false;
+  #corked = false;
+  readonly #uncork = (): void => {
+    if (!this.#corked) return;
+    this.#corked = false;
+    corked.delete(this);
+    this.#socket.uncork();
+  };
 
   /**
    * @param socket - a connected socket; the connection takes ownership of it
@@ -67,6 +80,8 @@ export class Connection {
     });
     socket.on('close', () => {
       this.#closed = true;
+      this.#corked = false;
+      corked.delete(this);
       events.onClose(failure);
     });
   }
@@ -80,24 +95,35 @@ export class Connection {
    * Sends one frame. Throws (and sends nothing) when the frame is too large, so the
    * caller can answer that one call with an error and keep the connection.
    *
-   * The frame is written at once, never held back for a later tick: a process may exit
-   * right after a fire-and-forget call, and that frame must already be in the kernel.
-   * Frames written while the socket is still busy with an earlier write are queued by
-   * Node and leave together in one `writev`, so load batches itself.
+   * Frames sent in the same synchronous run leave together: the first corks the socket
+   * and a microtask uncorks it, so 64 answers to 64 calls read from one chunk cost one
+   * `writev` instead of 64 system calls (profiling showed the writes dominating). A
+   * microtask, not a tick, so the frames are out before any code awaiting after the send
+   * resumes; a process that exits synchronously right after sending is covered by the
+   * exit hook below.
    */
   send(frame: Frame): void {
     if (this.#closed) return;
     const encoded = encodeFrame(frame, this.#maxBytes);
     const socket = this.#socket;
-    if (Array.isArray(encoded)) {
-      // Prefix and body of a large frame: one writev, and the body is never copied.
+    if (!this.#corked) {
+      this.#corked = true;
+      corked.add(this);
       socket.cork();
+      queueMicrotask(this.#uncork);
+    }
+    if (Array.isArray(encoded)) {
+      // Prefix and body of a large frame: the body is never copied.
       socket.write(encoded[0]);
       socket.write(encoded[1]);
-      socket.uncork();
     } else {
       socket.write(encoded);
     }
+  }
+
+  /** Writes out frames still held by the cork, at once. */
+  flush(): void {
+    this.#uncork();
   }
 
   /** Closes the socket at once; pending writes are dropped. */
