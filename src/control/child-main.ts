@@ -4,6 +4,7 @@
  * run it, report how it ended, and exit. A lost launcher ends the process at once, so no
  * node outlives its launcher.
  */
+import { readFileSync, rmSync } from 'node:fs';
 import { LaunchpadError } from '../errors.ts';
 import { setChildLaunchHook } from '../launch/child-hook.ts';
 import { fingerprintDifference, programFingerprint } from '../launch/fingerprint.ts';
@@ -21,13 +22,21 @@ import { setProcessNode } from '../runtime/node-context.ts';
 import { runNode } from '../runtime/node-runner.ts';
 import { StopScope } from '../runtime/stop-scope.ts';
 import { watchParent } from './parent-watchdog.ts';
-import { BOOTSTRAP_VARIABLE, type ChildBootstrap, type NodeSpec } from './node-spec.ts';
+import {
+  BOOTSTRAP_FILE_VARIABLE,
+  BOOTSTRAP_VARIABLE,
+  type ChildBootstrap,
+  type NodeSpec,
+} from './node-spec.ts';
 import { forwardOutput } from './output-forwarder.ts';
 
 function readBootstrap(): ChildBootstrap {
-  const raw = process.env[BOOTSTRAP_VARIABLE];
-  // The secret must not leak into processes the node itself starts.
+  const file = process.env[BOOTSTRAP_FILE_VARIABLE];
+  const raw = file === undefined ? process.env[BOOTSTRAP_VARIABLE] : readFileSync(file, 'utf8');
+  // The secret must not leak into processes the node itself starts, nor stay on disk.
   Reflect.deleteProperty(process.env, BOOTSTRAP_VARIABLE);
+  Reflect.deleteProperty(process.env, BOOTSTRAP_FILE_VARIABLE);
+  if (file !== undefined) rmSync(file, { force: true });
   if (raw === undefined) {
     throw new LaunchpadError(
       'FAILED_PRECONDITION',

@@ -32,6 +32,13 @@ export interface NodeSpec {
 /** The environment variable that carries {@link ChildBootstrap} to a node process. */
 export const BOOTSTRAP_VARIABLE = 'LAUNCHPAD_TS_NODE';
 
+/**
+ * The environment variable naming a file (mode 0600) that holds {@link ChildBootstrap},
+ * for launchers that cannot pass a private environment (tmux windows); the node process
+ * deletes the file once read.
+ */
+export const BOOTSTRAP_FILE_VARIABLE = 'LAUNCHPAD_TS_NODE_FILE';
+
 /** How a node process reaches its launcher. */
 export interface ChildBootstrap {
   /** `host:port` of the launcher's control server. */

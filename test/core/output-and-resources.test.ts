@@ -11,7 +11,7 @@ import * as lp from 'launchpad-ts';
 import { describe, expect, it } from 'vitest';
 import { makeProgram as makeHelloWorld } from '../../examples/hello_world/program.ts';
 import { failingMain } from '../fixtures/services.ts';
-import { ResourceProbe } from '../fixtures/supervision.ts';
+import { failOnce, ResourceProbe } from '../fixtures/supervision.ts';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 
@@ -22,11 +22,9 @@ function capture(): { stream: PassThrough; text: () => string } {
   return { stream, text: () => text };
 }
 
-function tmuxSessions(): string[] {
-  const listed = spawnSync('tmux', ['list-sessions', '-F', '#{session_name}'], {
-    encoding: 'utf8',
-  });
-  return listed.status === 0 ? listed.stdout.split('\n').filter(Boolean) : [];
+/** True while the launch's own tmux server (socket `name`) still runs. */
+function tmuxServerRuns(name: string): boolean {
+  return spawnSync('tmux', ['-L', name, 'list-sessions']).status === 0;
 }
 
 describe('output modes', () => {
@@ -71,24 +69,40 @@ describe('output modes', () => {
         stderr: stderr.stream,
       });
       await running.wait();
-      const name = /tmux attach -t (\S+)/.exec(stderr.text())?.[1];
+      const name = /tmux -L (\S+) attach/.exec(stderr.text())?.[1];
       expect(name).toBeDefined();
-      expect(tmuxSessions()).not.toContain(name);
+      expect(tmuxServerRuns(name!)).toBe(false);
+    });
+
+    it('runs several nodes, restarts a failed one, and reads each run’s own exit code', async () => {
+      const program = new lp.Program('tmux_restart');
+      program.addNode(new lp.ServiceNode(ResourceProbe), 'probe');
+      program.addNode(new lp.FunctionNode(failOnce), 'flaky');
+      const running = lp.launch(program, {
+        launchType: 'processes',
+        output: 'tmux',
+        stderr: new PassThrough(),
+        restart: { flaky: { mode: 'on-failure', maxRestarts: 2, backoffMs: 10 } },
+      });
+      await running.wait();
+      expect(running.nodes().get('flaky/0')).toEqual({ state: 'stopped', restarts: 1 });
     });
 
     it('detects a crashed node and stops the program, naming it', async () => {
       const program = new lp.Program('tmux_crash');
       program.addNode(new lp.FunctionNode(failingMain, 'crashed in tmux'), 'crasher');
+      const stderr = capture();
       const running = lp.launch(program, {
         launchType: 'processes',
         output: 'tmux',
-        stderr: new PassThrough(),
+        stderr: stderr.stream,
       });
       const error: unknown = await running.wait().catch((e: unknown) => e);
       expect((error as Error).message).toMatch(
         /^Node crasher\/0 failed: RangeError: crashed in tmux/,
       );
-      expect(tmuxSessions().filter((session) => session.startsWith('tmux_crash-'))).toEqual([]);
+      const name = /tmux -L (\S+) attach/.exec(stderr.text())?.[1];
+      expect(tmuxServerRuns(name!)).toBe(false);
     });
   });
 });

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as lp from 'launchpad-ts';
 import { describe, expect, it } from 'vitest';
-import { makeSupervisedProgram, type Doubler } from '../fixtures/supervision.ts';
+import { PassThrough } from 'node:stream';
+import { failOnce, makeSupervisedProgram, type Doubler } from '../fixtures/supervision.ts';
 
 const COUNT = 150;
 const expected = Array.from({ length: COUNT }, (_, i) => 2 * i);
@@ -66,6 +67,23 @@ describe.each(['processes', 'threads'] as const)('under %s', (launchType) => {
     expect(running.nodes().get('doubler/0')).toEqual({ state: 'failed', restarts: 1 });
   });
 });
+
+describe.each(['in-process', 'threads', 'processes'] as const)(
+  'a node that fails once under %s',
+  (launchType) => {
+    it('is restarted, and its clean second run is not blamed for the first run’s error', async () => {
+      const program = new lp.Program('fail_once');
+      program.addNode(new lp.FunctionNode(failOnce), 'flaky');
+      const running = lp.launch(program, {
+        launchType,
+        stderr: new PassThrough(),
+        restart: { mode: 'on-failure', maxRestarts: 3, backoffMs: 10 },
+      });
+      await running.wait();
+      expect(running.nodes().get('flaky/0')).toEqual({ state: 'stopped', restarts: 1 });
+    });
+  },
+);
 
 describe('restart policies', () => {
   it('restarts a node that ends cleanly under always', async () => {

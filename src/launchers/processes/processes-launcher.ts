@@ -6,8 +6,9 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Writable } from 'node:stream';
 import { nodeProcessArgs } from '../../control/node-command.ts';
-import { BOOTSTRAP_VARIABLE } from '../../control/node-spec.ts';
+import { BOOTSTRAP_FILE_VARIABLE } from '../../control/node-spec.ts';
 import {
   launchSupervised,
   type StartedUnit,
@@ -68,7 +69,7 @@ export function launchProcesses(program: Program, options: ResolvedLaunchOptions
         const name = `${program.name.replace(/[^A-Za-z0-9_-]/g, '_')}-${process.pid}-${Date.now().toString(36)}`;
         tmux = new TmuxSession(name, workdir);
         options.stderr.write(
-          `launchpad-ts: nodes run in tmux; attach with: tmux attach -t ${name}\n`,
+          `launchpad-ts: nodes run in tmux; attach with: ${tmux.attachCommand}\n`,
         );
       }
       return Promise.resolve();
@@ -76,7 +77,9 @@ export function launchProcesses(program: Program, options: ResolvedLaunchOptions
     start: (unit) => {
       const host = hostFor(unit.nodeId);
       if (host !== undefined) return host.start(unit);
-      return tmux === undefined ? startProcess(unit, outputFor(unit)) : startInTmux(tmux, unit);
+      return tmux === undefined
+        ? startProcess(unit, outputFor(unit))
+        : startInTmux(tmux, unit, options.stderr);
     },
     release: async () => {
       await Promise.all([...hosts.values()].map((host) => host.close()));
@@ -109,18 +112,19 @@ function startProcess(unit: UnitStart, output: ProcessOutput): StartedUnit {
   };
 }
 
-function startInTmux(tmux: TmuxSession, unit: UnitStart): StartedUnit {
-  const window = tmux.startWindow(unit.node.id, {
+function startInTmux(tmux: TmuxSession, unit: UnitStart, stderr: Writable): StartedUnit {
+  const window = tmux.startWindow(unit.nodeId, {
     argv: [process.execPath, ...nodeProcessArgs(unit.resources.nodeFlags ?? [], unit.args)],
-    env: { ...unit.resources.env, [BOOTSTRAP_VARIABLE]: JSON.stringify(unit.bootstrap) },
+    env: unit.resources.env ?? {},
+    privateData: { variable: BOOTSTRAP_FILE_VARIABLE, content: JSON.stringify(unit.bootstrap) },
     cwd: unit.resources.cwd ?? process.cwd(),
   });
   let running = true;
   const exited = window
     .then((started) => started.exited)
     .catch((error: unknown) => {
-      process.stderr.write(
-        `launchpad-ts: could not open a tmux window for ${unit.node.id}: ${String(error)}\n`,
+      stderr.write(
+        `launchpad-ts: could not open a tmux window for ${unit.nodeId}: ${error instanceof Error ? error.message : String(error)}\n`,
       );
       return { code: 1, signal: null };
     })
@@ -133,9 +137,12 @@ function startInTmux(tmux: TmuxSession, unit: UnitStart): StartedUnit {
       return running;
     },
     kill: () => {
-      void window.then((started) => {
-        started.kill();
-      });
+      window.then(
+        (started) => {
+          started.kill();
+        },
+        () => undefined,
+      );
     },
   };
 }

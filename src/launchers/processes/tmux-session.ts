@@ -1,15 +1,16 @@
 /**
  * @module
- * The `tmux` output mode: one tmux window per node in a session named after the
- * program. A node's exit code is written to a file by the window's shell, so a crash is
- * detected in this mode too (Launchpad misses it).
+ * The `tmux` output mode: one tmux window per node, on a tmux server of the launch's own
+ * (so the user's sessions are untouched and nothing of the launch survives it). A node's
+ * exit code is written to a file by the window's shell, so a crash is detected in this
+ * mode too (Launchpad misses it).
  */
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { StartedUnit, UnitExit } from '../../control/supervised-launch.ts';
 import { LaunchpadError } from '../../errors.ts';
-import type { UnitExit, StartedUnit } from '../../control/supervised-launch.ts';
 
 const run = promisify(execFile);
 const POLL_MS = 200;
@@ -18,20 +19,33 @@ function shellQuote(word: string): string {
   return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-/** A tmux session holding one window per node. */
+/** What a window runs. */
+export interface WindowCommand {
+  /** The command and its arguments. */
+  readonly argv: readonly string[];
+  /** Variables added to the command's environment (visible in `ps`: nothing secret). */
+  readonly env: Readonly<Record<string, string>>;
+  /** A secret for the node, passed through a file only the user can read. */
+  readonly privateData: { readonly variable: string; readonly content: string };
+  /** The working directory. */
+  readonly cwd: string;
+}
+
+/** A tmux server and session holding one window per node. */
 export class TmuxSession {
-  /** The session's name, for `tmux attach -t <name>`. */
+  /** The session's (and the server socket's) name: `tmux -L <name> attach`. */
   readonly name: string;
-  readonly #exitDirectory: string;
-  #created = false;
+  readonly #directory: string;
+  // Windows are opened one at a time: the first one creates the server and the session.
+  #queue: Promise<unknown> = Promise.resolve();
 
   /**
-   * @param name - the session name
-   * @param workdir - the launch's workdir; exit codes are written under it
+   * @param name - the session and socket name
+   * @param workdir - the launch's workdir; exit codes and bootstrap files go under it
    */
   constructor(name: string, workdir: string) {
     this.name = name;
-    this.#exitDirectory = join(workdir, 'exit-codes');
+    this.#directory = join(workdir, 'tmux');
   }
 
   /** Throws a clear error when tmux is not installed. */
@@ -45,21 +59,46 @@ export class TmuxSession {
     }
   }
 
-  /** Runs `argv` with `env` in a new window named `nodeId`. */
-  async startWindow(
-    nodeId: string,
-    command: { argv: readonly string[]; env: Readonly<Record<string, string>>; cwd: string },
-  ): Promise<StartedUnit> {
-    mkdirSync(this.#exitDirectory, { recursive: true });
-    const exitFile = join(this.#exitDirectory, nodeId.replace(/\//g, '_'));
-    const assignments = Object.entries(command.env).map(([key, value]) => `${key}=${value}`);
+  /** The command that attaches a terminal to the session. */
+  get attachCommand(): string {
+    return `tmux -L ${this.name} attach -t ${this.name}`;
+  }
+
+  /** Runs `command` in a new window named `nodeId`. */
+  startWindow(nodeId: string, command: WindowCommand): Promise<StartedUnit> {
+    const opened = this.#queue.then(() => this.#open(nodeId, command));
+    this.#queue = opened.catch(() => undefined);
+    return opened;
+  }
+
+  /** Ends the tmux server, with every window left in it. */
+  async close(): Promise<void> {
+    await this.#queue;
+    await this.#tmux(['kill-server']).catch(() => undefined);
+  }
+
+  async #open(nodeId: string, command: WindowCommand): Promise<StartedUnit> {
+    mkdirSync(this.#directory, { recursive: true, mode: 0o700 });
+    const base = join(this.#directory, nodeId.replace(/\//g, '_'));
+    const exitFile = `${base}.exit`;
+    // A restarted node must not read the exit code of its previous run.
+    rmSync(exitFile, { force: true });
+    const dataFile = `${base}.bootstrap`;
+    writeFileSync(dataFile, command.privateData.content, { mode: 0o600 });
+    const assignments = Object.entries({
+      ...command.env,
+      [command.privateData.variable]: dataFile,
+    }).map(([key, value]) => `${key}=${value}`);
     const line = ['env', ...assignments, ...command.argv].map(shellQuote).join(' ');
     const shellCommand = `${line}; echo $? > ${shellQuote(exitFile)}`;
-    const placement = this.#created
+    const sessionExists = await this.#tmux(['has-session', '-t', this.name]).then(
+      () => true,
+      () => false,
+    );
+    const placement = sessionExists
       ? ['new-window', '-d', '-t', this.name]
       : ['new-session', '-d', '-s', this.name, '-x', '200', '-y', '50'];
-    this.#created = true;
-    const { stdout } = await run('tmux', [
+    const { stdout } = await this.#tmux([
       ...placement,
       '-n',
       nodeId,
@@ -73,9 +112,8 @@ export class TmuxSession {
     return this.#follow(stdout.trim(), exitFile);
   }
 
-  /** Ends the session and every window left in it. */
-  async close(): Promise<void> {
-    if (this.#created) await run('tmux', ['kill-session', '-t', this.name]).catch(() => undefined);
+  #tmux(args: readonly string[]): Promise<{ stdout: string }> {
+    return run('tmux', ['-L', this.name, ...args]);
   }
 
   #follow(windowId: string, exitFile: string): StartedUnit {
@@ -88,7 +126,7 @@ export class TmuxSession {
           resolve({ code: Number.isNaN(code) ? null : code, signal: null });
           return;
         }
-        const windows = await run('tmux', ['list-windows', '-t', this.name, '-F', '#{window_id}'])
+        const windows = await this.#tmux(['list-windows', '-a', '-F', '#{window_id}'])
           .then(({ stdout }) => stdout.split('\n'))
           .catch(() => [] as string[]);
         if (!windows.includes(windowId) && !existsSync(exitFile)) {
@@ -109,7 +147,7 @@ export class TmuxSession {
       },
       kill: () => {
         killed = true;
-        void run('tmux', ['kill-window', '-t', windowId]).catch(() => undefined);
+        this.#tmux(['kill-window', '-t', windowId]).catch(() => undefined);
       },
     };
   }
