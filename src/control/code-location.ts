@@ -28,8 +28,18 @@ export async function locateExport(
   const candidates = [...new Set([definedIn, node.definedAt, program.definedAt])].filter(
     (url): url is string => url !== undefined,
   );
+  const importFailures: string[] = [];
   for (const moduleUrl of candidates) {
-    const namespace = (await import(moduleUrl)) as Record<string, unknown>;
+    let namespace: Record<string, unknown>;
+    try {
+      namespace = (await import(moduleUrl)) as Record<string, unknown>;
+    } catch (error) {
+      // One module that cannot load here must not hide the others.
+      importFailures.push(
+        `${fileURLToPath(moduleUrl)} failed to import: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      continue;
+    }
     for (const [exportName, value] of Object.entries(namespace)) {
       if (value === node.code) return { strategy: 'export', moduleUrl, exportName };
     }
@@ -46,6 +56,7 @@ export async function locateExport(
     `Node ${node.id}: ${node.kind === 'service' ? 'class' : 'function'} ${node.codeName} is not exported from ${where}. ` +
       'A node process reaches code only through module exports (or by re-running the main script): ' +
       `export it (\`export ${node.kind === 'service' ? 'class' : 'function'} ${node.codeName}\`), ` +
-      'or call launch() from the main script.',
+      'or call launch() from the main script.' +
+      (importFailures.length > 0 ? ` (${importFailures.join('; ')})` : ''),
   );
 }

@@ -73,7 +73,14 @@ export function runColocationHost(): void {
       units.get(command.nodeId)?.kill();
       return;
     }
-    const unit = start(settings, command.unit);
+    let unit: StartedUnit;
+    try {
+      unit = start(settings, command.unit);
+    } catch (error) {
+      process.stderr.write(`[${command.unit.nodeId}] could not start: ${String(error)}\n`);
+      send({ type: 'exited', nodeId: command.unit.nodeId, exit: { code: 1, signal: null } });
+      return;
+    }
     units.set(command.unit.nodeId, unit);
     void unit.exited.then((exit) => {
       send({ type: 'exited', nodeId: command.unit.nodeId, exit });

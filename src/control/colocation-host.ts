@@ -98,7 +98,9 @@ export class ColocationHost {
     });
     host.once('exit', (code, signal) => {
       // The host is gone: so is every node it still ran.
-      for (const resolve of this.#exits.values()) resolve({ code, signal: signal ?? 'SIGKILL' });
+      const exit =
+        code === 0 && signal === null ? { code: null, signal: 'SIGKILL' } : { code, signal };
+      for (const resolve of this.#exits.values()) resolve(exit);
       this.#exits.clear();
     });
     this.#process = host;

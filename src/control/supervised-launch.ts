@@ -6,6 +6,8 @@
  * only says how to start one node.
  */
 import { randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
+import { LaunchpadError } from '../errors.ts';
 import { calledFromMainModule, mainModuleUrl } from '../internal/call-site.ts';
 import { AddressBook } from '../launch/address-book.ts';
 import { handleInterrupts } from '../launch/interrupts.ts';
@@ -89,6 +91,15 @@ export function launchSupervised(
   const wireArgs = nodes.map((node) => toWireArguments(node, program));
   const policies = resolveRestartPolicies(options.restart, nodes);
   checkNodeKeys('resources', options.resources, nodes);
+  for (const node of nodes) {
+    const { cwd } = resourcesOf(options.resources, node);
+    if (cwd !== undefined && !isDirectory(cwd)) {
+      throw new LaunchpadError(
+        'INVALID_ARGUMENT',
+        `Node ${node.id}: resources cwd ${cwd} is not an existing directory; create it or fix the path.`,
+      );
+    }
+  }
   launcher.validate?.(program, options);
   const entry = calledFromMainModule() ? mainModuleUrl() : undefined;
   const ids = nodes.map((node) => node.id);
@@ -172,4 +183,12 @@ export function launchSupervised(
     lifecycle,
     rpc: { secret, resolver: book, maxMessageBytes: options.maxMessageBytes },
   });
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }

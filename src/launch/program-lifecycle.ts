@@ -106,8 +106,7 @@ export class ProgramLifecycle implements ActiveProgram {
     this.#ended.add(nodeId);
     // During a stop, ends caused by the stop itself (kills, cancelled or unavailable calls)
     // are expected; an exception of the node's own code is still a failure.
-    const failed =
-      error !== undefined && (this.#stopping === undefined || isOwnFailure(error));
+    const failed = error !== undefined && (this.#stopping === undefined || isOwnFailure(error));
     this.#setState(nodeId, failed ? 'failed' : 'stopped');
     if (failed && this.#failure === undefined) {
       this.#failure = new LaunchpadError(
@@ -130,7 +129,9 @@ export class ProgramLifecycle implements ActiveProgram {
 
   #stopInBackground(): void {
     this.stop().catch((error: unknown) => {
-      process.stderr.write(`launchpad-ts: stopping ${this.#programName} failed: ${String(error)}\n`);
+      process.stderr.write(
+        `launchpad-ts: stopping ${this.#programName} failed: ${String(error)}\n`,
+      );
     });
   }
 

@@ -51,12 +51,24 @@ describe('output modes', () => {
     );
   });
 
-  it('refuses an unknown output mode, and file or tmux output under threads', () => {
+  it('output_to_files under threads writes one log per node thread', async () => {
+    const running = lp.launch(makeHelloWorld(), {
+      launchType: 'threads',
+      output: 'output_to_files',
+      stderr: new PassThrough(),
+    });
+    await running.wait();
+    expect(readFileSync(join(running.workdir, 'logs', 'hello_printer.0.log'), 'utf8')).toContain(
+      'Hello World! (from hello_printer/0, launched as threads)',
+    );
+  });
+
+  it('refuses an unknown output mode, and tmux output under threads', () => {
     expect(() => lp.launch(makeHelloWorld(), { output: 'xterm' as lp.OutputMode })).toThrow(
       /Unknown output mode "xterm" \(from the output option\); expected one of current_terminal, output_to_files, tmux/,
     );
     expect(() => lp.launch(makeHelloWorld(), { launchType: 'threads', output: 'tmux' })).toThrow(
-      /Output mode "tmux" needs a process per node/,
+      /Output mode "tmux" gives each node process a window, but under threads/,
     );
   });
 
@@ -142,6 +154,15 @@ describe('local resources', () => {
       resources: { probe: { env: { PROBE: 'thread' }, nodeFlags: ['--max-old-space-size=300'] } },
     });
     expect(await running.client(probe).env('PROBE')).toBe('thread');
+  });
+
+  it('refuses a working directory that does not exist, naming the node', () => {
+    expect(() =>
+      lp.launch(makeHelloWorld(), {
+        launchType: 'processes',
+        resources: { hello_printer: { cwd: '/no/such/dir' } },
+      }),
+    ).toThrow('Node hello_printer/0: resources cwd /no/such/dir is not an existing directory');
   });
 
   it('refuses resources for a group that does not exist', () => {

@@ -14,7 +14,8 @@ import {
   type StartedUnit,
   type UnitStart,
 } from '../../control/supervised-launch.ts';
-import type { ResolvedLaunchOptions } from '../../launch/launch-options.ts';
+import { resourcesOf, type ResolvedLaunchOptions } from '../../launch/launch-options.ts';
+import { threadLimits } from '../../control/node-thread.ts';
 import type { RunningProgram } from '../../launch/running-program.ts';
 import type { Program } from '../../program/program.ts';
 import { startNodeProcess, type ProcessOutput } from '../../control/node-process.ts';
@@ -50,6 +51,14 @@ export function launchProcesses(program: Program, options: ResolvedLaunchOptions
   return launchSupervised(program, options, {
     launchType: 'processes',
     validate: () => {
+      // Thread-colocated nodes get thread resources: refuse what a thread cannot have now,
+      // not later inside the host.
+      for (const colocation of colocations.filter(({ kind }) => kind === 'threads')) {
+        for (const nodeId of colocation.nodeIds) {
+          const node = program.node(nodeId);
+          if (node !== undefined) threadLimits(nodeId, resourcesOf(options.resources, node));
+        }
+      }
       if (options.output === 'tmux') {
         TmuxSession.checkInstalled();
         if (colocations.length > 0) {

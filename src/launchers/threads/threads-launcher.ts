@@ -4,27 +4,48 @@
  * the launcher's process; the main thread supervises. Nodes reach each other and the
  * launcher through the same control plane and RPC as node processes.
  */
-import { launchSupervised } from '../../control/supervised-launch.ts';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { nodeLogFile } from '../../control/colocation-protocol.ts';
+import { startNodeThread, threadLimits } from '../../control/node-thread.ts';
+import { launchSupervised, type StartedUnit } from '../../control/supervised-launch.ts';
 import { LaunchpadError } from '../../errors.ts';
 import { resourcesOf, type ResolvedLaunchOptions } from '../../launch/launch-options.ts';
 import type { RunningProgram } from '../../launch/running-program.ts';
 import type { Program } from '../../program/program.ts';
-import { startNodeThread, threadLimits } from '../../control/node-thread.ts';
 
 /** Launches `program` with one worker thread per node. */
 export function launchThreads(program: Program, options: ResolvedLaunchOptions): RunningProgram {
+  let logDirectory: string | undefined;
   return launchSupervised(program, options, {
     launchType: 'threads',
     validate: () => {
-      if (options.output !== 'current_terminal') {
+      if (options.output === 'tmux') {
         throw new LaunchpadError(
           'INVALID_ARGUMENT',
-          `Output mode "${options.output}" needs a process per node; under threads use "current_terminal", or launchType "processes".`,
+          'Output mode "tmux" gives each node process a window, but under threads every node shares the launcher’s process; use "current_terminal" or "output_to_files", or launchType "processes".',
         );
       }
       // Refuse resources a thread cannot honour before anything starts.
       for (const node of program.nodes) threadLimits(node.id, resourcesOf(options.resources, node));
     },
-    start: (unit) => startNodeThread(unit, options),
+    prepare: (workdir) => {
+      if (options.output === 'output_to_files') {
+        logDirectory = join(workdir, 'logs');
+        mkdirSync(logDirectory, { recursive: true });
+        options.stderr.write(`launchpad-ts: node output goes to ${logDirectory}\n`);
+      }
+      return Promise.resolve();
+    },
+    start: (unit) => {
+      if (logDirectory === undefined) return startNodeThread(unit, options);
+      const log = createWriteStream(nodeLogFile(logDirectory, unit.nodeId), { flags: 'a' });
+      return closingLog(startNodeThread(unit, { stdout: log, stderr: log, colour: false }), log);
+    },
   });
+}
+
+function closingLog(unit: StartedUnit, log: WriteStream): StartedUnit {
+  void unit.exited.finally(() => log.end());
+  return unit;
 }
