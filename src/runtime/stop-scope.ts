@@ -3,6 +3,7 @@
  * {@link StopScope}: a program's stop state as one process sees it. Firing it aborts the
  * stop signal and calls each stop handler once.
  */
+import { setMaxListeners } from 'node:events';
 
 /** The stop state of one program in one process. */
 export class StopScope {
@@ -13,6 +14,8 @@ export class StopScope {
   /** @param request - how a stop request reaches whoever coordinates the program */
   constructor(request: () => void) {
     this.#request = request;
+    // Every node and every node process's long poll listens: many listeners are normal.
+    setMaxListeners(0, this.#controller.signal);
   }
 
   /** Fires when the program starts to stop. */
