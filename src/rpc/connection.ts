@@ -32,8 +32,11 @@ export class Connection {
   readonly #socket: Socket;
   readonly #maxBytes: number;
   #closed = false;
+  // True from a send until the microtask after it: later sends of the same run are corked.
+  #inRun = false;
   #corked = false;
-  readonly #uncork = (): void => {
+  readonly #endRun = (): void => {
+    this.#inRun = false;
     if (!this.#corked) return;
     this.#corked = false;
     corked.delete(this);
@@ -95,22 +98,25 @@ export class Connection {
    * Sends one frame. Throws (and sends nothing) when the frame is too large, so the
    * caller can answer that one call with an error and keep the connection.
    *
-   * Frames sent in the same synchronous run leave together: the first corks the socket
-   * and a microtask uncorks it, so 64 answers to 64 calls read from one chunk cost one
-   * `writev` instead of 64 system calls (profiling showed the writes dominating). A
-   * microtask, not a tick, so the frames are out before any code awaiting after the send
-   * resumes; a process that exits synchronously right after sending is covered by the
-   * exit hook below.
+   * The first frame of a synchronous run is written at once, so a lone call pays
+   * nothing; the frames that follow it in the same run are corked and leave together in
+   * one `writev` when a microtask uncorks the socket, so 64 answers to 64 calls read from
+   * one chunk cost two system calls instead of 64 (profiling showed the writes
+   * dominating). A microtask, not a tick, so the frames are out before code awaiting
+   * after the send resumes; a process that exits synchronously right after sending is
+   * covered by the exit hook below.
    */
   send(frame: Frame): void {
     if (this.#closed) return;
     const encoded = encodeFrame(frame, this.#maxBytes);
     const socket = this.#socket;
-    if (!this.#corked) {
+    if (!this.#inRun) {
+      this.#inRun = true;
+      queueMicrotask(this.#endRun);
+    } else if (!this.#corked) {
       this.#corked = true;
       corked.add(this);
       socket.cork();
-      queueMicrotask(this.#uncork);
     }
     if (Array.isArray(encoded)) {
       // Prefix and body of a large frame: the body is never copied.
@@ -123,7 +129,7 @@ export class Connection {
 
   /** Writes out frames still held by the cork, at once. */
   flush(): void {
-    this.#uncork();
+    this.#endRun();
   }
 
   /** Closes the socket at once; pending writes are dropped. */
