@@ -212,19 +212,11 @@ function idleRunningProgram(
   const { control, secret } = launcher;
   // Never marked up or ended: ready and wait() stay pending in this process.
   const lifecycle = new ProgramLifecycle(program.name, ['(the launcher runs this program)']);
-  return new RunningProgram({
-    program,
-    programName: program.name,
-    launchType: spec.launchType as LaunchType,
-    workdir: spec.workdir,
-    lifecycle,
-    rpc: {
-      secret,
-      resolver: {
-        resolve: async (nodeId, timeoutMs) =>
-          (await control.call('lookup', [nodeId, timeoutMs])) as string,
-      },
-      maxMessageBytes: spec.maxMessageBytes,
+  return localView(program, spec, lifecycle, {
+    secret,
+    resolver: {
+      resolve: async (nodeId, timeoutMs) =>
+        (await control.call('lookup', [nodeId, timeoutMs])) as string,
     },
   });
 }
@@ -234,16 +226,25 @@ function idleRunningProgram(
 function finishedRunningProgram(program: Program, spec: NodeSpec): RunningProgram {
   const lifecycle = new ProgramLifecycle(program.name, []);
   void lifecycle.stop();
+  return localView(program, spec, lifecycle, {
+    secret: '',
+    resolver: { resolve: () => Promise.reject(new Error(`${program.name} runs elsewhere.`)) },
+  });
+}
+
+// A RunningProgram for code of the entry module that runs in a node process.
+function localView(
+  program: Program,
+  spec: NodeSpec,
+  lifecycle: ProgramLifecycle,
+  rpc: { secret: string; resolver: AddressResolver },
+): RunningProgram {
   return new RunningProgram({
     program,
     programName: program.name,
     launchType: spec.launchType as LaunchType,
     workdir: spec.workdir,
     lifecycle,
-    rpc: {
-      secret: '',
-      resolver: { resolve: () => Promise.reject(new Error(`${program.name} runs elsewhere.`)) },
-      maxMessageBytes: spec.maxMessageBytes,
-    },
+    rpc: { ...rpc, maxMessageBytes: spec.maxMessageBytes },
   });
 }

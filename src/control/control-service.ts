@@ -4,6 +4,7 @@
  * fetch their spec, register their address, look up their peers, learn when to stop,
  * ask for a stop, and report their failure through it.
  */
+import { whenAborted } from '../internal/aborted.ts';
 import { LaunchpadError, type RemoteErrorInfo } from '../errors.ts';
 import type { AddressBook } from '../launch/address-book.ts';
 import type { ProgramLifecycle } from '../launch/program-lifecycle.ts';
@@ -71,17 +72,7 @@ export class ControlService {
 
   /** Resolves when the program starts to stop (a long poll). */
   awaitStop(): Promise<void> {
-    const signal = this.#lifecycle.stopScope.signal;
-    if (signal.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      signal.addEventListener(
-        'abort',
-        () => {
-          resolve();
-        },
-        { once: true },
-      );
-    });
+    return whenAborted(this.#lifecycle.stopScope.signal);
   }
 
   /** A node called `lp.stop()`. */

@@ -3,6 +3,7 @@
  * Running one node in the current process, the same way for every launcher: resolve its
  * handles into clients, build it, serve it, run it, and clean up.
  */
+import { whenAborted } from '../internal/aborted.ts';
 import { LaunchpadError } from '../errors.ts';
 import { resolveHandleRefs } from '../launch/node-arguments.ts';
 import { serviceDispatch } from '../nodes/service-dispatch.ts';
@@ -95,24 +96,11 @@ async function serve(
     if (typeof run === 'function') {
       await (run as () => unknown).call(instance);
     } else {
-      await stopped(host.stop.signal);
+      await whenAborted(host.stop.signal);
     }
   } finally {
     await server.close();
   }
-}
-
-function stopped(signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    signal.addEventListener(
-      'abort',
-      () => {
-        resolve();
-      },
-      { once: true },
-    );
-  });
 }
 
 /** Normalises what a node threw into an `Error`. */
