@@ -5,9 +5,13 @@ import type { Figures } from './measure.ts';
 
 /** A ratio between two transports' figures, with its target when it has one. */
 export interface Ratio {
+  /** What is divided by what. */
   readonly name: string;
+  /** The quotient. */
   readonly value: number;
+  /** The issue's target for it, e.g. `≤ 1.3`. */
   readonly target?: string;
+  /** Whether this run met the target. */
   readonly met?: boolean;
 }
 

@@ -9,7 +9,8 @@ import { makeBatcher } from './mini-batcher.ts';
 
 const packr = new Packr({ moreTypes: true });
 
-function send(socket: Socket, message: unknown): void {
+/** Writes `message` as one frame: a small one in one write, a large one in two. */
+export function sendFrame(socket: Socket, message: unknown): void {
   const body = packr.pack(message);
   const header = Buffer.allocUnsafe(4);
   header.writeUInt32BE(body.length, 0);
@@ -43,8 +44,6 @@ export function readFrames(socket: Socket, onMessage: (message: unknown) => void
   });
 }
 
-export { send as sendFrame };
-
 if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
   const batch = makeBatcher();
   const server = createServer((socket) => {
@@ -53,10 +52,10 @@ if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
       const [id, method, value] = message as [number, string, unknown];
       if (method === 'compute') {
         batch(value as number, (result) => {
-          send(socket, [id, result]);
+          sendFrame(socket, [id, result]);
         });
       } else {
-        send(socket, [id, value]);
+        sendFrame(socket, [id, value]);
       }
     });
   });
