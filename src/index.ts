@@ -27,6 +27,7 @@ export {
 export type { Client, ServiceMethodName } from './rpc/client-type.ts';
 export type { CallOptions } from './rpc/call-options.ts';
 export { withOptions } from './rpc/typed-client.ts';
+export { transfer } from './rpc/transfer.ts';
 export { batched, type BatchedOptions, type BatchedMethod } from './nodes/batched-handler.ts';
 export { launch } from './launch/launch.ts';
 export type { LaunchOptions, LocalResources, OutputMode } from './launch/launch-options.ts';

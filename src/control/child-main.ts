@@ -22,6 +22,7 @@ import { setProcessNode } from '../runtime/node-context.ts';
 import { runNode } from '../runtime/node-runner.ts';
 import { StopScope } from '../runtime/stop-scope.ts';
 import { watchParent } from './parent-watchdog.ts';
+import { PortConnector } from './port-connector.ts';
 import {
   BOOTSTRAP_FILE_VARIABLE,
   BOOTSTRAP_VARIABLE,
@@ -127,6 +128,7 @@ export async function runChild(): Promise<void> {
         maxMessageBytes: spec.maxMessageBytes,
         stop,
         context,
+        ...(bootstrap.ports === true ? { ports: new PortConnector() } : {}),
         register: async (nodeId, address) => {
           await control.call('register', [nodeId, address ?? null]);
         },

@@ -57,4 +57,9 @@ export interface ChildBootstrap {
    * launchers that cannot watch the node's process themselves.
    */
   readonly reportExit?: boolean;
+  /**
+   * The node runs in a worker thread of the launcher's process, whose main thread brokers
+   * direct MessagePort channels between nodes: use them instead of TCP.
+   */
+  readonly ports?: boolean;
 }

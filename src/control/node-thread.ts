@@ -44,6 +44,7 @@ export function threadLimits(nodeId: string, resources: LocalResources): Resourc
 export function startNodeThread(
   unit: UnitLaunch,
   output: { stdout: Writable; stderr: Writable; colour?: boolean },
+  onWorker?: (worker: Worker) => void,
 ): StartedUnit {
   const worker = new Worker(threadBootstrapCode(), {
     eval: true,
@@ -57,6 +58,7 @@ export function startNodeThread(
     stderr: true,
     resourceLimits: threadLimits(unit.nodeId, unit.resources),
   });
+  onWorker?.(worker);
   const prefix = nodePrefix(unit.nodeId, unit.index, output.stdout, output.colour);
   const drained = Promise.all([
     prefixLines(worker.stdout, output.stdout, prefix),

@@ -74,7 +74,7 @@ export interface SupervisedLauncher {
   /** Checks the options that this launcher does not support; throws to refuse them. */
   validate?(program: Program, options: ResolvedLaunchOptions): void;
   /** Runs once the control plane is up, before any node starts. */
-  prepare?(workdir: string): Promise<void>;
+  prepare?(context: { readonly workdir: string; readonly book: AddressBook }): Promise<void>;
   /** Starts one node. */
   start(unit: UnitStart): StartedUnit;
   /** Runs after every node has ended. */
@@ -168,7 +168,7 @@ export function launchSupervised(
       secret,
       maxMessageBytes: options.maxMessageBytes,
     });
-    await launcher.prepare?.(workdir);
+    await launcher.prepare?.({ workdir, book });
     if (!lifecycle.stopping) supervisor.startAll(ids);
   };
   starting = start();

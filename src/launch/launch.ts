@@ -35,14 +35,14 @@ export function launch(program: Program, options: LaunchOptions = {}): RunningPr
       `launch() expects a Program (new lp.Program(name)), got ${typeof program}.`,
     );
   }
+  const launchType = resolveLaunchType(options.launchType);
+  const resolved = resolveLaunchOptions(options);
   if (program.nodes.length === 0) {
     throw new LaunchpadError(
       'INVALID_ARGUMENT',
       `Program ${program.name} has no nodes; add some with program.addNode() before launching it.`,
     );
   }
-  const launchType = resolveLaunchType(options.launchType);
-  const resolved = resolveLaunchOptions(options);
   switch (launchType) {
     case 'in-process':
       return launchInProcess(program, resolved);

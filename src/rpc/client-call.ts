@@ -3,7 +3,7 @@
  * One call in flight from a {@link Peer}: how its answer, a stream of answers, its
  * deadline, its abort signal and its cancellation reach the caller and the server.
  */
-import type { Connection } from './connection.ts';
+import type { FrameChannel } from './frame-channel.ts';
 import { FrameType } from './protocol.ts';
 import { RemoteStream, type StreamControl } from './remote-stream.ts';
 
@@ -12,7 +12,7 @@ export class ClientCall implements StreamControl {
   readonly id: number;
   readonly method: string;
   readonly #pending: Map<number, ClientCall>;
-  #connection: Connection | undefined;
+  #connection: FrameChannel | undefined;
   #resolve: ((value: unknown) => void) | undefined;
   #reject: ((error: Error) => void) | undefined;
   #stream: RemoteStream | undefined;
@@ -36,7 +36,7 @@ export class ClientCall implements StreamControl {
    * Throws (having registered nothing) when the call cannot be encoded.
    */
   start(
-    connection: Connection,
+    connection: FrameChannel,
     args: unknown[],
     settle: { resolve: (value: unknown) => void; reject: (error: Error) => void },
   ): void {

@@ -9,6 +9,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { LaunchpadError } from '../errors.ts';
 import { DEFAULT_CALL_OPTIONS, type CallOptions } from './call-options.ts';
 import { Connection } from './connection.ts';
+import type { FrameChannel } from './frame-channel.ts';
+import { PortConnection } from './port-connection.ts';
+import type { MessagePort } from 'node:worker_threads';
 import { asCallResult, type CallResult } from './call-result.ts';
 import { ClientCall } from './client-call.ts';
 import { oversizeError } from './codec.ts';
@@ -26,6 +29,11 @@ export interface PeerEnvironment {
   readonly resolver: AddressResolver;
   /** The largest message accepted or sent, in bytes. */
   readonly maxMessageBytes: number;
+  /**
+   * Opens a MessagePort channel to a node in another thread of this process, waiting up
+   * to the given time for it to come up. When set, peers use it instead of TCP.
+   */
+  readonly connectPort?: (nodeId: string, timeoutMs: number) => Promise<MessagePort>;
 }
 
 const RETRY_MIN_MS = 10;
@@ -37,8 +45,8 @@ export class Peer {
   readonly #environment: PeerEnvironment;
   readonly #pending = new Map<number, ClientCall>();
   #nextId = 1;
-  #connection: Connection | undefined;
-  #connecting: Promise<Connection> | undefined;
+  #connection: FrameChannel | undefined;
+  #connecting: Promise<FrameChannel> | undefined;
   #closed = false;
 
   /**
@@ -81,7 +89,7 @@ export class Peer {
   }
 
   #send(
-    connection: Connection,
+    connection: FrameChannel,
     method: string,
     args: unknown[],
     options: CallOptions,
@@ -118,7 +126,7 @@ export class Peer {
     return `${this.nodeId}.${method}()`;
   }
 
-  async #connected(deadline: number, method: string, signal?: AbortSignal): Promise<Connection> {
+  async #connected(deadline: number, method: string, signal?: AbortSignal): Promise<FrameChannel> {
     for (let delay = RETRY_MIN_MS; ; delay = Math.min(delay * 2, RETRY_MAX_MS)) {
       if (this.#connection !== undefined && !this.#connection.closed) return this.#connection;
       if (this.#closed) {
@@ -149,7 +157,19 @@ export class Peer {
     }
   }
 
-  async #open(deadline: number): Promise<Connection> {
+  async #open(deadline: number): Promise<FrameChannel> {
+    const { connectPort } = this.#environment;
+    if (connectPort !== undefined) {
+      const port = await connectPort(this.nodeId, Math.max(0, deadline - Date.now()));
+      return new PortConnection(port, {
+        onFrame: (frame: Frame) => {
+          this.#receive(frame);
+        },
+        onClose: (error) => {
+          this.#dropPending(error);
+        },
+      });
+    }
     const address = await this.#environment.resolver.resolve(
       this.nodeId,
       Math.max(0, deadline - Date.now()),

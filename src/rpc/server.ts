@@ -9,6 +9,9 @@ import { LaunchpadError } from '../errors.ts';
 import { cancelHookOf, isAsyncIterable } from './cancellation.ts';
 import { DEFAULT_MAX_MESSAGE_BYTES, oversizeError } from './codec.ts';
 import { Connection } from './connection.ts';
+import type { FrameChannel } from './frame-channel.ts';
+import { PortConnection } from './port-connection.ts';
+import type { MessagePort } from 'node:worker_threads';
 import { FrameType, HELLO_TIMEOUT_MS, type Frame } from './protocol.ts';
 import { StreamSender, type StreamOwner } from './stream-sender.ts';
 import { toRemoteErrorInfo } from './wire-error.ts';
@@ -42,6 +45,7 @@ interface Cancellable {
 export class RpcServer {
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
+  readonly #ports = new Set<PortConnection>();
   readonly #options: RpcServerOptions;
   readonly #secret: Buffer;
   readonly #maxBytes: number;
@@ -86,11 +90,30 @@ export class RpcServer {
    */
   async close(): Promise<void> {
     for (const socket of this.#sockets) socket.destroy();
+    for (const port of this.#ports) port.close();
     await new Promise<void>((resolve) => {
       this.#server.close(() => {
         resolve();
       });
     });
+  }
+
+  /**
+   * Serves calls arriving on a MessagePort from a node in another thread of this process.
+   * The port was handed out by the launcher, which is the authentication: no HELLO.
+   */
+  acceptPort(port: MessagePort): void {
+    const session = new ServerSession(this.#options);
+    const channel: PortConnection = new PortConnection(port, {
+      onFrame: (frame: Frame) => {
+        session.receive(channel, frame);
+      },
+      onClose: () => {
+        this.#ports.delete(channel);
+        session.closed();
+      },
+    });
+    this.#ports.add(channel);
   }
 
   #accept(socket: Socket): void {
@@ -147,7 +170,7 @@ class ServerSession implements StreamOwner {
     this.#options = options;
   }
 
-  receive(connection: Connection, frame: Frame): void {
+  receive(connection: FrameChannel, frame: Frame): void {
     switch (frame[0]) {
       case FrameType.call:
         this.#call(connection, frame[1], frame[2], frame[3]);
@@ -174,7 +197,7 @@ class ServerSession implements StreamOwner {
     this.#cancellable.clear();
   }
 
-  fail(connection: Connection, id: number, error: unknown): void {
+  fail(connection: FrameChannel, id: number, error: unknown): void {
     connection.send([FrameType.error, id, toRemoteErrorInfo(error, this.#options.nodeId)]);
   }
 
@@ -183,7 +206,7 @@ class ServerSession implements StreamOwner {
     this.#cancellable.delete(id);
   }
 
-  #call(connection: Connection, id: number, method: string, args: unknown[]): void {
+  #call(connection: FrameChannel, id: number, method: string, args: unknown[]): void {
     let result: unknown;
     try {
       result = this.#options.dispatch(method, args);
@@ -209,7 +232,7 @@ class ServerSession implements StreamOwner {
     }
   }
 
-  #reply(connection: Connection, id: number, value: unknown): void {
+  #reply(connection: FrameChannel, id: number, value: unknown): void {
     if (isAsyncIterable(value)) {
       if (connection.closed) return;
       const stream = new StreamSender(connection, id, value, this);

@@ -5,19 +5,19 @@
  * `return()`) when the caller cancels or the connection closes.
  */
 import { FrameType, INITIAL_STREAM_CREDIT } from './protocol.ts';
-import type { Connection } from './connection.ts';
+import type { FrameChannel } from './frame-channel.ts';
 
 /** What a stream reports to the server that started it. */
 export interface StreamOwner {
   /** The stream ended with `error` thrown by the producer or by encoding. */
-  fail(connection: Connection, id: number, error: unknown): void;
+  fail(connection: FrameChannel, id: number, error: unknown): void;
   /** The stream is over (ended, failed, or cancelled); forget it. */
   done(id: number): void;
 }
 
 /** One streamed result in flight on one connection. */
 export class StreamSender {
-  readonly #connection: Connection;
+  readonly #connection: FrameChannel;
   readonly #id: number;
   readonly #owner: StreamOwner;
   readonly #iterator: AsyncIterator<unknown>;
@@ -35,7 +35,7 @@ export class StreamSender {
    * @param owner - told when the stream fails and when it is over
    */
   constructor(
-    connection: Connection,
+    connection: FrameChannel,
     id: number,
     iterable: AsyncIterable<unknown>,
     owner: StreamOwner,

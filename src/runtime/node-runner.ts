@@ -3,6 +3,7 @@
  * Running one node in the current process, the same way for every launcher: resolve its
  * handles into clients, build it, serve it, run it, and clean up.
  */
+import type { MessagePort } from 'node:worker_threads';
 import { whenAborted } from '../internal/aborted.ts';
 import { LaunchpadError } from '../errors.ts';
 import { resolveHandleRefs } from '../launch/node-arguments.ts';
@@ -42,6 +43,14 @@ export interface NodeHost {
   readonly stop: StopScope;
   /** The context every node of this launch shares (all but id and label). */
   readonly context: Omit<NodeContext, 'nodeId' | 'label'>;
+  /**
+   * Direct channels to nodes in other threads of this process (the `threads` launch
+   * type): open one to a node, and accept those opened to this node.
+   */
+  readonly ports?: {
+    connect(nodeId: string, timeoutMs: number): Promise<MessagePort>;
+    accept(handler: (port: MessagePort) => void): void;
+  };
   /** Announces that the node is up; `address` is its RPC address (none for functions). */
   register(nodeId: string, address: string | undefined): Promise<void>;
 }
@@ -57,6 +66,7 @@ export function runNode(node: RunnableNode, host: NodeHost): Promise<void> {
     callerId: node.id,
     resolver: host.resolver,
     maxMessageBytes: host.maxMessageBytes,
+    ...(host.ports === undefined ? {} : { connectPort: host.ports.connect.bind(host.ports) }),
   });
   return runAsNode(runtime, async () => {
     try {
@@ -91,6 +101,10 @@ async function serve(
     dispatch: (method, callArgs) => runAsNode(runtime, () => dispatch(method, callArgs)),
   });
   try {
+    // Accept direct channels before registering: a caller may open one as soon as it can.
+    host.ports?.accept((port) => {
+      server.acceptPort(port);
+    });
     await host.register(node.id, server.address);
     const run = (instance as { run?: unknown }).run;
     if (typeof run === 'function') {

@@ -95,6 +95,12 @@ describe('launch()', () => {
     }
   });
 
+  it('refuses a program without nodes', () => {
+    expect(() => lp.launch(new lp.Program('empty'), { launchType: 'in-process' })).toThrow(
+      'Program empty has no nodes; add some with program.addNode() before launching it.',
+    );
+  });
+
   it('refuses bad options with the option name', () => {
     const program = new lp.Program('options');
     expect(() => lp.launch(program, { launchType: 'in-process', terminationGraceMs: -1 })).toThrow(

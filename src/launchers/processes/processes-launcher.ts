@@ -69,7 +69,7 @@ export function launchProcesses(program: Program, options: ResolvedLaunchOptions
         }
       }
     },
-    prepare: (workdir) => {
+    prepare: ({ workdir }) => {
       if (options.output === 'output_to_files') {
         logDirectory = join(workdir, 'logs');
         mkdirSync(logDirectory, { recursive: true });

@@ -8,6 +8,8 @@ import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { nodeLogFile } from '../../control/colocation-protocol.ts';
 import { startNodeThread, threadLimits } from '../../control/node-thread.ts';
+import { PortBroker } from '../../control/port-broker.ts';
+import type { Worker } from 'node:worker_threads';
 import { launchSupervised, type StartedUnit } from '../../control/supervised-launch.ts';
 import { LaunchpadError } from '../../errors.ts';
 import { resourcesOf, type ResolvedLaunchOptions } from '../../launch/launch-options.ts';
@@ -17,6 +19,7 @@ import type { Program } from '../../program/program.ts';
 /** Launches `program` with one worker thread per node. */
 export function launchThreads(program: Program, options: ResolvedLaunchOptions): RunningProgram {
   let logDirectory: string | undefined;
+  let broker: PortBroker | undefined;
   return launchSupervised(program, options, {
     launchType: 'threads',
     validate: () => {
@@ -29,7 +32,8 @@ export function launchThreads(program: Program, options: ResolvedLaunchOptions):
       // Refuse resources a thread cannot honour before anything starts.
       for (const node of program.nodes) threadLimits(node.id, resourcesOf(options.resources, node));
     },
-    prepare: (workdir) => {
+    prepare: ({ workdir, book }) => {
+      broker = new PortBroker(book);
       if (options.output === 'output_to_files') {
         logDirectory = join(workdir, 'logs');
         mkdirSync(logDirectory, { recursive: true });
@@ -37,10 +41,16 @@ export function launchThreads(program: Program, options: ResolvedLaunchOptions):
       }
       return Promise.resolve();
     },
-    start: (unit) => {
-      if (logDirectory === undefined) return startNodeThread(unit, options);
+    start: (launch) => {
+      // Nodes in threads of one process talk over MessagePorts the broker hands out.
+      const unit = { ...launch, bootstrap: { ...launch.bootstrap, ports: true } };
+      const attach = (worker: Worker): void => broker?.attach(unit.nodeId, worker);
+      if (logDirectory === undefined) return startNodeThread(unit, options, attach);
       const log = createWriteStream(nodeLogFile(logDirectory, unit.nodeId), { flags: 'a' });
-      return closingLog(startNodeThread(unit, { stdout: log, stderr: log, colour: false }), log);
+      return closingLog(
+        startNodeThread(unit, { stdout: log, stderr: log, colour: false }, attach),
+        log,
+      );
     },
   });
 }

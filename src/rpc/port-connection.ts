@@ -1,0 +1,76 @@
+/**
+ * @module
+ * A frame channel over a `MessagePort`, for nodes that share a process (the `threads`
+ * launch type): no TCP stack, no framing. Frames are MessagePack bytes whose buffer is
+ * moved to the receiver, so a value arrives exactly as it would over TCP; a frame that
+ * carries values marked with `transfer()` is posted as a structured clone instead, with
+ * the marked buffers moved rather than copied.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import { decode, encode } from './codec.ts';
+import type { ConnectionEvents } from './connection.ts';
+import { FrameType, type Frame } from './protocol.ts';
+import { markedTransferables } from './transfer.ts';
+
+/** The values of a frame that may carry marked transferables. */
+function payloadOf(frame: Frame): readonly unknown[] {
+  switch (frame[0]) {
+    case FrameType.call:
+      return frame[3];
+    case FrameType.result:
+    case FrameType.item:
+      return [frame[2]];
+    default:
+      return [];
+  }
+}
+
+/** Frames in, frames out, over one MessagePort. */
+export class PortConnection {
+  readonly #port: MessagePort;
+  #closed = false;
+
+  /**
+   * @param port - one end of a channel whose other end belongs to the peer
+   * @param events - where frames and the close are reported
+   */
+  constructor(port: MessagePort, events: Pick<ConnectionEvents, 'onFrame' | 'onClose'>) {
+    this.#port = port;
+    port.on('message', (message: unknown) => {
+      events.onFrame((message instanceof Uint8Array ? decode(message) : message) as Frame);
+    });
+    port.once('close', () => {
+      this.#closed = true;
+      events.onClose(undefined);
+    });
+  }
+
+  /** True once either end closed the channel. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Sends one frame. */
+  send(frame: Frame): void {
+    if (this.#closed) return;
+    const transferables = markedTransferables(payloadOf(frame));
+    if (transferables.length > 0) {
+      this.#port.postMessage(frame, transferables);
+      return;
+    }
+    // The encoder's output shares a pooled buffer: copy it into one of its own, then move
+    // that one across, so the receiver decodes without a second copy.
+    const bytes = new Uint8Array(encode(frame));
+    this.#port.postMessage(bytes, [bytes.buffer]);
+  }
+
+  /** Nothing is held back on a port; present for symmetry with TCP connections. */
+  flush(): void {
+    // Each postMessage is delivered on its own.
+  }
+
+  /** Closes the channel; the peer sees it close too. */
+  close(): void {
+    this.#port.close();
+  }
+}
