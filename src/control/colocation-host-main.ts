@@ -52,11 +52,14 @@ function start(settings: HostSettings, unit: UnitLaunch): StartedUnit {
     });
   }
   const target = logFile === undefined ? undefined : createWriteStream(logFile, { flags: 'a' });
-  return startNodeThread(unit, {
+  const started = startNodeThread(unit, {
     stdout: target ?? process.stdout,
     stderr: target ?? process.stderr,
     colour: settings.colour && target === undefined,
   });
+  // Each run has its own log stream: close it with the run.
+  void started.exited.finally(() => target?.end());
+  return started;
 }
 
 /** Serves the launcher's commands until the launcher goes away. */

@@ -76,8 +76,10 @@ export function startNodeProcess(options: NodeProcessOptions): NodeProcess {
     ]);
     report = (message) => output.stderr.write(`${prefix} ${message}\n`);
   }
+  let failedToStart = false;
   const exited = new Promise<ProcessExit>((resolve) => {
     child.once('error', (error) => {
+      failedToStart = true;
       report(`could not start: ${error.message}`);
       resolve({ code: 1, signal: null });
     });
@@ -93,7 +95,7 @@ export function startNodeProcess(options: NodeProcessOptions): NodeProcess {
     pid: child.pid,
     exited,
     get running() {
-      return child.exitCode === null && child.signalCode === null;
+      return !failedToStart && child.exitCode === null && child.signalCode === null;
     },
     kill: () => child.kill('SIGKILL'),
   };

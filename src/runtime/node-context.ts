@@ -34,6 +34,8 @@ export interface NodeRuntime {
 export interface ActiveProgram {
   /** The program's stop state in this process. */
   readonly stopScope: StopScope;
+  /** Stops the program; resolves when every node has ended. */
+  stop(): Promise<void>;
 }
 
 interface RuntimeGlobals {
