@@ -128,6 +128,7 @@ export async function runChild(): Promise<void> {
         maxMessageBytes: spec.maxMessageBytes,
         stop,
         context,
+        ...(spec.bindHost === undefined ? {} : { bindHost: spec.bindHost }),
         ...(bootstrap.ports === true ? { ports: new PortConnector() } : {}),
         register: async (nodeId, address) => {
           await control.call('register', [nodeId, address ?? null]);

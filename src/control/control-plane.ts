@@ -37,6 +37,11 @@ export interface ControlPlaneOptions {
   readonly secret: string;
   /** The largest RPC message, in bytes. */
   readonly maxMessageBytes: number;
+  /**
+   * The interface node RPC servers bind (see `NodeSpec.bindHost`); set it with `host` when
+   * nodes run on several hosts. @default '127.0.0.1'
+   */
+  readonly nodeBindHost?: string;
   /** The interface the control server binds. @default '127.0.0.1' */
   readonly host?: string;
   /**
@@ -98,6 +103,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       launchType: options.launchType,
       workdir: options.workdir,
       maxMessageBytes: options.maxMessageBytes,
+      ...(options.nodeBindHost === undefined ? {} : { bindHost: options.nodeBindHost }),
     });
   }
   const service = new ControlService(specs, options.book, options.lifecycle, options.listener);

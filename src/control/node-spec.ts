@@ -27,6 +27,11 @@ export interface NodeSpec {
   readonly launchType: string;
   readonly workdir: string;
   readonly maxMessageBytes: number;
+  /**
+   * The interface the node's RPC server binds; a wildcard (`0.0.0.0`, `::`) makes the node
+   * advertise its host name, for clusters where nodes run on several hosts.
+   */
+  readonly bindHost?: string;
 }
 
 /** The environment variable that carries {@link ChildBootstrap} to a node process. */

@@ -3,6 +3,7 @@
  * Running one node in the current process, the same way for every launcher: resolve its
  * handles into clients, build it, serve it, run it, and clean up.
  */
+import { hostname } from 'node:os';
 import type { MessagePort } from 'node:worker_threads';
 import { whenAborted } from '../internal/aborted.ts';
 import { LaunchpadError } from '../errors.ts';
@@ -51,6 +52,11 @@ export interface NodeHost {
     connect(nodeId: string, timeoutMs: number): Promise<MessagePort>;
     accept(handler: (port: MessagePort) => void): void;
   };
+  /**
+   * The interface the node's RPC server binds. A wildcard makes the node advertise its
+   * host name. @default '127.0.0.1'
+   */
+  readonly bindHost?: string;
   /** Announces that the node is up; `address` is its RPC address (none for functions). */
   register(nodeId: string, address: string | undefined): Promise<void>;
 }
@@ -97,6 +103,7 @@ async function serve(
     secret: host.secret,
     nodeId: node.id,
     maxMessageBytes: host.maxMessageBytes,
+    ...(host.bindHost === undefined ? {} : { host: host.bindHost }),
     // Calls arrive on sockets; run them as this node's code so lp.context() and friends work.
     dispatch: (method, callArgs) => runAsNode(runtime, () => dispatch(method, callArgs)),
   });
@@ -105,7 +112,7 @@ async function serve(
     host.ports?.accept((port) => {
       server.acceptPort(port);
     });
-    await host.register(node.id, server.address);
+    await host.register(node.id, advertised(server.address, host.bindHost));
     const run = (instance as { run?: unknown }).run;
     if (typeof run === 'function') {
       await (run as () => unknown).call(instance);
@@ -120,4 +127,10 @@ async function serve(
 /** Normalises what a node threw into an `Error`. */
 export function nodeError(thrown: unknown): Error {
   return LaunchpadError.from(thrown);
+}
+
+// A server bound to every interface is reached through the host's name.
+function advertised(address: string, bindHost: string | undefined): string {
+  if (bindHost !== '0.0.0.0' && bindHost !== '::') return address;
+  return `${hostname()}:${address.slice(address.lastIndexOf(':') + 1)}`;
 }

@@ -158,6 +158,8 @@ export function launchKubernetes(program: Program, options: ResolvedLaunchOption
       maxMessageBytes: options.maxMessageBytes,
       host: bindHost,
       advertiseHost,
+      // Pods run on other hosts than each other: their servers bind every interface too.
+      nodeBindHost: bindHost,
     });
     plane = started;
     if (lifecycle.stopping) return;

@@ -156,6 +156,8 @@ export function launchSlurm(program: Program, options: ResolvedLaunchOptions): R
       secret,
       maxMessageBytes: options.maxMessageBytes,
       host: slurm.controlHost ?? '127.0.0.1',
+      // Nodes that reach the launcher from other hosts must be reachable from them too.
+      ...(slurm.controlHost === undefined ? {} : { nodeBindHost: slurm.controlHost }),
       ...(slurm.advertiseHost === undefined ? {} : { advertiseHost: slurm.advertiseHost }),
       forwardOutput: true,
       reportExit: true,
