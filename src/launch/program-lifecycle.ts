@@ -89,6 +89,13 @@ export class ProgramLifecycle implements ActiveProgram {
     return this.#statuses.get(nodeId)?.restarts ?? 0;
   }
 
+  /** Ends a launch that started nothing (a dry run): every node counts as ended cleanly. */
+  endWithoutRunning(): void {
+    this.attach({ shutdown: () => Promise.resolve() });
+    for (const id of this.#nodeIds) this.nodeEnded(id);
+    if (this.#nodeIds.size === 0) this.#stopInBackground();
+  }
+
   /** A node came up. A node that registers after it ended (a late message) is ignored. */
   nodeUp(nodeId: string): void {
     if (this.#ended.has(nodeId)) return;

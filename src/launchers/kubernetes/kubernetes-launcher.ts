@@ -74,9 +74,7 @@ export function launchKubernetes(program: Program, options: ResolvedLaunchOption
     );
     if (kube.renderTo !== undefined) writeFileSync(kube.renderTo, yaml);
     else options.stdout.write(yaml);
-    lifecycle.attach({ shutdown: () => Promise.resolve() });
-    for (const id of ids) lifecycle.nodeEnded(id);
-    if (ids.length === 0) void lifecycle.stop();
+    lifecycle.endWithoutRunning();
     return running;
   }
 

@@ -70,9 +70,7 @@ export function launchSlurm(program: Program, options: ResolvedLaunchOptions): R
   });
   if (options.dryRun) {
     options.stdout.write(script);
-    lifecycle.attach({ shutdown: () => Promise.resolve() });
-    for (const id of ids) lifecycle.nodeEnded(id);
-    if (ids.length === 0) void lifecycle.stop();
+    lifecycle.endWithoutRunning();
     return running;
   }
 
