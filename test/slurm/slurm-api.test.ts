@@ -5,6 +5,7 @@
 import { Writable } from 'node:stream';
 import * as lp from 'launchpad-ts';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { makeColocatedProgram } from '../fixtures/colocation.ts';
 import { makeForever } from './fixtures/forever.ts';
 import {
   assertSlurmUp,
@@ -27,7 +28,7 @@ function capture(): Writable & { text(): string } {
 }
 
 describe.skipIf(!RUN_SLURM_TESTS)('the slurm launcher through the API', () => {
-  const names = ['lp-api_stop', 'lp-api_pending'];
+  const names = ['lp-api_stop', 'lp-api_pending', 'lp-colocated'];
   beforeAll(() => {
     assertSlurmUp();
   });
@@ -55,6 +56,36 @@ describe.skipIf(!RUN_SLURM_TESTS)('the slurm launcher through the API', () => {
     await running.wait();
     expect(out.text()).toContain('[announcer/0] stopped: announcer/0');
     expect(queuedJobs('lp-api_stop')).toEqual([]);
+  });
+
+  it('runs a colocation as one task: threads of one process, or children of one parent', async () => {
+    const { program, learner } = makeColocatedProgram();
+    const running = lp.launch(program, {
+      launchType: 'slurm',
+      stdout: capture(),
+      stderr: capture(),
+    });
+    try {
+      const client = running.client(learner);
+      let seen = await client.seen();
+      while (Object.keys(seen).length < 4) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        seen = await client.seen();
+      }
+      const [threadA, threadB, forkA, forkB] = [
+        'threaded/0',
+        'threaded/1',
+        'forked/0',
+        'forked/1',
+      ].map((id) => seen[id]!);
+      expect(threadA!.pid).toBe(threadB!.pid);
+      expect(threadA!.thread).not.toBe(threadB!.thread);
+      expect(forkA!.pid).not.toBe(forkB!.pid);
+      expect(forkA!.parentPid).toBe(forkB!.parentPid);
+    } finally {
+      await running.stop();
+    }
+    expect(queuedJobs('lp-colocated')).toEqual([]);
   });
 
   it('cancels a job that is still pending on stop()', async () => {

@@ -10,6 +10,7 @@
  * heterogeneous component on its own Slurm node, so a component per group would need as
  * many Slurm nodes as the program has groups.
  */
+import type { ColocationKind } from '../../nodes/colocation.ts';
 import type { Program } from '../../program/program.ts';
 import type { ResolvedResources } from './slurm-options.ts';
 
@@ -19,15 +20,24 @@ import type { ResolvedResources } from './slurm-options.ts';
  */
 export const SLURM_BOOTSTRAP_VARIABLE = 'LP_SLURM_BOOTSTRAP';
 
-/** The environment variable that holds the ordered node ids of the job's tasks. */
+/** The environment variable that holds the job's tasks ({@link SlurmTask}), in task order. */
 export const NODE_IDS_VARIABLE = 'LP_SLURM_NODE_IDS';
+
+/**
+ * What one Slurm task runs: one node, or a colocation's nodes (as threads or child
+ * processes of the task).
+ */
+export type SlurmTask =
+  string | { readonly kind: ColocationKind; readonly nodeIds: readonly string[] };
 
 /** One component of the job: groups that share their resources. */
 export interface JobComponent {
   /** The group labels, in program order. */
   readonly labels: readonly string[];
-  /** The node ids, one task each, in task order. */
+  /** Every node id of the component, in task order. */
   readonly nodeIds: readonly string[];
+  /** The component's tasks: one per node, or one per colocation. */
+  readonly tasks: readonly SlurmTask[];
   /** The component's resources. */
   readonly resources: ResolvedResources;
 }
@@ -55,18 +65,30 @@ export function jobComponents(
 ): JobComponent[] {
   const byKey = new Map<
     string,
-    { labels: string[]; nodeIds: string[]; resources: ResolvedResources }
+    { labels: string[]; nodeIds: string[]; tasks: SlurmTask[]; resources: ResolvedResources }
   >();
+  const colocations = program.colocations;
+  const placed = new Set<string>();
   for (const [label, nodes] of program.groups) {
     const own = resources.get(label) ?? {};
     const key = JSON.stringify(own);
     let component = byKey.get(key);
     if (component === undefined) {
-      component = { labels: [], nodeIds: [], resources: own };
+      component = { labels: [], nodeIds: [], tasks: [], resources: own };
       byKey.set(key, component);
     }
     component.labels.push(label);
-    component.nodeIds.push(...nodes.map((node) => node.id));
+    for (const node of nodes) {
+      if (placed.has(node.id)) continue;
+      // A colocation's nodes (all of one group) share one task.
+      const colocation = colocations.find(({ nodeIds }) => nodeIds.includes(node.id));
+      const task: SlurmTask =
+        colocation === undefined ? node.id : { kind: colocation.kind, nodeIds: colocation.nodeIds };
+      const taskNodeIds = typeof task === 'string' ? [task] : task.nodeIds;
+      for (const id of taskNodeIds) placed.add(id);
+      component.nodeIds.push(...taskNodeIds);
+      component.tasks.push(task);
+    }
   }
   return [...byKey.values()];
 }
@@ -89,7 +111,7 @@ function memoryMb(memory: number | string): number {
 export function componentFlags(component: JobComponent): string[] {
   const { resources } = component;
   const cpus = resources.cpus ?? 1;
-  const flags = [`--ntasks=${String(component.nodeIds.length)}`, `--cpus-per-task=${String(cpus)}`];
+  const flags = [`--ntasks=${String(component.tasks.length)}`, `--cpus-per-task=${String(cpus)}`];
   if (resources.memory !== undefined) {
     // Slurm has no memory-per-task flag; a node's memory is spread over its CPUs.
     flags.push(
@@ -109,7 +131,7 @@ export function componentFlags(component: JobComponent): string[] {
 export function renderBatchScript(plan: BatchPlan): string {
   const lines = [
     '#!/bin/bash',
-    `# launchpad-ts: program ${plan.programName}, one Slurm task per node.`,
+    `# launchpad-ts: program ${plan.programName}, one Slurm task per node or colocation.`,
     `#SBATCH --job-name=${plan.jobName}`,
     `#SBATCH --output=${plan.output}`,
     `#SBATCH --chdir=${plan.chdir}`,
@@ -119,7 +141,7 @@ export function renderBatchScript(plan: BatchPlan): string {
     lines.push(`# component ${String(index)}: ${component.labels.join(', ')}`);
     lines.push(...componentFlags(component).map((flag) => `#SBATCH ${flag}`));
   }
-  const nodeIds = plan.components.flatMap((component) => component.nodeIds);
+  const tasks = plan.components.flatMap((component) => component.tasks);
   const command = plan.taskCommand.map(shellQuote).join(' ');
   // --kill-on-bad-exit: a node that crashes without reporting ends the step, so the job
   // ends and the launcher notices instead of waiting forever.
@@ -128,12 +150,13 @@ export function renderBatchScript(plan: BatchPlan): string {
       ? [`srun --kill-on-bad-exit=1 ${command}`]
       : plan.components.map(
           (component, index) =>
-            `--het-group=${String(index)} --ntasks=${String(component.nodeIds.length)} --kill-on-bad-exit=1 ${command}`,
+            `--het-group=${String(index)} --ntasks=${String(component.tasks.length)} --kill-on-bad-exit=1 ${command}`,
         );
   lines.push(
     '',
-    '# Task i runs node i of this list (SLURM_PROCID counts across all components).',
-    `export ${NODE_IDS_VARIABLE}=${shellQuote(JSON.stringify(nodeIds))}`,
+    '# Task i runs entry i of this list: a node, or a colocation of nodes',
+    '# (SLURM_PROCID counts across all components).',
+    `export ${NODE_IDS_VARIABLE}=${shellQuote(JSON.stringify(tasks))}`,
     plan.components.length === 1
       ? `exec ${steps[0] ?? ''}`
       : `exec srun ${steps.join(' \\\n  : ')}`,

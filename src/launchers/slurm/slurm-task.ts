@@ -1,12 +1,15 @@
 /**
  * @module
  * The script each Slurm task starts with (`node --import tsx slurm-task.ts [args…]`). It
- * works out which node it runs from its global task rank, builds the node process's
- * bootstrap from the job's environment, and hands over to the shared child main.
+ * works out what it runs from its global task rank: one node (it hands over to the shared
+ * node main), or a colocation, whose nodes it starts as its threads or child processes.
  */
 import { runChild } from '../../control/child-main.ts';
-import { BOOTSTRAP_VARIABLE } from '../../control/node-spec.ts';
-import { NODE_IDS_VARIABLE, SLURM_BOOTSTRAP_VARIABLE } from './batch-script.ts';
+import { startNodeProcess } from '../../control/node-process.ts';
+import { BOOTSTRAP_VARIABLE, type ChildBootstrap } from '../../control/node-spec.ts';
+import { startNodeThread } from '../../control/node-thread.ts';
+import type { StartedUnit, UnitLaunch } from '../../control/supervised-launch.ts';
+import { NODE_IDS_VARIABLE, SLURM_BOOTSTRAP_VARIABLE, type SlurmTask } from './batch-script.ts';
 
 function fail(message: string): never {
   process.stderr.write(`launchpad-ts (slurm task): ${message}\n`);
@@ -14,22 +17,52 @@ function fail(message: string): never {
 }
 
 const shared = process.env[SLURM_BOOTSTRAP_VARIABLE];
-const nodeIdsJson = process.env[NODE_IDS_VARIABLE];
+const tasksJson = process.env[NODE_IDS_VARIABLE];
 const rank = Number(process.env['SLURM_PROCID']);
 // Neither the secret nor the job's plumbing may leak into processes the node starts.
 Reflect.deleteProperty(process.env, SLURM_BOOTSTRAP_VARIABLE);
 Reflect.deleteProperty(process.env, NODE_IDS_VARIABLE);
-if (shared === undefined || nodeIdsJson === undefined) {
+if (shared === undefined || tasksJson === undefined) {
   fail(
     `${SLURM_BOOTSTRAP_VARIABLE} or ${NODE_IDS_VARIABLE} is not set; this script runs inside a job submitted by launchpad-ts.`,
   );
 }
-const nodeIds = JSON.parse(nodeIdsJson) as string[];
-const nodeId = Number.isInteger(rank) ? nodeIds[rank] : undefined;
-if (nodeId === undefined) {
+const tasks = JSON.parse(tasksJson) as SlurmTask[];
+const task = Number.isInteger(rank) ? tasks[rank] : undefined;
+if (task === undefined) {
   fail(
-    `SLURM_PROCID=${String(process.env['SLURM_PROCID'])} picks none of the job's ${String(nodeIds.length)} nodes.`,
+    `SLURM_PROCID=${String(process.env['SLURM_PROCID'])} picks none of the job's ${String(tasks.length)} tasks.`,
   );
 }
-process.env[BOOTSTRAP_VARIABLE] = JSON.stringify({ ...(JSON.parse(shared) as object), nodeId });
-await runChild();
+const bootstrapOf = (nodeId: string): ChildBootstrap => ({
+  ...(JSON.parse(shared) as Omit<ChildBootstrap, 'nodeId'>),
+  nodeId,
+});
+
+if (typeof task === 'string') {
+  process.env[BOOTSTRAP_VARIABLE] = JSON.stringify(bootstrapOf(task));
+  await runChild();
+} else {
+  // A colocation: every node reports its output and its end to the launcher itself, so
+  // this task only starts them and ends with the first failure among them.
+  const units = task.nodeIds.map((nodeId, index): StartedUnit => {
+    const launch: UnitLaunch = {
+      nodeId,
+      index,
+      bootstrap: bootstrapOf(nodeId),
+      args: process.argv.slice(2),
+      resources: {},
+    };
+    return task.kind === 'threads'
+      ? startNodeThread(launch, { stdout: process.stdout, stderr: process.stderr })
+      : startNodeProcess({
+          bootstrap: launch.bootstrap,
+          args: launch.args,
+          resources: launch.resources,
+          output: { mode: 'terminal', stdout: process.stdout, stderr: process.stderr, index },
+        });
+  });
+  const exits = await Promise.all(units.map((unit) => unit.exited));
+  const failed = exits.find(({ code, signal }) => code !== 0 || signal !== null);
+  process.exit(failed === undefined ? 0 : (failed.code ?? 1));
+}
