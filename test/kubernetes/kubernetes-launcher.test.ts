@@ -13,6 +13,7 @@ import { makeProgram } from '../../examples/consumer_producers/program.ts';
 import { runScript } from '../helpers/scripts.ts';
 import { startFakeApiServer, type FakeApiServer } from './fake-api-server.ts';
 import { throwingProgram } from './fixtures.ts';
+import { makeColocatedProgram } from '../fixtures/colocation.ts';
 
 let fake: FakeApiServer | undefined;
 afterEach(async () => {
@@ -72,6 +73,28 @@ describe('the kubernetes launcher against a fake API server', () => {
     expect(calls.filter((call) => call === 'POST /api/v1/namespaces/lp-test/pods')).toHaveLength(3);
     const watch = fake.requests.find((r) => r.query['watch'] === 'true');
     expect(watch?.query['labelSelector']).toMatch(/^launchpad-ts\/launch=\w+$/);
+    expect(fake.objects()).toEqual([]);
+  });
+
+  it('runs a colocation in one Pod: threads of one process, or children of one parent', async () => {
+    fake = await startFakeApiServer({ runPods: true });
+    const { program, learner } = makeColocatedProgram();
+    const stdout = capture();
+    const running = lp.launch(program, options(fake, stdout));
+    try {
+      const client = running.client(learner);
+      let seen = await client.seen();
+      while (Object.keys(seen).length < 4) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        seen = await client.seen();
+      }
+      expect(seen['threaded/0']!.pid).toBe(seen['threaded/1']!.pid);
+      expect(seen['forked/0']!.parentPid).toBe(seen['forked/1']!.parentPid);
+      const pods = fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/pods'));
+      expect(pods).toHaveLength(3); // the learner, and one Pod per colocation
+    } finally {
+      await running.stop();
+    }
     expect(fake.objects()).toEqual([]);
   });
 

@@ -11,6 +11,7 @@ import * as k8s from '@kubernetes/client-node';
 import * as lp from 'launchpad-ts';
 import { describe, expect, it } from 'vitest';
 import { makeProgram } from '../../examples/consumer_producers/program.ts';
+import { makeColocatedProgram } from '../fixtures/colocation.ts';
 
 interface Attribute {
   baseName: string;
@@ -144,6 +145,51 @@ describe('rendered Kubernetes manifests', () => {
       expect(dig(consumer, 'spec', 'containers', 0, 'command', 2)).toBe('tsx');
       // The launch secret lives only in the Secret, referenced by the Pods.
       expect(JSON.stringify(objects.slice(2))).not.toContain('<secret>');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('give a colocation one Pod, whose task gets every node’s bootstrap, and match the schemas', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lp-render-'));
+    try {
+      const file = join(dir, 'program.yaml');
+      await lp
+        .launch(makeColocatedProgram().program, {
+          launchType: 'kubernetes',
+          kubernetes: {
+            cluster: { server: 'http://127.0.0.1:9' },
+            renderTo: file,
+            defaults: { image: 'app:1' },
+          },
+        })
+        .wait();
+      const objects = k8s.loadAllYaml(readFileSync(file, 'utf8')) as unknown[];
+      expect(objects.map((o) => dig(o, 'kind'))).toEqual([
+        'Secret',
+        'Service',
+        'Pod',
+        'Pod',
+        'Pod',
+      ]);
+      for (const object of objects) {
+        const kind = String(dig(object, 'kind'));
+        expect(schemaProblems(object, `V1${kind}`, kind)).toEqual([]);
+        expect(requiredProblems(object)).toEqual([]);
+      }
+      const threaded = objects.find(
+        (o) =>
+          dig(o, 'metadata', 'annotations', 'launchpad-ts/node-id') === 'threaded/0,threaded/1',
+      );
+      expect(String(dig(threaded, 'spec', 'containers', 0, 'command', 3))).toMatch(
+        /task-entry\.ts$/,
+      );
+      expect(dig(threaded, 'spec', 'containers', 0, 'env', 0, 'name')).toBe('LAUNCHPAD_TS_TASK');
+      const secret = objects[0] as { stringData: Record<string, string> };
+      const task = Object.values(secret.stringData)
+        .map((value) => JSON.parse(value) as { kind?: string; bootstraps?: { nodeId: string }[] })
+        .find((value) => value.kind === 'threads');
+      expect(task?.bootstraps?.map((b) => b.nodeId)).toEqual(['threaded/0', 'threaded/1']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

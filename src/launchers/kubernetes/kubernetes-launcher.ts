@@ -1,6 +1,7 @@
 /**
  * @module
- * The `kubernetes` launcher: one Pod per node behind a headless Service, created through
+ * The `kubernetes` launcher: one Pod per node (or per colocation) behind a headless
+ * Service, created through
  * the API server. Pods run the shared child main and reach the launcher's control plane
  * for their spec, their peers and the stop; the launcher watches their phases, follows
  * their logs with node-id prefixes, and deletes every object it created when the program
@@ -29,6 +30,7 @@ import { resolveKubernetesGroups } from './kubernetes-options.ts';
 import { buildManifests, manifestsYaml, type Manifests } from './manifests.ts';
 
 const CHILD_ENTRY = fileURLToPath(new URL('../../control/child-entry.ts', import.meta.url));
+const TASK_ENTRY = fileURLToPath(new URL('../../control/task-entry.ts', import.meta.url));
 
 type PodState = 'pending' | 'running' | 'done' | 'failed';
 
@@ -62,6 +64,7 @@ export function launchKubernetes(program: Program, options: ResolvedLaunchOption
       resources: groups,
       workingDir: kube.workingDir ?? process.cwd(),
       command: ['node', '--import', 'tsx', relative(process.cwd(), CHILD_ENTRY), ...args],
+      colocationCommand: ['node', '--import', 'tsx', relative(process.cwd(), TASK_ENTRY), ...args],
       bootstrap,
     });
 
@@ -104,33 +107,36 @@ export function launchKubernetes(program: Program, options: ResolvedLaunchOption
   };
   const onPod = (type: string, pod: V1Pod): void => {
     const podName = pod.metadata?.name ?? '';
-    const nodeId = manifests?.nodeOfPod.get(podName);
-    if (nodeId === undefined) return;
+    const nodeIds = manifests?.nodesOfPod.get(podName);
+    if (nodeIds === undefined) return;
     const phase = pod.status?.phase;
     if (phase === 'Running' || phase === 'Succeeded' || phase === 'Failed') {
-      if (!logs.has(nodeId)) {
-        const prefix = `[${nodeId}]`;
+      if (!logs.has(podName)) {
+        // A colocation's pod prints lines its nodes already prefixed.
+        const prefix = nodeIds.length === 1 ? `[${nodeIds[0] ?? podName}] ` : '';
         const following = client.followLog(podName, (line) =>
-          options.stdout.write(`${prefix} ${line}\n`),
+          options.stdout.write(`${prefix}${line}\n`),
         );
         following.catch(() => undefined);
-        logs.set(nodeId, following);
+        logs.set(podName, following);
       }
-      if (phase === 'Running') setState(nodeId, 'running');
+      if (phase === 'Running') for (const nodeId of nodeIds) setState(nodeId, 'running');
     }
-    if (phase === 'Succeeded') setState(nodeId, 'done');
+    if (phase === 'Succeeded') for (const nodeId of nodeIds) setState(nodeId, 'done');
     else if (phase === 'Failed' || type === 'DELETED') {
       const terminated = pod.status?.containerStatuses?.[0]?.state?.terminated;
       const how =
         type === 'DELETED' && phase !== 'Failed'
           ? 'was deleted'
           : `failed (${terminated?.reason ?? 'Error'}, exit code ${String(terminated?.exitCode ?? '?')})`;
-      setState(
-        nodeId,
-        'failed',
-        plane?.exitError(nodeId, { code: terminated?.exitCode ?? 1, signal: null }) ??
-          new LaunchpadError('UNKNOWN', `Pod ${podName} of node ${nodeId} ${how}.`),
-      );
+      for (const nodeId of nodeIds) {
+        setState(
+          nodeId,
+          'failed',
+          plane?.exitError(nodeId, { code: terminated?.exitCode ?? 1, signal: null }) ??
+            new LaunchpadError('UNKNOWN', `Pod ${podName} of node ${nodeId} ${how}.`),
+        );
+      }
     }
   };
   const startWatch = async (): Promise<void> => {

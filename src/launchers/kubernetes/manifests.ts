@@ -6,6 +6,7 @@
  * resources. Pods never restart: a node that fails fails the program, as everywhere else.
  */
 import { dumpYaml } from '@kubernetes/client-node';
+import { TASK_VARIABLE } from '../../control/colocated-task.ts';
 import { BOOTSTRAP_VARIABLE } from '../../control/node-spec.ts';
 import type { Program } from '../../program/program.ts';
 import type { KubernetesResources } from './kubernetes-options.ts';
@@ -37,6 +38,8 @@ export interface ManifestPlan {
   readonly workingDir: string;
   /** The command that runs one node, relative to `workingDir`. */
   readonly command: readonly string[];
+  /** The command of a pod that hosts a colocation, relative to `workingDir`. */
+  readonly colocationCommand: readonly string[];
   /** Each node's bootstrap JSON, by node id. */
   bootstrap(nodeId: string): string;
 }
@@ -59,8 +62,8 @@ export interface Manifests {
   readonly secret: KubeManifest;
   readonly service: KubeManifest;
   readonly pods: readonly KubeManifest[];
-  /** Pod name → node id. */
-  readonly nodeOfPod: ReadonlyMap<string, string>;
+  /** Pod name → the ids of the nodes it runs (one, or a colocation's). */
+  readonly nodesOfPod: ReadonlyMap<string, readonly string[]>;
 }
 
 /** Lower-case letters, digits and `-`, as DNS labels need; at most `max` characters. */
@@ -78,14 +81,25 @@ export function buildManifests(plan: ManifestPlan): Manifests {
   // 63 characters is the limit of a DNS label, hence of names used as host names.
   const base = `lp-${dnsLabel(program.name, 40)}-${launchId}`;
   const commonLabels = { [LABELS.managedBy]: 'launchpad-ts', [LABELS.launch]: launchId };
-  const nodeOfPod = new Map<string, string>();
+  const nodesOfPod = new Map<string, readonly string[]>();
   const stringData: Record<string, string> = {};
-  const pods = program.nodes.map((node) => {
-    const index = node.id.slice(node.id.lastIndexOf('/') + 1);
-    const hostname = `${dnsLabel(node.label, 50)}-${index}`;
+  const pods = podUnits(program).map(({ node, colocation }) => {
+    const indices = (colocation?.nodeIds ?? [node.id]).map((id) =>
+      id.slice(id.lastIndexOf('/') + 1),
+    );
+    const hostname = `${dnsLabel(node.label, 50)}-${indices.join('-')}`
+      .slice(0, 63)
+      .replace(/-+$/, '');
     const name = `${base}-${hostname}`.slice(0, 63).replace(/-+$/, '');
-    nodeOfPod.set(name, node.id);
-    stringData[name] = plan.bootstrap(node.id);
+    nodesOfPod.set(name, colocation?.nodeIds ?? [node.id]);
+    // A colocation's pod gets every node's bootstrap; one node's pod, its own.
+    stringData[name] =
+      colocation === undefined
+        ? plan.bootstrap(node.id)
+        : JSON.stringify({
+            kind: colocation.kind,
+            bootstraps: colocation.nodeIds.map((id) => JSON.parse(plan.bootstrap(id)) as unknown),
+          });
     const settings = plan.resources.get(node.label) ?? {};
     const limits: Record<string, string> = {};
     if (settings.cpu !== undefined) limits['cpu'] = String(settings.cpu);
@@ -96,7 +110,7 @@ export function buildManifests(plan: ManifestPlan): Manifests {
     }
     const env = [
       {
-        name: BOOTSTRAP_VARIABLE,
+        name: colocation === undefined ? BOOTSTRAP_VARIABLE : TASK_VARIABLE,
         valueFrom: { secretKeyRef: { name: base, key: name } },
       },
       ...Object.entries(settings.env ?? {}).map(([envName, value]) => ({ name: envName, value })),
@@ -108,7 +122,7 @@ export function buildManifests(plan: ManifestPlan): Manifests {
         name,
         namespace,
         labels: { ...commonLabels, [LABELS.group]: dnsLabel(node.label, 63) },
-        annotations: { [NODE_ID_ANNOTATION]: node.id },
+        annotations: { [NODE_ID_ANNOTATION]: (colocation?.nodeIds ?? [node.id]).join(',') },
       },
       spec: {
         restartPolicy: 'Never',
@@ -119,7 +133,7 @@ export function buildManifests(plan: ManifestPlan): Manifests {
             name: CONTAINER_NAME,
             image: settings.image ?? '',
             workingDir: plan.workingDir,
-            command: [...plan.command],
+            command: [...(colocation === undefined ? plan.command : plan.colocationCommand)],
             env,
             ...(Object.keys(limits).length > 0 ? { resources: { requests, limits } } : {}),
           },
@@ -149,11 +163,23 @@ export function buildManifests(plan: ManifestPlan): Manifests {
       publishNotReadyAddresses: true,
     },
   };
-  return { secret, service, pods, nodeOfPod };
+  return { secret, service, pods, nodesOfPod };
 }
 
 /** The manifests as one multi-document YAML stream. */
 export function manifestsYaml(manifests: Manifests): string {
   const objects = [manifests.secret, manifests.service, ...manifests.pods];
   return objects.map((object) => `---\n${dumpYaml(object)}`).join('');
+}
+
+/** One pod per node, except that a colocation's nodes share the pod of its first node. */
+function podUnits(
+  program: Program,
+): { node: Program['nodes'][number]; colocation: Program['colocations'][number] | undefined }[] {
+  const colocations = program.colocations;
+  return program.nodes.flatMap((node) => {
+    const colocation = colocations.find(({ nodeIds }) => nodeIds.includes(node.id));
+    if (colocation !== undefined && colocation.nodeIds[0] !== node.id) return [];
+    return [{ node, colocation }];
+  });
 }

@@ -5,10 +5,8 @@
  * node main), or a colocation, whose nodes it starts as its threads or child processes.
  */
 import { runChild } from '../../control/child-main.ts';
-import { startNodeProcess } from '../../control/node-process.ts';
+import { runColocatedTask } from '../../control/colocated-task.ts';
 import { BOOTSTRAP_VARIABLE, type ChildBootstrap } from '../../control/node-spec.ts';
-import { startNodeThread } from '../../control/node-thread.ts';
-import type { StartedUnit, UnitLaunch } from '../../control/supervised-launch.ts';
 import { NODE_IDS_VARIABLE, SLURM_BOOTSTRAP_VARIABLE, type SlurmTask } from './batch-script.ts';
 
 function fail(message: string): never {
@@ -43,26 +41,6 @@ if (typeof task === 'string') {
   process.env[BOOTSTRAP_VARIABLE] = JSON.stringify(bootstrapOf(task));
   await runChild();
 } else {
-  // A colocation: every node reports its output and its end to the launcher itself, so
-  // this task only starts them and ends with the first failure among them.
-  const units = task.nodeIds.map((nodeId, index): StartedUnit => {
-    const launch: UnitLaunch = {
-      nodeId,
-      index,
-      bootstrap: bootstrapOf(nodeId),
-      args: process.argv.slice(2),
-      resources: {},
-    };
-    return task.kind === 'threads'
-      ? startNodeThread(launch, { stdout: process.stdout, stderr: process.stderr })
-      : startNodeProcess({
-          bootstrap: launch.bootstrap,
-          args: launch.args,
-          resources: launch.resources,
-          output: { mode: 'terminal', stdout: process.stdout, stderr: process.stderr, index },
-        });
-  });
-  const exits = await Promise.all(units.map((unit) => unit.exited));
-  const failed = exits.find(({ code, signal }) => code !== 0 || signal !== null);
-  process.exit(failed === undefined ? 0 : (failed.code ?? 1));
+  const bootstraps = task.nodeIds.map(bootstrapOf);
+  process.exit(await runColocatedTask({ kind: task.kind, bootstraps }, process.argv.slice(2)));
 }

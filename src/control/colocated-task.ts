@@ -1,0 +1,43 @@
+/**
+ * @module
+ * A cluster task (a Slurm task, a Kubernetes pod) that hosts a colocation: it starts the
+ * colocated nodes as its own threads or child processes and ends with the first failure
+ * among them. Each node still reports its output and its end to the launcher itself.
+ */
+import type { ColocationKind } from '../nodes/colocation.ts';
+import { startNodeProcess } from './node-process.ts';
+import type { ChildBootstrap } from './node-spec.ts';
+import { startNodeThread } from './node-thread.ts';
+import type { StartedUnit, UnitLaunch } from './supervised-launch.ts';
+
+/** The environment variable that carries a {@link ColocatedTask} to a task's entry script. */
+export const TASK_VARIABLE = 'LAUNCHPAD_TS_TASK';
+
+/** What a task hosting a colocation runs. */
+export interface ColocatedTask {
+  /** Threads of the task's process, or its child processes. */
+  readonly kind: ColocationKind;
+  /** One bootstrap per colocated node. */
+  readonly bootstraps: readonly ChildBootstrap[];
+}
+
+/** Runs the colocated nodes until all have ended; returns the task's exit code. */
+export async function runColocatedTask(
+  task: ColocatedTask,
+  args: readonly string[],
+): Promise<number> {
+  const units = task.bootstraps.map((bootstrap, index): StartedUnit => {
+    const launch: UnitLaunch = { nodeId: bootstrap.nodeId, index, bootstrap, args, resources: {} };
+    return task.kind === 'threads'
+      ? startNodeThread(launch, { stdout: process.stdout, stderr: process.stderr })
+      : startNodeProcess({
+          bootstrap,
+          args,
+          resources: {},
+          output: { mode: 'terminal', stdout: process.stdout, stderr: process.stderr, index },
+        });
+  });
+  const exits = await Promise.all(units.map((unit) => unit.exited));
+  const failed = exits.find(({ code, signal }) => code !== 0 || signal !== null);
+  return failed === undefined ? 0 : (failed.code ?? 1);
+}
