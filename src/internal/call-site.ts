@@ -5,7 +5,7 @@
  * node's code.
  */
 import { realpathSync } from 'node:fs';
-import { isAbsolute } from 'node:path';
+import { fileUrlOf } from './file-url.ts';
 import { pathToFileURL } from 'node:url';
 
 // Everything under src/ is launchpad-ts itself; a frame there is never the user's.
@@ -24,17 +24,13 @@ function stackFiles(): string[] {
     const frames = holder.stack ?? [];
     return frames.flatMap((frame) => {
       const file = frame.getFileName() ?? frame.getScriptNameOrSourceURL();
-      return typeof file === 'string' && file !== '' ? [toFileUrl(file)] : [];
+      const url = typeof file === 'string' ? fileUrlOf(file) : undefined;
+      return url === undefined ? [] : [url];
     });
   } finally {
     Error.prepareStackTrace = previousPrepare;
     Error.stackTraceLimit = previousLimit;
   }
-}
-
-function toFileUrl(file: string): string {
-  if (file.startsWith('file:')) return file.replace(/[?#].*$/, '');
-  return isAbsolute(file) ? pathToFileURL(file).href : file;
 }
 
 /** The file URL of the closest caller outside launchpad-ts, if any. */

@@ -4,8 +4,7 @@
  * JavaScript has no API for it, yet a node process needs that file to import the code.
  */
 import { Session } from 'node:inspector/promises';
-import { isAbsolute } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileUrlOf } from './file-url.ts';
 
 const PROBE_KEY = '__launchpadTsFunctionLocationProbe';
 
@@ -51,7 +50,7 @@ export async function definitionUrls(
         (p) => p.name === '[[FunctionLocation]]',
       );
       const scriptId = location?.value?.value?.scriptId;
-      urls.push(scriptId === undefined ? undefined : toFileUrl(scripts.get(scriptId)));
+      urls.push(scriptId === undefined ? undefined : fileUrlOf(scripts.get(scriptId)));
     }
     return urls;
   } finally {
@@ -59,10 +58,4 @@ export async function definitionUrls(
     await session.post('Debugger.disable').catch(() => undefined);
     session.disconnect();
   }
-}
-
-function toFileUrl(url: string | undefined): string | undefined {
-  if (url === undefined || url === '') return undefined;
-  if (url.startsWith('file:')) return url.replace(/[?#].*$/, '');
-  return isAbsolute(url) ? pathToFileURL(url.replace(/[?#].*$/, '')).href : undefined;
 }
