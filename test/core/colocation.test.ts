@@ -5,17 +5,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as lp from 'launchpad-ts';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { Actor, Learner, makeColocatedProgram } from '../fixtures/colocation.ts';
+import { Actor, Learner, makeColocatedProgram, waitForReports } from '../fixtures/colocation.ts';
 import { isAlive } from '../helpers/scripts.ts';
-
-async function allReported(running: lp.RunningProgram, learner: lp.Handle<Learner>) {
-  const client = running.client(learner);
-  for (;;) {
-    const seen = await client.seen();
-    if (Object.keys(seen).length === 4) return seen;
-    await sleep(50);
-  }
-}
 
 describe('colocation', () => {
   it('returns one typed handle per colocated node, with ordinary ids', () => {
@@ -44,7 +35,7 @@ describe('colocation', () => {
     const { program, learner } = makeColocatedProgram();
     const running = lp.launch(program, { launchType: 'processes' });
     try {
-      const seen = await allReported(running, learner);
+      const seen = await waitForReports(running.client(learner));
       const [threadA, threadB, forkA, forkB] = [
         'threaded/0',
         'threaded/1',
@@ -75,7 +66,7 @@ describe('colocation', () => {
       restart: { forked: { mode: 'on-failure', backoffMs: 10 } },
     });
     try {
-      const seen = await allReported(running, learner);
+      const seen = await waitForReports(running.client(learner));
       process.kill(seen['forked/1']!.pid, 'SIGKILL');
       // The new instance reports itself once it is up: wait for a report from another pid.
       let again = await running.client(learner).seen();
@@ -96,7 +87,7 @@ describe('colocation', () => {
     async (launchType) => {
       const { program, learner } = makeColocatedProgram();
       await using running = lp.launch(program, { launchType });
-      const seen = await allReported(running, learner);
+      const seen = await waitForReports(running.client(learner));
       expect(new Set(Object.values(seen).map((where) => where.pid))).toEqual(
         new Set([process.pid]),
       );

@@ -8,19 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import * as lp from 'launchpad-ts';
+import { capture } from '../helpers/capture.ts';
 import { describe, expect, it } from 'vitest';
 import { makeProgram as makeHelloWorld } from '../../examples/hello_world/program.ts';
 import { failingMain } from '../fixtures/services.ts';
 import { failOnce, ResourceProbe } from '../fixtures/supervision.ts';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-
-function capture(): { stream: PassThrough; text: () => string } {
-  const stream = new PassThrough();
-  let text = '';
-  stream.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-  return { stream, text: () => text };
-}
 
 /** True while the launch's own tmux server (socket `name`) still runs. */
 function tmuxServerRuns(name: string): boolean {
@@ -30,7 +24,7 @@ function tmuxServerRuns(name: string): boolean {
 describe('output modes', () => {
   it('current_terminal prefixes node output with the node id', async () => {
     const stdout = capture();
-    await lp.launch(makeHelloWorld(), { launchType: 'processes', stdout: stdout.stream }).wait();
+    await lp.launch(makeHelloWorld(), { launchType: 'processes', stdout }).wait();
     expect(stdout.text()).toBe(
       '[hello_printer/0] Hello World! (from hello_printer/0, launched as processes)\n',
     );
@@ -41,7 +35,7 @@ describe('output modes', () => {
     const running = lp.launch(makeHelloWorld(), {
       launchType: 'processes',
       output: 'output_to_files',
-      stderr: stderr.stream,
+      stderr,
     });
     await running.wait();
     const logs = join(running.workdir, 'logs');
@@ -78,7 +72,7 @@ describe('output modes', () => {
       const running = lp.launch(makeHelloWorld(), {
         launchType: 'processes',
         output: 'tmux',
-        stderr: stderr.stream,
+        stderr,
       });
       await running.wait();
       const name = /tmux -L (\S+) attach/.exec(stderr.text())?.[1];
@@ -107,7 +101,7 @@ describe('output modes', () => {
       const running = lp.launch(program, {
         launchType: 'processes',
         output: 'tmux',
-        stderr: stderr.stream,
+        stderr,
       });
       const error: unknown = await running.wait().catch((e: unknown) => e);
       expect((error as Error).message).toMatch(

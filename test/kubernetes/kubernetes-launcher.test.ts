@@ -6,31 +6,20 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import * as lp from 'launchpad-ts';
+import { capture } from '../helpers/capture.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeProgram } from '../../examples/consumer_producers/program.ts';
 import { runScript } from '../helpers/scripts.ts';
 import { startFakeApiServer, type FakeApiServer } from './fake-api-server.ts';
 import { throwingProgram } from './fixtures.ts';
-import { makeColocatedProgram } from '../fixtures/colocation.ts';
+import { makeColocatedProgram, waitForReports } from '../fixtures/colocation.ts';
 
 let fake: FakeApiServer | undefined;
 afterEach(async () => {
   await fake?.close();
   fake = undefined;
 });
-
-function capture(): Writable & { text(): string } {
-  let text = '';
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      text += chunk.toString();
-      callback();
-    },
-  });
-  return Object.assign(stream, { text: () => text });
-}
 
 function options(server: FakeApiServer, stdout = capture(), stderr = capture()): lp.LaunchOptions {
   return {
@@ -82,12 +71,7 @@ describe('the kubernetes launcher against a fake API server', () => {
     const stdout = capture();
     const running = lp.launch(program, options(fake, stdout));
     try {
-      const client = running.client(learner);
-      let seen = await client.seen();
-      while (Object.keys(seen).length < 4) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        seen = await client.seen();
-      }
+      const seen = await waitForReports(running.client(learner));
       expect(seen['threaded/0']!.pid).toBe(seen['threaded/1']!.pid);
       expect(seen['forked/0']!.parentPid).toBe(seen['forked/1']!.parentPid);
       const pods = fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/pods'));

@@ -2,10 +2,10 @@
  * The slurm launcher through the API, against the real Slurm: clients reach nodes that
  * run as Slurm tasks, `stop()` ends the job, and a pending job is cancelled at once.
  */
-import { Writable } from 'node:stream';
 import * as lp from 'launchpad-ts';
+import { capture } from '../helpers/capture.ts';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { makeColocatedProgram } from '../fixtures/colocation.ts';
+import { makeColocatedProgram, waitForReports } from '../fixtures/colocation.ts';
 import { makeForever } from './fixtures/forever.ts';
 import {
   assertSlurmUp,
@@ -14,18 +14,6 @@ import {
   queuedJobs,
   RUN_SLURM_TESTS,
 } from './slurm-env.ts';
-
-/** A stream that keeps what is written to it. */
-function capture(): Writable & { text(): string } {
-  let text = '';
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      text += chunk.toString();
-      callback();
-    },
-  });
-  return Object.assign(stream, { text: () => text });
-}
 
 describe.skipIf(!RUN_SLURM_TESTS)('the slurm launcher through the API', () => {
   const names = ['lp-api_stop', 'lp-api_pending', 'lp-colocated'];
@@ -66,12 +54,7 @@ describe.skipIf(!RUN_SLURM_TESTS)('the slurm launcher through the API', () => {
       stderr: capture(),
     });
     try {
-      const client = running.client(learner);
-      let seen = await client.seen();
-      while (Object.keys(seen).length < 4) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        seen = await client.seen();
-      }
+      const seen = await waitForReports(running.client(learner));
       const [threadA, threadB, forkA, forkB] = [
         'threaded/0',
         'threaded/1',
