@@ -7,6 +7,7 @@
 import { connect as connectTcp, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LaunchpadError } from '../errors.ts';
+import { timerDelay } from '../internal/within.ts';
 import { DEFAULT_CALL_OPTIONS, type CallOptions } from './call-options.ts';
 import { Connection } from './connection.ts';
 import type { FrameChannel } from './frame-channel.ts';
@@ -48,6 +49,8 @@ export class Peer {
   #connection: FrameChannel | undefined;
   #connecting: Promise<FrameChannel> | undefined;
   #closed = false;
+  // Aborted by close(), so that calls still waiting for a connection end at once.
+  readonly #closing = new AbortController();
 
   /**
    * @param nodeId - the node this peer talks to
@@ -114,6 +117,7 @@ export class Peer {
   /** Closes the connection; pending calls reject with `UNAVAILABLE`. */
   close(): void {
     this.#closed = true;
+    this.#closing.abort();
     this.#connection?.close();
   }
 
@@ -136,7 +140,12 @@ export class Peer {
         this.#connecting = undefined;
       });
       try {
-        this.#connection = await this.#connecting;
+        // The attempt is shared, but each call waits for it only until its own deadline.
+        this.#connection = await untilAborted(
+          beforeDeadline(this.#connecting, deadline),
+          this.#closing.signal,
+          () => new LaunchpadError('UNAVAILABLE', `Client of node ${this.nodeId} is closed.`),
+        );
         if (this.#isClosed()) this.#connection.close();
         else return this.#connection;
       } catch (error) {
@@ -174,8 +183,8 @@ export class Peer {
       this.nodeId,
       Math.max(0, deadline - Date.now()),
     );
-    const socket = await connectSocket(address);
-    return this.#handshake(socket);
+    const socket = await connectSocket(address, deadline);
+    return beforeDeadline(this.#handshake(socket), deadline, () => socket.destroy());
   }
 
   #handshake(socket: Socket): Promise<Connection> {
@@ -279,17 +288,50 @@ export class Peer {
   }
 }
 
-function connectSocket(address: string): Promise<Socket> {
+function connectSocket(address: string, deadline: number): Promise<Socket> {
   const separator = address.lastIndexOf(':');
   const host = address.slice(0, separator).replace(/^\[|\]$/g, '');
   const port = Number(address.slice(separator + 1));
-  return new Promise((resolve, reject) => {
-    const socket = connectTcp({ host, port });
+  const socket = connectTcp({ host, port });
+  const connected = new Promise<Socket>((resolve, reject) => {
     socket.once('connect', () => {
       socket.off('error', reject);
       resolve(socket);
     });
     socket.once('error', reject);
+  });
+  // A black-holed address would otherwise take the kernel's minutes to fail.
+  return beforeDeadline(connected, deadline, () => socket.destroy());
+}
+
+// Settles like `promise`, or rejects with UNAVAILABLE once `deadline` (a Date.now() time)
+// has passed, after calling `onTimeout` to release what the promise was waiting on.
+function beforeDeadline<TValue>(
+  promise: Promise<TValue>,
+  deadline: number,
+  onTimeout?: () => void,
+): Promise<TValue> {
+  if (!Number.isFinite(deadline)) return promise;
+  return new Promise<TValue>((resolve, reject) => {
+    const timer = setTimeout(
+      () => {
+        onTimeout?.();
+        reject(
+          new LaunchpadError('UNAVAILABLE', 'the deadline passed before a connection was made'),
+        );
+      },
+      timerDelay(deadline - Date.now()),
+    );
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
   });
 }
 

@@ -147,6 +147,24 @@ describe('a callee that never comes up', () => {
     peer.close();
   });
 
+  it('ends each waiting call at its own deadline, even while another call waits longer', async () => {
+    const book = new AddressBook(['ghost/0']);
+    const peer = new Peer('ghost/0', {
+      secret: 's',
+      callerId: 'test',
+      resolver: book,
+      maxMessageBytes: 1e6,
+    });
+    const patient = peer.call('hello', [], { connectTimeoutMs: 60_000 }).catch((e: unknown) => e);
+    const outcome = await Promise.race([
+      peer.call('hello', [], { timeoutMs: 200 }).catch((e: unknown) => e),
+      patient.then(() => 'the patient call ended first'),
+    ]);
+    expect(lp.isLaunchpadError(outcome, 'UNAVAILABLE')).toBe(true);
+    peer.close();
+    await patient;
+  });
+
   it('under processes, rejects calls to a node stuck in its constructor within the deadline', async () => {
     const program = new lp.Program('stuck');
     const stuck = program.addNode(new lp.ServiceNode(NeverUp), 'stuck');
