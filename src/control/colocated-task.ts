@@ -2,7 +2,7 @@
  * @module
  * A cluster task (a Slurm task, a Kubernetes pod) that hosts a colocation: it starts the
  * colocated nodes as its own threads or child processes and ends with the first failure
- * among them. Each node still reports its output and its end to the launcher itself.
+ * among them (killing the others). Each node still reports its output and its end to the launcher itself.
  */
 import type { ColocationKind } from '../nodes/colocation.ts';
 import { startNodeProcess } from './node-process.ts';
@@ -37,7 +37,25 @@ export async function runColocatedTask(
           output: { mode: 'terminal', stdout: process.stdout, stderr: process.stderr, index },
         });
   });
-  const exits = await Promise.all(units.map((unit) => unit.exited));
-  const failed = exits.find(({ code, signal }) => code !== 0 || signal !== null);
-  return failed === undefined ? 0 : (failed.code ?? 1);
+  // A cluster's own stop (scancel, a deleted Pod) reaches this process: pass it on.
+  const stopAll = (): void => {
+    for (const unit of units) unit.kill();
+  };
+  process.once('SIGTERM', stopAll);
+  // The first failure ends the task: a node killed outright cannot report its end, and a
+  // failed task is how the cluster (and so the launcher) learns of it.
+  const failure = await new Promise<number | undefined>((resolve) => {
+    let running = units.length;
+    for (const unit of units) {
+      void unit.exited.then(({ code, signal }) => {
+        if (code !== 0 || signal !== null) resolve(code ?? 1);
+        else if (--running === 0) resolve(undefined);
+      });
+    }
+  });
+  if (failure !== undefined) {
+    stopAll();
+    await Promise.all(units.map((unit) => unit.exited));
+  }
+  return failure ?? 0;
 }

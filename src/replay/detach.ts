@@ -19,6 +19,8 @@ export function detachViews(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value;
   if (ArrayBuffer.isView(value)) {
     if (value.byteLength === value.buffer.byteLength) return value;
+    // A Buffer's slice() is a view, not a copy: copy it explicitly.
+    if (Buffer.isBuffer(value)) return Buffer.from(value);
     // slice() on a typed array copies into a buffer of exactly its own size.
     return (value as unknown as { slice(): unknown }).slice();
   }

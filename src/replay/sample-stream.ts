@@ -56,6 +56,8 @@ export async function* sampleStream(
   const onAbort = (): void => {
     abort.abort();
   };
+  // An abort event never fires for a signal that has already aborted.
+  if (signal?.aborted === true) abort.abort();
   signal?.addEventListener('abort', onAbort, { once: true });
   const isClient = clientCore(replay) !== undefined;
   // A real client also drops its pending calls locally when the stream ends.

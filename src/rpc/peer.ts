@@ -170,14 +170,18 @@ export class Peer {
     const { connectPort } = this.#environment;
     if (connectPort !== undefined) {
       const port = await connectPort(this.nodeId, Math.max(0, deadline - Date.now()));
-      return new PortConnection(port, {
-        onFrame: (frame: Frame) => {
-          this.#receive(frame);
+      return new PortConnection(
+        port,
+        {
+          onFrame: (frame: Frame) => {
+            this.#receive(frame);
+          },
+          onClose: (error) => {
+            this.#dropPending(error);
+          },
         },
-        onClose: (error) => {
-          this.#dropPending(error);
-        },
-      });
+        this.#environment.maxMessageBytes,
+      );
     }
     const address = await this.#environment.resolver.resolve(
       this.nodeId,

@@ -7,7 +7,7 @@
  * the marked buffers moved rather than copied.
  */
 import type { MessagePort } from 'node:worker_threads';
-import { decode, encode } from './codec.ts';
+import { decode, encode, oversizeError } from './codec.ts';
 import type { ConnectionEvents } from './connection.ts';
 import { FrameType, type Frame } from './protocol.ts';
 import { markedTransferables } from './transfer.ts';
@@ -28,16 +28,30 @@ function payloadOf(frame: Frame): readonly unknown[] {
 /** Frames in, frames out, over one MessagePort. */
 export class PortConnection {
   readonly #port: MessagePort;
+  readonly #maxBytes: number;
   #closed = false;
 
   /**
    * @param port - one end of a channel whose other end belongs to the peer
    * @param events - where frames and the close are reported
    */
-  constructor(port: MessagePort, events: Pick<ConnectionEvents, 'onFrame' | 'onClose'>) {
+  constructor(
+    port: MessagePort,
+    events: Pick<ConnectionEvents, 'onFrame' | 'onClose'>,
+    maxBytes: number,
+  ) {
     this.#port = port;
+    this.#maxBytes = maxBytes;
     port.on('message', (message: unknown) => {
-      events.onFrame((message instanceof Uint8Array ? decode(message) : message) as Frame);
+      let frame: Frame;
+      try {
+        frame = (message instanceof Uint8Array ? decode(message) : message) as Frame;
+      } catch {
+        // Bytes that do not decode mean the channel is out of order: drop it, like TCP does.
+        port.close();
+        return;
+      }
+      events.onFrame(frame);
     });
     port.once('close', () => {
       this.#closed = true;
@@ -60,7 +74,11 @@ export class PortConnection {
     }
     // The encoder's output shares a pooled buffer: copy it into one of its own, then move
     // that one across, so the receiver decodes without a second copy.
-    const bytes = new Uint8Array(encode(frame));
+    const encoded = encode(frame);
+    // The same limit as over TCP, so a program behaves alike under every launch type.
+    if (encoded.length > this.#maxBytes)
+      throw oversizeError('The message', encoded.length, this.#maxBytes);
+    const bytes = new Uint8Array(encoded);
     this.#port.postMessage(bytes, [bytes.buffer]);
   }
 

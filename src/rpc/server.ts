@@ -104,15 +104,19 @@ export class RpcServer {
    */
   acceptPort(port: MessagePort): void {
     const session = new ServerSession(this.#options);
-    const channel: PortConnection = new PortConnection(port, {
-      onFrame: (frame: Frame) => {
-        session.receive(channel, frame);
+    const channel: PortConnection = new PortConnection(
+      port,
+      {
+        onFrame: (frame: Frame) => {
+          session.receive(channel, frame);
+        },
+        onClose: () => {
+          this.#ports.delete(channel);
+          session.closed();
+        },
       },
-      onClose: () => {
-        this.#ports.delete(channel);
-        session.closed();
-      },
-    });
+      this.#maxBytes,
+    );
     this.#ports.add(channel);
   }
 

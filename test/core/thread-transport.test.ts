@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as lp from 'launchpad-ts';
 import { describe, expect, it } from 'vitest';
-import { makeTransferProgram } from '../fixtures/transfer.ts';
+import { makeTransferProgram, sendTooMuch, Summer } from '../fixtures/transfer.ts';
 
 async function send(launchType: lp.LaunchType, moveIt: boolean) {
   const running = lp.launch(makeTransferProgram(moveIt), { launchType });
@@ -25,6 +25,18 @@ describe('transfer between threads', () => {
 
   it('copies unmarked data: the caller keeps it intact', async () => {
     expect(await send('threads', false)).toEqual({ sum: 10, typed: true, lengthAfter: 4 });
+  });
+
+  it('applies the message size limit between threads too, and the channel survives', async () => {
+    const program = new lp.Program('too_much');
+    const summer = program.addNode(new lp.ServiceNode(Summer), 'summer');
+    program.addNode(new lp.FunctionNode(sendTooMuch, summer), 'sender');
+    const running = lp.launch(program, { launchType: 'threads', maxMessageBytes: 100_000 });
+    await running.wait();
+    expect(JSON.parse(readFileSync(join(running.workdir, 'sent.json'), 'utf8'))).toEqual({
+      code: 'RESOURCE_EXHAUSTED',
+      small: 3,
+    });
   });
 
   it.each(['in-process', 'processes'] as const)('changes nothing under %s', async (launchType) => {
