@@ -195,6 +195,38 @@ describe('rendered Kubernetes manifests', () => {
     }
   });
 
+  it('give every Pod its own name and host name, even when labels clash or run long', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lp-render-'));
+    try {
+      const file = join(dir, 'program.yaml');
+      const program = new lp.Program('a_program_name_long_enough_to_need_cutting_down');
+      for (const label of ['learner_worker', 'learner-worker', 'Learner_Worker']) {
+        program.addNode(new lp.FunctionNode(() => undefined), label);
+      }
+      await lp
+        .launch(program, {
+          launchType: 'kubernetes',
+          kubernetes: {
+            cluster: { server: 'http://127.0.0.1:9' },
+            renderTo: file,
+            defaults: { image: 'app:1' },
+          },
+        })
+        .wait();
+      const pods = (k8s.loadAllYaml(readFileSync(file, 'utf8')) as unknown[]).filter(
+        (o) => dig(o, 'kind') === 'Pod',
+      );
+      const names = pods.map((pod) => String(dig(pod, 'metadata', 'name')));
+      const hostnames = pods.map((pod) => String(dig(pod, 'spec', 'hostname')));
+      expect(new Set(names).size).toBe(3);
+      expect(new Set(hostnames).size).toBe(3);
+      for (const name of [...names, ...hostnames])
+        expect(name).toMatch(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('the schema check itself catches unknown fields and wrong types', () => {
     const pod = {
       apiVersion: 'v1',

@@ -142,8 +142,18 @@ export function launchKubernetes(program: Program, options: ResolvedLaunchOption
   const startWatch = async (): Promise<void> => {
     watch = await client.watchPods(launchId, onPod, () => {
       // The API server ends watches after a while; resume while the program runs.
-      if (!lifecycle.stopping) setTimeout(() => void startWatch().catch(() => undefined), 500);
+      rewatch(500);
     });
+  };
+  // Pod phases are how this launcher learns that nodes ended: a failed re-watch is tried
+  // again (with backoff) for as long as the program runs, never given up.
+  const rewatch = (delayMs: number): void => {
+    if (lifecycle.stopping) return;
+    setTimeout(() => {
+      startWatch().catch(() => {
+        rewatch(Math.min(delayMs * 2, 10_000));
+      });
+    }, delayMs);
   };
 
   const start = async (): Promise<void> => {

@@ -5,6 +5,7 @@
  * DNS name (`<label>-<index>.<service>`), and one Pod per node with its group's image and
  * resources. Pods never restart: a node that fails fails the program, as everywhere else.
  */
+import { createHash } from 'node:crypto';
 import { dumpYaml } from '@kubernetes/client-node';
 import { TASK_VARIABLE } from '../../control/colocated-task.ts';
 import { BOOTSTRAP_VARIABLE } from '../../control/node-spec.ts';
@@ -83,14 +84,19 @@ export function buildManifests(plan: ManifestPlan): Manifests {
   const commonLabels = { [LABELS.managedBy]: 'launchpad-ts', [LABELS.launch]: launchId };
   const nodesOfPod = new Map<string, readonly string[]>();
   const stringData: Record<string, string> = {};
+  const usedHostnames = new Set<string>();
+  const usedNames = new Set<string>();
   const pods = podUnits(program).map(({ node, colocation }) => {
+    const key = (colocation?.nodeIds ?? [node.id]).join(',');
     const indices = (colocation?.nodeIds ?? [node.id]).map((id) =>
       id.slice(id.lastIndexOf('/') + 1),
     );
-    const hostname = `${dnsLabel(node.label, 50)}-${indices.join('-')}`
-      .slice(0, 63)
-      .replace(/-+$/, '');
-    const name = `${base}-${hostname}`.slice(0, 63).replace(/-+$/, '');
+    const hostname = uniqueLabel(
+      `${dnsLabel(node.label, 50)}-${indices.join('-')}`,
+      key,
+      usedHostnames,
+    );
+    const name = uniqueLabel(`${base}-${hostname}`, key, usedNames);
     nodesOfPod.set(name, colocation?.nodeIds ?? [node.id]);
     // A colocation's pod gets every node's bootstrap; one node's pod, its own.
     stringData[name] =
@@ -182,4 +188,19 @@ function podUnits(
     if (colocation !== undefined && colocation.nodeIds[0] !== node.id) return [];
     return [{ node, colocation }];
   });
+}
+
+/**
+ * `candidate` as a DNS label of at most 63 characters, unique among `used`: when it had to
+ * be cut, or clashes (labels such as `a_b` and `a-b` clean to the same text), its end is
+ * replaced by a short hash of `key`.
+ */
+function uniqueLabel(candidate: string, key: string, used: Set<string>): string {
+  let label = candidate.slice(0, 63).replace(/-+$/, '');
+  if (label !== candidate || used.has(label)) {
+    const hash = createHash('sha256').update(key).digest('hex').slice(0, 6);
+    label = `${candidate.slice(0, 56).replace(/-+$/, '')}-${hash}`;
+  }
+  used.add(label);
+  return label;
 }

@@ -41,6 +41,10 @@ export function followJob(options: FollowOptions): JobFollower {
   const poll = async (): Promise<void> => {
     const components = await jobStates(options.jobId);
     if (closed) return;
+    if (components === undefined) {
+      timer = setTimeout(() => void poll(), options.intervalMs);
+      return;
+    }
     const summary = components
       .map(({ state, reason }) =>
         reason === '' || reason === 'None' ? state : `${state} (${reason})`,

@@ -74,19 +74,20 @@ export function submitBatch(script: string, env: NodeJS.ProcessEnv): Promise<str
 }
 
 /**
- * The job's components and their states, or `[]` once Slurm no longer knows the job
- * (it forgets finished jobs after `MinJobAge`).
+ * The job's components and their states, `[]` once Slurm no longer knows the job (it
+ * forgets finished jobs after `MinJobAge`), or `undefined` when squeue could not answer.
  */
-export function jobStates(jobId: string): Promise<ComponentState[]> {
+export function jobStates(jobId: string): Promise<ComponentState[] | undefined> {
   return new Promise((resolve) => {
     execFile(
       'squeue',
       ['--noheader', '--states=all', `--jobs=${jobId}`, '--format=%i|%T|%r'],
       { timeout: 10_000 },
-      (error, stdout) => {
-        // squeue fails for a job id it has forgotten: the job is gone.
+      (error, stdout, stderr) => {
         if (error !== null) {
-          resolve([]);
+          // squeue refuses a job id it has forgotten: the job is gone. Any other failure
+          // (a busy or restarting controller) says nothing about the job: ask again later.
+          resolve(/invalid job id/i.test(stderr) ? [] : undefined);
           return;
         }
         resolve(
