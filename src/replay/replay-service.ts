@@ -6,6 +6,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeThrown, LaunchpadError } from '../errors.ts';
+import { withCancelHook } from '../rpc/cancellation.ts';
 import { currentNode } from '../runtime/node-context.ts';
 import { latestCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoint.ts';
 import type { CheckpointState } from './checkpoint.ts';
@@ -43,6 +44,7 @@ export class ReplayService {
   readonly #chunks = new ChunkStore();
   readonly #directory: string | undefined;
   #nextKey = 1;
+  #nextCallTag = 1;
   #lastCheckpoint: string | undefined;
   #checkpointing: Promise<unknown> = Promise.resolve();
 
@@ -118,14 +120,26 @@ export class ReplayService {
    * Samples `batchSize` items from `table` (with replacement), waiting for the rate
    * limiter as needed.
    */
-  async sample(table: string, batchSize = 1, options: SampleOptions = {}): Promise<SampledItem[]> {
-    if (!Number.isInteger(batchSize) || batchSize < 1) {
-      throw new LaunchpadError(
-        'INVALID_ARGUMENT',
-        `Expected batchSize to be an integer ≥ 1, got ${describeThrown(batchSize)}.`,
-      );
+  sample(table: string, batchSize = 1, options: SampleOptions = {}): Promise<SampledItem[]> {
+    let target: Table;
+    try {
+      if (!Number.isInteger(batchSize) || batchSize < 1) {
+        throw new LaunchpadError(
+          'INVALID_ARGUMENT',
+          `Expected batchSize to be an integer ≥ 1, got ${describeThrown(batchSize)}.`,
+        );
+      }
+      target = this.#table(table);
+    } catch (error) {
+      // Not an async method (its promise carries a cancel hook), yet it fails the same way.
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
-    return this.#table(table).sample(batchSize, options);
+    // A call that its caller cancelled (an abort, a deadline) must not draw items later
+    // for nobody: give it a tag of its own, and cancel its wait when the RPC call is.
+    const tag = options.tag ?? `call-${String(this.#nextCallTag++)}`;
+    return withCancelHook(target.sample(batchSize, { ...options, tag }), () => {
+      target.cancel(tag, 'The sample call was cancelled by its caller.');
+    });
   }
 
   /** Sets the priority of items of `table`; returns how many of the keys were held. */
