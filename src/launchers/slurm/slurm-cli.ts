@@ -57,14 +57,16 @@ export function submitBatch(script: string, env: NodeJS.ProcessEnv): Promise<str
         ),
       );
     });
-    child.once('close', (code) => {
+    child.once('close', (code, signal) => {
       const jobId = stdout.trim().split(';')[0] ?? '';
       if (code === 0 && /^\d+$/.test(jobId)) resolve(jobId);
       else {
+        const how =
+          signal !== null ? `was killed by ${signal}` : `exited with code ${String(code)}`;
         reject(
           new LaunchpadError(
             'FAILED_PRECONDITION',
-            `sbatch refused the job (exit ${String(code)}): ${stderr.trim() || stdout.trim()}`,
+            `sbatch ${how} without submitting the job: ${stderr.trim() || stdout.trim() || '(no output)'}`,
           ),
         );
       }
