@@ -169,6 +169,10 @@ class ServerSession implements StreamOwner {
   // Only calls that can be cancelled are tracked, so a plain call costs no map entry.
   readonly #cancellable = new Map<number, Cancellable>();
   readonly #streams = new Map<number, StreamSender>();
+  // Calls cancelled while their (hookless) promise was pending: their answer is dropped,
+  // and a stream they resolve to is closed at once. Recorded only on CANCEL, so a plain
+  // call still costs nothing.
+  readonly #cancelledPlain = new Set<number>();
 
   constructor(options: RpcServerOptions) {
     this.#options = options;
@@ -184,7 +188,8 @@ class ServerSession implements StreamOwner {
         // Forget it first, so the answer of a call that ends because it was cancelled
         // is not sent to a caller who no longer waits for it.
         this.#cancellable.delete(frame[1]);
-        pending?.cancel();
+        if (pending === undefined) this.#cancelledPlain.add(frame[1]);
+        else pending.cancel();
         return;
       }
       case FrameType.credit:
@@ -199,6 +204,7 @@ class ServerSession implements StreamOwner {
   closed(): void {
     for (const pending of [...this.#cancellable.values()]) pending.cancel();
     this.#cancellable.clear();
+    this.#cancelledPlain.clear();
   }
 
   fail(connection: FrameChannel, id: number, error: unknown): void {
@@ -224,10 +230,16 @@ class ServerSession implements StreamOwner {
       result.then(
         (value: unknown) => {
           if (cancel !== undefined && !this.#cancellable.delete(id)) return; // cancelled
+          if (this.#cancelledPlain.delete(id)) {
+            // Nobody waits for it: a stream it resolved to must still be told to stop.
+            if (isAsyncIterable(value)) void closeIterable(value);
+            return;
+          }
           this.#reply(connection, id, value);
         },
         (error: unknown) => {
           if (cancel !== undefined && !this.#cancellable.delete(id)) return;
+          if (this.#cancelledPlain.delete(id)) return;
           this.fail(connection, id, error);
         },
       );
@@ -259,4 +271,11 @@ function resultError(error: unknown): unknown {
     return new LaunchpadError('RESOURCE_EXHAUSTED', `The result was not sent: ${error.message}`);
   }
   return error;
+}
+
+// Ends an async iterable nobody will read, so its producer's `finally` blocks run.
+async function closeIterable(iterable: AsyncIterable<unknown>): Promise<void> {
+  await iterable[Symbol.asyncIterator]()
+    .return?.()
+    .catch(() => undefined);
 }
