@@ -36,6 +36,9 @@ export function isFinished(state: string): boolean {
   return FINISHED_STATES.has(state);
 }
 
+/** How long sbatch may take to submit a job. */
+const SBATCH_TIMEOUT_MS = 60_000;
+
 /**
  * Submits `script` with `sbatch --parsable`; the submitter's environment (and so the
  * control plane's address and secret in `env`) goes to the job.
@@ -45,6 +48,12 @@ export function isFinished(state: string): boolean {
 export function submitBatch(script: string, env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn('sbatch', ['--parsable'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    // sbatch retries for ever while slurmctld is down; a launch (and its stop) must not.
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, SBATCH_TIMEOUT_MS);
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -58,11 +67,15 @@ export function submitBatch(script: string, env: NodeJS.ProcessEnv): Promise<str
       );
     });
     child.once('close', (code, signal) => {
+      clearTimeout(timer);
       const jobId = stdout.trim().split(';')[0] ?? '';
       if (code === 0 && /^\d+$/.test(jobId)) resolve(jobId);
       else {
-        const how =
-          signal !== null ? `was killed by ${signal}` : `exited with code ${String(code)}`;
+        const how = timedOut
+          ? `did not answer within ${String(SBATCH_TIMEOUT_MS / 1000)} s (is slurmctld up?)`
+          : signal !== null
+            ? `was killed by ${signal}`
+            : `exited with code ${String(code)}`;
         reject(
           new LaunchpadError(
             'FAILED_PRECONDITION',
