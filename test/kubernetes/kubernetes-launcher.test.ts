@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as lp from 'launchpad-ts';
 import { capture } from '../helpers/capture.ts';
+import { expectColocated } from '../helpers/colocation-checks.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeProgram } from '../../examples/consumer_producers/program.ts';
 import { runScript } from '../helpers/scripts.ts';
@@ -72,8 +73,7 @@ describe('the kubernetes launcher against a fake API server', () => {
     const running = lp.launch(program, options(fake, stdout));
     try {
       const seen = await waitForReports(running.client(learner));
-      expect(seen['threaded/0']!.pid).toBe(seen['threaded/1']!.pid);
-      expect(seen['forked/0']!.parentPid).toBe(seen['forked/1']!.parentPid);
+      expectColocated(seen);
       const pods = fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/pods'));
       expect(pods).toHaveLength(3); // the learner, and one Pod per colocation
     } finally {

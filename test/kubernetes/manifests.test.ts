@@ -98,132 +98,96 @@ function requiredProblems(object: unknown): string[] {
   return problems;
 }
 
+/**
+ * Renders `program` with the `kubernetes` launch type's render mode (nothing listens at
+ * the cluster address: render mode must not call it) and returns the objects written.
+ */
+async function render(
+  program: lp.Program,
+  kubernetes: Omit<NonNullable<lp.LaunchOptions['kubernetes']>, 'cluster' | 'renderTo'>,
+): Promise<unknown[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'lp-render-'));
+  try {
+    const file = join(dir, 'program.yaml');
+    await lp
+      .launch(program, {
+        launchType: 'kubernetes',
+        kubernetes: { ...kubernetes, cluster: { server: 'http://127.0.0.1:9' }, renderTo: file },
+      })
+      .wait();
+    return k8s.loadAllYaml(readFileSync(file, 'utf8')) as unknown[];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Checks every object against its Kubernetes schema and required fields. */
+function expectValid(objects: readonly unknown[]): void {
+  for (const object of objects) {
+    const kind = String(dig(object, 'kind'));
+    expect(schemaProblems(object, `V1${kind}`, kind)).toEqual([]);
+    expect(requiredProblems(object)).toEqual([]);
+  }
+}
+
 describe('rendered Kubernetes manifests', () => {
   it('are written by render mode without any API call, and match the object schemas', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lp-render-'));
-    try {
-      const file = join(dir, 'program.yaml');
-      const running = lp.launch(makeProgram(2), {
-        launchType: 'kubernetes',
-        kubernetes: {
-          // Nothing listens here: render mode must not call it.
-          cluster: { server: 'http://127.0.0.1:9' },
-          renderTo: file,
-          workingDir: '/app',
-          defaults: {
-            image: 'registry.example/consumer:1',
-            cpu: '500m',
-            memory: '256Mi',
-            env: { MODE: 'x' },
-          },
-          groups: { consumer: { gpus: 1, nodeSelector: { pool: 'gpu' } } },
-        },
-      });
-      await running.wait();
-      const objects = k8s.loadAllYaml(readFileSync(file, 'utf8')) as unknown[];
-      expect(objects.map((o) => dig(o, 'kind'))).toEqual([
-        'Secret',
-        'Service',
-        'Pod',
-        'Pod',
-        'Pod',
-      ]);
-      for (const object of objects) {
-        const kind = String(dig(object, 'kind'));
-        expect(schemaProblems(object, `V1${kind}`, kind)).toEqual([]);
-        expect(requiredProblems(object)).toEqual([]);
-      }
-      const consumer = objects.find(
-        (o) => dig(o, 'metadata', 'annotations', 'launchpad-ts/node-id') === 'consumer/0',
-      );
-      expect(dig(consumer, 'spec', 'subdomain')).toBe(dig(objects[1], 'metadata', 'name'));
-      expect(dig(consumer, 'spec', 'containers', 0, 'resources', 'limits')).toEqual({
+    const objects = await render(makeProgram(2), {
+      workingDir: '/app',
+      defaults: {
+        image: 'registry.example/consumer:1',
         cpu: '500m',
         memory: '256Mi',
-        'nvidia.com/gpu': '1',
-      });
-      expect(dig(consumer, 'spec', 'containers', 0, 'command', 2)).toBe('tsx');
-      // The launch secret lives only in the Secret, referenced by the Pods.
-      expect(JSON.stringify(objects.slice(2))).not.toContain('<secret>');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+        env: { MODE: 'x' },
+      },
+      groups: { consumer: { gpus: 1, nodeSelector: { pool: 'gpu' } } },
+    });
+    expect(objects.map((o) => dig(o, 'kind'))).toEqual(['Secret', 'Service', 'Pod', 'Pod', 'Pod']);
+    expectValid(objects);
+    const consumer = objects.find(
+      (o) => dig(o, 'metadata', 'annotations', 'launchpad-ts/node-id') === 'consumer/0',
+    );
+    expect(dig(consumer, 'spec', 'subdomain')).toBe(dig(objects[1], 'metadata', 'name'));
+    expect(dig(consumer, 'spec', 'containers', 0, 'resources', 'limits')).toEqual({
+      cpu: '500m',
+      memory: '256Mi',
+      'nvidia.com/gpu': '1',
+    });
+    expect(dig(consumer, 'spec', 'containers', 0, 'command', 2)).toBe('tsx');
+    // The launch secret lives only in the Secret, referenced by the Pods.
+    expect(JSON.stringify(objects.slice(2))).not.toContain('<secret>');
   });
 
   it('give a colocation one Pod, whose task gets every node’s bootstrap, and match the schemas', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lp-render-'));
-    try {
-      const file = join(dir, 'program.yaml');
-      await lp
-        .launch(makeColocatedProgram().program, {
-          launchType: 'kubernetes',
-          kubernetes: {
-            cluster: { server: 'http://127.0.0.1:9' },
-            renderTo: file,
-            defaults: { image: 'app:1' },
-          },
-        })
-        .wait();
-      const objects = k8s.loadAllYaml(readFileSync(file, 'utf8')) as unknown[];
-      expect(objects.map((o) => dig(o, 'kind'))).toEqual([
-        'Secret',
-        'Service',
-        'Pod',
-        'Pod',
-        'Pod',
-      ]);
-      for (const object of objects) {
-        const kind = String(dig(object, 'kind'));
-        expect(schemaProblems(object, `V1${kind}`, kind)).toEqual([]);
-        expect(requiredProblems(object)).toEqual([]);
-      }
-      const threaded = objects.find(
-        (o) =>
-          dig(o, 'metadata', 'annotations', 'launchpad-ts/node-id') === 'threaded/0,threaded/1',
-      );
-      expect(String(dig(threaded, 'spec', 'containers', 0, 'command', 3))).toMatch(
-        /task-entry\.ts$/,
-      );
-      expect(dig(threaded, 'spec', 'containers', 0, 'env', 0, 'name')).toBe('LAUNCHPAD_TS_TASK');
-      const secret = objects[0] as { stringData: Record<string, string> };
-      const task = Object.values(secret.stringData)
-        .map((value) => JSON.parse(value) as { kind?: string; bootstraps?: { nodeId: string }[] })
-        .find((value) => value.kind === 'threads');
-      expect(task?.bootstraps?.map((b) => b.nodeId)).toEqual(['threaded/0', 'threaded/1']);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const objects = await render(makeColocatedProgram().program, { defaults: { image: 'app:1' } });
+    expect(objects.map((o) => dig(o, 'kind'))).toEqual(['Secret', 'Service', 'Pod', 'Pod', 'Pod']);
+    expectValid(objects);
+    const threaded = objects.find(
+      (o) => dig(o, 'metadata', 'annotations', 'launchpad-ts/node-id') === 'threaded/0,threaded/1',
+    );
+    expect(String(dig(threaded, 'spec', 'containers', 0, 'command', 3))).toMatch(/task-entry\.ts$/);
+    expect(dig(threaded, 'spec', 'containers', 0, 'env', 0, 'name')).toBe('LAUNCHPAD_TS_TASK');
+    const secret = objects[0] as { stringData: Record<string, string> };
+    const task = Object.values(secret.stringData)
+      .map((value) => JSON.parse(value) as { kind?: string; bootstraps?: { nodeId: string }[] })
+      .find((value) => value.kind === 'threads');
+    expect(task?.bootstraps?.map((b) => b.nodeId)).toEqual(['threaded/0', 'threaded/1']);
   });
 
   it('give every Pod its own name and host name, even when labels clash or run long', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lp-render-'));
-    try {
-      const file = join(dir, 'program.yaml');
-      const program = new lp.Program('a_program_name_long_enough_to_need_cutting_down');
-      for (const label of ['learner_worker', 'learner-worker', 'Learner_Worker']) {
-        program.addNode(new lp.FunctionNode(() => undefined), label);
-      }
-      await lp
-        .launch(program, {
-          launchType: 'kubernetes',
-          kubernetes: {
-            cluster: { server: 'http://127.0.0.1:9' },
-            renderTo: file,
-            defaults: { image: 'app:1' },
-          },
-        })
-        .wait();
-      const pods = (k8s.loadAllYaml(readFileSync(file, 'utf8')) as unknown[]).filter(
-        (o) => dig(o, 'kind') === 'Pod',
-      );
-      const names = pods.map((pod) => String(dig(pod, 'metadata', 'name')));
-      const hostnames = pods.map((pod) => String(dig(pod, 'spec', 'hostname')));
-      expect(new Set(names).size).toBe(3);
-      expect(new Set(hostnames).size).toBe(3);
-      for (const name of [...names, ...hostnames])
-        expect(name).toMatch(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
+    const program = new lp.Program('a_program_name_long_enough_to_need_cutting_down');
+    for (const label of ['learner_worker', 'learner-worker', 'Learner_Worker']) {
+      program.addNode(new lp.FunctionNode(() => undefined), label);
+    }
+    const pods = (await render(program, { defaults: { image: 'app:1' } })).filter(
+      (o) => dig(o, 'kind') === 'Pod',
+    );
+    const names = pods.map((pod) => String(dig(pod, 'metadata', 'name')));
+    const hostnames = pods.map((pod) => String(dig(pod, 'spec', 'hostname')));
+    expect(new Set(names).size).toBe(3);
+    expect(new Set(hostnames).size).toBe(3);
+    for (const name of [...names, ...hostnames]) {
+      expect(name).toMatch(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/);
     }
   });
 

@@ -4,6 +4,7 @@
  */
 import * as lp from 'launchpad-ts';
 import { capture } from '../helpers/capture.ts';
+import { expectColocated } from '../helpers/colocation-checks.ts';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeColocatedProgram, waitForReports } from '../fixtures/colocation.ts';
 import { makeForever } from './fixtures/forever.ts';
@@ -55,16 +56,7 @@ describe.skipIf(!RUN_SLURM_TESTS)('the slurm launcher through the API', () => {
     });
     try {
       const seen = await waitForReports(running.client(learner));
-      const [threadA, threadB, forkA, forkB] = [
-        'threaded/0',
-        'threaded/1',
-        'forked/0',
-        'forked/1',
-      ].map((id) => seen[id]!);
-      expect(threadA!.pid).toBe(threadB!.pid);
-      expect(threadA!.thread).not.toBe(threadB!.thread);
-      expect(forkA!.pid).not.toBe(forkB!.pid);
-      expect(forkA!.parentPid).toBe(forkB!.parentPid);
+      expectColocated(seen);
     } finally {
       await running.stop();
     }
