@@ -5,7 +5,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import type { ColocationKind } from '../nodes/colocation.ts';
 import {
   HOST_VARIABLE,
@@ -13,10 +12,8 @@ import {
   type HostEvent,
   type HostSettings,
 } from './colocation-protocol.ts';
-import { TSX_LOADER_URL } from './node-command.ts';
+import { nodeProcessArgs } from './node-command.ts';
 import type { StartedUnit, UnitExit, UnitLaunch } from './supervised-launch.ts';
-
-const HOST_ENTRY = fileURLToPath(new URL('./colocation-entry.ts', import.meta.url));
 
 /** Where a host's own output goes: its lines already carry node prefixes. */
 export interface HostOutput {
@@ -86,7 +83,7 @@ export class ColocationHost {
         ? {}
         : { logDirectory: this.#output.logDirectory }),
     };
-    const host = spawn(process.execPath, ['--import', TSX_LOADER_URL, HOST_ENTRY], {
+    const host = spawn(process.execPath, nodeProcessArgs([], [], 'control/colocation-entry'), {
       env: { ...process.env, [HOST_VARIABLE]: JSON.stringify(settings) },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });

@@ -4,41 +4,12 @@
  * prefixed like a node process's, and following it to its end.
  */
 import type { Writable } from 'node:stream';
-import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import { threadBootstrapCode } from './node-command.ts';
 import { BOOTSTRAP_VARIABLE } from './node-spec.ts';
 import type { StartedUnit, UnitExit, UnitLaunch } from './supervised-launch.ts';
-import { LaunchpadError } from '../errors.ts';
-import type { LocalResources } from '../launch/launch-options.ts';
 import { nodePrefix, prefixLines } from './output-prefixer.ts';
-
-const OLD_SPACE_FLAG = /^--max-old-space-size=(\d+)$/;
-
-/**
- * The worker resource limits for a node's Node flags. Threads share one process, so only
- * the heap limit has a per-thread equivalent.
- */
-export function threadLimits(nodeId: string, resources: LocalResources): ResourceLimits {
-  const limits: { maxOldGenerationSizeMb?: number } = {};
-  for (const flag of resources.nodeFlags ?? []) {
-    const match = OLD_SPACE_FLAG.exec(flag);
-    if (match?.[1] === undefined) {
-      throw new LaunchpadError(
-        'INVALID_ARGUMENT',
-        `Node ${nodeId}: Node flag ${flag} cannot apply to one worker thread; under threads only ` +
-          '--max-old-space-size=<MB> is supported. Use launchType "processes" for other flags.',
-      );
-    }
-    limits.maxOldGenerationSizeMb = Number(match[1]);
-  }
-  if (resources.cwd !== undefined) {
-    throw new LaunchpadError(
-      'INVALID_ARGUMENT',
-      `Node ${nodeId}: a working directory (cwd) is per process, so it cannot apply to a worker thread; use launchType "processes".`,
-    );
-  }
-  return limits;
-}
+import { threadLimits } from './thread-limits.ts';
 
 /** Starts one node's worker thread. */
 export function startNodeThread(

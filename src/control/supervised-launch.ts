@@ -5,27 +5,12 @@
  * a {@link Supervisor}, answer signals, and release everything at the end. A launcher
  * only says how to start one node.
  */
-import { randomBytes } from 'node:crypto';
-import { statSync } from 'node:fs';
-import { LaunchpadError } from '../errors.ts';
-import { calledFromMainModule, mainModuleUrl } from '../internal/call-site.ts';
-import { AddressBook } from '../launch/address-book.ts';
+import type { AddressBook } from '../launch/address-book.ts';
 import { handleInterrupts } from '../launch/interrupts.ts';
-import {
-  checkNodeKeys,
-  resourcesOf,
-  type LocalResources,
-  type ResolvedLaunchOptions,
-} from '../launch/launch-options.ts';
-import type { LaunchType } from '../launch/launch-type.ts';
-import { toWireArguments } from '../launch/node-arguments.ts';
-import { ProgramLifecycle } from '../launch/program-lifecycle.ts';
-import { resolveRestartPolicies } from '../launch/restart-policy.ts';
-import { RunningProgram } from '../launch/running-program.ts';
+import { resourcesOf, type LocalResources } from '../launch/launch-options.ts';
+import type { LaunchSetup } from '../launch/launch-setup.ts';
 import { Supervisor } from '../launch/supervisor.ts';
-import { createWorkdir } from '../launch/workdir.ts';
 import type { Node } from '../program/node.ts';
-import type { Program } from '../program/program.ts';
 import { startControlPlane, type ControlPlane } from './control-plane.ts';
 import type { ChildBootstrap } from './node-spec.ts';
 
@@ -69,10 +54,6 @@ export interface UnitStart extends UnitLaunch {
 
 /** What a local launcher provides. */
 export interface SupervisedLauncher {
-  /** The launch type nodes see. */
-  readonly launchType: LaunchType;
-  /** Checks the options that this launcher does not support; throws to refuse them. */
-  validate?(program: Program, options: ResolvedLaunchOptions): void;
   /** Runs once the control plane is up, before any node starts. */
   prepare?(context: { readonly workdir: string; readonly book: AddressBook }): Promise<void>;
   /** Starts one node. */
@@ -81,32 +62,11 @@ export interface SupervisedLauncher {
   release?(): Promise<void>;
 }
 
-/** Launches `program` with one supervised unit (process or thread) per node. */
-export function launchSupervised(
-  program: Program,
-  options: ResolvedLaunchOptions,
-  launcher: SupervisedLauncher,
-): RunningProgram {
+/** Starts a prepared launch with one supervised unit (process or thread) per node. */
+export function launchSupervised(setup: LaunchSetup, launcher: SupervisedLauncher): void {
+  const { program, options, ids, wireArgs, policies, entry, secret, workdir, lifecycle, book } =
+    setup;
   const nodes = program.nodes;
-  const wireArgs = nodes.map((node) => toWireArguments(node, program));
-  const policies = resolveRestartPolicies(options.restart, nodes);
-  checkNodeKeys('resources', options.resources, nodes);
-  for (const node of nodes) {
-    const { cwd } = resourcesOf(options.resources, node);
-    if (cwd !== undefined && !isDirectory(cwd)) {
-      throw new LaunchpadError(
-        'INVALID_ARGUMENT',
-        `Node ${node.id}: resources cwd ${cwd} is not an existing directory; create it or fix the path.`,
-      );
-    }
-  }
-  launcher.validate?.(program, options);
-  const entry = calledFromMainModule() ? mainModuleUrl() : undefined;
-  const ids = nodes.map((node) => node.id);
-  const secret = randomBytes(16).toString('hex');
-  const workdir = createWorkdir(program.name, options.workdir);
-  const lifecycle = new ProgramLifecycle(program.name, ids);
-  const book = new AddressBook(ids);
   let plane: ControlPlane | undefined;
   let releaseInterrupts = (): void => undefined;
   let starting: Promise<void> = Promise.resolve();
@@ -125,8 +85,7 @@ export function launchSupervised(
         nodeId,
         index,
         bootstrap: plane.bootstrap(nodeId),
-        // The entry strategy re-runs the main script, which must see the same flags.
-        args: entry !== undefined ? process.argv.slice(2) : [],
+        args: setup.args,
         resources: resourcesOf(options.resources, node),
       });
       const control = plane;
@@ -161,7 +120,7 @@ export function launchSupervised(
       program,
       wireArgs,
       entry,
-      launchType: launcher.launchType,
+      launchType: setup.launchType,
       workdir,
       lifecycle,
       book,
@@ -175,20 +134,4 @@ export function launchSupervised(
   starting.catch((error: unknown) => {
     lifecycle.fail(error instanceof Error ? error : new Error(String(error)));
   });
-  return new RunningProgram({
-    program,
-    programName: program.name,
-    launchType: launcher.launchType,
-    workdir,
-    lifecycle,
-    rpc: { secret, resolver: book, maxMessageBytes: options.maxMessageBytes },
-  });
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }

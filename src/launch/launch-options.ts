@@ -2,6 +2,7 @@
  * @module
  * The options of `launch()` and their validation.
  */
+import { statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { describeThrown, LaunchpadError } from '../errors.ts';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../rpc/codec.ts';
@@ -191,5 +192,33 @@ export function checkNodeKeys(
         `${optionName}["${key}"] names no group or node of the program; known: ${[...known].sort().join(', ')}.`,
       );
     }
+  }
+}
+
+/**
+ * Throws when a node's `cwd` resource is not an existing directory.
+ *
+ * @throws LaunchpadError `INVALID_ARGUMENT` naming the node and the path
+ */
+export function checkNodeCwds(
+  nodes: readonly { readonly id: string; readonly label: string }[],
+  resources: Readonly<Record<string, LocalResources>>,
+): void {
+  for (const node of nodes) {
+    const { cwd } = resourcesOf(resources, node);
+    if (cwd !== undefined && !isDirectory(cwd)) {
+      throw new LaunchpadError(
+        'INVALID_ARGUMENT',
+        `Node ${node.id}: resources cwd ${cwd} is not an existing directory; create it or fix the path.`,
+      );
+    }
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
   }
 }

@@ -3,16 +3,13 @@
  * `launch()`: the one entry point that runs a program under any launch type.
  */
 import { LaunchpadError } from '../errors.ts';
-import { launchInProcess } from '../launchers/in-process/in-process-launcher.ts';
-import { launchKubernetes } from '../launchers/kubernetes/kubernetes-launcher.ts';
-import { launchProcesses } from '../launchers/processes/processes-launcher.ts';
-import { launchThreads } from '../launchers/threads/threads-launcher.ts';
-import { launchSlurm } from '../launchers/slurm/slurm-launcher.ts';
+import { LAUNCH_TYPE_TABLE } from '../launchers/launcher-table.ts';
 import { Program } from '../program/program.ts';
 import { childLaunchHook } from './child-hook.ts';
 import { resolveLaunchOptions, type LaunchOptions } from './launch-options.ts';
+import { createLaunchSetup } from './launch-setup.ts';
 import { resolveLaunchType } from './launch-type.ts';
-import type { RunningProgram } from './running-program.ts';
+import { RunningProgram } from './running-program.ts';
 
 /**
  * Launches `program` and returns at once. The launch type comes from
@@ -43,16 +40,25 @@ export function launch(program: Program, options: LaunchOptions = {}): RunningPr
       `Program ${program.name} has no nodes; add some with program.addNode() before launching it.`,
     );
   }
-  switch (launchType) {
-    case 'in-process':
-      return launchInProcess(program, resolved);
-    case 'threads':
-      return launchThreads(program, resolved);
-    case 'processes':
-      return launchProcesses(program, resolved);
-    case 'slurm':
-      return launchSlurm(program, resolved);
-    case 'kubernetes':
-      return launchKubernetes(program, resolved);
-  }
+  const entry = LAUNCH_TYPE_TABLE[launchType];
+  entry.check(program, resolved);
+  const setup = createLaunchSetup(program, resolved, launchType);
+  const { lifecycle } = setup;
+  // The launcher loads now, so that a node, which never launches, never loads one.
+  entry
+    .load()
+    .then((launcher) => {
+      if (!lifecycle.stopping) launcher(setup);
+    })
+    .catch((error: unknown) => {
+      lifecycle.fail(error instanceof Error ? error : new Error(String(error)));
+    });
+  return new RunningProgram({
+    program,
+    programName: program.name,
+    launchType,
+    workdir: setup.workdir,
+    lifecycle,
+    rpc: { secret: setup.secret, resolver: setup.book, maxMessageBytes: resolved.maxMessageBytes },
+  });
 }

@@ -36,17 +36,24 @@ export interface ScriptRun {
   waitForOutput(text: string | RegExp): Promise<void>;
 }
 
-/** Starts `node --import tsx <script> ...args` from the repository root. */
+/**
+ * Starts `node --import tsx <script> ...args` from the repository root, resolving
+ * `launchpad-ts` to its sources like the tests do.
+ */
 export function startScript(
   script: string,
   args: readonly string[] = [],
   env: NodeJS.ProcessEnv = {},
 ): ScriptRun {
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, script, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=launchpad-ts-source', '--import', TSX_LOADER, script, ...args],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   started.add(child);
   let stdout = '';
   let stderr = '';

@@ -4,33 +4,17 @@
  * Arguments and calls still go through the real serialization and the real TCP RPC, so
  * a program that works here works across processes.
  */
-import { randomBytes } from 'node:crypto';
 import { LaunchpadError } from '../../errors.ts';
 import { deferred } from '../../internal/deferred.ts';
-import { AddressBook } from '../../launch/address-book.ts';
-import { checkNodeKeys, type ResolvedLaunchOptions } from '../../launch/launch-options.ts';
-import { toWireArguments } from '../../launch/node-arguments.ts';
-import { ProgramLifecycle } from '../../launch/program-lifecycle.ts';
-import { resolveRestartPolicies } from '../../launch/restart-policy.ts';
-import { RunningProgram } from '../../launch/running-program.ts';
+import type { LaunchSetup } from '../../launch/launch-setup.ts';
 import { Supervisor, type NodeUnit } from '../../launch/supervisor.ts';
-import { createWorkdir } from '../../launch/workdir.ts';
-import type { Program } from '../../program/program.ts';
 import { decode, encode } from '../../rpc/codec.ts';
 import { nodeError, runNode, type NodeHost } from '../../runtime/node-runner.ts';
 
 /** Launches `program` inside this process. */
-export function launchInProcess(program: Program, options: ResolvedLaunchOptions): RunningProgram {
-  const nodes = program.nodes;
-  // Validate every node's arguments before anything starts.
-  const wireArgs = new Map(nodes.map((node) => [node.id, toWireArguments(node, program)]));
-  const policies = resolveRestartPolicies(options.restart, nodes);
-  checkNodeKeys('resources', options.resources, nodes);
-  const ids = nodes.map((node) => node.id);
-  const secret = randomBytes(16).toString('hex');
-  const workdir = createWorkdir(program.name, options.workdir);
-  const lifecycle = new ProgramLifecycle(program.name, ids);
-  const book = new AddressBook(ids);
+export function launchInProcess(setup: LaunchSetup): void {
+  const { program, options, ids, policies, secret, workdir, lifecycle, book } = setup;
+  const wireArgs = new Map(ids.map((id, index) => [id, setup.wireArgs[index]]));
   const host: NodeHost = {
     secret,
     resolver: book,
@@ -100,16 +84,5 @@ export function launchInProcess(program: Program, options: ResolvedLaunchOptions
     },
   });
   lifecycle.attach(supervisor);
-  // Start on the next turn, so launch() returns before any node code runs.
-  setImmediate(() => {
-    if (!lifecycle.stopping) supervisor.startAll(ids);
-  });
-  return new RunningProgram({
-    program,
-    programName: program.name,
-    launchType: 'in-process',
-    workdir,
-    lifecycle,
-    rpc: { secret, resolver: book, maxMessageBytes: options.maxMessageBytes },
-  });
+  supervisor.startAll(ids);
 }

@@ -11,51 +11,37 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { V1Pod } from '@kubernetes/client-node';
 import { startControlPlane, type ControlPlane } from '../../control/control-plane.ts';
 import { LaunchpadError } from '../../errors.ts';
-import { calledFromMainModule, mainModuleUrl } from '../../internal/call-site.ts';
 import { deferred } from '../../internal/deferred.ts';
 import { settlesWithin } from '../../internal/within.ts';
-import { AddressBook } from '../../launch/address-book.ts';
-import type { ResolvedLaunchOptions } from '../../launch/launch-options.ts';
-import { toWireArguments } from '../../launch/node-arguments.ts';
-import { ProgramLifecycle } from '../../launch/program-lifecycle.ts';
-import { RunningProgram } from '../../launch/running-program.ts';
-import { createWorkdir } from '../../launch/workdir.ts';
-import type { Program } from '../../program/program.ts';
+import {
+  entryScriptPath,
+  typeScriptLoaderUrl,
+  type EntryScript,
+} from '../../control/node-command.ts';
+import type { LaunchSetup } from '../../launch/launch-setup.ts';
 import { KubeClient, loadKubeConfig } from './kube-client.ts';
 import { resolveKubernetesGroups } from './kubernetes-options.ts';
 import { buildManifests, manifestsYaml, type Manifests } from './manifests.ts';
 
-const CHILD_ENTRY = fileURLToPath(new URL('../../control/child-entry.ts', import.meta.url));
-const TASK_ENTRY = fileURLToPath(new URL('../../control/task-entry.ts', import.meta.url));
+/** The command of a Pod: Node.js, tsx if the code is TypeScript, an entry script. */
+function podCommand(entry: EntryScript, args: readonly string[]): string[] {
+  const loader = typeScriptLoaderUrl() === undefined ? [] : ['--import', 'tsx'];
+  return ['node', ...loader, relative(process.cwd(), entryScriptPath(entry)), ...args];
+}
 
 type PodState = 'pending' | 'running' | 'done' | 'failed';
 
 /** Launches `program` on Kubernetes, or renders its manifests. */
-export function launchKubernetes(program: Program, options: ResolvedLaunchOptions): RunningProgram {
+export function launchKubernetes(setup: LaunchSetup): void {
+  const { program, options, ids, wireArgs, entry, secret, workdir, lifecycle, book } = setup;
   const kube = options.kubernetes;
-  const ids = program.nodes.map((node) => node.id);
   const groups = resolveKubernetesGroups(program.name, [...program.groups.keys()], kube);
-  const wireArgs = program.nodes.map((node) => toWireArguments(node, program));
-  const entry = calledFromMainModule() ? mainModuleUrl() : undefined;
-  const args = entry !== undefined ? process.argv.slice(2).filter((a) => a !== '--lp_dry_run') : [];
+  const args = setup.args.filter((a) => a !== '--lp_dry_run');
   const namespace = kube.namespace ?? 'default';
   const launchId = randomBytes(3).toString('hex');
-  const secret = randomBytes(16).toString('hex');
-  const workdir = createWorkdir(program.name, options.workdir);
-  const lifecycle = new ProgramLifecycle(program.name, ids);
-  const book = new AddressBook(ids);
-  const running = new RunningProgram({
-    program,
-    programName: program.name,
-    launchType: 'kubernetes',
-    workdir,
-    lifecycle,
-    rpc: { secret, resolver: book, maxMessageBytes: options.maxMessageBytes },
-  });
   const render = (bootstrap: (nodeId: string) => string): Manifests =>
     buildManifests({
       program,
@@ -63,8 +49,8 @@ export function launchKubernetes(program: Program, options: ResolvedLaunchOption
       namespace,
       resources: groups,
       workingDir: kube.workingDir ?? process.cwd(),
-      command: ['node', '--import', 'tsx', relative(process.cwd(), CHILD_ENTRY), ...args],
-      colocationCommand: ['node', '--import', 'tsx', relative(process.cwd(), TASK_ENTRY), ...args],
+      command: podCommand('control/child-entry', args),
+      colocationCommand: podCommand('control/task-entry', args),
       bootstrap,
     });
 
@@ -78,7 +64,7 @@ export function launchKubernetes(program: Program, options: ResolvedLaunchOption
     if (kube.renderTo !== undefined) writeFileSync(kube.renderTo, yaml);
     else options.stdout.write(yaml);
     lifecycle.endWithoutRunning();
-    return running;
+    return;
   }
 
   const say = (line: string): void => {
@@ -236,5 +222,4 @@ export function launchKubernetes(program: Program, options: ResolvedLaunchOption
   starting.catch((error: unknown) => {
     lifecycle.fail(error instanceof Error ? error : new Error(String(error)));
   });
-  return running;
 }

@@ -14,18 +14,15 @@ import {
   type StartedUnit,
   type UnitStart,
 } from '../../control/supervised-launch.ts';
-import { resourcesOf, type ResolvedLaunchOptions } from '../../launch/launch-options.ts';
-import { threadLimits } from '../../control/node-thread.ts';
-import type { RunningProgram } from '../../launch/running-program.ts';
-import type { Program } from '../../program/program.ts';
+import type { LaunchSetup } from '../../launch/launch-setup.ts';
 import { startNodeProcess, type ProcessOutput } from '../../control/node-process.ts';
 import { TmuxSession } from './tmux-session.ts';
 import { ColocationHost } from '../../control/colocation-host.ts';
 import { nodeLogFile } from '../../control/colocation-protocol.ts';
-import { LaunchpadError } from '../../errors.ts';
 
 /** Launches `program` with one process per node. */
-export function launchProcesses(program: Program, options: ResolvedLaunchOptions): RunningProgram {
+export function launchProcesses(setup: LaunchSetup): void {
+  const { program, options } = setup;
   let logDirectory = '';
   let tmux: TmuxSession | undefined;
   // One host process per colocation, started with its first node.
@@ -48,27 +45,7 @@ export function launchProcesses(program: Program, options: ResolvedLaunchOptions
     }
     return host;
   };
-  return launchSupervised(program, options, {
-    launchType: 'processes',
-    validate: () => {
-      // Thread-colocated nodes get thread resources: refuse what a thread cannot have now,
-      // not later inside the host.
-      for (const colocation of colocations.filter(({ kind }) => kind === 'threads')) {
-        for (const nodeId of colocation.nodeIds) {
-          const node = program.node(nodeId);
-          if (node !== undefined) threadLimits(nodeId, resourcesOf(options.resources, node));
-        }
-      }
-      if (options.output === 'tmux') {
-        TmuxSession.checkInstalled();
-        if (colocations.length > 0) {
-          throw new LaunchpadError(
-            'INVALID_ARGUMENT',
-            'Output mode "tmux" gives each node process a window, but colocated nodes share a process; use "current_terminal" or "output_to_files" with colocations.',
-          );
-        }
-      }
-    },
+  launchSupervised(setup, {
     prepare: ({ workdir }) => {
       if (options.output === 'output_to_files') {
         logDirectory = join(workdir, 'logs');

@@ -6,72 +6,43 @@
  * shared filesystem is assumed. The launcher follows the job with `squeue` and cancels
  * it on stop, Ctrl-C, or a node's failure, so nothing is left in the queue.
  */
-import { randomBytes } from 'node:crypto';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { styleText } from 'node:util';
 import { startControlPlane, type ControlPlane } from '../../control/control-plane.ts';
 import type { ControlListener } from '../../control/control-service.ts';
 import { LaunchpadError, RemoteError } from '../../errors.ts';
-import { calledFromMainModule, mainModuleUrl } from '../../internal/call-site.ts';
 import { deferred } from '../../internal/deferred.ts';
 import { settlesWithin } from '../../internal/within.ts';
-import { AddressBook } from '../../launch/address-book.ts';
-import type { ResolvedLaunchOptions } from '../../launch/launch-options.ts';
-import { toWireArguments } from '../../launch/node-arguments.ts';
-import { ProgramLifecycle } from '../../launch/program-lifecycle.ts';
-import { RunningProgram } from '../../launch/running-program.ts';
-import { createWorkdir } from '../../launch/workdir.ts';
-import type { Program } from '../../program/program.ts';
+import { nodeProcessArgs } from '../../control/node-command.ts';
+import type { LaunchSetup } from '../../launch/launch-setup.ts';
 import { jobComponents, renderBatchScript, SLURM_BOOTSTRAP_VARIABLE } from './batch-script.ts';
 import { NodeStates } from './node-states.ts';
 import { cancelJob, cancelJobNow, submitBatch } from './slurm-cli.ts';
 import { resolveGroupResources } from './slurm-options.ts';
 import { followJob, type JobFollower } from './job-follower.ts';
 
-const require = createRequire(import.meta.url);
-// Tasks run TypeScript directly, like the launcher; the code must be at the same path on
-// every host that runs a task.
-const TSX_LOADER = pathToFileURL(require.resolve('tsx')).href;
-const TASK_ENTRY = fileURLToPath(new URL('./slurm-task.ts', import.meta.url));
 // After the nodes end, the job ends by itself within moments; wait that long before scancel.
 const NATURAL_END_MS = 3_000;
 const CANCEL_WAIT_MS = 60_000;
 
 /** Launches `program` as one Slurm job. */
-export function launchSlurm(program: Program, options: ResolvedLaunchOptions): RunningProgram {
+export function launchSlurm(setup: LaunchSetup): void {
+  const { program, options, ids, wireArgs, entry, secret, workdir, lifecycle, book } = setup;
   const slurm = options.slurm;
   const components = jobComponents(program, resolveGroupResources(program, slurm));
-  const nodes = program.nodes;
-  const ids = nodes.map((node) => node.id);
-  const wireArgs = nodes.map((node) => toWireArguments(node, program));
-  const entry = calledFromMainModule() ? mainModuleUrl() : undefined;
-  // The entry strategy re-runs the main script, which must see the same flags.
-  const args = entry !== undefined ? process.argv.slice(2).filter((a) => a !== '--lp_dry_run') : [];
+  const args = setup.args.filter((a) => a !== '--lp_dry_run');
   const script = renderBatchScript({
     programName: program.name,
     jobName: slurm.jobName ?? `lp-${program.name}`,
     output: slurm.output ?? '/dev/null',
     chdir: process.cwd(),
     components,
-    taskCommand: [process.execPath, '--import', TSX_LOADER, TASK_ENTRY, ...args],
-  });
-  const workdir = createWorkdir(program.name, options.workdir);
-  const lifecycle = new ProgramLifecycle(program.name, ids);
-  const secret = randomBytes(16).toString('hex');
-  const book = new AddressBook(ids);
-  const running = new RunningProgram({
-    program,
-    programName: program.name,
-    launchType: 'slurm',
-    workdir,
-    lifecycle,
-    rpc: { secret, resolver: book, maxMessageBytes: options.maxMessageBytes },
+    // The code must be at the same path on every host that runs a task.
+    taskCommand: [process.execPath, ...nodeProcessArgs([], args, 'launchers/slurm/slurm-task')],
   });
   if (options.dryRun) {
     options.stdout.write(script);
     lifecycle.endWithoutRunning();
-    return running;
+    return;
   }
 
   const say = (line: string): void => {
@@ -229,7 +200,6 @@ export function launchSlurm(program: Program, options: ResolvedLaunchOptions): R
   submission.catch((error: unknown) => {
     lifecycle.fail(error instanceof Error ? error : new Error(String(error)));
   });
-  return running;
 }
 
 function prefixFor(nodeId: string, index: number, target: NodeJS.WritableStream): string {

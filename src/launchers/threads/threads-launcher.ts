@@ -7,31 +7,18 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { nodeLogFile } from '../../control/colocation-protocol.ts';
-import { startNodeThread, threadLimits } from '../../control/node-thread.ts';
+import { startNodeThread } from '../../control/node-thread.ts';
 import { PortBroker } from '../../control/port-broker.ts';
 import type { Worker } from 'node:worker_threads';
 import { launchSupervised, type StartedUnit } from '../../control/supervised-launch.ts';
-import { LaunchpadError } from '../../errors.ts';
-import { resourcesOf, type ResolvedLaunchOptions } from '../../launch/launch-options.ts';
-import type { RunningProgram } from '../../launch/running-program.ts';
-import type { Program } from '../../program/program.ts';
+import type { LaunchSetup } from '../../launch/launch-setup.ts';
 
 /** Launches `program` with one worker thread per node. */
-export function launchThreads(program: Program, options: ResolvedLaunchOptions): RunningProgram {
+export function launchThreads(setup: LaunchSetup): void {
+  const { options } = setup;
   let logDirectory: string | undefined;
   let broker: PortBroker | undefined;
-  return launchSupervised(program, options, {
-    launchType: 'threads',
-    validate: () => {
-      if (options.output === 'tmux') {
-        throw new LaunchpadError(
-          'INVALID_ARGUMENT',
-          'Output mode "tmux" gives each node process a window, but under threads every node shares the launcher’s process; use "current_terminal" or "output_to_files", or launchType "processes".',
-        );
-      }
-      // Refuse resources a thread cannot honour before anything starts.
-      for (const node of program.nodes) threadLimits(node.id, resourcesOf(options.resources, node));
-    },
+  launchSupervised(setup, {
     prepare: ({ workdir, book }) => {
       broker = new PortBroker(book);
       if (options.output === 'output_to_files') {
