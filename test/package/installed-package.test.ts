@@ -1,0 +1,174 @@
+/**
+ * The package as a user gets it: packed, installed into a fresh project with an ordinary
+ * strict tsconfig.json, compiled with tsc, run with plain `node` under `processes` and
+ * `threads`, and run as a TypeScript entry with tsx once the user installs it.
+ */
+import { execFile, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers/scripts.ts';
+
+const PROGRAM = `import * as lp from 'launchpad-ts';
+
+export class Producer {
+  work(x: number): number {
+    return x * 10;
+  }
+}
+
+export class Consumer {
+  constructor(private readonly producers: lp.Client<Producer>[]) {}
+  async run(): Promise<void> {
+    const results = await Promise.all(this.producers.map((p, i) => p.work(i)));
+    console.log('Results:', JSON.stringify(results));
+    lp.stop();
+  }
+}
+
+export function makeProgram(count: number): lp.Program {
+  const program = new lp.Program('installed');
+  const producers = program.group('producer', () =>
+    Array.from({ length: count }, () => program.addNode(new lp.ServiceNode(Producer))),
+  );
+  program.addNode(new lp.ServiceNode(Consumer, producers), 'consumer');
+  return program;
+}
+`;
+
+const MAIN = `import * as lp from 'launchpad-ts';
+import { makeProgram } from './program.js';
+
+await lp.launch(makeProgram(3)).wait();
+`;
+
+const TSCONFIG = {
+  compilerOptions: { module: 'nodenext', strict: true, outDir: 'out' },
+  include: ['*.ts'],
+};
+
+const children = new Set<ChildProcess>();
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs a command to its end (bounded), keeping its output. */
+function run(
+  command: string,
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      command,
+      args,
+      // A user's shell: no test-only package conditions.
+      {
+        cwd,
+        timeout: 180_000,
+        maxBuffer: 16 << 20,
+        env: { ...process.env, NODE_OPTIONS: '', ...env },
+      },
+      (error, stdout, stderr) => {
+        children.delete(child);
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
+        resolve({ code, stdout, stderr });
+      },
+    );
+    children.add(child);
+  });
+}
+
+let project = '';
+let tarball = '';
+let compiled: Run | undefined;
+
+beforeAll(async () => {
+  project = mkdtempSync(join(tmpdir(), 'lp-installed-'));
+  const packed = await run('npm', ['pack', '--pack-destination', project], ROOT);
+  expect(packed.code, packed.stderr).toBe(0);
+  tarball = readdirSync(project).find((file) => file.endsWith('.tgz')) ?? '';
+  writeFileSync(
+    join(project, 'package.json'),
+    JSON.stringify({ name: 'user-project', private: true, type: 'module' }),
+  );
+  writeFileSync(join(project, 'tsconfig.json'), JSON.stringify(TSCONFIG));
+  writeFileSync(join(project, 'program.ts'), PROGRAM);
+  writeFileSync(join(project, 'main.ts'), MAIN);
+  // The same TypeScript and Node types the repository builds with, from npm's cache.
+  const installed = await run(
+    'npm',
+    [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--prefer-offline',
+      `./${tarball}`,
+      'typescript@~5.9.3',
+      '@types/node@^20.19.0',
+    ],
+    project,
+  );
+  expect(installed.code, installed.stderr).toBe(0);
+  compiled = await run('npx', ['tsc', '-p', '.'], project);
+}, 300_000);
+
+afterAll(() => {
+  for (const child of children) child.kill('SIGKILL');
+  if (project !== '') rmSync(project, { recursive: true, force: true });
+});
+
+describe('the packed package, installed into a fresh project', () => {
+  it('ships its compiled dist and sources, not its tests or benchmarks', async () => {
+    const listed = await run('tar', ['-tzf', tarball], project);
+    const files = listed.stdout.split('\n').filter((line) => line !== '');
+    expect(files).toContain('package/dist/index.js');
+    expect(files).toContain('package/dist/index.d.ts');
+    expect(files).toContain('package/dist/replay/index.d.ts');
+    expect(files.filter((file) => /^package\/(test|bench|examples|scripts)\//.test(file))).toEqual(
+      [],
+    );
+  });
+
+  it('compiles with a strict tsconfig and runs with plain node under processes and threads', async () => {
+    expect(compiled?.stdout).toBe('');
+    expect(compiled?.stderr).toBe('');
+    expect(compiled?.code).toBe(0);
+    for (const launchType of ['processes', 'threads']) {
+      const ran = await run('node', ['out/main.js', `--lp_launch_type=${launchType}`], project);
+      expect(ran.stderr).not.toMatch(/Error/);
+      expect(ran.stdout).toContain('[consumer/0] Results: [0,10,20]');
+      expect(ran.code).toBe(0);
+    }
+  }, 300_000);
+
+  it('says which package to install for Kubernetes, which a user without it never loads', async () => {
+    const ran = await run(
+      'node',
+      ['out/main.js', '--lp_launch_type=kubernetes', '--lp_dry_run'],
+      project,
+      { LP_KUBERNETES_IMAGE: 'user/image:1' },
+    );
+    expect(ran.code).not.toBe(0);
+    expect(ran.stderr).toContain(
+      'launchType "kubernetes" needs the package @kubernetes/client-node, which is not installed',
+    );
+  }, 120_000);
+
+  it('runs a TypeScript entry with tsx once the user installs tsx', async () => {
+    const added = await run(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--prefer-offline', 'tsx@^4'],
+      project,
+    );
+    expect(added.code, added.stderr).toBe(0);
+    const ran = await run('npx', ['tsx', 'main.ts', '--lp_launch_type=processes'], project);
+    expect(ran.stdout).toContain('[consumer/0] Results: [0,10,20]');
+    expect(ran.code).toBe(0);
+  }, 300_000);
+});
