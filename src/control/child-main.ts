@@ -70,7 +70,9 @@ export async function runChild(): Promise<void> {
     resolver: controlResolver,
     maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
   });
-  const control = new RpcClient(pool.peer('launcher'), { connectTimeoutMs: 2_000 });
+  // The launcher is up and listening; on a loaded machine its accept may still take a
+  // while. A launcher that is gone is noticed by the parent watchdog, not by this deadline.
+  const control = new RpcClient(pool.peer('launcher'), { connectTimeoutMs: 30_000 });
   const forwarder =
     bootstrap.forwardOutput === true
       ? forwardOutput((stream, lines) => control.call('output', [bootstrap.nodeId, stream, lines]))
