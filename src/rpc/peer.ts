@@ -47,6 +47,10 @@ export interface PeerEnvironment {
 }
 
 const RETRY_MIN_MS = 10;
+
+// The errors made by Peer.#stopCancelled, so that one is passed on as it is rather than
+// wrapped again by the call that waited for it.
+const stopCancellations = new WeakSet<LaunchpadError>();
 const RETRY_MAX_MS = 250;
 
 /** The channel from this process to one node. */
@@ -161,6 +165,7 @@ export class Peer {
     signal: AbortSignal | undefined,
   ): LaunchpadError | undefined {
     if (!(error instanceof LaunchpadError)) return undefined;
+    if (stopCancellations.has(error)) return error;
     const lostCallee =
       error.code === 'UNAVAILABLE' || (error.code === 'CANCELLED' && signal?.aborted !== true);
     if (!lostCallee || this.#environment.stopping?.() !== true) return undefined;
@@ -168,12 +173,14 @@ export class Peer {
   }
 
   #stopCancelled(method: string, cause: Error | undefined): LaunchpadError {
-    return new LaunchpadError(
+    const error = new LaunchpadError(
       'CANCELLED',
       `Call ${this.#describe(method)} was cancelled: the program is stopping` +
         (cause === undefined ? '.' : ` (${cause.message}).`),
       { cause },
     );
+    stopCancellations.add(error);
+    return error;
   }
 
   async #connectThenSend(method: string, args: unknown[], options: CallOptions): Promise<unknown> {

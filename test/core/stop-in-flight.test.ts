@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { runScript } from '../helpers/scripts.ts';
 
 describe('stopping with calls in flight', () => {
-  it.each(['in-process', 'threads', 'processes'])(
+  it.each(['in-process', 'processes'])(
     'under %s: calls reject with CANCELLED and the launcher exits 0',
     async (launchType) => {
       const { code, stdout, stderr } = await runScript('test/fixtures/scripts/stop-in-flight.ts', [
@@ -21,5 +21,7 @@ describe('stopping with calls in flight', () => {
       );
       expect(stdout).toMatch(/node saw CANCELLED: .*sink\/0\.insert\(\).*the program is stopping/);
     },
+    // Two launches of a script; on a loaded machine each takes a while to start.
+    120_000,
   );
 });
