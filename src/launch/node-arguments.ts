@@ -9,7 +9,13 @@ import { Handle, handleOwner } from '../program/handle.ts';
 import type { Node } from '../program/node.ts';
 import type { Program } from '../program/program.ts';
 import { HandleRef } from '../rpc/handle-ref.ts';
-import { NOT_REPLACED, toWireValue, WIRE_DATA, type WireRules } from '../rpc/wire-value.ts';
+import {
+  NOT_REPLACED,
+  toWireValue,
+  WIRE_DATA,
+  WireValueProblem,
+  type WireRules,
+} from '../rpc/wire-value.ts';
 
 const isPlainObject = (value: object): boolean => {
   const prototype = Object.getPrototypeOf(value) as unknown;
@@ -25,24 +31,27 @@ const isPlainObject = (value: object): boolean => {
  */
 export function toWireArguments(node: Node, program: Program): unknown[] {
   const rules: WireRules = {
-    fail: (path, problem) => {
-      throw new LaunchpadError(
-        'INVALID_ARGUMENT',
-        `Node ${node.id} (${node.codeName}): argument ${path} ${problem}. Node arguments must be ` +
-          `${WIRE_DATA}, or handles, because they are sent to where the node runs; build ` +
-          'other objects inside the node instead.',
-      );
-    },
-    replace: (value, path) => {
+    replace: (value, refuse) => {
       if (!(value instanceof Handle)) return NOT_REPLACED;
-      if (handleOwner(value) !== program) {
-        rules.fail(path, `is a handle to ${value.nodeId} of another program`);
-      }
+      if (handleOwner(value) !== program)
+        refuse(`is a handle to ${value.nodeId} of another program`);
       const { signal: _signal, ...options } = value.options;
       return new HandleRef(value.nodeId, options);
     },
   };
-  return node.args.map((arg, index) => toWireValue(arg, `args[${index}]`, rules));
+  return node.args.map((arg, index) => {
+    try {
+      return toWireValue(arg, `args[${index}]`, rules);
+    } catch (error) {
+      if (!(error instanceof WireValueProblem)) throw error;
+      throw new LaunchpadError(
+        'INVALID_ARGUMENT',
+        `Node ${node.id} (${node.codeName}): argument ${error.path} ${error.problem}. Node ` +
+          `arguments must be ${WIRE_DATA}, or handles, because they are sent to where the ` +
+          'node runs; build other objects inside the node instead.',
+      );
+    }
+  });
 }
 
 /** Replaces every {@link HandleRef} inside decoded arguments with `toClient(ref)`. */

@@ -21,7 +21,14 @@ import { oversizeError } from './codec.ts';
 import { FrameType, HELLO_CALLER_ID_CHARS, type Frame } from './protocol.ts';
 import type { AddressResolver } from './resolver.ts';
 import { fromRemoteErrorInfo } from './wire-error.ts';
-import { isWirePrimitive, NOT_REPLACED, toWireValue, WIRE_DATA } from './wire-value.ts';
+import {
+  isWirePrimitive,
+  NOT_REPLACED,
+  toWireValue,
+  WIRE_DATA,
+  WireValueProblem,
+  type WireRules,
+} from './wire-value.ts';
 
 /** What every peer of one process shares. */
 export interface PeerEnvironment {
@@ -47,6 +54,17 @@ export interface PeerEnvironment {
 }
 
 const RETRY_MIN_MS = 10;
+
+// A handle is a node argument only: as a call argument it would arrive as a plain object.
+const CALL_ARGUMENT_RULES: WireRules = {
+  replace: (value, refuse) =>
+    value instanceof Handle
+      ? refuse(
+          `is a handle to ${value.nodeId}, which becomes a client only as a node argument ` +
+            '(give it to the node when the program is built)',
+        )
+      : NOT_REPLACED,
+};
 
 // The errors made by Peer.#stopCancelled, so that one is passed on as it is rather than
 // wrapped again by the call that waited for it.
@@ -104,34 +122,17 @@ export class Peer {
       const arg = args[index];
       if (isWirePrimitive(arg)) continue;
       try {
-        toWireValue(arg, `args[${index}]`, this.#argumentRules(method));
+        toWireValue(arg, `args[${index}]`, CALL_ARGUMENT_RULES);
       } catch (error) {
-        if (error instanceof LaunchpadError) return error;
-        throw error;
+        if (!(error instanceof WireValueProblem)) throw error;
+        return new LaunchpadError(
+          'INVALID_ARGUMENT',
+          `Call ${this.#describe(method)}: argument ${error.path} ${error.problem}. Call ` +
+            `arguments must be ${WIRE_DATA}; the call was not sent.`,
+        );
       }
     }
     return undefined;
-  }
-
-  #argumentRules(method: string): Parameters<typeof toWireValue>[2] {
-    const fail = (path: string, problem: string): never => {
-      throw new LaunchpadError(
-        'INVALID_ARGUMENT',
-        `Call ${this.#describe(method)}: argument ${path} ${problem}. Call arguments must be ` +
-          `${WIRE_DATA}; the call was not sent.`,
-      );
-    };
-    return {
-      fail,
-      replace: (value, path) =>
-        value instanceof Handle
-          ? fail(
-              path,
-              `is a handle to ${value.nodeId}, which becomes a client only as a node argument ` +
-                '(give it to the node when the program is built)',
-            )
-          : NOT_REPLACED,
-    };
   }
 
   // Waits for a connection; when the program stops meanwhile, a call that loses its callee
