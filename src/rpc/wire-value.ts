@@ -57,16 +57,14 @@ export function isWirePrimitive(value: unknown): boolean {
  * @throws WireValueProblem for the first part that cannot cross
  */
 export function toWireValue(value: unknown, root: string, rules: WireRules = {}): unknown {
-  return new Walk(root, rules).visit(value);
+  // One walker serves every walk: a walk never starts another, so no call allocates one.
+  return walker.run(value, root, rules);
 }
 
 // A Map entry or Set member in a path: rendered as `.get(key)`, `.keys()` or `.values()`.
 class Accessor {
   constructor(readonly text: string) {}
 }
-
-const isPlainPrototype = (prototype: unknown): boolean =>
-  prototype === Object.prototype || prototype === null;
 
 // Objects the codec carries as themselves (see codec.ts), without looking inside: byte
 // data, dates, regular expressions, and errors (name, message, stack).
@@ -78,8 +76,8 @@ const isLeafObject = (value: object): boolean =>
   value instanceof Error;
 
 class Walk {
-  readonly #root: string;
-  readonly #rules: WireRules;
+  #root = '';
+  #rules: WireRules = {};
   // The keys from the root to the value being visited: array indices, object keys, and
   // Map/Set accessors.
   readonly #keys: (number | string | Accessor)[] = [];
@@ -89,9 +87,16 @@ class Walk {
     throw new WireValueProblem(this.#path(), problem);
   };
 
-  constructor(root: string, rules: WireRules) {
+  run(value: unknown, root: string, rules: WireRules): unknown {
     this.#root = root;
     this.#rules = rules;
+    try {
+      return this.visit(value);
+    } finally {
+      // A refusal leaves the stacks as they were where it was thrown.
+      this.#keys.length = 0;
+      this.#ancestors.length = 0;
+    }
   }
 
   visit(value: unknown): unknown {
@@ -108,16 +113,41 @@ class Walk {
         return value;
     }
     if (value === null) return value;
+    // Arrays and plain objects first: they are most of what calls carry.
+    if (Array.isArray(value)) return this.#inside(value, this.#array);
+    const prototype: unknown = Object.getPrototypeOf(value);
+    if (prototype === Object.prototype) return this.#inside(value, this.#object);
+    if (prototype === null) {
+      // A client is a Proxy over a prototype-less object: it would arrive as `{}`.
+      const core = clientCore(value);
+      if (core !== undefined) {
+        return this.#refuse(
+          `is a client of node ${core.nodeId}, which cannot cross a process boundary ` +
+            '(give the node its handle as a node argument instead)',
+        );
+      }
+      return this.#inside(value, this.#object);
+    }
     const replace = this.#rules.replace;
     if (replace !== undefined) {
       const replaced = replace(value, this.#refuse);
       if (replaced !== NOT_REPLACED) return replaced;
     }
     if (isLeafObject(value)) return value;
+    if (value instanceof Map) return this.#inside(value, this.#map);
+    if (value instanceof Set) return this.#inside(value, this.#set);
+    return this.#refuseInstance(value);
+  }
+
+  // Visits the inside of a container, refusing a cycle.
+  #inside<TContainer extends object>(
+    value: TContainer,
+    walkInside: (container: TContainer) => unknown,
+  ): unknown {
     if (this.#ancestors.includes(value)) return this.#refuse('is circular (it contains itself)');
     this.#ancestors.push(value);
     try {
-      return this.#container(value);
+      return walkInside.call(this, value);
     } finally {
       this.#ancestors.pop();
     }
@@ -132,47 +162,17 @@ class Walk {
     }
   }
 
-  #container(value: object): unknown {
-    if (Array.isArray(value)) {
-      let copy: unknown[] | undefined;
-      for (let index = 0; index < value.length; index++) {
-        const item: unknown = value[index];
-        const wired = this.#at(index, item);
-        if (wired !== item) (copy ??= value.slice())[index] = wired;
-      }
-      return copy ?? value;
+  #array(value: unknown[]): unknown {
+    let copy: unknown[] | undefined;
+    for (let index = 0; index < value.length; index++) {
+      const item: unknown = value[index];
+      const wired = this.#at(index, item);
+      if (wired !== item) (copy ??= value.slice())[index] = wired;
     }
-    if (value instanceof Map) {
-      let changed = false;
-      const entries: [unknown, unknown][] = [];
-      for (const [key, item] of value as Map<unknown, unknown>) {
-        const wiredKey = this.#at(new Accessor('.keys()'), key);
-        const wiredItem = this.#at(new Accessor(`.get(${String(key)})`), item);
-        if (wiredKey !== key || wiredItem !== item) changed = true;
-        entries.push([wiredKey, wiredItem]);
-      }
-      return changed ? new Map(entries) : value;
-    }
-    if (value instanceof Set) {
-      let changed = false;
-      const items: unknown[] = [];
-      for (const item of value as Set<unknown>) {
-        const wired = this.#at(new Accessor('.values()'), item);
-        if (wired !== item) changed = true;
-        items.push(wired);
-      }
-      return changed ? new Set(items) : value;
-    }
-    const prototype: unknown = Object.getPrototypeOf(value);
-    if (!isPlainPrototype(prototype)) return this.#refuseInstance(value);
-    // A client is a Proxy over a prototype-less object: it would arrive as `{}`.
-    const core = prototype === null ? clientCore(value) : undefined;
-    if (core !== undefined) {
-      return this.#refuse(
-        `is a client of node ${core.nodeId}, which cannot cross a process boundary ` +
-          '(give the node its handle as a node argument instead)',
-      );
-    }
+    return copy ?? value;
+  }
+
+  #object(value: object): unknown {
     let copy: Record<string, unknown> | undefined;
     for (const key of Object.keys(value)) {
       const item: unknown = (value as Record<string, unknown>)[key];
@@ -180,6 +180,29 @@ class Walk {
       if (wired !== item) (copy ??= { ...value })[key] = wired;
     }
     return copy ?? value;
+  }
+
+  #map(value: Map<unknown, unknown>): unknown {
+    let changed = false;
+    const entries: [unknown, unknown][] = [];
+    for (const [key, item] of value) {
+      const wiredKey = this.#at(new Accessor('.keys()'), key);
+      const wiredItem = this.#at(new Accessor(`.get(${String(key)})`), item);
+      if (wiredKey !== key || wiredItem !== item) changed = true;
+      entries.push([wiredKey, wiredItem]);
+    }
+    return changed ? new Map(entries) : value;
+  }
+
+  #set(value: Set<unknown>): unknown {
+    let changed = false;
+    const items: unknown[] = [];
+    for (const item of value) {
+      const wired = this.#at(new Accessor('.values()'), item);
+      if (wired !== item) changed = true;
+      items.push(wired);
+    }
+    return changed ? new Set(items) : value;
   }
 
   #refuseInstance(value: object): never {
@@ -204,3 +227,5 @@ class Walk {
     return path;
   }
 }
+
+const walker = new Walk();
