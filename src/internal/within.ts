@@ -3,30 +3,28 @@
  * Waiting for a promise with a time limit, without leaving a timer behind that would keep
  * the process alive.
  */
+import { LONGEST_TIMER_MS, LongTimeout } from './long-timeout.ts';
 
 /** Resolves `true` if `promise` settles within `ms`, else `false`. Never rejects. */
 export function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
   return new Promise((resolve) => {
     const timer = Number.isFinite(ms)
-      ? setTimeout(() => {
+      ? new LongTimeout(() => {
           resolve(false);
-        }, timerDelay(ms))
+        }, ms)
       : undefined;
     promise.then(
       () => {
-        clearTimeout(timer);
+        timer?.clear();
         resolve(true);
       },
       () => {
-        clearTimeout(timer);
+        timer?.clear();
         resolve(true);
       },
     );
   });
 }
-
-// setTimeout fires at once for delays beyond a signed 32-bit millisecond count.
-const LONGEST_TIMER_MS = 2 ** 31 - 1;
 
 /** `ms` clamped to what `setTimeout` honours (about 24.8 days). */
 export function timerDelay(ms: number): number {

@@ -4,7 +4,7 @@
  * wait for a node to come up.
  */
 import { LaunchpadError } from '../errors.ts';
-import { timerDelay } from '../internal/within.ts';
+import { LongTimeout } from '../internal/long-timeout.ts';
 import type { AddressResolver } from '../rpc/resolver.ts';
 
 interface Waiter {
@@ -74,16 +74,17 @@ export class AddressBook implements AddressResolver {
       }
       waiters.add(waiter);
       if (Number.isFinite(timeoutMs)) {
-        const timer = setTimeout(() => {
+        // A long timer, so a wait of more than 24.8 days is not cut short.
+        const timer = new LongTimeout(() => {
           waiters.delete(waiter);
           reject(this.#unavailable(nodeId, `it did not come up within ${timeoutMs} ms`));
-        }, timerDelay(timeoutMs));
+        }, timeoutMs);
         waiter.resolve = (address) => {
-          clearTimeout(timer);
+          timer.clear();
           resolve(address);
         };
         waiter.reject = (error) => {
-          clearTimeout(timer);
+          timer.clear();
           reject(error);
         };
       }

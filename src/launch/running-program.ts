@@ -65,7 +65,12 @@ export class RunningProgram implements AsyncDisposable {
     this.#lifecycle = init.lifecycle;
     this.#program = init.program;
     this.ready = init.lifecycle.ready;
-    this.#pool = new PeerPool({ ...init.rpc, callerId: 'launcher' });
+    this.#pool = new PeerPool({
+      ...init.rpc,
+      callerId: 'launcher',
+      // Calls in flight when the program stops are cancelled, never left unhandled.
+      stopping: () => init.lifecycle.stopping,
+    });
     // Clients made here must not keep the launcher's process alive once the program ends.
     void init.lifecycle.done
       .catch(() => undefined)

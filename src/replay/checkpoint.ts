@@ -3,9 +3,11 @@
  * The checkpoint file format of a replay node, and reading and writing it safely.
  *
  * A file is a 56-byte header then a MessagePack payload. The header holds a magic
- * string (so a foreign file is recognised at once), a format version (so a future format
- * is refused rather than misread) and the payload's length and SHA-256 (so a truncated or
- * corrupted file is refused rather than restored wrong). Files are written under a
+ * string (bytes 0–7, so a foreign file is recognised at once), a format version (8–11, so
+ * a future format is refused rather than misread), four reserved bytes that must be zero
+ * (12–15), and the payload's length (16–23) and SHA-256 (24–55), so a truncated or
+ * corrupted file is refused rather than restored wrong. Every byte is checked: no
+ * corruption of the file, anywhere, is accepted. Files are written under a
  * temporary name and renamed, so a crash mid-write never leaves a half file behind a
  * checkpoint name, and no existing file is ever overwritten.
  */
@@ -24,6 +26,9 @@ export const CHECKPOINT_VERSION = 1;
 /** The file extension of checkpoints. */
 export const CHECKPOINT_EXTENSION = '.lpreplay';
 const HEADER_BYTES = 56;
+// Bytes 12–15: reserved for a future format, zero in version 1.
+const RESERVED_START = 12;
+const RESERVED_END = 16;
 
 /** Everything a replay node needs to come back as it was. */
 export interface CheckpointState {
@@ -74,6 +79,13 @@ export function decodeCheckpoint(bytes: Uint8Array, source: string): CheckpointS
     refuse(
       source,
       `its format version is ${version}, and this launchpad-ts reads version ${CHECKPOINT_VERSION}`,
+    );
+  }
+  // Reserved bytes are covered by no checksum, so a corruption there is caught only here.
+  if (buffer.subarray(RESERVED_START, RESERVED_END).some((byte) => byte !== 0)) {
+    refuse(
+      source,
+      `its header bytes ${RESERVED_START}–${RESERVED_END - 1} are not zero (the header is corrupt)`,
     );
   }
   const length = Number(buffer.readBigUInt64BE(16));

@@ -3,6 +3,8 @@
  * One call in flight from a {@link Peer}: how its answer, a stream of answers, its
  * deadline, its abort signal and its cancellation reach the caller and the server.
  */
+import { onAbort } from '../internal/abort-listeners.ts';
+import { clearAnyTimeout, setAnyTimeout, type LongTimeout } from '../internal/long-timeout.ts';
 import type { FrameChannel } from './frame-channel.ts';
 import { FrameType } from './protocol.ts';
 import { RemoteStream, type StreamControl } from './remote-stream.ts';
@@ -16,9 +18,18 @@ export class ClientCall implements StreamControl {
   #resolve: ((value: unknown) => void) | undefined;
   #reject: ((error: Error) => void) | undefined;
   #stream: RemoteStream | undefined;
-  #timer: NodeJS.Timeout | undefined;
-  #signal: AbortSignal | undefined;
-  #onAbort: (() => void) | undefined;
+  #timer: NodeJS.Timeout | LongTimeout | undefined;
+  #stopListening: (() => void) | undefined;
+  /**
+   * The promise the caller holds, when the peer wants {@link ClientCall.failQuietly} to
+   * be able to mark it handled.
+   */
+  promise: Promise<unknown> | undefined;
+  /**
+   * True for a call made when the program was already stopping: the stop did not cut it
+   * short, so it fails like any call to a node that is gone.
+   */
+  madeWhileStopping = false;
 
   /**
    * @param id - the call id, unique on its peer
@@ -47,20 +58,19 @@ export class ClientCall implements StreamControl {
     this.#pending.set(this.id, this);
   }
 
-  /** Fails the call with `error` when `delayMs` passes first. */
+  /** Fails the call with `error` when `delayMs` (any length) passes first. */
   expireAfter(delayMs: number, error: () => Error): void {
-    this.#timer = setTimeout(() => {
+    this.#timer = setAnyTimeout(() => {
       this.abandon(error());
     }, delayMs);
   }
 
   /** Fails the call with `error` when `signal` aborts first. */
   abortWith(signal: AbortSignal, error: () => Error): void {
-    this.#signal = signal;
-    this.#onAbort = () => {
+    // One listener per signal however many calls share it (see abort-listeners.ts).
+    this.#stopListening = onAbort(signal, () => {
       this.abandon(error());
-    };
-    signal.addEventListener('abort', this.#onAbort, { once: true });
+    });
   }
 
   /** The RESULT arrived. */
@@ -73,6 +83,16 @@ export class ClientCall implements StreamControl {
     if (!this.#finish()) return;
     if (this.#stream !== undefined) this.#stream.end(error);
     else this.#reject?.(error);
+  }
+
+  /**
+   * Fails the call with an error the caller need not handle: the program is stopping, so
+   * a call nobody awaits must not become an unhandled rejection that ends the process.
+   * A caller who awaits the call still sees the error.
+   */
+  failQuietly(error: Error): void {
+    this.promise?.catch(ignore);
+    this.fail(error);
   }
 
   /** An ITEM arrived: the first one turns the answer into a stream. */
@@ -126,8 +146,12 @@ export class ClientCall implements StreamControl {
   // Leaves the pending map; false if the call had already settled.
   #finish(): boolean {
     if (!this.#pending.delete(this.id)) return false;
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    if (this.#onAbort !== undefined) this.#signal?.removeEventListener('abort', this.#onAbort);
+    if (this.#timer !== undefined) clearAnyTimeout(this.#timer);
+    this.#stopListening?.();
     return true;
   }
+}
+
+function ignore(): void {
+  // The rejection is seen by whoever awaits the call; nobody else needs to.
 }

@@ -1,10 +1,49 @@
 /**
  * @module
  * MessagePack encoding of frames through msgpackr, configured so that typed arrays keep
- * their type (`moreTypes`), `Map`s stay `Map`s, and plain objects stay plain objects.
+ * their type (`moreTypes`), `Map`s stay `Map`s, plain objects stay plain objects, and an
+ * `Error` keeps its name, message and stack.
  */
-import { Packr } from 'msgpackr';
+import { addExtension, Packr } from 'msgpackr';
 import { LaunchpadError } from '../errors.ts';
+
+// msgpackr's own encoding of errors keeps name and message but drops the stack, and
+// rebuilds only built-in classes. Ours keeps the stack too, and a `cause` that is itself an
+// Error: an error sent as a value arrives as an Error a caller can read and log. (Other
+// fields, and the class of a custom error, do not cross; its `name` does.)
+const ERROR_EXTENSION = 0x4d;
+const BUILT_IN_ERRORS: Readonly<Partial<Record<string, ErrorConstructor>>> = {
+  Error,
+  EvalError,
+  RangeError,
+  ReferenceError,
+  SyntaxError,
+  TypeError,
+  URIError,
+};
+
+addExtension({
+  Class: Error,
+  type: ERROR_EXTENSION,
+  write: (error: Error): unknown[] => [
+    error.name,
+    error.message,
+    error.stack,
+    error.cause instanceof Error ? error.cause : undefined,
+  ],
+  read: ([name, message, stack, cause]: [unknown, unknown, unknown, unknown]): Error => {
+    const key = String(name);
+    const Constructor =
+      (Object.hasOwn(BUILT_IN_ERRORS, key) ? BUILT_IN_ERRORS[key] : Error) ?? Error;
+    const error =
+      cause instanceof Error
+        ? new Constructor(String(message), { cause })
+        : new Constructor(String(message));
+    if (error.name !== key) error.name = key;
+    if (typeof stack === 'string') error.stack = stack;
+    return error;
+  },
+});
 
 // One instance per process: msgpackr keeps a reusable output buffer inside it, and every
 // buffer it returns stays valid (later encodes write past it), so sockets may hold them.

@@ -31,6 +31,7 @@ process.once('exit', () => {
 export class Connection {
   readonly #socket: Socket;
   readonly #maxBytes: number;
+  readonly #reader: FrameReader;
   #closed = false;
   // True from a send until the microtask after it: later sends of the same run are corked.
   #inRun = false;
@@ -53,7 +54,7 @@ export class Connection {
     this.#maxBytes = maxBytes;
     socket.setNoDelay(true);
     const onOversize = events.onOversize;
-    const reader = new FrameReader(
+    const reader = (this.#reader = new FrameReader(
       {
         onFrame: (body) => {
           events.onFrame(decode(body) as Frame);
@@ -67,7 +68,7 @@ export class Connection {
               },
       },
       maxBytes,
-    );
+    ));
     let failure: Error | undefined;
     socket.on('data', (chunk: Buffer) => {
       try {
@@ -132,8 +133,33 @@ export class Connection {
     this.#endRun();
   }
 
+  /**
+   * Limits the next frame read to `maxBytes`; a larger one drops the connection before
+   * its body is read (see {@link FrameReader.limitNextFrame}).
+   */
+  limitNextFrame(maxBytes: number): void {
+    this.#reader.limitNextFrame(maxBytes);
+  }
+
+  /**
+   * Reads nothing more, sends what was already sent, and closes the socket: at once if the
+   * other side closes too, and by force after `graceMs` otherwise, so a peer that keeps
+   * its side open cannot hold the socket.
+   */
+  closeAfterFlush(graceMs: number): void {
+    this.#reader.stop();
+    this.#socket.pause();
+    this.#socket.end();
+    const force = setTimeout(() => this.#socket.destroy(), graceMs);
+    force.unref();
+    this.#socket.once('close', () => {
+      clearTimeout(force);
+    });
+  }
+
   /** Closes the socket at once; pending writes are dropped. */
   close(): void {
+    this.#reader.stop();
     this.#socket.destroy();
   }
 }

@@ -36,6 +36,9 @@ export class FrameReader {
   #oversizeHeadFilled = 0;
   #oversizeSize = 0;
   #skip = 0;
+  // A tighter limit for the next frame only (a HELLO, before the secret is checked).
+  #nextFrameLimit: number | undefined;
+  #stopped = false;
 
   /**
    * @param sink - where frames (and oversize frames) go
@@ -47,6 +50,25 @@ export class FrameReader {
   }
 
   /**
+   * Limits the next frame to `maxBytes`: a larger one is a protocol error (thrown by
+   * {@link FrameReader.push}), never skipped nor buffered. A server reads a connection's
+   * first frame, its HELLO, under this limit, so a client that has not yet shown the
+   * secret cannot make it hold more than a HELLO's worth of memory.
+   */
+  limitNextFrame(maxBytes: number): void {
+    this.#nextFrameLimit = maxBytes;
+  }
+
+  /**
+   * Reads nothing more: frames still inside the chunk being read are dropped, and a
+   * partly filled body is released.
+   */
+  stop(): void {
+    this.#stopped = true;
+    this.#body = undefined;
+  }
+
+  /**
    * Adds a chunk and emits every frame it completes.
    *
    * @throws LaunchpadError `RESOURCE_EXHAUSTED` for an oversize frame when the sink has no
@@ -55,7 +77,7 @@ export class FrameReader {
   push(chunk: Buffer): void {
     const length = chunk.length;
     let offset = 0;
-    while (offset < length) {
+    while (offset < length && !this.#stopped) {
       if (this.#body !== undefined) {
         offset = this.#fillBody(this.#body, chunk, offset);
       } else if (this.#oversizeHead !== undefined || this.#skip > 0) {
@@ -78,6 +100,16 @@ export class FrameReader {
 
   // At a frame boundary with the size known: emit a view if the whole body is here.
   #begin(size: number, chunk: Buffer, offset: number): number {
+    const limit = this.#nextFrameLimit;
+    if (limit !== undefined) {
+      if (size > limit) {
+        throw new LaunchpadError(
+          'RESOURCE_EXHAUSTED',
+          `The first frame announces ${size} bytes, more than the ${limit} a HELLO may have.`,
+        );
+      }
+      this.#nextFrameLimit = undefined;
+    }
     if (size > this.#maxBytes) {
       if (this.#sink.onOversize === undefined) {
         throw new LaunchpadError(

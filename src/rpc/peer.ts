@@ -7,8 +7,10 @@
 import { connect as connectTcp, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LaunchpadError } from '../errors.ts';
-import { timerDelay } from '../internal/within.ts';
-import { DEFAULT_CALL_OPTIONS, type CallOptions } from './call-options.ts';
+import { onAbort } from '../internal/abort-listeners.ts';
+import { LongTimeout } from '../internal/long-timeout.ts';
+import { Handle } from '../program/handle.ts';
+import { callOptionsProblem, DEFAULT_CALL_OPTIONS, type CallOptions } from './call-options.ts';
 import { Connection } from './connection.ts';
 import type { FrameChannel } from './frame-channel.ts';
 import { PortConnection } from './port-connection.ts';
@@ -16,9 +18,17 @@ import type { MessagePort } from 'node:worker_threads';
 import { asCallResult, type CallResult } from './call-result.ts';
 import { ClientCall } from './client-call.ts';
 import { oversizeError } from './codec.ts';
-import { FrameType, type Frame } from './protocol.ts';
+import { FrameType, HELLO_CALLER_ID_CHARS, type Frame } from './protocol.ts';
 import type { AddressResolver } from './resolver.ts';
 import { fromRemoteErrorInfo } from './wire-error.ts';
+import {
+  isWirePrimitive,
+  NOT_REPLACED,
+  toWireValue,
+  WIRE_DATA,
+  WireValueProblem,
+  type WireRules,
+} from './wire-value.ts';
 
 /** What every peer of one process shares. */
 export interface PeerEnvironment {
@@ -35,9 +45,30 @@ export interface PeerEnvironment {
    * to the given time for it to come up. When set, peers use it instead of TCP.
    */
   readonly connectPort?: (nodeId: string, timeoutMs: number) => Promise<MessagePort>;
+  /**
+   * True once the program this process belongs to is stopping. A call that loses its
+   * callee then rejects with `CANCELLED` (the program is stopping) instead of
+   * `UNAVAILABLE`, and never as an unhandled rejection.
+   */
+  readonly stopping?: () => boolean;
 }
 
 const RETRY_MIN_MS = 10;
+
+// A handle is a node argument only: as a call argument it would arrive as a plain object.
+const CALL_ARGUMENT_RULES: WireRules = {
+  replace: (value, refuse) =>
+    value instanceof Handle
+      ? refuse(
+          `is a handle to ${value.nodeId}, which becomes a client only as a node argument ` +
+            '(give it to the node when the program is built)',
+        )
+      : NOT_REPLACED,
+};
+
+// The errors made by Peer.#stopCancelled, so that one is passed on as it is rather than
+// wrapped again by the call that waited for it.
+const stopCancellations = new WeakSet<LaunchpadError>();
 const RETRY_MAX_MS = 250;
 
 /** The channel from this process to one node. */
@@ -66,12 +97,91 @@ export class Peer {
    * that can also be iterated with `for await` when the method streams.
    */
   call(method: string, args: unknown[], options: CallOptions): CallResult {
+    const invalid = this.#invalidCall(method, args, options);
+    if (invalid !== undefined) return asCallResult(Promise.reject(invalid));
     const connection = this.#connection;
     // The fast path: connected, so the call goes out now, with no await in between.
     if (connection !== undefined && !connection.closed && options.signal?.aborted !== true) {
       return asCallResult(this.#send(connection, method, args, options));
     }
-    return asCallResult(this.#connectThenSend(method, args, options));
+    return asCallResult(this.#slowCall(method, args, options));
+  }
+
+  // Options and arguments are checked before anything is sent, so a bad call names its
+  // method and the argument's path instead of arriving changed (a function as undefined,
+  // a class instance without its methods). Primitive arguments are not walked at all.
+  #invalidCall(method: string, args: unknown[], options: CallOptions): LaunchpadError | undefined {
+    const optionsProblem = callOptionsProblem(options);
+    if (optionsProblem !== undefined) {
+      return new LaunchpadError(
+        'INVALID_ARGUMENT',
+        `Call ${this.#describe(method)}: ${optionsProblem}.`,
+      );
+    }
+    for (let index = 0; index < args.length; index++) {
+      const arg = args[index];
+      if (isWirePrimitive(arg)) continue;
+      try {
+        toWireValue(arg, `args[${index}]`, CALL_ARGUMENT_RULES);
+      } catch (error) {
+        if (!(error instanceof WireValueProblem)) throw error;
+        return new LaunchpadError(
+          'INVALID_ARGUMENT',
+          `Call ${this.#describe(method)}: argument ${error.path} ${error.problem}. Call ` +
+            `arguments must be ${WIRE_DATA}; the call was not sent.`,
+        );
+      }
+    }
+    return undefined;
+  }
+
+  // Waits for a connection; when the program stops meanwhile, a call that loses its callee
+  // is cancelled, and that rejection is marked handled (see ClientCall.failQuietly).
+  #slowCall(method: string, args: unknown[], options: CallOptions): Promise<unknown> {
+    // A call made once the program is already stopping is not cancelled by the stop: it
+    // fails as any call to a node that is gone does (UNAVAILABLE).
+    const madeWhileStopping = this.#environment.stopping?.() === true;
+    const result = new Promise<unknown>((resolve, reject) => {
+      this.#connectThenSend(method, args, options).then(resolve, (error: unknown) => {
+        const stopped = madeWhileStopping
+          ? undefined
+          : this.#duringStop(method, error, options.signal);
+        if (stopped === undefined) {
+          reject(error instanceof Error ? error : new Error(String(error)));
+          return;
+        }
+        result.catch(ignore);
+        reject(stopped);
+      });
+    });
+    return result;
+  }
+
+  // The CANCELLED error for a call that failed because the program is stopping: it lost
+  // its callee (UNAVAILABLE), or the callee's address was withdrawn by the stop (CANCELLED,
+  // though not by the caller's own signal). Undefined for any other failure.
+  #duringStop(
+    method: string,
+    error: unknown,
+    signal: AbortSignal | undefined,
+  ): LaunchpadError | undefined {
+    if (!(error instanceof LaunchpadError)) return undefined;
+    if (stopCancellations.has(error)) return error;
+    const lostCallee =
+      error.code === 'UNAVAILABLE' || (error.code === 'CANCELLED' && signal?.aborted !== true);
+    if (!lostCallee || this.#environment.stopping?.() !== true) return undefined;
+    return this.#stopCancelled(method, error);
+  }
+
+  #stopCancelled(method: string, cause: Error | undefined): LaunchpadError {
+    const error = new LaunchpadError(
+      'CANCELLED',
+      `Call ${this.#describe(method)} was cancelled: the program is stopping` +
+        (cause === undefined ? '.' : ` (${cause.message}).`),
+      { cause },
+    );
+    stopCancellations.add(error);
+    return error;
   }
 
   async #connectThenSend(method: string, args: unknown[], options: CallOptions): Promise<unknown> {
@@ -98,7 +208,7 @@ export class Peer {
     options: CallOptions,
   ): Promise<unknown> {
     const call = new ClientCall(this.#nextId++, method, this.#pending);
-    return new Promise<unknown>((resolve, reject) => {
+    const promise = new Promise<unknown>((resolve, reject) => {
       try {
         call.start(connection, args, { resolve, reject });
       } catch (error) {
@@ -112,6 +222,9 @@ export class Peer {
       }
       if (signal !== undefined) call.abortWith(signal, () => this.#cancelled(method));
     });
+    call.promise = promise;
+    if (this.#environment.stopping?.() === true) call.madeWhileStopping = true;
+    return promise;
   }
 
   /** Closes the connection; pending calls reject with `UNAVAILABLE`. */
@@ -222,7 +335,11 @@ export class Peer {
           this.#dropPending(error);
         },
       });
-      connection.send([FrameType.hello, this.#environment.secret, this.#environment.callerId]);
+      connection.send([
+        FrameType.hello,
+        this.#environment.secret,
+        this.#environment.callerId.slice(0, HELLO_CALLER_ID_CHARS),
+      ]);
     });
   }
 
@@ -279,7 +396,12 @@ export class Peer {
   }
 
   #dropPending(error: Error | undefined): void {
+    const stopping = this.#environment.stopping?.() === true;
     for (const call of [...this.#pending.values()]) {
+      if (stopping && !call.madeWhileStopping) {
+        call.failQuietly(this.#stopCancelled(call.method, error));
+        continue;
+      }
       call.fail(
         new LaunchpadError(
           'UNAVAILABLE',
@@ -317,22 +439,18 @@ function beforeDeadline<TValue>(
 ): Promise<TValue> {
   if (!Number.isFinite(deadline)) return promise;
   return new Promise<TValue>((resolve, reject) => {
-    const timer = setTimeout(
-      () => {
-        onTimeout?.();
-        reject(
-          new LaunchpadError('UNAVAILABLE', 'the deadline passed before a connection was made'),
-        );
-      },
-      timerDelay(deadline - Date.now()),
-    );
+    // A long timer: a deadline 30 days away must not fire at once (nor after 24.8 days).
+    const timer = new LongTimeout(() => {
+      onTimeout?.();
+      reject(new LaunchpadError('UNAVAILABLE', 'the deadline passed before a connection was made'));
+    }, deadline - Date.now());
     promise.then(
       (value) => {
-        clearTimeout(timer);
+        timer.clear();
         resolve(value);
       },
       (error: unknown) => {
-        clearTimeout(timer);
+        timer.clear();
         reject(error instanceof Error ? error : new Error(String(error)));
       },
     );
@@ -347,14 +465,16 @@ function untilAborted<TValue>(
 ): Promise<TValue> {
   if (signal === undefined) return promise;
   return new Promise<TValue>((resolve, reject) => {
-    const onAbort = (): void => {
+    // One listener per signal however many calls wait on it (see abort-listeners.ts).
+    const stopListening = onAbort(signal, () => {
       reject(error());
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => {
-      signal.removeEventListener('abort', onAbort);
     });
+    promise.then(resolve, reject).finally(stopListening);
   });
+}
+
+function ignore(): void {
+  // The rejection is seen by whoever awaits the call; nobody else needs to.
 }
 
 function describeCause(error: unknown): string {

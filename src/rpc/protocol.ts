@@ -61,8 +61,24 @@ export type Frame =
   | EndFrame
   | CreditFrame;
 
-/** How long a server waits for HELLO before it drops a silent connection. */
+/** How long a server waits for a valid HELLO before it drops the connection. */
 export const HELLO_TIMEOUT_MS = 10_000;
+
+/**
+ * The largest first frame a server reads before the secret is checked. A HELLO holds the
+ * secret (32 characters) and the caller's id, which a client cuts to
+ * {@link HELLO_CALLER_ID_CHARS} characters: far below this.
+ */
+export const HELLO_MAX_BYTES = 4096;
+
+/** How many characters of its id a client puts in its HELLO. */
+export const HELLO_CALLER_ID_CHARS = 256;
+
+/**
+ * How long a server waits, after it sent REFUSED and closed its side, for the client to
+ * close the connection, before it releases the socket by force.
+ */
+export const REFUSED_LINGER_MS = 1_000;
 
 /**
  * How many stream items a server may send before the caller grants more. The caller

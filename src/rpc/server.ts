@@ -12,7 +12,13 @@ import { Connection } from './connection.ts';
 import type { FrameChannel } from './frame-channel.ts';
 import { PortConnection } from './port-connection.ts';
 import type { MessagePort } from 'node:worker_threads';
-import { FrameType, HELLO_TIMEOUT_MS, type Frame } from './protocol.ts';
+import {
+  FrameType,
+  HELLO_MAX_BYTES,
+  HELLO_TIMEOUT_MS,
+  REFUSED_LINGER_MS,
+  type Frame,
+} from './protocol.ts';
 import { StreamSender, type StreamOwner } from './stream-sender.ts';
 import { toRemoteErrorInfo } from './wire-error.ts';
 
@@ -85,6 +91,14 @@ export class RpcServer {
   }
 
   /**
+   * How many TCP connections the server holds open, authenticated or not; what the
+   * hardening tests watch to see refused connections released.
+   */
+  get connectionCount(): number {
+    return this.#sockets.size;
+  }
+
+  /**
    * Stops listening and drops every connection; calls in flight get no answer (their
    * callers see `UNAVAILABLE`), and streams in flight are told to stop.
    */
@@ -124,15 +138,18 @@ export class RpcServer {
     this.#sockets.add(socket);
     const session = new ServerSession(this.#options);
     let authenticated = false;
+    // Only a valid HELLO stops this timer: a connection that sends anything else is
+    // refused, and released by REFUSED_LINGER_MS at the latest.
     const helloTimer = setTimeout(() => socket.destroy(), HELLO_TIMEOUT_MS);
+    helloTimer.unref();
     const connection: Connection = new Connection(socket, this.#maxBytes, {
       onFrame: (frame: Frame) => {
         if (authenticated) {
           session.receive(connection, frame);
           return;
         }
-        clearTimeout(helloTimer);
-        if (frame[0] === FrameType.hello && this.#secretMatches(frame[1])) {
+        if (Array.isArray(frame) && frame[0] === FrameType.hello && this.#secretMatches(frame[1])) {
+          clearTimeout(helloTimer);
           authenticated = true;
           connection.send([FrameType.welcome, this.#options.nodeId]);
           return;
@@ -141,7 +158,7 @@ export class RpcServer {
           FrameType.refused,
           `Connection to node ${this.#options.nodeId} refused: it did not present this launch's secret.`,
         ]);
-        socket.end();
+        connection.closeAfterFlush(REFUSED_LINGER_MS);
       },
       onOversize: (size, type, id) => {
         if (authenticated && type === FrameType.call && id !== undefined) {
@@ -154,6 +171,8 @@ export class RpcServer {
         session.closed();
       },
     });
+    // Until the secret is checked, nothing larger than a HELLO is read.
+    connection.limitNextFrame(HELLO_MAX_BYTES);
   }
 
   #secretMatches(presented: unknown): boolean {
@@ -180,9 +199,16 @@ class ServerSession implements StreamOwner {
 
   receive(connection: FrameChannel, frame: Frame): void {
     switch (frame[0]) {
-      case FrameType.call:
-        this.#call(connection, frame[1], frame[2], frame[3]);
+      case FrameType.call: {
+        const [, id, method, args] = frame;
+        // A malformed CALL means the stream cannot be trusted: drop the connection.
+        if (typeof id !== 'number' || typeof method !== 'string' || !Array.isArray(args)) {
+          connection.close();
+          return;
+        }
+        this.#call(connection, id, method, args);
         return;
+      }
       case FrameType.cancel: {
         const pending = this.#cancellable.get(frame[1]);
         // Forget it first, so the answer of a call that ends because it was cancelled

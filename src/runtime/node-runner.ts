@@ -72,6 +72,8 @@ export function runNode(node: RunnableNode, host: NodeHost): Promise<void> {
     callerId: node.id,
     resolver: host.resolver,
     maxMessageBytes: host.maxMessageBytes,
+    // Calls in flight when the program stops are cancelled, never left unhandled.
+    stopping: () => host.stop.signal.aborted,
     ...(host.ports === undefined ? {} : { connectPort: host.ports.connect.bind(host.ports) }),
   });
   return runAsNode(runtime, async () => {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isLaunchpadError } from '../../src/errors.ts';
+import { decodeCheckpoint, encodeCheckpoint } from '../../src/replay/checkpoint.ts';
 import {
   RateLimiters,
   Removers,
@@ -130,6 +131,26 @@ describe('checkpoints', () => {
       expect(readdirSync(directory).sort()).toEqual(before);
     }
     expect(readFileSync(good).equals(bytes)).toBe(true);
+  });
+
+  it('refuses every one-byte corruption of a small checkpoint, at every byte position', () => {
+    const bytes = encodeCheckpoint({ createdAt: 1, nextKey: 2, chunks: [['c', [1]]], tables: [] });
+    expect(decodeCheckpoint(bytes, 'intact').nextKey).toBe(2);
+    const accepted: string[] = [];
+    for (let position = 0; position < bytes.length; position++) {
+      // A low bit and a high bit: a flipped bit and a byte that reads as another character.
+      for (const flip of [0x01, 0x80]) {
+        const corrupt = Buffer.from(bytes);
+        corrupt[position]! ^= flip;
+        try {
+          decodeCheckpoint(corrupt, 'corrupt');
+          accepted.push(`byte ${position} ^ 0x${flip.toString(16)}`);
+        } catch (error) {
+          expect(isLaunchpadError(error, 'INVALID_ARGUMENT')).toBe(true);
+        }
+      }
+    }
+    expect(accepted).toEqual([]);
   });
 
   it('refuses a checkpoint holding a table this node does not configure', async () => {

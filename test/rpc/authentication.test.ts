@@ -1,0 +1,114 @@
+/**
+ * Before a connection has presented the launch's secret, the server reads nothing larger
+ * than a HELLO, and a refused connection is released by the server even when the client
+ * keeps its side open. Only a valid HELLO stops the HELLO timer.
+ */
+import { connect, type Socket } from 'node:net';
+import * as lp from 'launchpad-ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { closeAll, serve } from './harness.ts';
+
+const sockets: Socket[] = [];
+afterEach(async () => {
+  for (const socket of sockets.splice(0)) socket.destroy();
+  await closeAll();
+});
+
+// A raw client that keeps its side of the connection open whatever the server does.
+async function rawClient(address: string): Promise<Socket> {
+  const separator = address.lastIndexOf(':');
+  const socket = connect({
+    host: address.slice(0, separator),
+    port: Number(address.slice(separator + 1)),
+    allowHalfOpen: true,
+  });
+  sockets.push(socket);
+  socket.on('error', () => undefined);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
+  return socket;
+}
+
+function frame(body: Buffer): Buffer {
+  const head = Buffer.alloc(4);
+  head.writeUInt32BE(body.length);
+  return Buffer.concat([head, body]);
+}
+
+// [HELLO, 'wrong', 'attacker'] in MessagePack.
+const WRONG_HELLO = frame(
+  Buffer.from([0x93, 0x00, 0xa5, ...Buffer.from('wrong'), 0xa8, ...Buffer.from('attacker')]),
+);
+
+function closed(socket: Socket): Promise<void> {
+  return new Promise((resolve) => {
+    if (socket.destroyed) resolve();
+    else
+      socket.once('close', () => {
+        resolve();
+      });
+  });
+}
+
+const echo = { echo: (value: number) => value };
+
+describe('unauthenticated connections', () => {
+  it('a first frame announcing more than a HELLO is not read: the connection is dropped', async () => {
+    const { server, client } = await serve(echo);
+    const socket = await rawClient(server.address);
+    const head = Buffer.alloc(4);
+    head.writeUInt32BE(512 * 1024 * 1024);
+    socket.write(Buffer.concat([head, Buffer.alloc(64 * 1024, 7)]));
+    // Dropped at once, not after the HELLO timeout with the bytes held meanwhile.
+    await vi.waitFor(() => {
+      expect(server.connectionCount).toBe(0);
+    }, 5_000);
+    await closed(socket);
+    expect(await client().echo(1)).toBe(1);
+  });
+
+  it('a refused connection is released even if the client keeps its side open', async () => {
+    const { server, client } = await serve(echo);
+    const socket = await rawClient(server.address);
+    const answered = new Promise<Buffer>((resolve) => socket.once('data', resolve));
+    socket.write(WRONG_HELLO);
+    const answer = await answered;
+    expect(answer.includes(Buffer.from('refused'))).toBe(true);
+    await vi.waitFor(() => {
+      expect(server.connectionCount).toBe(0);
+    }, 5_000);
+    expect(await client().echo(2)).toBe(2);
+  });
+
+  it('a frame that is not a valid HELLO does not stop the HELLO timer', async () => {
+    const { server } = await serve(echo);
+    const socket = await rawClient(server.address);
+    // A CALL sent first: it must be refused and the connection released.
+    socket.write(frame(Buffer.from([0x94, 0x03, 0x01, 0xa4, ...Buffer.from('echo'), 0x91, 0x01])));
+    await vi.waitFor(() => {
+      expect(server.connectionCount).toBe(0);
+    }, 5_000);
+  });
+
+  it('a refused caller gets UNAUTHENTICATED and the server keeps no connection', async () => {
+    const { server } = await serve(echo);
+    const { Peer } = await import('../../src/rpc/peer.ts');
+    const peer = new Peer('service/0', {
+      secret: 'not-the-secret',
+      callerId: 'intruder',
+      resolver: { resolve: () => Promise.resolve(server.address) },
+      maxMessageBytes: 1024,
+    });
+    try {
+      const error = await peer.call('echo', [1], {}).catch((e: unknown) => e);
+      expect(lp.isLaunchpadError(error, 'UNAUTHENTICATED')).toBe(true);
+    } finally {
+      peer.close();
+    }
+    await vi.waitFor(() => {
+      expect(server.connectionCount).toBe(0);
+    }, 5_000);
+  });
+});
