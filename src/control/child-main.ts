@@ -4,7 +4,6 @@
  * run it, report how it ended, and exit. A lost launcher ends the process at once, so no
  * node outlives its launcher.
  */
-import { readFileSync, rmSync } from 'node:fs';
 import { LaunchpadError } from '../errors.ts';
 import { setChildLaunchHook } from '../launch/child-hook.ts';
 import { fingerprintDifference, programFingerprint } from '../launch/fingerprint.ts';
@@ -23,29 +22,9 @@ import { runNode } from '../runtime/node-runner.ts';
 import { StopScope } from '../runtime/stop-scope.ts';
 import { watchParent } from './parent-watchdog.ts';
 import { PortConnector } from './port-connector.ts';
-import {
-  BOOTSTRAP_FILE_VARIABLE,
-  BOOTSTRAP_VARIABLE,
-  type ChildBootstrap,
-  type NodeSpec,
-} from './node-spec.ts';
+import type { ChildBootstrap, NodeSpec } from './node-spec.ts';
+import { takeBootstrap } from './bootstrap-reader.ts';
 import { forwardOutput } from './output-forwarder.ts';
-
-function readBootstrap(): ChildBootstrap {
-  const file = process.env[BOOTSTRAP_FILE_VARIABLE];
-  const raw = file === undefined ? process.env[BOOTSTRAP_VARIABLE] : readFileSync(file, 'utf8');
-  // The secret must not leak into processes the node itself starts, nor stay on disk.
-  Reflect.deleteProperty(process.env, BOOTSTRAP_VARIABLE);
-  Reflect.deleteProperty(process.env, BOOTSTRAP_FILE_VARIABLE);
-  if (file !== undefined) rmSync(file, { force: true });
-  if (raw === undefined) {
-    throw new LaunchpadError(
-      'FAILED_PRECONDITION',
-      `This script is started by launchpad-ts for one node; ${BOOTSTRAP_VARIABLE} is not set.`,
-    );
-  }
-  return JSON.parse(raw) as ChildBootstrap;
-}
 
 function exitNow(message: string): never {
   process.stderr.write(`launchpad-ts: ${message}\n`);
@@ -54,10 +33,20 @@ function exitNow(message: string): never {
 
 /** Runs the node this process was started for, then exits the process. */
 export async function runChild(): Promise<void> {
-  const bootstrap = readBootstrap();
+  let bootstrap: ChildBootstrap;
+  try {
+    bootstrap = takeBootstrap();
+  } catch (error) {
+    exitNow(error instanceof Error ? error.message : String(error));
+  }
+  // The process that started this one may have died while it loaded: then it is an
+  // orphan already, and must not start serving.
+  if (bootstrap.parentPid !== undefined && process.ppid !== bootstrap.parentPid) {
+    exitNow(`node ${bootstrap.nodeId} lost its launcher while starting; exiting.`);
+  }
   // A launcher killed outright (SIGKILL) cannot say goodbye; a busy node would not notice
   // its closed connection either, so a separate thread watches the parent process.
-  watchParent();
+  watchParent(bootstrap.parentPid ?? process.ppid);
   // Ctrl-C in a terminal reaches every process of the group; the launcher coordinates the
   // stop, so a node process ignores SIGINT and waits to be told.
   process.on('SIGINT', () => undefined);

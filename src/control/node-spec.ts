@@ -34,8 +34,25 @@ export interface NodeSpec {
   readonly bindHost?: string;
 }
 
-/** The environment variable that carries {@link ChildBootstrap} to a node process. */
+/**
+ * The environment variable that carries {@link ChildBootstrap} to a node process on a
+ * cluster (a Slurm task, a Kubernetes Pod fed from a Secret), where nothing else reaches
+ * the process. Local launchers never use it: `/proc/<pid>/environ` keeps what a process
+ * was started with, whatever the process deletes from `process.env`.
+ */
 export const BOOTSTRAP_VARIABLE = 'LAUNCHPAD_TS_NODE';
+
+/**
+ * The environment variable naming the inherited file descriptor (a pipe) from which a
+ * local node process reads {@link ChildBootstrap}. It holds only the number, nothing secret.
+ */
+export const BOOTSTRAP_FD_VARIABLE = 'LAUNCHPAD_TS_NODE_FD';
+
+/** The descriptor a local node process reads its bootstrap from (after stdin, stdout, stderr). */
+export const BOOTSTRAP_FD = 3;
+
+/** The `workerData` key under which a node's worker thread receives {@link ChildBootstrap}. */
+export const BOOTSTRAP_WORKER_KEY = 'launchpadTsBootstrap';
 
 /**
  * The environment variable naming a file (mode 0600) that holds {@link ChildBootstrap},
@@ -67,4 +84,10 @@ export interface ChildBootstrap {
    * direct MessagePort channels between nodes: use them instead of TCP.
    */
   readonly ports?: boolean;
+  /**
+   * The pid of the process that started this one (the launcher, or a colocation host).
+   * If the process's parent is already another one when it starts, its starter died
+   * before it could be watched, and the node exits at once.
+   */
+  readonly parentPid?: number;
 }
