@@ -30,6 +30,7 @@ export { withOptions } from './rpc/typed-client.ts';
 export { transfer } from './rpc/transfer.ts';
 export { batched, type BatchedOptions, type BatchedMethod } from './nodes/batched-handler.ts';
 export { launch } from './launch/launch.ts';
+export { main } from './launch/main.ts';
 export type { LaunchOptions, LocalResources, OutputMode } from './launch/launch-options.ts';
 export { LAUNCH_TYPES, LAUNCH_TYPE_ALIASES, type LaunchType } from './launch/launch-type.ts';
 export { RunningProgram } from './launch/running-program.ts';

@@ -5,12 +5,12 @@
  */
 import type { NodeKind } from '../program/node.ts';
 
-/** Where a child finds its node's code. */
-export type CodeLocation =
-  /** Re-run the program's entry module; its `launch()` call hands over the rebuilt program. */
-  | { readonly strategy: 'entry'; readonly moduleUrl: string }
-  /** Import a module and take one of its exports. */
-  | { readonly strategy: 'export'; readonly moduleUrl: string; readonly exportName: string };
+/** Where a child finds its node's code: the export `exportName` of the module `moduleUrl`. */
+export interface CodeLocation {
+  readonly strategy: 'export';
+  readonly moduleUrl: string;
+  readonly exportName: string;
+}
 
 /** Everything a node process needs to run its node. */
 export interface NodeSpec {
@@ -19,8 +19,6 @@ export interface NodeSpec {
   readonly label: string;
   readonly kind: NodeKind;
   readonly codeName: string;
-  /** The launcher's program fingerprint, to check a rebuilt program against. */
-  readonly fingerprint: string[];
   readonly code: CodeLocation;
   /** The node's arguments, with handles as `HandleRef`s. */
   readonly args: unknown[];
