@@ -12,8 +12,8 @@ const DECLARED_KEY = Symbol.for('launchpad-ts.main-declared');
 
 /**
  * Runs `launcherCode` in the launcher, once the main script has finished loading; does
- * nothing in a node's process or thread. An error thrown by `launcherCode` is printed and
- * makes the process exit with code 1.
+ * nothing in a node's process or thread. An error thrown by `launcherCode` ends the
+ * launcher like an error thrown at a script's top level (printed, exit code 1).
  *
  * Call it last in the script, and do not `await` it: a node process imports the script
  * for the classes and functions it exports, and the launcher imports it too, to check
@@ -39,10 +39,11 @@ export function main(launcherCode: () => unknown): void {
     Promise.resolve()
       .then(launcherCode)
       .catch((error: unknown) => {
-        process.stderr.write(
-          `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-        );
-        process.exitCode = 1;
+        // As if the script had thrown at its top level: Node prints it and exits with 1,
+        // and the nodes die with the launcher.
+        setImmediate(() => {
+          throw error;
+        });
       });
   });
 }
