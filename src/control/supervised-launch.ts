@@ -55,7 +55,7 @@ export interface UnitLaunch {
   readonly index: number;
   /** How it reaches the control plane. */
   readonly bootstrap: ChildBootstrap;
-  /** Arguments for the node's `process.argv` (the launcher's own, for the entry strategy). */
+  /** Arguments for the node's `process.argv` (the launcher's own when it launched from the main script). */
   readonly args: readonly string[];
   /** Its local resources. */
   readonly resources: LocalResources;
@@ -125,7 +125,7 @@ export function launchSupervised(
         nodeId,
         index,
         bootstrap: plane.bootstrap(nodeId),
-        // The entry strategy re-runs the main script, which must see the same flags.
+        // A node may import the main script (its launcher code in lp.main()): same flags.
         args: entry !== undefined ? process.argv.slice(2) : [],
         resources: resourcesOf(options.resources, node),
       });

@@ -46,7 +46,7 @@ export function launchSlurm(program: Program, options: ResolvedLaunchOptions): R
   const ids = nodes.map((node) => node.id);
   const wireArgs = nodes.map((node) => toWireArguments(node, program));
   const entry = calledFromMainModule() ? mainModuleUrl() : undefined;
-  // The entry strategy re-runs the main script, which must see the same flags.
+  // A node may import the main script (its launcher code in lp.main()): same flags.
   const args = entry !== undefined ? process.argv.slice(2).filter((a) => a !== '--lp_dry_run') : [];
   const script = renderBatchScript({
     programName: program.name,
