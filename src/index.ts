@@ -6,9 +6,16 @@
  * @example
  * ```ts
  * import * as lp from 'launchpad-ts';
- * const program = new lp.Program('hello');
- * program.addNode(new lp.FunctionNode(() => console.log('Hello')), 'hello');
- * await lp.launch(program).wait();
+ *
+ * export function hello(): void {
+ *   console.log('Hello');
+ * }
+ *
+ * lp.main(async () => {
+ *   const program = new lp.Program('hello');
+ *   program.addNode(new lp.FunctionNode(hello), 'hello');
+ *   await lp.launch(program).wait();
+ * });
  * ```
  */
 export { Program } from './program/program.ts';
