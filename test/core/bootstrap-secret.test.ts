@@ -32,7 +32,7 @@ describe('the launch secret', () => {
       expect(environ).not.toContain('"secret"');
       expect(newTokens(environ), `pid ${String(pid)}`).toEqual([]);
     }
-  });
+  }, 120_000);
 
   it('is not in the environment of a node thread', async () => {
     const program = new lp.Program('secret_threads');
@@ -40,5 +40,5 @@ describe('the launch secret', () => {
     await using running = lp.launch(program, { launchType: 'threads' });
     const names = await running.client(counter).envNames();
     expect(names.filter((name) => name.startsWith('LAUNCHPAD_TS'))).toEqual([]);
-  });
+  }, 120_000);
 });

@@ -39,5 +39,7 @@ describe('a launcher killed during the start', () => {
       );
       expect(left ?? markedProcesses(marker)).toEqual([]);
     },
+    // Each trial starts a launcher and its nodes, which takes long on a loaded machine.
+    150_000,
   );
 });
