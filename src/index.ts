@@ -6,9 +6,16 @@
  * @example
  * ```ts
  * import * as lp from 'launchpad-ts';
- * const program = new lp.Program('hello');
- * program.addNode(new lp.FunctionNode(() => console.log('Hello')), 'hello');
- * await lp.launch(program).wait();
+ *
+ * export function hello(): void {
+ *   console.log('Hello');
+ * }
+ *
+ * lp.main(async () => {
+ *   const program = new lp.Program('hello');
+ *   program.addNode(new lp.FunctionNode(hello), 'hello');
+ *   await lp.launch(program).wait();
+ * });
  * ```
  */
 export { Program } from './program/program.ts';
@@ -30,6 +37,7 @@ export { withOptions } from './rpc/typed-client.ts';
 export { transfer } from './rpc/transfer.ts';
 export { batched, type BatchedOptions, type BatchedMethod } from './nodes/batched-handler.ts';
 export { launch } from './launch/launch.ts';
+export { main } from './launch/main.ts';
 export type { LaunchOptions, LocalResources, OutputMode } from './launch/launch-options.ts';
 export { LAUNCH_TYPES, LAUNCH_TYPE_ALIASES, type LaunchType } from './launch/launch-type.ts';
 export { RunningProgram } from './launch/running-program.ts';

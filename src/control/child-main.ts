@@ -4,15 +4,9 @@
  * run it, report how it ended, and exit. A lost launcher ends the process at once, so no
  * node outlives its launcher.
  */
-import { readFileSync, rmSync } from 'node:fs';
 import { LaunchpadError } from '../errors.ts';
-import { setChildLaunchHook } from '../launch/child-hook.ts';
-import { fingerprintDifference, programFingerprint } from '../launch/fingerprint.ts';
-import { ProgramLifecycle } from '../launch/program-lifecycle.ts';
-import type { LaunchType } from '../launch/launch-type.ts';
-import { RunningProgram } from '../launch/running-program.ts';
+import { markRunsNode, setChildLaunchHook } from '../launch/child-hook.ts';
 import type { NodeCode } from '../program/node.ts';
-import type { Program } from '../program/program.ts';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../rpc/codec.ts';
 import { PeerPool } from '../rpc/peer-pool.ts';
 import type { AddressResolver } from '../rpc/resolver.ts';
@@ -23,29 +17,9 @@ import { runNode } from '../runtime/node-runner.ts';
 import { StopScope } from '../runtime/stop-scope.ts';
 import { watchParent } from './parent-watchdog.ts';
 import { PortConnector } from './port-connector.ts';
-import {
-  BOOTSTRAP_FILE_VARIABLE,
-  BOOTSTRAP_VARIABLE,
-  type ChildBootstrap,
-  type NodeSpec,
-} from './node-spec.ts';
+import type { ChildBootstrap, NodeSpec } from './node-spec.ts';
+import { takeBootstrap } from './bootstrap-reader.ts';
 import { forwardOutput } from './output-forwarder.ts';
-
-function readBootstrap(): ChildBootstrap {
-  const file = process.env[BOOTSTRAP_FILE_VARIABLE];
-  const raw = file === undefined ? process.env[BOOTSTRAP_VARIABLE] : readFileSync(file, 'utf8');
-  // The secret must not leak into processes the node itself starts, nor stay on disk.
-  Reflect.deleteProperty(process.env, BOOTSTRAP_VARIABLE);
-  Reflect.deleteProperty(process.env, BOOTSTRAP_FILE_VARIABLE);
-  if (file !== undefined) rmSync(file, { force: true });
-  if (raw === undefined) {
-    throw new LaunchpadError(
-      'FAILED_PRECONDITION',
-      `This script is started by launchpad-ts for one node; ${BOOTSTRAP_VARIABLE} is not set.`,
-    );
-  }
-  return JSON.parse(raw) as ChildBootstrap;
-}
 
 function exitNow(message: string): never {
   process.stderr.write(`launchpad-ts: ${message}\n`);
@@ -54,10 +28,20 @@ function exitNow(message: string): never {
 
 /** Runs the node this process was started for, then exits the process. */
 export async function runChild(): Promise<void> {
-  const bootstrap = readBootstrap();
+  let bootstrap: ChildBootstrap;
+  try {
+    bootstrap = takeBootstrap();
+  } catch (error) {
+    exitNow(error instanceof Error ? error.message : String(error));
+  }
+  // The process that started this one may have died while it loaded: then it is an
+  // orphan already, and must not start serving.
+  if (bootstrap.parentPid !== undefined && process.ppid !== bootstrap.parentPid) {
+    exitNow(`node ${bootstrap.nodeId} lost its launcher while starting; exiting.`);
+  }
   // A launcher killed outright (SIGKILL) cannot say goodbye; a busy node would not notice
   // its closed connection either, so a separate thread watches the parent process.
-  watchParent();
+  watchParent(bootstrap.parentPid ?? process.ppid);
   // Ctrl-C in a terminal reaches every process of the group; the launcher coordinates the
   // stop, so a node process ignores SIGINT and waits to be told.
   process.on('SIGINT', () => undefined);
@@ -114,6 +98,8 @@ export async function runChild(): Promise<void> {
     workdir: spec.workdir,
   };
   setProcessNode({ context: { ...context, nodeId: spec.nodeId, label: spec.label }, stop });
+  // lp.main() does nothing here: the main script may be imported for its exports.
+  markRunsNode();
   const resolver: AddressResolver = {
     resolve: async (nodeId, timeoutMs) =>
       (await control.call('lookup', [nodeId, timeoutMs], {
@@ -121,7 +107,7 @@ export async function runChild(): Promise<void> {
       })) as string,
   };
   try {
-    const code = await loadCode(spec, control, bootstrap.secret);
+    const code = await loadCode(spec);
     await runNode(
       { id: spec.nodeId, label: spec.label, kind: spec.kind, code, args: spec.args },
       {
@@ -148,108 +134,30 @@ export async function runChild(): Promise<void> {
   await exit(0);
 }
 
-async function loadCode(spec: NodeSpec, control: RpcClient, secret: string): Promise<NodeCode> {
-  if (spec.code.strategy === 'export') {
-    const namespace = (await import(spec.code.moduleUrl)) as Record<string, unknown>;
-    const code = namespace[spec.code.exportName];
-    if (typeof code !== 'function') {
-      throw new LaunchpadError(
-        'FAILED_PRECONDITION',
-        `Export ${spec.code.exportName} of ${spec.code.moduleUrl} is not a class or function in node ${spec.nodeId}'s process.`,
-      );
-    }
-    return code as NodeCode;
-  }
-  const entry = spec.code.moduleUrl;
-  return new Promise<NodeCode>((resolve, reject) => {
-    setChildLaunchHook((program) => {
-      if (program.name !== spec.programName) {
-        // The script launches several programs; this one runs in other processes.
-        return finishedRunningProgram(program, spec);
-      }
-      try {
-        resolve(pickNode(program, spec));
-      } catch (error) {
-        reject(error instanceof Error ? error : new Error(String(error)));
-      }
-      return idleRunningProgram(program, spec, { control, secret });
-    });
-    import(entry).then(
-      () => {
-        reject(
-          new LaunchpadError(
-            'FAILED_PRECONDITION',
-            `Node ${spec.nodeId}'s process ran ${entry} but it never called launch() for program ${spec.programName}; ` +
-              'launch the program unconditionally from the main script.',
-          ),
-        );
-      },
-      (error: unknown) => {
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
-}
-
-function pickNode(program: Program, spec: NodeSpec): NodeCode {
-  const difference = fingerprintDifference(spec.fingerprint, programFingerprint(program));
-  if (difference !== undefined) {
+async function loadCode(spec: NodeSpec): Promise<NodeCode> {
+  const { moduleUrl, exportName } = spec.code;
+  // Importing the module runs its top level. If that reaches launch(), the module is a
+  // script that launches a program: refuse, rather than run launcher code in a node.
+  setChildLaunchHook((program) => {
     throw new LaunchpadError(
       'FAILED_PRECONDITION',
-      `The program rebuilt in node ${spec.nodeId}'s process differs from the launcher's (${difference}). ` +
-        'A node process re-runs the main script with the same arguments, so the program must be built ' +
-        'the same way every time: do not depend on randomness, time, or per-process state when adding nodes.',
+      `Node ${spec.nodeId}'s process imported ${moduleUrl} for ${exportName}, and its top level launched program ` +
+        `${program.name}: code that launches must run only in the launcher. Put it in lp.main(async () => { … }), ` +
+        'or move the node code to a module of its own.',
+    );
+  });
+  let namespace: Record<string, unknown>;
+  try {
+    namespace = (await import(moduleUrl)) as Record<string, unknown>;
+  } finally {
+    setChildLaunchHook(undefined);
+  }
+  const code = namespace[exportName];
+  if (typeof code !== 'function') {
+    throw new LaunchpadError(
+      'FAILED_PRECONDITION',
+      `Export ${exportName} of ${moduleUrl} is not a class or function in node ${spec.nodeId}'s process.`,
     );
   }
-  const node = program.node(spec.nodeId);
-  if (node === undefined)
-    throw new LaunchpadError('INTERNAL', `No node ${spec.nodeId} after a matching fingerprint.`);
-  return node.code;
-}
-
-// In a node process, the entry module's launch() must not launch again; it gets a program
-// handle that never finishes, so the module's own code after launch() stays suspended.
-function idleRunningProgram(
-  program: Program,
-  spec: NodeSpec,
-  launcher: { control: RpcClient; secret: string },
-): RunningProgram {
-  const { control, secret } = launcher;
-  // Never marked up or ended: ready and wait() stay pending in this process.
-  const lifecycle = new ProgramLifecycle(program.name, ['(the launcher runs this program)']);
-  return localView(program, spec, lifecycle, {
-    secret,
-    resolver: {
-      resolve: async (nodeId, timeoutMs) =>
-        (await control.call('lookup', [nodeId, timeoutMs])) as string,
-    },
-  });
-}
-
-// Another program of the same script, seen from one of this program's node processes: its
-// wait() resolves at once so the script goes on to launch the program this node is in.
-function finishedRunningProgram(program: Program, spec: NodeSpec): RunningProgram {
-  const lifecycle = new ProgramLifecycle(program.name, []);
-  void lifecycle.stop();
-  return localView(program, spec, lifecycle, {
-    secret: '',
-    resolver: { resolve: () => Promise.reject(new Error(`${program.name} runs elsewhere.`)) },
-  });
-}
-
-// A RunningProgram for code of the entry module that runs in a node process.
-function localView(
-  program: Program,
-  spec: NodeSpec,
-  lifecycle: ProgramLifecycle,
-  rpc: { secret: string; resolver: AddressResolver },
-): RunningProgram {
-  return new RunningProgram({
-    program,
-    programName: program.name,
-    launchType: spec.launchType as LaunchType,
-    workdir: spec.workdir,
-    lifecycle,
-    rpc: { ...rpc, maxMessageBytes: spec.maxMessageBytes },
-  });
+  return code as NodeCode;
 }

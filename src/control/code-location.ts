@@ -1,20 +1,33 @@
 /**
  * @module
  * How the launcher tells a node process where its node's code is. JavaScript cannot ship
- * closures between processes, so a child reaches code through modules:
+ * closures between processes, so a node process imports the module that exports its
+ * node's class or function: the module that defines it (found through V8's inspector),
+ * else the module that created the node or the program.
  *
- * - `entry`: when `launch()` is called from the main script, the child re-runs that
- *   script; the script rebuilds the program and its `launch()` call hands the program to
- *   the child, which picks its node by id.
- * - `export`: otherwise (a test, a library), the node's class or function must be an
- *   export of the module that defines it (found through V8's inspector), or of the module
- *   that created the node or the program; the child imports it.
+ * A node process never re-runs the launcher's code: importing a module runs only its top
+ * level. The main script is a module like any other only when it keeps its launcher code
+ * in `lp.main()`; otherwise its top level launches the program, and it is never imported.
  */
 import { LaunchpadError } from '../errors.ts';
 import { fileURLToPath } from 'node:url';
 import type { Node } from '../program/node.ts';
 import type { Program } from '../program/program.ts';
 import type { CodeLocation } from './node-spec.ts';
+import { mainDeclared } from '../launch/main.ts';
+
+/** What the launcher knows of the main script when it looks for node code. */
+export interface MainScriptGuard {
+  /** The main script's URL, when `launch()` was called from it. */
+  readonly url: string;
+  /** Whether the script keeps its launcher code in `lp.main()`, so it may be imported. */
+  readonly importable: boolean;
+}
+
+/** The guard for a launch called from the main script `entry` (if it was). */
+export function mainScriptGuard(entry: string | undefined): MainScriptGuard | undefined {
+  return entry === undefined ? undefined : { url: entry, importable: mainDeclared() };
+}
 
 /**
  * Finds the export of `node.code` in the module that defines it (`definedIn`, from
@@ -24,9 +37,22 @@ export async function locateExport(
   node: Node,
   program: Program,
   definedIn: string | undefined,
+  mainScript?: MainScriptGuard,
 ): Promise<CodeLocation> {
+  if (mainScript !== undefined && !mainScript.importable && definedIn === mainScript.url) {
+    throw new LaunchpadError(
+      'FAILED_PRECONDITION',
+      `Node ${node.id}: ${node.kind === 'service' ? 'class' : 'function'} ${node.codeName} is defined in the main script ` +
+        `${fileURLToPath(mainScript.url)}, which node processes import to reach it; everything at the script's top level ` +
+        'would then run in every node too. Put the code that launches the program in lp.main(async () => { … }), ' +
+        'which runs only in the launcher, or move the node code to a module of its own.',
+    );
+  }
+  // A main script that launches at its top level is never imported: not here (it is
+  // still running, so the import would wait for ever), nor in a node process.
+  const excluded = mainScript?.importable === false ? mainScript.url : undefined;
   const candidates = [...new Set([definedIn, node.definedAt, program.definedAt])].filter(
-    (url): url is string => url !== undefined,
+    (url): url is string => url !== undefined && url !== excluded,
   );
   const importFailures: string[] = [];
   for (const moduleUrl of candidates) {
@@ -54,9 +80,8 @@ export async function locateExport(
   throw new LaunchpadError(
     'INVALID_ARGUMENT',
     `Node ${node.id}: ${node.kind === 'service' ? 'class' : 'function'} ${node.codeName} is not exported from ${where}. ` +
-      'A node process reaches code only through module exports (or by re-running the main script): ' +
-      `export it (\`export ${node.kind === 'service' ? 'class' : 'function'} ${node.codeName}\`), ` +
-      'or call launch() from the main script.' +
+      'A node process reaches code only through module exports: ' +
+      `export it (\`export ${node.kind === 'service' ? 'class' : 'function'} ${node.codeName}\`).` +
       (importFailures.length > 0 ? ` (${importFailures.join('; ')})` : ''),
   );
 }

@@ -26,10 +26,18 @@ function readSettings(): HostSettings {
       'A colocation host is started by launchpad-ts with an IPC channel.',
     );
   }
-  return JSON.parse(raw) as HostSettings;
+  const settings = JSON.parse(raw) as HostSettings;
+  // The launcher died while this host was loading: its nodes must not start.
+  if (process.ppid !== settings.parentPid) process.exit(1);
+  return settings;
 }
 
-function start(settings: HostSettings, unit: UnitLaunch): StartedUnit {
+/** A node the host runs; a node process has a pid, which the launcher is told. */
+interface HostedUnit extends StartedUnit {
+  readonly pid?: number | undefined;
+}
+
+function start(settings: HostSettings, unit: UnitLaunch): HostedUnit {
   const logFile =
     settings.logDirectory === undefined
       ? undefined
@@ -65,7 +73,7 @@ function start(settings: HostSettings, unit: UnitLaunch): StartedUnit {
 /** Serves the launcher's commands until the launcher goes away. */
 export function runColocationHost(): void {
   const settings = readSettings();
-  const units = new Map<string, StartedUnit>();
+  const units = new Map<string, HostedUnit>();
   const send = (event: HostEvent): void => {
     process.send?.(event);
   };
@@ -76,7 +84,7 @@ export function runColocationHost(): void {
       units.get(command.nodeId)?.kill();
       return;
     }
-    let unit: StartedUnit;
+    let unit: HostedUnit;
     try {
       unit = start(settings, command.unit);
     } catch (error) {
@@ -85,6 +93,8 @@ export function runColocationHost(): void {
       return;
     }
     units.set(command.unit.nodeId, unit);
+    if (unit.pid !== undefined)
+      send({ type: 'started', nodeId: command.unit.nodeId, pid: unit.pid });
     void unit.exited.then((exit) => {
       send({ type: 'exited', nodeId: command.unit.nodeId, exit });
     });

@@ -13,7 +13,13 @@ import {
   type HostSettings,
 } from './colocation-protocol.ts';
 import { nodeProcessArgs } from './node-command.ts';
+import { dyingWithParent } from './parent-death.ts';
+import { killAll, waitUntilGone } from './process-gone.ts';
 import type { StartedUnit, UnitExit, UnitLaunch } from './supervised-launch.ts';
+
+// How long a dead host's node processes may take to be gone before their exits are
+// reported anyway; SIGKILL takes effect in far less.
+const ORPHAN_LIMIT_MS = 5_000;
 
 /** Where a host's own output goes: its lines already carry node prefixes. */
 export interface HostOutput {
@@ -28,6 +34,8 @@ export class ColocationHost {
   readonly #kind: ColocationKind;
   readonly #output: HostOutput;
   readonly #exits = new Map<string, (exit: UnitExit) => void>();
+  // The pids of the host's node processes that have not exited.
+  readonly #pids = new Map<string, number>();
   #process: ChildProcess | undefined;
 
   /**
@@ -70,6 +78,24 @@ export class ColocationHost {
     await exited;
   }
 
+  // The host is gone, but its node processes may still be running (and serving) for a
+  // moment: a node is reported as ended only once its process is gone, so that a new
+  // instance never serves beside the old one.
+  async #hostExited(exit: UnitExit): Promise<void> {
+    const exits = [...this.#exits.values()];
+    this.#exits.clear();
+    const pids = [...this.#pids.values()];
+    this.#pids.clear();
+    killAll(pids);
+    const left = await waitUntilGone(pids, ORPHAN_LIMIT_MS);
+    if (left.length > 0) {
+      this.#output.stderr.write(
+        `launchpad-ts: node processes ${left.join(', ')} of a dead colocation host are still running.\n`,
+      );
+    }
+    for (const resolve of exits) resolve(exit);
+  }
+
   #send(host: ChildProcess, command: HostCommand): void {
     if (host.connected) host.send(command);
   }
@@ -82,23 +108,31 @@ export class ColocationHost {
       ...(this.#output.logDirectory === undefined
         ? {}
         : { logDirectory: this.#output.logDirectory }),
+      parentPid: process.pid,
     };
-    const host = spawn(process.execPath, nodeProcessArgs([], [], 'control/colocation-entry'), {
+    const { command, args } = dyingWithParent(
+      process.execPath,
+      nodeProcessArgs([], [], 'control/colocation-entry'),
+    );
+    const host = spawn(command, args, {
       env: { ...process.env, [HOST_VARIABLE]: JSON.stringify(settings) },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     host.stdout?.pipe(this.#output.stdout, { end: false });
     host.stderr?.pipe(this.#output.stderr, { end: false });
     host.on('message', (event: HostEvent) => {
+      if (event.type === 'started') {
+        this.#pids.set(event.nodeId, event.pid);
+        return;
+      }
+      this.#pids.delete(event.nodeId);
       this.#exits.get(event.nodeId)?.(event.exit);
       this.#exits.delete(event.nodeId);
     });
     host.once('exit', (code, signal) => {
-      // The host is gone: so is every node it still ran.
-      const exit =
-        code === 0 && signal === null ? { code: null, signal: 'SIGKILL' } : { code, signal };
-      for (const resolve of this.#exits.values()) resolve(exit);
-      this.#exits.clear();
+      void this.#hostExited(
+        code === 0 && signal === null ? { code: null, signal: 'SIGKILL' } : { code, signal },
+      );
     });
     this.#process = host;
     return host;

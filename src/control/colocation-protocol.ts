@@ -17,6 +17,8 @@ export interface HostSettings {
   readonly colour: boolean;
   /** Write each node's output to `<logDirectory>/<node>.log` instead of the host's output. */
   readonly logDirectory?: string;
+  /** The launcher's pid: a host whose parent is already another process exits at once. */
+  readonly parentPid: number;
 }
 
 /** Launcher → host. */
@@ -24,12 +26,13 @@ export type HostCommand =
   | { readonly type: 'start'; readonly unit: UnitLaunch }
   | { readonly type: 'kill'; readonly nodeId: string };
 
-/** Host → launcher. */
-export interface HostEvent {
-  readonly type: 'exited';
-  readonly nodeId: string;
-  readonly exit: UnitExit;
-}
+/**
+ * Host → launcher: a node process's pid once it is started (so the launcher can make sure
+ * it is gone if the host dies), and each node's exit.
+ */
+export type HostEvent =
+  | { readonly type: 'started'; readonly nodeId: string; readonly pid: number }
+  | { readonly type: 'exited'; readonly nodeId: string; readonly exit: UnitExit };
 
 /** The log file of a node under `logDirectory`. */
 export function nodeLogFile(logDirectory: string, nodeId: string): string {

@@ -7,13 +7,12 @@
  */
 import { LaunchpadError, RemoteError } from '../errors.ts';
 import type { AddressBook } from '../launch/address-book.ts';
-import { programFingerprint } from '../launch/fingerprint.ts';
 import type { ProgramLifecycle } from '../launch/program-lifecycle.ts';
 import { serviceDispatch } from '../nodes/service-dispatch.ts';
 import type { Program } from '../program/program.ts';
 import { definitionUrls } from '../internal/function-location.ts';
 import { RpcServer } from '../rpc/server.ts';
-import { locateExport } from './code-location.ts';
+import { locateExport, mainScriptGuard } from './code-location.ts';
 import { ControlService, type ControlListener } from './control-service.ts';
 import type { ChildBootstrap, CodeLocation, NodeSpec } from './node-spec.ts';
 
@@ -23,7 +22,10 @@ export interface ControlPlaneOptions {
   readonly program: Program;
   /** Each node's arguments from `toWireArguments()`, in `program.nodes` order. */
   readonly wireArgs: readonly unknown[][];
-  /** The main script's URL when `launch()` was called from it (the `entry` strategy). */
+  /**
+   * The main script's URL when `launch()` was called from it. Node code may come from
+   * the main script only if the script keeps its launcher code in `lp.main()`.
+   */
   readonly entry: string | undefined;
   /** The launch type nodes will see in their context. */
   readonly launchType: string;
@@ -81,23 +83,18 @@ export interface ControlPlane {
 /** Prepares every node's spec and starts the control server. */
 export async function startControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
   const { program } = options;
-  const fingerprint = programFingerprint(program);
   const specs = new Map<string, NodeSpec>();
   const nodes = program.nodes;
-  const definitions =
-    options.entry === undefined ? await definitionUrls(nodes.map((node) => node.code)) : [];
+  const definitions = await definitionUrls(nodes.map((node) => node.code));
+  const mainScript = mainScriptGuard(options.entry);
   for (const [index, node] of nodes.entries()) {
-    const code: CodeLocation =
-      options.entry !== undefined
-        ? { strategy: 'entry', moduleUrl: options.entry }
-        : await locateExport(node, program, definitions[index]);
+    const code: CodeLocation = await locateExport(node, program, definitions[index], mainScript);
     specs.set(node.id, {
       programName: program.name,
       nodeId: node.id,
       label: node.label,
       kind: node.kind,
       codeName: node.codeName,
-      fingerprint,
       code,
       args: options.wireArgs[index] ?? [],
       launchType: options.launchType,

@@ -8,7 +8,8 @@ import { openSync, closeSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { nodeProcessArgs } from './node-command.ts';
-import { BOOTSTRAP_VARIABLE, type ChildBootstrap } from './node-spec.ts';
+import { BOOTSTRAP_FD, BOOTSTRAP_FD_VARIABLE, type ChildBootstrap } from './node-spec.ts';
+import { dyingWithParent } from './parent-death.ts';
 import type { LocalResources } from '../launch/launch-options.ts';
 import { nodePrefix, prefixLines } from './output-prefixer.ts';
 
@@ -58,12 +59,22 @@ export interface NodeProcess {
 export function startNodeProcess(options: NodeProcessOptions): NodeProcess {
   const { bootstrap, resources, output } = options;
   const logFd = output.mode === 'file' ? openSync(output.path, 'a') : undefined;
-  const child = spawn(process.execPath, nodeProcessArgs(resources.nodeFlags ?? [], options.args), {
-    env: { ...process.env, ...resources.env, [BOOTSTRAP_VARIABLE]: JSON.stringify(bootstrap) },
-    stdio: ['ignore', logFd ?? 'pipe', logFd ?? 'pipe'],
+  const { command, args } = dyingWithParent(
+    process.execPath,
+    nodeProcessArgs(resources.nodeFlags ?? [], options.args),
+  );
+  // The bootstrap (with the secret) goes through a pipe, not the environment, which
+  // /proc/<pid>/environ would show for the life of the process.
+  const child = spawn(command, args, {
+    env: { ...process.env, ...resources.env, [BOOTSTRAP_FD_VARIABLE]: String(BOOTSTRAP_FD) },
+    stdio: ['ignore', logFd ?? 'pipe', logFd ?? 'pipe', 'pipe'],
     ...(resources.cwd === undefined ? {} : { cwd: resources.cwd }),
   });
   if (logFd !== undefined) closeSync(logFd);
+  const bootstrapPipe = child.stdio[BOOTSTRAP_FD] as Writable | null | undefined;
+  // A process that died at once closes the pipe: that is reported as its exit, not here.
+  bootstrapPipe?.on('error', () => undefined);
+  bootstrapPipe?.end(JSON.stringify({ ...bootstrap, parentPid: process.pid }));
   let drained: Promise<unknown> = Promise.resolve();
   let report = (message: string): void => {
     process.stderr.write(`${message}\n`);

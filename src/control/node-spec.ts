@@ -5,12 +5,12 @@
  */
 import type { NodeKind } from '../program/node.ts';
 
-/** Where a child finds its node's code. */
-export type CodeLocation =
-  /** Re-run the program's entry module; its `launch()` call hands over the rebuilt program. */
-  | { readonly strategy: 'entry'; readonly moduleUrl: string }
-  /** Import a module and take one of its exports. */
-  | { readonly strategy: 'export'; readonly moduleUrl: string; readonly exportName: string };
+/** Where a child finds its node's code: the export `exportName` of the module `moduleUrl`. */
+export interface CodeLocation {
+  readonly strategy: 'export';
+  readonly moduleUrl: string;
+  readonly exportName: string;
+}
 
 /** Everything a node process needs to run its node. */
 export interface NodeSpec {
@@ -19,8 +19,6 @@ export interface NodeSpec {
   readonly label: string;
   readonly kind: NodeKind;
   readonly codeName: string;
-  /** The launcher's program fingerprint, to check a rebuilt program against. */
-  readonly fingerprint: string[];
   readonly code: CodeLocation;
   /** The node's arguments, with handles as `HandleRef`s. */
   readonly args: unknown[];
@@ -34,8 +32,25 @@ export interface NodeSpec {
   readonly bindHost?: string;
 }
 
-/** The environment variable that carries {@link ChildBootstrap} to a node process. */
+/**
+ * The environment variable that carries {@link ChildBootstrap} to a node process on a
+ * cluster (a Slurm task, a Kubernetes Pod fed from a Secret), where nothing else reaches
+ * the process. Local launchers never use it: `/proc/<pid>/environ` keeps what a process
+ * was started with, whatever the process deletes from `process.env`.
+ */
 export const BOOTSTRAP_VARIABLE = 'LAUNCHPAD_TS_NODE';
+
+/**
+ * The environment variable naming the inherited file descriptor (a pipe) from which a
+ * local node process reads {@link ChildBootstrap}. It holds only the number, nothing secret.
+ */
+export const BOOTSTRAP_FD_VARIABLE = 'LAUNCHPAD_TS_NODE_FD';
+
+/** The descriptor a local node process reads its bootstrap from (after stdin, stdout, stderr). */
+export const BOOTSTRAP_FD = 3;
+
+/** The `workerData` key under which a node's worker thread receives {@link ChildBootstrap}. */
+export const BOOTSTRAP_WORKER_KEY = 'launchpadTsBootstrap';
 
 /**
  * The environment variable naming a file (mode 0600) that holds {@link ChildBootstrap},
@@ -67,4 +82,10 @@ export interface ChildBootstrap {
    * direct MessagePort channels between nodes: use them instead of TCP.
    */
   readonly ports?: boolean;
+  /**
+   * The pid of the process that started this one (the launcher, or a colocation host).
+   * If the process's parent is already another one when it starts, its starter died
+   * before it could be watched, and the node exits at once.
+   */
+  readonly parentPid?: number;
 }

@@ -6,7 +6,7 @@
 import type { Writable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { threadBootstrapCode } from './node-command.ts';
-import { BOOTSTRAP_VARIABLE } from './node-spec.ts';
+import { BOOTSTRAP_WORKER_KEY } from './node-spec.ts';
 import type { StartedUnit, UnitExit, UnitLaunch } from './supervised-launch.ts';
 import { nodePrefix, prefixLines } from './output-prefixer.ts';
 import { threadLimits } from './thread-limits.ts';
@@ -20,11 +20,9 @@ export function startNodeThread(
   const worker = new Worker(threadBootstrapCode(), {
     eval: true,
     argv: [...unit.args],
-    env: {
-      ...process.env,
-      ...unit.resources.env,
-      [BOOTSTRAP_VARIABLE]: JSON.stringify(unit.bootstrap),
-    },
+    env: { ...process.env, ...unit.resources.env },
+    // Not in env: the thread's environment is a copy that the node's code can read.
+    workerData: { [BOOTSTRAP_WORKER_KEY]: JSON.stringify(unit.bootstrap) },
     stdout: true,
     stderr: true,
     resourceLimits: threadLimits(unit.nodeId, unit.resources),

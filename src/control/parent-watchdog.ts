@@ -17,10 +17,15 @@ import('node:worker_threads').then(({ workerData }) => {
 });
 `;
 
-/** Starts the watch over this process's current parent (no-op inside a worker thread). */
-export function watchParent(): void {
+/**
+ * Starts the watch over this process's parent (no-op inside a worker thread).
+ *
+ * @param parent - the pid the parent must keep: the one the starter gave in the
+ * bootstrap, since `process.ppid` is already someone else's if the starter died first
+ */
+export function watchParent(parent: number): void {
   if (!isMainThread) return;
-  const watchdog = new Worker(WATCHDOG_CODE, { eval: true, workerData: { parent: process.ppid } });
+  const watchdog = new Worker(WATCHDOG_CODE, { eval: true, workerData: { parent } });
   // The watch must never keep a finished node process alive.
   watchdog.unref();
 }

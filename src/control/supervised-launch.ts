@@ -40,7 +40,7 @@ export interface UnitLaunch {
   readonly index: number;
   /** How it reaches the control plane. */
   readonly bootstrap: ChildBootstrap;
-  /** Arguments for the node's `process.argv` (the launcher's own, for the entry strategy). */
+  /** Arguments for the node's `process.argv` (the launcher's own when it launched from the main script). */
   readonly args: readonly string[];
   /** Its local resources. */
   readonly resources: LocalResources;
@@ -85,6 +85,7 @@ export function launchSupervised(setup: LaunchSetup, launcher: SupervisedLaunche
         nodeId,
         index,
         bootstrap: plane.bootstrap(nodeId),
+        // A node may import the main script (its launcher code in lp.main()): same flags.
         args: setup.args,
         resources: resourcesOf(options.resources, node),
       });

@@ -1,24 +1,36 @@
 /**
  * @module
- * The hook through which a child process takes over `launch()`. A child that re-runs the
- * program's entry module installs it before importing that module; the module's own call
- * to `launch()` then hands the rebuilt program to the child instead of launching it again.
+ * What a node process or thread knows about itself before it loads the node's code:
+ * that it runs a node (so `lp.main()` does nothing there), and, while it imports the
+ * module that holds the node's code, what `launch()` must do if that import reaches it.
  */
 import type { Program } from '../program/program.ts';
 import type { RunningProgram } from './running-program.ts';
 
-/** Receives the program that the entry module launches. */
+/** Receives a program that is launched from a node's process or thread. */
 export type ChildLaunchHook = (program: Program) => RunningProgram;
 
-// On globalThis so that every copy of launchpad-ts in the child sees the same hook.
+// On globalThis so that every copy of launchpad-ts in the process (or the worker thread)
+// sees the same values.
 const HOOK_KEY = Symbol.for('launchpad-ts.child-launch-hook');
+const NODE_KEY = Symbol.for('launchpad-ts.runs-a-node');
 
-/** Installs the hook for this process. */
-export function setChildLaunchHook(hook: ChildLaunchHook): void {
+/** Installs the hook for this process or thread; `undefined` removes it. */
+export function setChildLaunchHook(hook: ChildLaunchHook | undefined): void {
   (globalThis as Record<symbol, unknown>)[HOOK_KEY] = hook;
 }
 
-/** The hook, when this process is a node process re-running the entry module. */
+/** The hook, while this process or thread imports its node's code. */
 export function childLaunchHook(): ChildLaunchHook | undefined {
   return (globalThis as Record<symbol, unknown>)[HOOK_KEY] as ChildLaunchHook | undefined;
+}
+
+/** Marks this process (or worker thread) as one that runs a node, for its whole life. */
+export function markRunsNode(): void {
+  (globalThis as Record<symbol, unknown>)[NODE_KEY] = true;
+}
+
+/** True in a node's process or thread started by a launcher. */
+export function runsNode(): boolean {
+  return (globalThis as Record<symbol, unknown>)[NODE_KEY] === true;
 }

@@ -90,11 +90,4 @@ describe('a launcher script', () => {
     expect(code).not.toBe(0);
     expect(stderr).toContain('Node worker/0 failed: Error: the worker broke');
   });
-
-  it('fails fast when a node process builds a different program', async () => {
-    const { code, stderr } = await runScript('test/fixtures/scripts/different-graph.ts');
-    expect(code).not.toBe(0);
-    expect(stderr).toContain("differs from the launcher's");
-    expect(stderr).toContain('only in the child: extra/0 service Idle');
-  });
 });

@@ -29,6 +29,7 @@ export function launchSlurm(setup: LaunchSetup): void {
   const { program, options, ids, wireArgs, entry, secret, workdir, lifecycle, book } = setup;
   const slurm = options.slurm;
   const components = jobComponents(program, resolveGroupResources(program, slurm));
+  // A node may import the main script (its launcher code in lp.main()): same flags.
   const args = setup.args.filter((a) => a !== '--lp_dry_run');
   const script = renderBatchScript({
     programName: program.name,
