@@ -32,6 +32,11 @@ export interface NodeSpec {
    * advertise its host name, for clusters where nodes run on several hosts.
    */
   readonly bindHost?: string;
+  /**
+   * The host name other nodes reach this node's server by, when the launcher knows it
+   * (a Kubernetes Pod's DNS name); else derived from `bindHost`.
+   */
+  readonly advertiseHost?: string;
 }
 
 /** The environment variable that carries {@link ChildBootstrap} to a node process. */
