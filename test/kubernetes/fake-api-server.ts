@@ -34,6 +34,7 @@ export interface RecordedRequest {
 
 /** An error the server answers instead of doing the request, `times` times. */
 export interface Fault {
+  /** `list` covers reading one object too. */
   readonly verb: 'create' | 'delete' | 'list' | 'watch' | 'log';
   readonly plural?: 'pods' | 'services' | 'secrets';
   /** Only for objects of this name. */
@@ -213,6 +214,10 @@ export async function startFakeApiServer(
       const grace =
         requested ?? (object.spec?.['terminationGracePeriodSeconds'] as number | undefined) ?? 30;
       reply(200, kind === 'Pod' ? removePod(object, grace) : store.remove(object));
+    } else if (verb === 'list' && name !== undefined) {
+      const object = store.get(kind, namespace, name);
+      if (object === undefined) notFound();
+      else reply(200, object);
     } else if (verb === 'list' && name === undefined) {
       reply(200, {
         kind: `${kind}List`,

@@ -133,6 +133,13 @@ export class KubeClient {
     }
   }
 
+  /** Pod `name` as the API server has it now, or undefined when it cannot be read. */
+  async readPod(name: string): Promise<k8s.V1Pod | undefined> {
+    return this.#core
+      .readNamespacedPod({ name, namespace: this.#namespace })
+      .catch(() => undefined);
+  }
+
   async #create(
     kind: Created['kind'],
     manifest: KubeManifest,

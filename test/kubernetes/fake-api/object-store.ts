@@ -109,6 +109,8 @@ export class ObjectStore {
   /** Forgets every event so far, as etcd compaction does. */
   compact(): void {
     this.#history.length = 0;
+    // Versions seen so far become too old; lists from now on report a newer one.
+    this.#version += 1;
     this.#compactedAt = this.#version;
   }
 
