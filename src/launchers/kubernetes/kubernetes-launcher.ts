@@ -168,7 +168,10 @@ export function launchKubernetes(program: Program, options: ResolvedLaunchOption
   // A Pod that never leaves Pending (an image that cannot be pulled, no node with room)
   // would keep the program waiting for ever: past the deadline its nodes fail, saying why.
   const watchStartDeadline = (created: Manifests): void => {
-    const failUnstarted = async ([podName, nodeIds]: [string, readonly string[]]): Promise<void> => {
+    const failUnstarted = async ([podName, nodeIds]: [
+      string,
+      readonly string[],
+    ]): Promise<void> => {
       if (nodeIds.every((nodeId) => states.get(nodeId) !== 'pending')) return;
       // The Pod's status now, not as last watched: its reason may be newer.
       const pod = (await client.readPod(podName)) ?? lastSeen.get(podName);

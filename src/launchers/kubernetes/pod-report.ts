@@ -6,7 +6,7 @@
  * the Pod's own reason (`Evicted`).
  */
 import type { V1Pod } from '@kubernetes/client-node';
-import { LaunchpadError } from '../../errors.ts';
+import { LaunchpadError, type ErrorCode } from '../../errors.ts';
 
 /** Why a Pod is still Pending, as `Reason: message`, or undefined when it gives none. */
 export function pendingReason(pod: V1Pod): string | undefined {
@@ -29,7 +29,7 @@ export function notStartedError(
   deadlineMs: number,
 ): LaunchpadError {
   const reason = (pod === undefined ? undefined : pendingReason(pod)) ?? 'no reason given yet';
-  return new LaunchpadError(
+  return podError(
     'DEADLINE_EXCEEDED',
     `Node ${nodeId} did not start: its Pod ${podName} was still Pending after ${seconds(deadlineMs)} (${reason}). ` +
       `Raise the Kubernetes option startDeadlineMs if the cluster is only slow.`,
@@ -47,7 +47,7 @@ export function podFailedError(
     ?.terminated;
   const exit = terminated === undefined ? '' : ` (exit code ${String(terminated.exitCode)})`;
   if (terminated?.reason === 'OOMKilled') {
-    return new LaunchpadError(
+    return podError(
       'UNKNOWN',
       `Node ${nodeId} was OOMKilled${exit}: its Pod ${podName} went over its memory limit` +
         `${memory === undefined ? '' : ` of ${memory}`}. Raise the Kubernetes option memory of its group.`,
@@ -59,18 +59,22 @@ export function podFailedError(
       : pod.status?.reason !== undefined
         ? joined(pod.status.reason, pod.status.message)
         : 'no reason given';
-  return new LaunchpadError(
-    'UNKNOWN',
-    `Node ${nodeId} failed: its Pod ${podName} ended with ${why}${exit}.`,
-  );
+  return podError('UNKNOWN', `Node ${nodeId} failed: its Pod ${podName} ended with ${why}${exit}.`);
 }
 
 /** The error of a node whose Pod was deleted by someone else while the program ran. */
 export function deletedError(nodeId: string, podName: string): LaunchpadError {
-  return new LaunchpadError(
+  return podError(
     'UNAVAILABLE',
     `Node ${nodeId} was stopped: its Pod ${podName} was deleted from outside the launcher (kubectl delete, an eviction or a controller).`,
   );
+}
+
+// The Pod's status is the whole story: the launcher's frames would only bury it.
+function podError(code: ErrorCode, message: string): LaunchpadError {
+  const error = new LaunchpadError(code, message);
+  error.stack = `${error.name}: ${message}`;
+  return error;
 }
 
 function joined(reason: string, message: string | undefined): string {
