@@ -159,7 +159,7 @@ export function launchKubernetes(program: Program, options: ResolvedLaunchOption
     const deleted = change === 'deleted' || pod.metadata?.deletionTimestamp !== undefined;
     if (deleted && !lifecycle.stopping) {
       for (const nodeId of nodeIds) setState(nodeId, 'failed', deletedError(nodeId, podName));
-    } else if (phase === 'Succeeded' || (deleted && phase !== 'Failed' && change === 'deleted')) {
+    } else if (phase === 'Succeeded' || (change === 'deleted' && phase !== 'Failed')) {
       for (const nodeId of nodeIds) setState(nodeId, 'done');
     } else if (phase === 'Failed') {
       for (const nodeId of nodeIds) setState(nodeId, 'failed', failure(nodeId, podName, pod));
@@ -175,6 +175,8 @@ export function launchKubernetes(program: Program, options: ResolvedLaunchOption
       if (nodeIds.every((nodeId) => states.get(nodeId) !== 'pending')) return;
       // The Pod's status now, not as last watched: its reason may be newer.
       const pod = (await client.readPod(podName)) ?? lastSeen.get(podName);
+      // It started after all; the watch brings the news.
+      if (pod?.status?.phase !== undefined && pod.status.phase !== 'Pending') return;
       for (const nodeId of nodeIds) {
         if (states.get(nodeId) !== 'pending') continue;
         setState(nodeId, 'failed', notStartedError(nodeId, podName, pod, startDeadlineMs));

@@ -2,7 +2,7 @@
  * @module
  * The Kubernetes objects of a launch: a Secret with each node's bootstrap (so the launch
  * secret never appears in a Pod spec), a headless Service that gives every Pod a stable
- * DNS name (`<label>-<index>.<service>`), and one Pod per node with its group's image and
+ * DNS name (`<hostname>.<service>.<namespace>.svc`, see {@link podDnsName}), and one Pod per node with its group's image and
  * resources. Pods never restart: a node that fails fails the program, as everywhere else.
  */
 import { createHash } from 'node:crypto';
