@@ -34,6 +34,7 @@ import {
   nodeDnsNames,
   type Manifests,
 } from './manifests.ts';
+import { kubernetesNetwork } from './network.ts';
 import { startPodInformer, type PodChange, type PodInformer } from './pod-informer.ts';
 import { deletedError, notStartedError, pendingReason, podFailedError } from './pod-report.ts';
 
@@ -41,8 +42,6 @@ const CHILD_ENTRY = fileURLToPath(new URL('../../control/child-entry.ts', import
 const TASK_ENTRY = fileURLToPath(new URL('../../control/task-entry.ts', import.meta.url));
 
 type PodState = 'pending' | 'running' | 'done' | 'failed';
-
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 /** Launches `program` on Kubernetes, or renders its manifests. */
 export function launchKubernetes(program: Program, options: ResolvedLaunchOptions): RunningProgram {
@@ -188,9 +187,7 @@ export function launchKubernetes(program: Program, options: ResolvedLaunchOption
   };
 
   const start = async (): Promise<void> => {
-    const bindHost = kube.controlHost ?? process.env['LP_KUBERNETES_CONTROL_HOST'] ?? '0.0.0.0';
-    const advertiseHost =
-      kube.advertiseHost ?? (bindHost === '0.0.0.0' || bindHost === '::' ? hostname() : bindHost);
+    const network = kubernetesNetwork(kube, process.env, hostname());
     const started = await startControlPlane({
       program,
       wireArgs,
@@ -201,11 +198,11 @@ export function launchKubernetes(program: Program, options: ResolvedLaunchOption
       book,
       secret,
       maxMessageBytes: options.maxMessageBytes,
-      host: bindHost,
-      advertiseHost,
+      host: network.controlHost,
+      advertiseHost: network.advertiseHost,
       // Each Pod has its own network: its servers bind all of it. Only a loopback control
       // host (a test cluster that shares this machine's network) keeps them on loopback.
-      nodeBindHost: LOOPBACK.has(bindHost) ? bindHost : '0.0.0.0',
+      nodeBindHost: network.nodeBindHost,
       // Peers find a node by its Pod's DNS name, which the headless Service gives; the
       // Pod's host name resolves nowhere else.
       nodeAdvertiseHosts: nodeDnsNames(program, launchId, namespace),
