@@ -117,6 +117,7 @@ export async function runChild(): Promise<void> {
         stop,
         context,
         ...(spec.bindHost === undefined ? {} : { bindHost: spec.bindHost }),
+        ...(spec.advertiseHost === undefined ? {} : { advertiseHost: spec.advertiseHost }),
         ...(bootstrap.ports === true ? { ports: new PortConnector() } : {}),
         register: async (nodeId, address) => {
           await control.call('register', [nodeId, address ?? null]);

@@ -44,6 +44,11 @@ export interface ControlPlaneOptions {
    * nodes run on several hosts. @default '127.0.0.1'
    */
   readonly nodeBindHost?: string;
+  /**
+   * The host name each node's server is reached by, by node id, when the launcher knows
+   * it (see `NodeSpec.advertiseHost`).
+   */
+  readonly nodeAdvertiseHosts?: ReadonlyMap<string, string>;
   /** The interface the control server binds. @default '127.0.0.1' */
   readonly host?: string;
   /**
@@ -101,6 +106,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       workdir: options.workdir,
       maxMessageBytes: options.maxMessageBytes,
       ...(options.nodeBindHost === undefined ? {} : { bindHost: options.nodeBindHost }),
+      ...advertiseHostOf(options.nodeAdvertiseHosts?.get(node.id)),
     });
   }
   const service = new ControlService(specs, options.book, options.lifecycle, options.listener);
@@ -135,4 +141,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     },
     close: () => server.close(),
   };
+}
+
+function advertiseHostOf(host: string | undefined): { advertiseHost?: string } {
+  return host === undefined ? {} : { advertiseHost: host };
 }

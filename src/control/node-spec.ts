@@ -30,6 +30,11 @@ export interface NodeSpec {
    * advertise its host name, for clusters where nodes run on several hosts.
    */
   readonly bindHost?: string;
+  /**
+   * The host name other nodes reach this node's server by, when the launcher knows it
+   * (a Kubernetes Pod's DNS name); else derived from `bindHost`.
+   */
+  readonly advertiseHost?: string;
 }
 
 /**

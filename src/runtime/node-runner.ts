@@ -57,6 +57,11 @@ export interface NodeHost {
    * host name. @default '127.0.0.1'
    */
   readonly bindHost?: string;
+  /**
+   * The host name the node's server is reached by, when the launcher knows it (a
+   * Kubernetes Pod's DNS name): it is advertised whatever `bindHost` is.
+   */
+  readonly advertiseHost?: string;
   /** Announces that the node is up; `address` is its RPC address (none for functions). */
   register(nodeId: string, address: string | undefined): Promise<void>;
 }
@@ -114,7 +119,7 @@ async function serve(
     host.ports?.accept((port) => {
       server.acceptPort(port);
     });
-    await host.register(node.id, advertised(server.address, host.bindHost));
+    await host.register(node.id, advertised(server.address, host));
     const run = (instance as { run?: unknown }).run;
     if (typeof run === 'function') {
       await (run as () => unknown).call(instance);
@@ -131,8 +136,11 @@ export function nodeError(thrown: unknown): Error {
   return LaunchpadError.from(thrown);
 }
 
-// A server bound to every interface is reached through the host's name.
-function advertised(address: string, bindHost: string | undefined): string {
-  if (bindHost !== '0.0.0.0' && bindHost !== '::') return address;
-  return `${hostname()}:${address.slice(address.lastIndexOf(':') + 1)}`;
+// A name the launcher gave wins; a server bound to every interface is reached through the
+// host's name; any other, through the address it is bound to.
+function advertised(address: string, host: NodeHost): string {
+  const port = address.slice(address.lastIndexOf(':') + 1);
+  if (host.advertiseHost !== undefined) return `${host.advertiseHost}:${port}`;
+  if (host.bindHost !== '0.0.0.0' && host.bindHost !== '::') return address;
+  return `${hostname()}:${port}`;
 }

@@ -12,7 +12,7 @@ import { expectColocated } from '../helpers/colocation-checks.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeProgram } from '../../examples/consumer_producers/program.ts';
 import { runScript } from '../helpers/scripts.ts';
-import { startFakeApiServer, type FakeApiServer } from './fake-api-server.ts';
+import { startFakeApiServer, type FakeApiServer, type KubeObject } from './fake-api-server.ts';
 import { throwingProgram } from './fixtures.ts';
 import { makeColocatedProgram, waitForReports } from '../fixtures/colocation.ts';
 
@@ -37,7 +37,7 @@ function options(server: FakeApiServer, stdout = capture(), stderr = capture()):
 }
 
 describe('the kubernetes launcher against a fake API server', () => {
-  it('creates a Secret, a headless Service and a Pod per node, streams logs, then deletes them all', async () => {
+  it('creates a Secret, a headless Service and a Pod per node, streams logs, then deletes them all; nodes reach each other by Pod DNS names', async () => {
     fake = await startFakeApiServer({ runPods: true });
     const stdout = capture();
     const stderr = capture();
@@ -64,6 +64,22 @@ describe('the kubernetes launcher against a fake API server', () => {
     const watch = fake.requests.find((r) => r.query['watch'] === 'true');
     expect(watch?.query['labelSelector']).toMatch(/^launchpad-ts\/launch=\w+$/);
     expect(fake.objects()).toEqual([]);
+    // The consumer found each producer under the name the headless Service gives its Pod
+    // (the fake cluster DNS answers nothing else), not under a host name of this machine.
+    const created = (plural: string): KubeObject[] =>
+      fake!.requests
+        .filter((r) => r.method === 'POST' && r.path.endsWith(`/${plural}`))
+        .map((r) => r.body as KubeObject);
+    const [service] = created('services');
+    const producers = created('pods').filter((pod) => pod.metadata.name.includes('-producer-'));
+    const names = producers.map((pod) => {
+      expect(pod.spec?.['subdomain']).toBe(service?.metadata.name);
+      return `${String(pod.spec?.['hostname'])}.${String(pod.spec?.['subdomain'])}.lp-test.svc`;
+    });
+    expect(names).toHaveLength(2);
+    for (const name of names)
+      expect(fake.dnsQueries).toContainEqual({ name, address: '127.0.0.1' });
+    expect(fake.dnsQueries.filter((query) => query.address === undefined)).toEqual([]);
   });
 
   it('runs a colocation in one Pod: threads of one process, or children of one parent', async () => {

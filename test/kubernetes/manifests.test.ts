@@ -12,6 +12,9 @@ import * as lp from 'launchpad-ts';
 import { describe, expect, it } from 'vitest';
 import { makeProgram } from '../../examples/consumer_producers/program.ts';
 import { makeColocatedProgram } from '../fixtures/colocation.ts';
+import { nodeDnsNames } from '../../src/launchers/kubernetes/manifests.ts';
+import { resolveClusterName } from './fake-api/cluster-dns.ts';
+import { ObjectStore, type KubeObject } from './fake-api/object-store.ts';
 
 interface Attribute {
   baseName: string;
@@ -188,6 +191,44 @@ describe('rendered Kubernetes manifests', () => {
     expect(new Set(hostnames).size).toBe(3);
     for (const name of [...names, ...hostnames]) {
       expect(name).toMatch(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/);
+    }
+  });
+
+  it('give each node the name its Pod gets from the headless Service, which the nodes advertise', async () => {
+    const { program } = makeColocatedProgram();
+    const objects = (await render(program, {
+      namespace: 'research',
+      defaults: { image: 'app:1' },
+    })) as KubeObject[];
+    const service = objects.find((o) => o.kind === 'Service')!;
+    const pods = objects.filter((o) => o.kind === 'Pod');
+    const launchId = String(service.metadata.labels?.['launchpad-ts/launch']);
+    const advertised = nodeDnsNames(program, launchId, 'research');
+    expect([...advertised.keys()].sort()).toEqual(program.nodes.map((node) => node.id).sort());
+    // The cluster DNS of a headless Service, fed the rendered objects with running Pods.
+    const store = new ObjectStore();
+    for (const [index, object] of objects.entries()) {
+      const running = { phase: 'Running', podIP: `10.0.0.${String(index)}` };
+      store.add({
+        ...object,
+        metadata: { ...object.metadata, namespace: 'research' },
+        ...(object.kind === 'Pod' ? { status: running } : {}),
+      });
+    }
+    for (const pod of pods) {
+      const nodeIds = String(
+        pod.metadata['annotations'] === undefined
+          ? ''
+          : (pod.metadata['annotations'] as Record<string, string>)['launchpad-ts/node-id'],
+      ).split(',');
+      const name = `${String(pod.spec?.['hostname'])}.${String(pod.spec?.['subdomain'])}.research.svc`;
+      for (const nodeId of nodeIds) expect(advertised.get(nodeId)).toBe(name);
+      expect(name.length).toBeLessThanOrEqual(253);
+      // Resolvable from any namespace, and from the Pods' own through its search path.
+      expect(resolveClusterName(store, name, 'elsewhere')).toMatch(/^10\.0\.0\.\d+$/);
+      expect(resolveClusterName(store, `${name}.cluster.local`, 'elsewhere')).toBe(
+        resolveClusterName(store, name, 'x'),
+      );
     }
   });
 

@@ -5,10 +5,12 @@
  * Pods, and follow one Pod's log.
  */
 import { Writable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import * as k8s from '@kubernetes/client-node';
 import { LaunchpadError } from '../../errors.ts';
+import { describeRefusal, isTransient, refusalOf, statusOf } from './api-errors.ts';
 import type { KubernetesCluster } from './kubernetes-options.ts';
-import { CONTAINER_NAME, LABELS, type KubeManifest, type Manifests } from './manifests.ts';
+import { CONTAINER_NAME, type KubeManifest, type Manifests } from './manifests.ts';
 
 /** Loads the cluster's configuration: the given server, else the default kubeconfig. */
 export function loadKubeConfig(cluster: KubernetesCluster | undefined): k8s.KubeConfig {
@@ -35,11 +37,29 @@ export function loadKubeConfig(cluster: KubernetesCluster | undefined): k8s.Kube
   return config;
 }
 
+/** One object the launch created, to delete on the way down. */
+interface Created {
+  readonly kind: 'Secret' | 'Service' | 'Pod';
+  readonly name: string;
+}
+
+/** What to check, by the HTTP code of a refused create. */
+const HINTS: Readonly<Record<number, string>> = {
+  403: " Check the RBAC rights of the kubeconfig's user in that namespace.",
+  409: ' An object of that name exists already (another launch, or one left behind).',
+  422: ' The API server found the manifest invalid; render it with --lp_dry_run to see it.',
+};
+
+/** How many times a delete that failed with a 5xx, a 429 or no answer is tried. */
+const DELETE_ATTEMPTS = 3;
+
 /** The API calls of one launch. */
 export class KubeClient {
   readonly #config: k8s.KubeConfig;
   readonly #core: k8s.CoreV1Api;
   readonly #namespace: string;
+  /** What this launch created, and only that: a name clash (409) is someone else's object. */
+  readonly #created: Created[] = [];
 
   /**
    * @param config - where the cluster is
@@ -51,72 +71,93 @@ export class KubeClient {
     this.#namespace = namespace;
   }
 
-  /** Creates the Secret, the Service, then every Pod. */
-  async apply(manifests: Manifests): Promise<void> {
+  /** The kubeconfig this client uses. */
+  get config(): k8s.KubeConfig {
+    return this.#config;
+  }
+
+  /**
+   * Creates the Secret, the Service, then every Pod; `onPod` hears each Pod created.
+   *
+   * @throws LaunchpadError `FAILED_PRECONDITION` naming the object and the API's reason
+   *   when the API server refuses one; what was created before stays for {@link deleteAll}
+   */
+  async apply(manifests: Manifests, onPod?: (podName: string) => void): Promise<void> {
     const namespace = this.#namespace;
-    await explain('create Secret', () =>
-      this.#core.createNamespacedSecret({
-        namespace,
-        body: asModel<k8s.V1Secret>(manifests.secret),
-      }),
+    await this.#create('Secret', manifests.secret, (body) =>
+      this.#core.createNamespacedSecret({ namespace, body: asModel<k8s.V1Secret>(body) }),
     );
-    await explain('create Service', () =>
-      this.#core.createNamespacedService({
-        namespace,
-        body: asModel<k8s.V1Service>(manifests.service),
-      }),
+    await this.#create('Service', manifests.service, (body) =>
+      this.#core.createNamespacedService({ namespace, body: asModel<k8s.V1Service>(body) }),
     );
     for (const pod of manifests.pods) {
-      await explain(`create Pod ${pod.metadata.name}`, () =>
-        this.#core.createNamespacedPod({ namespace, body: asModel<k8s.V1Pod>(pod) }),
+      await this.#create('Pod', pod, (body) =>
+        this.#core.createNamespacedPod({ namespace, body: asModel<k8s.V1Pod>(body) }),
+      );
+      onPod?.(pod.metadata.name);
+    }
+  }
+
+  /**
+   * Deletes every object this launch created; objects already gone are fine, and every
+   * object is tried even when another fails.
+   *
+   * @throws LaunchpadError `UNAVAILABLE` listing the objects left behind
+   */
+  async deleteAll(): Promise<void> {
+    const namespace = this.#namespace;
+    const remove = ({ kind, name }: Created): Promise<unknown> =>
+      kind === 'Pod'
+        ? this.#core.deleteNamespacedPod({ name, namespace })
+        : kind === 'Service'
+          ? this.#core.deleteNamespacedService({ name, namespace })
+          : this.#core.deleteNamespacedSecret({ name, namespace });
+    // Pods first, in parallel: the Service and Secret they use go once they are asked to go.
+    const pods = this.#created.filter((object) => object.kind === 'Pod');
+    const others = this.#created.filter((object) => object.kind !== 'Pod').reverse();
+    const results = await Promise.allSettled(pods.map((pod) => deleteWithRetries(pod, remove)));
+    for (const object of others)
+      results.push(...(await Promise.allSettled([deleteWithRetries(object, remove)])));
+    const left = results.flatMap((result, index) =>
+      result.status === 'rejected'
+        ? [
+            `${describeObject([...pods, ...others][index])}: ${describeRefusal(refusalOf(result.reason))}`,
+          ]
+        : [],
+    );
+    if (left.length > 0) {
+      throw new LaunchpadError(
+        'UNAVAILABLE',
+        `Kubernetes kept ${String(left.length)} object(s) in namespace ${namespace}; delete them by hand: ${left.join('; ')}`,
       );
     }
   }
 
-  /** Deletes every object of the launch; objects already gone are fine. */
-  async deleteAll(manifests: Manifests): Promise<void> {
-    const namespace = this.#namespace;
-    const gone = (call: () => Promise<unknown>): Promise<unknown> =>
-      call().catch((error: unknown) => {
-        if (statusOf(error) !== 404) throw error;
-      });
-    await Promise.all(
-      manifests.pods.map((pod) =>
-        gone(() => this.#core.deleteNamespacedPod({ name: pod.metadata.name, namespace })),
-      ),
-    );
-    const name = manifests.service.metadata.name;
-    await gone(() => this.#core.deleteNamespacedService({ name, namespace }));
-    await gone(() => this.#core.deleteNamespacedSecret({ name, namespace }));
+  /** Pod `name` as the API server has it now, or undefined when it cannot be read. */
+  async readPod(name: string): Promise<k8s.V1Pod | undefined> {
+    return this.#core
+      .readNamespacedPod({ name, namespace: this.#namespace })
+      .catch(() => undefined);
   }
 
-  /**
-   * Watches the launch's Pods; `onPod` gets every change. Resolves with the controller
-   * that ends the watch; `onEnd` is called when the server ends it.
-   */
-  watchPods(
-    launchId: string,
-    onPod: (type: string, pod: k8s.V1Pod) => void,
-    onEnd: (error: unknown) => void,
-  ): Promise<AbortController> {
-    const path = `/api/v1/namespaces/${this.#namespace}/pods`;
-    return new k8s.Watch(this.#config)
-      .watch(
-        path,
-        { labelSelector: `${LABELS.launch}=${launchId}` },
-        (type, object) => {
-          onPod(type, object as k8s.V1Pod);
-        },
-        onEnd,
-      )
-      .catch((error: unknown) => {
-        const server = this.#config.getCurrentCluster()?.server ?? '(no server in the kubeconfig)';
-        throw new LaunchpadError(
-          'UNAVAILABLE',
-          `Cannot watch Pods at ${server}${path}: ${error instanceof Error ? error.message : String(error)}`,
-          { cause: error },
-        );
-      });
+  async #create(
+    kind: Created['kind'],
+    manifest: KubeManifest,
+    call: (body: KubeManifest) => Promise<unknown>,
+  ): Promise<void> {
+    const name = manifest.metadata.name;
+    try {
+      await call(manifest);
+    } catch (error) {
+      const refusal = refusalOf(error);
+      const hint = HINTS[refusal.code ?? 0] ?? '';
+      throw new LaunchpadError(
+        'FAILED_PRECONDITION',
+        `Kubernetes refused to create ${kind} ${name} in namespace ${this.#namespace}: ${describeRefusal(refusal)}.${hint}`,
+        { cause: error },
+      );
+    }
+    this.#created.push({ kind, name });
   }
 
   /**
@@ -164,20 +205,22 @@ function asModel<TModel>(manifest: KubeManifest): TModel {
   return manifest as unknown as TModel;
 }
 
-function statusOf(error: unknown): number | undefined {
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'number' ? code : undefined;
+async function deleteWithRetries(
+  object: Created,
+  remove: (object: Created) => Promise<unknown>,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await remove(object);
+      return;
+    } catch (error) {
+      if (statusOf(error) === 404) return;
+      if (!isTransient(error) || attempt >= DELETE_ATTEMPTS) throw error;
+      await sleep(200 * attempt);
+    }
+  }
 }
 
-async function explain(what: string, call: () => Promise<unknown>): Promise<void> {
-  try {
-    await call();
-  } catch (error) {
-    const body = (error as { body?: unknown }).body;
-    const detail =
-      typeof body === 'string' ? body : error instanceof Error ? error.message : String(error);
-    throw new LaunchpadError('FAILED_PRECONDITION', `Kubernetes refused to ${what}: ${detail}`, {
-      cause: error,
-    });
-  }
+function describeObject(object: Created | undefined): string {
+  return object === undefined ? 'an object' : `${object.kind} ${object.name}`;
 }

@@ -13,7 +13,7 @@ import { hostname } from 'node:os';
 import { relative } from 'node:path';
 import type { V1Pod } from '@kubernetes/client-node';
 import { startControlPlane, type ControlPlane } from '../../control/control-plane.ts';
-import { LaunchpadError } from '../../errors.ts';
+import { RemoteError } from '../../errors.ts';
 import { deferred } from '../../internal/deferred.ts';
 import { settlesWithin } from '../../internal/within.ts';
 import {
@@ -23,8 +23,17 @@ import {
 } from '../../control/node-command.ts';
 import type { LaunchSetup } from '../../launch/launch-setup.ts';
 import { KubeClient, loadKubeConfig } from './kube-client.ts';
-import { resolveKubernetesGroups } from './kubernetes-options.ts';
-import { buildManifests, manifestsYaml, type Manifests } from './manifests.ts';
+import { resolveKubernetesGroups, startDeadlineOf } from './kubernetes-options.ts';
+import {
+  buildManifests,
+  LABELS,
+  manifestsYaml,
+  nodeDnsNames,
+  type Manifests,
+} from './manifests.ts';
+import { kubernetesNetwork } from './network.ts';
+import { startPodInformer, type PodChange, type PodInformer } from './pod-informer.ts';
+import { deletedError, notStartedError, pendingReason, podFailedError } from './pod-report.ts';
 
 /** The command of a Pod: Node.js, tsx if the code is TypeScript, an entry script. */
 function podCommand(entry: EntryScript, args: readonly string[]): string[] {
@@ -39,6 +48,7 @@ export function launchKubernetes(setup: LaunchSetup): void {
   const { program, options, ids, wireArgs, entry, secret, workdir, lifecycle, book } = setup;
   const kube = options.kubernetes;
   const groups = resolveKubernetesGroups(program.name, [...program.groups.keys()], kube);
+  const startDeadlineMs = startDeadlineOf(kube);
   const args = setup.args.filter((a) => a !== '--lp_dry_run');
   const namespace = kube.namespace ?? 'default';
   const launchId = randomBytes(3).toString('hex');
@@ -74,9 +84,13 @@ export function launchKubernetes(setup: LaunchSetup): void {
   const allEnded = deferred<undefined>();
   const logs = new Map<string, Promise<{ controller: AbortController; ended: Promise<void> }>>();
   const client = new KubeClient(loadKubeConfig(kube.cluster), namespace);
+  /** The last status seen of each Pod, to say why one is still Pending. */
+  const lastSeen = new Map<string, V1Pod>();
+  const pendingReasons = new Map<string, string>();
   let plane: ControlPlane | undefined;
   let manifests: Manifests | undefined;
-  let watch: AbortController | undefined;
+  let informer: PodInformer | undefined;
+  let startDeadline: NodeJS.Timeout | undefined;
 
   const setState = (nodeId: string, state: PodState, error?: Error): void => {
     const current = states.get(nodeId);
@@ -91,61 +105,75 @@ export function launchKubernetes(setup: LaunchSetup): void {
         allEnded.resolve(undefined);
     }
   };
-  const onPod = (type: string, pod: V1Pod): void => {
+  const followLog = (podName: string, nodeIds: readonly string[]): void => {
+    if (logs.has(podName)) return;
+    // A colocation's pod prints lines its nodes already prefixed.
+    const prefix = nodeIds.length === 1 ? `[${nodeIds[0] ?? podName}] ` : '';
+    const following = client.followLog(podName, (line) =>
+      options.stdout.write(`${prefix}${line}\n`),
+    );
+    following.catch(() => undefined);
+    logs.set(podName, following);
+  };
+  // The node's own report (what it threw) says most; else the Pod's status says why.
+  const failure = (nodeId: string, podName: string, pod: V1Pod): Error => {
+    const exitCode = pod.status?.containerStatuses?.[0]?.state?.terminated?.exitCode ?? 1;
+    const reported = plane?.exitError(nodeId, {
+      code: exitCode === 0 ? 1 : exitCode,
+      signal: null,
+    });
+    if (reported instanceof RemoteError) return reported;
+    const label = program.nodes.find((node) => node.id === nodeId)?.label ?? '';
+    return podFailedError(nodeId, podName, pod, groups.get(label)?.memory);
+  };
+  const onPod = (change: PodChange, pod: V1Pod): void => {
     const podName = pod.metadata?.name ?? '';
     const nodeIds = manifests?.nodesOfPod.get(podName);
     if (nodeIds === undefined) return;
+    lastSeen.set(podName, pod);
     const phase = pod.status?.phase;
     if (phase === 'Running' || phase === 'Succeeded' || phase === 'Failed') {
-      if (!logs.has(podName)) {
-        // A colocation's pod prints lines its nodes already prefixed.
-        const prefix = nodeIds.length === 1 ? `[${nodeIds[0] ?? podName}] ` : '';
-        const following = client.followLog(podName, (line) =>
-          options.stdout.write(`${prefix}${line}\n`),
-        );
-        following.catch(() => undefined);
-        logs.set(podName, following);
-      }
+      followLog(podName, nodeIds);
       if (phase === 'Running') for (const nodeId of nodeIds) setState(nodeId, 'running');
     }
-    if (phase === 'Succeeded') for (const nodeId of nodeIds) setState(nodeId, 'done');
-    else if (phase === 'Failed' || type === 'DELETED') {
-      const terminated = pod.status?.containerStatuses?.[0]?.state?.terminated;
-      const how =
-        type === 'DELETED' && phase !== 'Failed'
-          ? 'was deleted'
-          : `failed (${terminated?.reason ?? 'Error'}, exit code ${String(terminated?.exitCode ?? '?')})`;
-      for (const nodeId of nodeIds) {
-        setState(
-          nodeId,
-          'failed',
-          plane?.exitError(nodeId, { code: terminated?.exitCode ?? 1, signal: null }) ??
-            new LaunchpadError('UNKNOWN', `Pod ${podName} of node ${nodeId} ${how}.`),
-        );
-      }
+    const reason = phase === 'Pending' ? pendingReason(pod) : undefined;
+    if (reason !== undefined && pendingReasons.get(podName) !== reason) {
+      pendingReasons.set(podName, reason);
+      say(`Pod ${podName} (${nodeIds.join(', ')}) is Pending: ${reason}`);
+    }
+    const deleted = change === 'deleted' || pod.metadata?.deletionTimestamp !== undefined;
+    if (deleted && !lifecycle.stopping) {
+      for (const nodeId of nodeIds) setState(nodeId, 'failed', deletedError(nodeId, podName));
+    } else if (phase === 'Succeeded' || (change === 'deleted' && phase !== 'Failed')) {
+      for (const nodeId of nodeIds) setState(nodeId, 'done');
+    } else if (phase === 'Failed') {
+      for (const nodeId of nodeIds) setState(nodeId, 'failed', failure(nodeId, podName, pod));
     }
   };
-  const startWatch = async (): Promise<void> => {
-    watch = await client.watchPods(launchId, onPod, () => {
-      // The API server ends watches after a while; resume while the program runs.
-      rewatch(500);
-    });
-  };
-  // Pod phases are how this launcher learns that nodes ended: a failed re-watch is tried
-  // again (with backoff) for as long as the program runs, never given up.
-  const rewatch = (delayMs: number): void => {
-    if (lifecycle.stopping) return;
-    setTimeout(() => {
-      startWatch().catch(() => {
-        rewatch(Math.min(delayMs * 2, 10_000));
-      });
-    }, delayMs);
+  // A Pod that never leaves Pending (an image that cannot be pulled, no node with room)
+  // would keep the program waiting for ever: past the deadline its nodes fail, saying why.
+  const watchStartDeadline = (created: Manifests): void => {
+    const failUnstarted = async ([podName, nodeIds]: [
+      string,
+      readonly string[],
+    ]): Promise<void> => {
+      if (nodeIds.every((nodeId) => states.get(nodeId) !== 'pending')) return;
+      // The Pod's status now, not as last watched: its reason may be newer.
+      const pod = (await client.readPod(podName)) ?? lastSeen.get(podName);
+      // It started after all; the watch brings the news.
+      if (pod?.status?.phase !== undefined && pod.status.phase !== 'Pending') return;
+      for (const nodeId of nodeIds) {
+        if (states.get(nodeId) !== 'pending') continue;
+        setState(nodeId, 'failed', notStartedError(nodeId, podName, pod, startDeadlineMs));
+      }
+    };
+    startDeadline = setTimeout(() => {
+      void Promise.all([...created.nodesOfPod].map(failUnstarted));
+    }, startDeadlineMs);
   };
 
   const start = async (): Promise<void> => {
-    const bindHost = kube.controlHost ?? process.env['LP_KUBERNETES_CONTROL_HOST'] ?? '0.0.0.0';
-    const advertiseHost =
-      kube.advertiseHost ?? (bindHost === '0.0.0.0' || bindHost === '::' ? hostname() : bindHost);
+    const network = kubernetesNetwork(kube, process.env, hostname());
     const started = await startControlPlane({
       program,
       wireArgs,
@@ -156,19 +184,34 @@ export function launchKubernetes(setup: LaunchSetup): void {
       book,
       secret,
       maxMessageBytes: options.maxMessageBytes,
-      host: bindHost,
-      advertiseHost,
-      // Pods run on other hosts than each other: their servers bind every interface too.
-      nodeBindHost: bindHost,
+      host: network.controlHost,
+      advertiseHost: network.advertiseHost,
+      // Each Pod has its own network: its servers bind all of it. Only a loopback control
+      // host (a test cluster that shares this machine's network) keeps them on loopback.
+      nodeBindHost: network.nodeBindHost,
+      // Peers find a node by its Pod's DNS name, which the headless Service gives; the
+      // Pod's host name resolves nowhere else.
+      nodeAdvertiseHosts: nodeDnsNames(program, launchId, namespace),
     });
     plane = started;
     if (lifecycle.stopping) return;
-    manifests = render((nodeId) => JSON.stringify(started.bootstrap(nodeId)));
-    await startWatch();
-    await client.apply(manifests);
+    const rendered = render((nodeId) => JSON.stringify(started.bootstrap(nodeId)));
+    manifests = rendered;
+    informer = await startPodInformer({
+      config: client.config,
+      namespace,
+      labelSelector: `${LABELS.launch}=${launchId}`,
+      onPod,
+      onRetry: (error, delayMs) => {
+        if (!lifecycle.stopping)
+          say(`watching Pods failed (${String(error)}); trying again in ${String(delayMs)} ms.`);
+      },
+    });
+    await client.apply(rendered);
+    watchStartDeadline(rendered);
     say(
       `created ${String(ids.length)} Pods for program ${program.name} in namespace ${namespace} ` +
-        `(launch ${launchId}, Service ${manifests.service.metadata.name}).`,
+        `(launch ${launchId}, Service ${rendered.service.metadata.name}).`,
     );
   };
   const starting = start();
@@ -197,13 +240,14 @@ export function launchKubernetes(setup: LaunchSetup): void {
         ),
         2_000,
       );
+      clearTimeout(startDeadline);
       if (manifests !== undefined) {
         say(`deleting the Pods, Service and Secret of launch ${launchId}.`);
-        await client.deleteAll(manifests).catch((error: unknown) => {
+        await client.deleteAll().catch((error: unknown) => {
           say(`could not delete every object of launch ${launchId}: ${String(error)}`);
         });
       }
-      watch?.abort();
+      informer?.stop();
       for (const following of logs.values()) {
         void following.then(
           (f) => {

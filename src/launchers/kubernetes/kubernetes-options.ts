@@ -48,12 +48,51 @@ export interface KubernetesOptions {
   readonly renderTo?: string;
   /** The directory of the program's code inside the image. @default the launcher's cwd */
   readonly workingDir?: string;
-  /** The interface the launcher's control server binds. Pods must reach it. @default '0.0.0.0' */
+  /**
+   * The interface the launcher's control server binds; Pods must reach it. Node servers in
+   * the Pods bind every interface of their Pod (`0.0.0.0`), except when this is a loopback
+   * address: then the "cluster" shares this machine's network (a test cluster) and they
+   * bind it too. @default '0.0.0.0'
+   */
   readonly controlHost?: string;
   /** The host name Pods use to reach the control server. @default the launcher's host name */
   readonly advertiseHost?: string;
   /** Milliseconds between two polls of the Pods' phases. @default 1000 */
   readonly pollIntervalMs?: number;
+  /**
+   * How long a Pod may stay Pending after it was created (scheduling, image pull) before
+   * its node fails with the Pod's reason (`ImagePullBackOff`, `Unschedulable`…), in ms.
+   * @default 300000 (5 minutes)
+   */
+  readonly startDeadlineMs?: number;
+}
+
+/** The default of {@link KubernetesOptions.startDeadlineMs}: image pulls can take minutes. */
+export const DEFAULT_START_DEADLINE_MS = 300_000;
+
+/** The longest delay a timer takes. */
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * The validated {@link KubernetesOptions.startDeadlineMs}, or its default.
+ *
+ * @throws LaunchpadError `INVALID_ARGUMENT` naming the option and the value
+ */
+export function startDeadlineOf(options: KubernetesOptions): number {
+  const value: unknown = options.startDeadlineMs;
+  if (value === undefined) return DEFAULT_START_DEADLINE_MS;
+  if (
+    typeof value !== 'number' ||
+    !Number.isInteger(value) ||
+    value <= 0 ||
+    value > LONGEST_TIMER_MS
+  ) {
+    throw new LaunchpadError(
+      'INVALID_ARGUMENT',
+      `Kubernetes option startDeadlineMs must be a whole number of milliseconds from 1 to ${String(LONGEST_TIMER_MS)}, got ${typeof value === 'number' ? String(value) : JSON.stringify(value)}.`,
+    );
+  }
+  return value;
 }
 
 /**

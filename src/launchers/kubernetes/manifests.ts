@@ -2,7 +2,7 @@
  * @module
  * The Kubernetes objects of a launch: a Secret with each node's bootstrap (so the launch
  * secret never appears in a Pod spec), a headless Service that gives every Pod a stable
- * DNS name (`<label>-<index>.<service>`), and one Pod per node with its group's image and
+ * DNS name (`<hostname>.<service>.<namespace>.svc`, see {@link podDnsName}), and one Pod per node with its group's image and
  * resources. Pods never restart: a node that fails fails the program, as everywhere else.
  */
 import { createHash } from 'node:crypto';
@@ -76,27 +76,77 @@ export function dnsLabel(text: string, max: number): string {
   return cleaned.slice(0, max).replace(/-+$/, '') || 'x';
 }
 
-/** Builds the launch's objects. */
-export function buildManifests(plan: ManifestPlan): Manifests {
-  const { program, namespace, launchId } = plan;
+/** One Pod of a launch before it is rendered: its names and the nodes it runs. */
+interface PodUnit {
+  readonly node: Program['nodes'][number];
+  readonly colocation: Program['colocations'][number] | undefined;
+  readonly nodeIds: readonly string[];
+  /** The Pod's `spec.hostname`, a DNS label. */
+  readonly hostname: string;
+  /** The Pod's name. */
+  readonly name: string;
+}
+
+/** The name every object of a launch starts with; also the Service's name. */
+function baseName(program: Program, launchId: string): string {
   // 63 characters is the limit of a DNS label, hence of names used as host names.
-  const base = `lp-${dnsLabel(program.name, 40)}-${launchId}`;
-  const commonLabels = { [LABELS.managedBy]: 'launchpad-ts', [LABELS.launch]: launchId };
-  const nodesOfPod = new Map<string, readonly string[]>();
-  const stringData: Record<string, string> = {};
+  return `lp-${dnsLabel(program.name, 40)}-${launchId}`;
+}
+
+/** Every Pod of the launch with its unique name and host name. */
+function planPods(program: Program, launchId: string): PodUnit[] {
+  const base = baseName(program, launchId);
   const usedHostnames = new Set<string>();
   const usedNames = new Set<string>();
-  const pods = podUnits(program).map(({ node, colocation }) => {
-    const key = (colocation?.nodeIds ?? [node.id]).join(',');
-    const indices = (colocation?.nodeIds ?? [node.id]).map((id) =>
-      id.slice(id.lastIndexOf('/') + 1),
-    );
+  return podUnits(program).map(({ node, colocation }) => {
+    const nodeIds = colocation?.nodeIds ?? [node.id];
+    const key = nodeIds.join(',');
+    const indices = nodeIds.map((id) => id.slice(id.lastIndexOf('/') + 1));
     const hostname = uniqueLabel(
       `${dnsLabel(node.label, 50)}-${indices.join('-')}`,
       key,
       usedHostnames,
     );
     const name = uniqueLabel(`${base}-${hostname}`, key, usedNames);
+    return { node, colocation, nodeIds, hostname, name };
+  });
+}
+
+/**
+ * The DNS name a headless Service `subdomain` gives a Pod with `spec.hostname` and
+ * `spec.subdomain` set: `<hostname>.<subdomain>.<namespace>.svc`. Pods in any namespace
+ * resolve it through their search path (`…svc.<cluster domain>`), whatever the cluster
+ * domain is.
+ */
+export function podDnsName(hostname: string, subdomain: string, namespace: string): string {
+  return `${hostname}.${subdomain}.${namespace}.svc`;
+}
+
+/**
+ * The name each node of the launch is reached by: its Pod's DNS name (a colocation's
+ * nodes share their Pod's), by node id.
+ */
+export function nodeDnsNames(
+  program: Program,
+  launchId: string,
+  namespace: string,
+): Map<string, string> {
+  const subdomain = baseName(program, launchId);
+  return new Map(
+    planPods(program, launchId).flatMap(({ nodeIds, hostname }) =>
+      nodeIds.map((id): [string, string] => [id, podDnsName(hostname, subdomain, namespace)]),
+    ),
+  );
+}
+
+/** Builds the launch's objects. */
+export function buildManifests(plan: ManifestPlan): Manifests {
+  const { program, namespace, launchId } = plan;
+  const base = baseName(program, launchId);
+  const commonLabels = { [LABELS.managedBy]: 'launchpad-ts', [LABELS.launch]: launchId };
+  const nodesOfPod = new Map<string, readonly string[]>();
+  const stringData: Record<string, string> = {};
+  const pods = planPods(program, launchId).map(({ node, colocation, hostname, name }) => {
     nodesOfPod.set(name, colocation?.nodeIds ?? [node.id]);
     // A colocation's pod gets every node's bootstrap; one node's pod, its own.
     stringData[name] =
