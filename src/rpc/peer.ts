@@ -170,18 +170,9 @@ export class Peer {
     const { connectPort } = this.#environment;
     if (connectPort !== undefined) {
       const port = await connectPort(this.nodeId, Math.max(0, deadline - Date.now()));
-      return new PortConnection(
-        port,
-        {
-          onFrame: (frame: Frame) => {
-            this.#receive(frame);
-          },
-          onClose: (error) => {
-            this.#dropPending(error);
-          },
-        },
-        this.#environment.maxMessageBytes,
-      );
+      return beforeDeadline(this.#portWelcome(port), deadline, () => {
+        port.close();
+      });
     }
     const address = await this.#environment.resolver.resolve(
       this.nodeId,
@@ -189,6 +180,38 @@ export class Peer {
     );
     const socket = await connectSocket(address, deadline);
     return beforeDeadline(this.#handshake(socket), deadline, () => socket.destroy());
+  }
+
+  // The callee's thread answers a new port with WELCOME. A port handed to a thread that
+  // has just died closes without one: that is a failed connection attempt, retried until
+  // the node is back (as a refused TCP connect is), not a call lost in flight.
+  #portWelcome(port: MessagePort): Promise<PortConnection> {
+    return new Promise((resolve, reject) => {
+      let welcomed = false;
+      const connection = new PortConnection(
+        port,
+        {
+          onFrame: (frame: Frame) => {
+            if (welcomed) this.#receive(frame);
+            else if (frame[0] === FrameType.welcome) {
+              welcomed = true;
+              resolve(connection);
+            }
+          },
+          onClose: (error) => {
+            if (!welcomed) {
+              reject(
+                new LaunchpadError('UNAVAILABLE', `Channel to node ${this.nodeId} closed.`, {
+                  cause: error,
+                }),
+              );
+            }
+            this.#dropPending(error);
+          },
+        },
+        this.#environment.maxMessageBytes,
+      );
+    });
   }
 
   #handshake(socket: Socket): Promise<Connection> {
