@@ -56,10 +56,9 @@ describe('removers', () => {
     expect(await survivors(Removers.lowestPriority())).toEqual(['a', 'c', 'd']);
   });
 
-  it('uniform evicts one of the held items', async () => {
-    const left = await survivors(Removers.uniform());
-    expect(left).toHaveLength(3);
-    expect(left).toContain('d');
+  it('uniform evicts one of the held items, the same one for the same seed', async () => {
+    // With seed 3 the draw falls on 'b'; a change to the draw or the seeding shows here.
+    expect(await survivors(Removers.uniform())).toEqual(['a', 'c', 'd']);
   });
 
   it('counts evictions as deletes', async () => {
