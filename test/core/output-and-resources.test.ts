@@ -45,6 +45,22 @@ describe('output modes', () => {
     );
   });
 
+  it('output_to_files still detects a failed node, names it, and logs its error', async () => {
+    const program = new lp.Program('failing_to_files');
+    program.addNode(new lp.FunctionNode(failingMain, 'failed into a file'), 'crasher');
+    const running = lp.launch(program, {
+      launchType: 'processes',
+      output: 'output_to_files',
+      stderr: new PassThrough(),
+    });
+    const error: unknown = await running.wait().catch((e: unknown) => e);
+    expect(lp.isLaunchpadError(error, 'NODE_FAILED')).toBe(true);
+    expect((error as Error).message).toMatch(
+      /^Node crasher\/0 failed: RangeError: failed into a file/,
+    );
+    expect(running.nodes().get('crasher/0')).toEqual({ state: 'failed', restarts: 0 });
+  });
+
   it('output_to_files under threads writes one log per node thread', async () => {
     const running = lp.launch(makeHelloWorld(), {
       launchType: 'threads',
@@ -158,6 +174,11 @@ describe('local resources', () => {
       resources: { probe: { env: { PROBE: 'thread' }, nodeFlags: ['--max-old-space-size=300'] } },
     });
     expect(await running.client(probe).env('PROBE')).toBe('thread');
+    // The flag becomes the worker's heap limit (300 MiB old space, plus the young space);
+    // without it the limit is V8's default, gigabytes here.
+    const limit = await running.client(probe).heapLimitMb();
+    expect(limit).toBeGreaterThanOrEqual(300);
+    expect(limit).toBeLessThan(400);
   });
 
   it('refuses a working directory that does not exist, naming the node', () => {

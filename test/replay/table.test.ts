@@ -7,6 +7,7 @@ import {
   Removers,
   ReplayService,
   Samplers,
+  stackTable,
   type RemoverSpec,
   type TableConfig,
 } from '../../src/replay/index.ts';
@@ -65,6 +66,17 @@ describe('removers', () => {
     const replay = new ReplayService({ tables: [table('t')] });
     for (let i = 0; i < 5; i++) await replay.insert(i, { t: 1 });
     expect(replay.info().tables[0]).toMatchObject({ size: 3, inserts: 5, deletes: 2 });
+  });
+});
+
+describe('stackTable', () => {
+  it('samples the newest item first and takes each item once', async () => {
+    const replay = new ReplayService({ tables: [stackTable('s', 3)] });
+    for (const data of ['a', 'b', 'c']) await replay.insert(data, { s: 1 });
+    const taken = [];
+    for (let i = 0; i < 3; i++) taken.push((await replay.sample('s', 1))[0]!.data);
+    expect(taken).toEqual(['c', 'b', 'a']);
+    expect(replay.info().tables[0]).toMatchObject({ size: 0, samples: 3 });
   });
 });
 
