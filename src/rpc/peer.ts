@@ -4,13 +4,12 @@
  * connects and authenticates (waiting for the node to come up), multiplexes calls over
  * the connection, and rejects every pending call when the connection drops.
  */
-import { connect as connectTcp, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LaunchpadError } from '../errors.ts';
-import { onAbort } from '../internal/abort-listeners.ts';
-import { LongTimeout } from '../internal/long-timeout.ts';
 import { Handle } from '../program/handle.ts';
 import { callOptionsProblem, DEFAULT_CALL_OPTIONS, type CallOptions } from './call-options.ts';
+import { beforeDeadline, connectSocket, untilAborted } from './connect-within.ts';
 import { Connection } from './connection.ts';
 import type { FrameChannel } from './frame-channel.ts';
 import { PortConnection } from './port-connection.ts';
@@ -283,18 +282,9 @@ export class Peer {
     const { connectPort } = this.#environment;
     if (connectPort !== undefined) {
       const port = await connectPort(this.nodeId, Math.max(0, deadline - Date.now()));
-      return new PortConnection(
-        port,
-        {
-          onFrame: (frame: Frame) => {
-            this.#receive(frame);
-          },
-          onClose: (error) => {
-            this.#dropPending(error);
-          },
-        },
-        this.#environment.maxMessageBytes,
-      );
+      return beforeDeadline(this.#portWelcome(port), deadline, () => {
+        port.close();
+      });
     }
     const address = await this.#environment.resolver.resolve(
       this.nodeId,
@@ -302,6 +292,38 @@ export class Peer {
     );
     const socket = await connectSocket(address, deadline);
     return beforeDeadline(this.#handshake(socket), deadline, () => socket.destroy());
+  }
+
+  // The callee's thread answers a new port with WELCOME. A port handed to a thread that
+  // has just died closes without one: that is a failed connection attempt, retried until
+  // the node is back (as a refused TCP connect is), not a call lost in flight.
+  #portWelcome(port: MessagePort): Promise<PortConnection> {
+    return new Promise((resolve, reject) => {
+      let welcomed = false;
+      const connection = new PortConnection(
+        port,
+        {
+          onFrame: (frame: Frame) => {
+            if (welcomed) this.#receive(frame);
+            else if (frame[0] === FrameType.welcome) {
+              welcomed = true;
+              resolve(connection);
+            }
+          },
+          onClose: (error) => {
+            if (!welcomed) {
+              reject(
+                new LaunchpadError('UNAVAILABLE', `Channel to node ${this.nodeId} closed.`, {
+                  cause: error,
+                }),
+              );
+            }
+            this.#dropPending(error);
+          },
+        },
+        this.#environment.maxMessageBytes,
+      );
+    });
   }
 
   #handshake(socket: Socket): Promise<Connection> {
@@ -412,65 +434,6 @@ export class Peer {
       );
     }
   }
-}
-
-function connectSocket(address: string, deadline: number): Promise<Socket> {
-  const separator = address.lastIndexOf(':');
-  const host = address.slice(0, separator).replace(/^\[|\]$/g, '');
-  const port = Number(address.slice(separator + 1));
-  const socket = connectTcp({ host, port });
-  const connected = new Promise<Socket>((resolve, reject) => {
-    socket.once('connect', () => {
-      socket.off('error', reject);
-      resolve(socket);
-    });
-    socket.once('error', reject);
-  });
-  // A black-holed address would otherwise take the kernel's minutes to fail.
-  return beforeDeadline(connected, deadline, () => socket.destroy());
-}
-
-// Settles like `promise`, or rejects with UNAVAILABLE once `deadline` (a Date.now() time)
-// has passed, after calling `onTimeout` to release what the promise was waiting on.
-function beforeDeadline<TValue>(
-  promise: Promise<TValue>,
-  deadline: number,
-  onTimeout?: () => void,
-): Promise<TValue> {
-  if (!Number.isFinite(deadline)) return promise;
-  return new Promise<TValue>((resolve, reject) => {
-    // A long timer: a deadline 30 days away must not fire at once (nor after 24.8 days).
-    const timer = new LongTimeout(() => {
-      onTimeout?.();
-      reject(new LaunchpadError('UNAVAILABLE', 'the deadline passed before a connection was made'));
-    }, deadline - Date.now());
-    promise.then(
-      (value) => {
-        timer.clear();
-        resolve(value);
-      },
-      (error: unknown) => {
-        timer.clear();
-        reject(error instanceof Error ? error : new Error(String(error)));
-      },
-    );
-  });
-}
-
-// Settles like `promise`, or rejects with `error()` as soon as `signal` aborts.
-function untilAborted<TValue>(
-  promise: Promise<TValue>,
-  signal: AbortSignal | undefined,
-  error: () => Error,
-): Promise<TValue> {
-  if (signal === undefined) return promise;
-  return new Promise<TValue>((resolve, reject) => {
-    // One listener per signal however many calls wait on it (see abort-listeners.ts).
-    const stopListening = onAbort(signal, () => {
-      reject(error());
-    });
-    promise.then(resolve, reject).finally(stopListening);
-  });
 }
 
 function ignore(): void {

@@ -114,7 +114,8 @@ export class RpcServer {
 
   /**
    * Serves calls arriving on a MessagePort from a node in another thread of this process.
-   * The port was handed out by the launcher, which is the authentication: no HELLO.
+   * The port was handed out by the launcher, which is the authentication: no HELLO. The
+   * WELCOME tells the caller that this thread is alive and serving.
    */
   acceptPort(port: MessagePort): void {
     const session = new ServerSession(this.#options);
@@ -132,6 +133,7 @@ export class RpcServer {
       this.#maxBytes,
     );
     this.#ports.add(channel);
+    channel.send([FrameType.welcome, this.#options.nodeId]);
   }
 
   #accept(socket: Socket): void {

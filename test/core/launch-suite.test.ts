@@ -15,6 +15,13 @@ import {
   StopWitness,
 } from '../fixtures/services.ts';
 
+/** TCP sockets and message ports open in this process: one per connection end. */
+function openChannels(): number {
+  return process
+    .getActiveResourcesInfo()
+    .filter((kind) => kind === 'TCPSocketWrap' || kind === 'MessagePort').length;
+}
+
 describe.each(LOCAL_LAUNCH_TYPES)('under %s', (launchType) => {
   it('calls sync and async methods and keeps typed arrays typed', async () => {
     const { program, echo } = makeServicesProgram();
@@ -34,8 +41,16 @@ describe.each(LOCAL_LAUNCH_TYPES)('under %s', (launchType) => {
     const { program, echo } = makeServicesProgram();
     await using running = lp.launch(program, { launchType });
     const client = running.client(echo);
-    const sums = await Promise.all(Array.from({ length: 300 }, (_, i) => client.add(i, i)));
-    expect(sums).toEqual(Array.from({ length: 300 }, (_, i) => 2 * i));
+    await client.add(0, 0); // connected
+    const channelsBefore = openChannels();
+    // Each call is held by the service until all 300 are there: they can only all
+    // succeed if they are in flight at once.
+    const calls = Array.from({ length: 300 }, (_, i) => client.gather(i));
+    await lp.withOptions(client, { timeoutMs: 30_000 }).gathered(300);
+    // No connection was opened for them (under in-process both ends are counted here).
+    expect(openChannels()).toBe(channelsBefore);
+    await client.release();
+    expect(await Promise.all(calls)).toEqual(Array.from({ length: 300 }, (_, i) => 2 * i));
   });
 
   it('rejects with a RemoteError carrying the remote name, message, stack and node id', async () => {
@@ -62,7 +77,7 @@ describe.each(LOCAL_LAUNCH_TYPES)('under %s', (launchType) => {
       expect(lp.isLaunchpadError(error, 'UNIMPLEMENTED')).toBe(true);
       expect((error as Error).message).toMatch(
         new RegExp(
-          `Node echo/0 has no method "${name}". Its RPC methods are: add, echo, fail, slow, whoAmI`,
+          `Node echo/0 has no method "${name}". Its RPC methods are: add, echo, fail, gather, gathered, release, slow, whoAmI`,
         ),
       );
     }
@@ -92,6 +107,8 @@ describe.each(LOCAL_LAUNCH_TYPES)('under %s', (launchType) => {
     await using running = lp.launch(program, { launchType });
     await running.ready;
     const impatient = running.client(echo.withOptions({ timeoutMs: 50 }));
+    // Connected first, so the 50 ms run out on the call, not while connecting.
+    await lp.withOptions(impatient, { timeoutMs: 60_000 }).add(1, 1);
     const error: unknown = await impatient.slow(2_000).catch((e: unknown) => e);
     expect(lp.isLaunchpadError(error, 'DEADLINE_EXCEEDED')).toBe(true);
     expect((error as Error).message).toContain('echo/0.slow()');

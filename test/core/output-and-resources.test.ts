@@ -3,7 +3,7 @@
  * working directory) of local launches.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -45,6 +45,22 @@ describe('output modes', () => {
     );
   });
 
+  it('output_to_files still detects a failed node and names it', async () => {
+    const program = new lp.Program('failing_to_files');
+    program.addNode(new lp.FunctionNode(failingMain, 'failed into a file'), 'crasher');
+    const running = lp.launch(program, {
+      launchType: 'processes',
+      output: 'output_to_files',
+      stderr: new PassThrough(),
+    });
+    const error: unknown = await running.wait().catch((e: unknown) => e);
+    expect(lp.isLaunchpadError(error, 'NODE_FAILED')).toBe(true);
+    expect((error as Error).message).toMatch(
+      /^Node crasher\/0 failed: RangeError: failed into a file/,
+    );
+    expect(running.nodes().get('crasher/0')).toEqual({ state: 'failed', restarts: 0 });
+  });
+
   it('output_to_files under threads writes one log per node thread', async () => {
     const running = lp.launch(makeHelloWorld(), {
       launchType: 'threads',
@@ -68,15 +84,21 @@ describe('output modes', () => {
 
   describe.skipIf(!hasTmux && process.env['CI'] === undefined)('tmux', () => {
     it('runs each node in a window and ends the session with the program', async () => {
+      const program = new lp.Program('tmux_probe');
+      const probe = program.addNode(new lp.ServiceNode(ResourceProbe), 'probe');
       const stderr = capture();
-      const running = lp.launch(makeHelloWorld(), {
-        launchType: 'processes',
-        output: 'tmux',
-        stderr,
-      });
-      await running.wait();
-      const name = /tmux -L (\S+) attach/.exec(stderr.text())?.[1];
-      expect(name).toBeDefined();
+      const running = lp.launch(program, { launchType: 'processes', output: 'tmux', stderr });
+      let name: string | undefined;
+      try {
+        await running.ready;
+        name = /tmux -L (\S+) attach/.exec(stderr.text())?.[1];
+        expect(name).toMatch(/^tmux_probe-/);
+        // The node runs, inside that tmux server (tmux sets TMUX=<socket>,<pid>,<session>).
+        expect(await running.client(probe).env('TMUX')).toMatch(new RegExp(`/${name!},\\d+,`));
+        expect(tmuxServerRuns(name!)).toBe(true);
+      } finally {
+        await running.stop();
+      }
       expect(tmuxServerRuns(name!)).toBe(false);
     });
 
@@ -91,7 +113,10 @@ describe('output modes', () => {
         restart: { flaky: { mode: 'on-failure', maxRestarts: 2, backoffMs: 10 } },
       });
       await running.wait();
+      // The first run left its mark and failed; the second ran and stopped the program.
+      expect(existsSync(join(running.workdir, 'failed-once'))).toBe(true);
       expect(running.nodes().get('flaky/0')).toEqual({ state: 'stopped', restarts: 1 });
+      expect(running.nodes().get('probe/0')).toEqual({ state: 'stopped', restarts: 0 });
     });
 
     it('detects a crashed node and stops the program, naming it', async () => {
@@ -108,6 +133,7 @@ describe('output modes', () => {
         /^Node crasher\/0 failed: RangeError: crashed in tmux/,
       );
       const name = /tmux -L (\S+) attach/.exec(stderr.text())?.[1];
+      expect(name).toMatch(/^tmux_crash-/);
       expect(tmuxServerRuns(name!)).toBe(false);
     });
   });
@@ -148,6 +174,11 @@ describe('local resources', () => {
       resources: { probe: { env: { PROBE: 'thread' }, nodeFlags: ['--max-old-space-size=300'] } },
     });
     expect(await running.client(probe).env('PROBE')).toBe('thread');
+    // The flag becomes the worker's heap limit (300 MiB old space, plus the young space);
+    // without it the limit is V8's default, gigabytes here.
+    const limit = await running.client(probe).heapLimitMb();
+    expect(limit).toBeGreaterThanOrEqual(300);
+    expect(limit).toBeLessThan(400);
   });
 
   it('refuses a working directory that does not exist, naming the node', () => {
@@ -166,10 +197,9 @@ describe('local resources', () => {
   });
 });
 
-it('leaves no tmux server behind', () => {
-  if (!hasTmux) return;
+it.skipIf(!hasTmux)('leaves no tmux server behind', () => {
   const servers = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
     .split('\n')
-    .filter((line) => /tmux_crash-|hello_world-/.test(line));
+    .filter((line) => /tmux_(crash|probe|restart)-/.test(line));
   expect(servers).toEqual([]);
 });

@@ -77,7 +77,8 @@ describe('a launcher script', () => {
     await run.waitForOutput(/up pid=\d+/);
     const [pid] = pidsIn(run.stdout().replace('up pid', 'up stubborn pid'));
     run.child.kill('SIGINT');
-    await sleep(200);
+    // The second Ctrl-C only once the launcher has taken the first.
+    await run.waitForError('Ctrl-C again to kill it at once');
     run.child.kill('SIGINT');
     await run.exited;
     expect(run.stderr()).toContain('Ctrl-C again to kill it at once');

@@ -4,13 +4,19 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import * as lp from 'launchpad-ts';
 import { describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
-import { failOnce, makeSupervisedProgram, type Doubler } from '../fixtures/supervision.ts';
+import { capture } from '../helpers/capture.ts';
+import { waitUntil } from '../helpers/wait-until.ts';
+import {
+  failOnce,
+  makeSupervisedProgram,
+  ResourceProbe,
+  type Doubler,
+} from '../fixtures/supervision.ts';
 
-const COUNT = 150;
+const COUNT = 60;
 const expected = Array.from({ length: COUNT }, (_, i) => 2 * i);
 
 /** Kills the doubler from outside: SIGKILL of its process, or a crash of its thread. */
@@ -21,20 +27,24 @@ async function killDoubler(running: lp.RunningProgram, doubler: lp.Handle<Double
 }
 
 describe.each(['processes', 'threads'] as const)('under %s', (launchType) => {
-  it('restarts a killed node under on-failure; its callers get every result', async () => {
+  it('restarts a killed node under on-failure; its call in flight fails with UNAVAILABLE and is retried', async () => {
     const { program, doubler } = makeSupervisedProgram(COUNT);
     const running = lp.launch(program, {
       launchType,
       restart: { doubler: { mode: 'on-failure', maxRestarts: 2, backoffMs: 50 } },
     });
     await running.ready;
-    await sleep(100); // let the consumer get going
+    // The consumer's call work(HOLD_AT) is in flight and held: kill the doubler under it.
+    await running.client(doubler).held();
     await killDoubler(running, doubler);
     await running.wait();
-    const { results } = JSON.parse(readFileSync(join(running.workdir, 'results.json'), 'utf8')) as {
-      results: number[];
-    };
+    const { results, retries } = JSON.parse(
+      readFileSync(join(running.workdir, 'results.json'), 'utf8'),
+    ) as { results: number[]; retries: number };
     expect(results).toEqual(expected);
+    // The call in flight rejected with UNAVAILABLE (anything else ends the consumer), the
+    // consumer retried it once, and that retry waited for the restarted doubler.
+    expect(retries).toBe(1);
     expect(running.nodes().get('doubler/0')).toEqual({ state: 'stopped', restarts: 1 });
     expect(running.nodes().get('consumer/0')).toEqual({ state: 'stopped', restarts: 0 });
   });
@@ -60,7 +70,11 @@ describe.each(['processes', 'threads'] as const)('under %s', (launchType) => {
     });
     await running.ready;
     await killDoubler(running, doubler);
-    await sleep(300);
+    // Kill the second run only once it is up (a call to the first one could meet it dying).
+    await waitUntil(() => {
+      const status = running.nodes().get('doubler/0');
+      return status?.state === 'running' && status.restarts === 1;
+    }, 'doubler/0 to run again after its restart');
     await killDoubler(running, doubler);
     const error: unknown = await running.wait().catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/^Node doubler\/0 failed/);
@@ -103,6 +117,54 @@ describe('restart policies', () => {
     await running.wait();
     expect(runs).toBe(4);
     expect(running.nodes().get('blink/0')).toEqual({ state: 'stopped', restarts: 3 });
+  });
+
+  it('doubles the backoff after each restart, up to maxBackoffMs', async () => {
+    const program = new lp.Program('backoff');
+    program.addNode(new lp.FunctionNode(() => Promise.resolve()), 'blink');
+    const stderr = capture();
+    const running = lp.launch(program, {
+      launchType: 'in-process',
+      stderr,
+      restart: { mode: 'always', maxRestarts: 5, backoffMs: 2, maxBackoffMs: 10 },
+    });
+    await running.wait();
+    const delays = [...stderr.text().matchAll(/restarting it in (\d+) ms \(restart (\d) of 5\)/g)];
+    expect(delays.map((match) => [Number(match[2]), Number(match[1])])).toEqual([
+      [1, 2],
+      [2, 4],
+      [3, 8],
+      [4, 10],
+      [5, 10],
+    ]);
+  });
+
+  it('reports starting, running, restarting and stopped as a node goes through them', async () => {
+    const program = new lp.Program('states');
+    const probe = program.addNode(new lp.ServiceNode(ResourceProbe), 'probe');
+    program.addNode(new lp.FunctionNode(failOnce), 'flaky');
+    const stderr = capture();
+    const running = lp.launch(program, {
+      launchType: 'in-process',
+      stderr,
+      // A restart far later than the test: flaky/0 stays restarting until the stop.
+      restart: { flaky: { mode: 'on-failure', backoffMs: 600_000, maxBackoffMs: 600_000 } },
+    });
+    try {
+      // Nothing has registered yet: launch() returns before any node is up.
+      expect(running.nodes().get('probe/0')).toEqual({ state: 'starting', restarts: 0 });
+      expect(running.nodes().get('flaky/0')).toEqual({ state: 'starting', restarts: 0 });
+      // The supervisor marks the node restarting right after saying so.
+      await stderr.waitFor(/node flaky\/0 failed .*; restarting it in 600000 ms/);
+      expect(running.nodes().get('flaky/0')).toEqual({ state: 'restarting', restarts: 1 });
+      await running.client(probe).cwd();
+      expect(running.nodes().get('probe/0')).toEqual({ state: 'running', restarts: 0 });
+    } finally {
+      await running.stop();
+    }
+    await running.wait();
+    expect(running.nodes().get('flaky/0')).toEqual({ state: 'stopped', restarts: 1 });
+    expect(running.nodes().get('probe/0')).toEqual({ state: 'stopped', restarts: 0 });
   });
 
   it('refuses a policy for a group that does not exist, and a bad mode', () => {

@@ -34,6 +34,8 @@ export interface ScriptRun {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Resolves once stdout contains `text`. */
   waitForOutput(text: string | RegExp): Promise<void>;
+  /** Resolves once stderr contains `text`. */
+  waitForError(text: string | RegExp): Promise<void>;
 }
 
 /**
@@ -64,38 +66,41 @@ export function startScript(
   });
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk;
+    for (const listener of listeners) listener();
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once('close', (code, signal) => {
       resolve({ code, signal });
     });
   });
+  const waitFor = (read: () => string, text: string | RegExp): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const matches = (): boolean =>
+        typeof text === 'string' ? read().includes(text) : text.test(read());
+      const check = (): void => {
+        if (matches()) {
+          listeners.delete(check);
+          resolve();
+        }
+      };
+      listeners.add(check);
+      check();
+      void exited.then(() => {
+        if (!matches())
+          reject(
+            new Error(
+              `Script exited before printing ${String(text)}.\nstdout:\n${stdout}\nstderr:\n${stderr}`,
+            ),
+          );
+      });
+    });
   return {
     child,
     stdout: () => stdout,
     stderr: () => stderr,
     exited,
-    waitForOutput: (text) =>
-      new Promise((resolve, reject) => {
-        const matches = (): boolean =>
-          typeof text === 'string' ? stdout.includes(text) : text.test(stdout);
-        const check = (): void => {
-          if (matches()) {
-            listeners.delete(check);
-            resolve();
-          }
-        };
-        listeners.add(check);
-        check();
-        void exited.then(() => {
-          if (!matches())
-            reject(
-              new Error(
-                `Script exited before printing ${String(text)}.\nstdout:\n${stdout}\nstderr:\n${stderr}`,
-              ),
-            );
-        });
-      }),
+    waitForOutput: (text) => waitFor(() => stdout, text),
+    waitForError: (text) => waitFor(() => stderr, text),
   };
 }
 

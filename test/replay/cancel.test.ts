@@ -11,6 +11,7 @@ describe('a cancelled sample call', () => {
     const replay = program.addNode(new ReplayNode({ tables: [queueTable('queue', 10)] }), 'replay');
     await using running = lp.launch(program, { launchType: 'in-process' });
     const client = running.client(replay);
+    await client.info(); // connected, so the deadline below runs out on the waiting call
     // The queue is empty: this call waits, then its caller's deadline passes.
     const error: unknown = await lp
       .withOptions(client, { timeoutMs: 100 })
@@ -18,7 +19,9 @@ describe('a cancelled sample call', () => {
       .catch((e: unknown) => e);
     expect(lp.isLaunchpadError(error, 'DEADLINE_EXCEEDED')).toBe(true);
     await client.insert('first', { queue: 1 });
-    const [item] = await client.sample('queue', 1);
+    // Had the server kept the cancelled call, it would have taken 'first' and this one
+    // would wait until its deadline.
+    const [item] = await lp.withOptions(client, { timeoutMs: 10_000 }).sample('queue', 1);
     expect(item?.data).toBe('first');
   });
 });

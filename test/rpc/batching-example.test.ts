@@ -20,6 +20,15 @@ describe.each(['in-process', 'processes'])('the batching example under %s', (lau
 
   it('runs makeProgram() to completion when launched from a test', async () => {
     await using running = lp.launch(makeProgram(4), { launchType });
-    await running.wait();
+    // A client that got a wrong row throws, which fails the launch and rejects wait().
+    await expect(running.wait()).resolves.toBeUndefined();
+    const states = [...running.nodes()].map(([id, { state }]) => [id, state]);
+    expect(states).toEqual([
+      ['server/0', 'stopped'],
+      ['client/0', 'stopped'],
+      ['client/1', 'stopped'],
+      ['client/2', 'stopped'],
+      ['client/3', 'stopped'],
+    ]);
   });
 });

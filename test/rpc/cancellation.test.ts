@@ -28,33 +28,53 @@ class Pairs {
 
 afterEach(closeAll);
 
+/**
+ * Checks that the server dropped the one cancelled call it held: two new calls make a
+ * batch of their own. Had the server kept the cancelled call, it would pair with 'a', and
+ * 'b' would wait alone until its (bounded) deadline.
+ */
+async function expectCancelledCallDropped(pairs: Pairs, caller: lp.Client<Pairs>): Promise<void> {
+  const bounded = lp.withOptions(caller, { timeoutMs: 10_000 });
+  const answers = await Promise.allSettled([bounded.pair('a'), bounded.pair('b')]);
+  expect(answers).toEqual([
+    { status: 'fulfilled', value: 'a!' },
+    { status: 'fulfilled', value: 'b!' },
+  ]);
+  expect(pairs.batches).toEqual([['a', 'b']]);
+}
+
 describe('deadlines and aborts', () => {
   it('rejects at the deadline with DEADLINE_EXCEEDED, and the server drops the call', async () => {
     const pairs = new Pairs();
     const { client } = await serve(pairs);
     const caller = client();
+    // Connected first: the deadline below runs out on the server's side of the call, not
+    // while connecting (which a loaded machine can make slow).
+    await caller.ping();
     const error = await lp
       .withOptions(caller, { timeoutMs: 20 })
       .pair('late')
       .catch((e: unknown) => e);
     expect(lp.isLaunchpadError(error, 'DEADLINE_EXCEEDED')).toBe(true);
     expect((error as Error).message).toContain('service/0.pair()');
-    // CANCEL went out before these calls on the same connection, so it arrived first.
-    expect(await Promise.all([caller.pair('a'), caller.pair('b')])).toEqual(['a!', 'b!']);
-    expect(pairs.batches).toEqual([['a', 'b']]);
+    await expectCancelledCallDropped(pairs, caller);
   });
 
   it('rejects on abort with CANCELLED, and the server drops the call', async () => {
     const pairs = new Pairs();
     const { client } = await serve(pairs);
     const caller = client();
+    await caller.ping();
     const controller = new AbortController();
-    const call = lp.withOptions(caller, { signal: controller.signal }).pair('gone');
+    const call = lp
+      .withOptions(caller, { signal: controller.signal })
+      .pair('gone')
+      .catch((e: unknown) => e);
+    // Answered after 'gone' on the same connection: the server holds 'gone' in its batch.
+    await caller.ping();
     controller.abort();
-    const error = await call.catch((e: unknown) => e);
-    expect(lp.isLaunchpadError(error, 'CANCELLED')).toBe(true);
-    expect(await Promise.all([caller.pair('a'), caller.pair('b')])).toEqual(['a!', 'b!']);
-    expect(pairs.batches).toEqual([['a', 'b']]);
+    expect(lp.isLaunchpadError(await call, 'CANCELLED')).toBe(true);
+    await expectCancelledCallDropped(pairs, caller);
   });
 
   it('rejects a call whose signal is already aborted without sending it', async () => {
@@ -69,6 +89,8 @@ describe('deadlines and aborts', () => {
   it('applies client defaults and lets a call override them', async () => {
     const { client } = await serve(new Pairs());
     const impatient = client({ timeoutMs: 10 });
+    // Connected first (the override shares the peer), so the 10 ms run out on the call.
+    await lp.withOptions(impatient, { timeoutMs: 60_000 }).ping();
     const error = await impatient.never().catch((e: unknown) => e);
     expect(lp.isLaunchpadError(error, 'DEADLINE_EXCEEDED')).toBe(true);
     const controller = new AbortController();

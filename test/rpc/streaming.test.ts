@@ -154,3 +154,46 @@ describe('streamed results', () => {
     });
   });
 });
+
+/** Streams numbers for ever; says when its producer was stopped. */
+class Endless {
+  #onStopped: () => void = () => undefined;
+  /** Resolves once the producer's generator has been ended. */
+  readonly producerStopped = new Promise<void>((resolve) => {
+    this.#onStopped = resolve;
+  });
+  /** Answers at once. */
+  ping(): string {
+    return 'pong';
+  }
+  /** 0, 1, 2, ... until the caller or the server ends it. */
+  async *count(): AsyncGenerator<number> {
+    try {
+      for (let i = 0; ; i++) {
+        yield i;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      this.#onStopped();
+    }
+  }
+}
+
+describe('a stream with a deadline', () => {
+  it('ends with DEADLINE_EXCEEDED and stops its producer', async () => {
+    const endless = new Endless();
+    const { client } = await serve(endless);
+    const caller = client();
+    await caller.ping(); // connected: the deadline runs out on the stream itself
+    let received = 0;
+    const error = await (async () => {
+      for await (const value of lp.withOptions(caller, { timeoutMs: 200 }).count()) {
+        expect(value).toBe(received);
+        received++;
+      }
+    })().catch((e: unknown) => e);
+    expect(lp.isLaunchpadError(error, 'DEADLINE_EXCEEDED')).toBe(true);
+    // The producer's finally ran: the server ended the generator (the test's timeout bounds it).
+    await endless.producerStopped;
+  });
+});

@@ -72,13 +72,10 @@ describe.skipIf(!RUN_SLURM_TESTS)('the slurm launcher through the API', () => {
       // Held by Slurm for an hour: the job stays pending until cancelled.
       slurm: { defaults: { sbatchOptions: ['--begin=now+3600'] } },
     });
-    for (let i = 0; i < 100 && !err.text().includes('PENDING'); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    expect(err.text()).toMatch(/Slurm job \d+: PENDING \(BeginTime\)/);
-    const started = Date.now();
+    await err.waitFor(/Slurm job \d+: PENDING \(BeginTime\)/);
+    // The job would be held for an hour: stop() ends only because it cancels the job
+    // (the test's timeout bounds it; no duration is asserted).
     await running.stop();
-    expect(Date.now() - started).toBeLessThan(5_000);
     expect(err.text()).toMatch(/cancelling Slurm job \d+/);
     expect(queuedJobs('lp-api_pending')).toEqual([]);
   });
