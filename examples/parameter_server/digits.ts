@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { SeededRandom } from '../common/seeded-random.ts';
+import { Random } from '../common/random.ts';
 import type { Examples } from './mlp.ts';
 
 /** Pixels per image. */
@@ -62,9 +62,18 @@ export function loadDigits(seed: number, trainLimit = Infinity, testLimit = Infi
     const firstHeldOut = Math.round(count * (1 - HELD_OUT_FRACTION));
     for (let i = 0; i < count; i++) (i < firstHeldOut ? train : test).push([digit, i]);
   });
-  const random = new SeededRandom(seed);
+  const random = new Random(seed);
   return {
-    train: gather(random.shuffle(train).slice(0, trainLimit)),
-    test: gather(random.shuffle(test).slice(0, testLimit)),
+    train: gather(shuffle(train, random).slice(0, trainLimit)),
+    test: gather(shuffle(test, random).slice(0, testLimit)),
   };
+}
+
+/** Shuffles `items` in place (Fisher-Yates) and returns it. */
+function shuffle<T>(items: T[], random: Random): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = random.int(i + 1);
+    [items[i], items[j]] = [items[j] as T, items[i] as T];
+  }
+  return items;
 }

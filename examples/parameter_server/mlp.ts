@@ -1,10 +1,10 @@
 /**
  * A one-hidden-layer perceptron (ReLU, softmax output) written by hand: its forward
  * pass, its cross-entropy gradient and its accuracy over flat parameter vectors, which is
- * exactly what a parameter server stores and sends. `test/examples/mlp-gradient.test.ts`
+ * exactly what a parameter server stores and sends. `test/examples/parameter-server-mlp.test.ts`
  * checks the gradient against finite differences.
  */
-import type { SeededRandom } from '../common/seeded-random.ts';
+import type { Random } from '../common/random.ts';
 
 /** A flat vector of numbers: parameters, gradients or a batch of inputs. */
 export type Vector = Float32Array | Float64Array;
@@ -67,13 +67,13 @@ export class Mlp {
   }
 
   /** Fresh parameters: He-scaled Gaussian weights, zero biases. */
-  initialParameters(random: SeededRandom): Float32Array {
+  initialParameters(random: Random): Float32Array {
     const { inputs, hidden } = this.shape;
     const params = new Float32Array(this.size);
     const scale1 = Math.sqrt(2 / inputs);
     const scale2 = Math.sqrt(2 / hidden);
-    for (let i = 0; i < this.b1; i++) params[i] = random.normal() * scale1;
-    for (let i = this.w2; i < this.b2; i++) params[i] = random.normal() * scale2;
+    for (let i = 0; i < this.b1; i++) params[i] = random.gaussian() * scale1;
+    for (let i = this.w2; i < this.b2; i++) params[i] = random.gaussian() * scale2;
     return params;
   }
 

@@ -4,7 +4,7 @@
  * an evaluator measures held-out accuracy as training goes.
  */
 import * as lp from 'launchpad-ts';
-import { SeededRandom } from '../common/seeded-random.ts';
+import { Random } from '../common/random.ts';
 import type { PsConfig } from './config.ts';
 import { CLASSES, PIXELS } from './digits.ts';
 import { Evaluator } from './evaluator.ts';
@@ -25,7 +25,7 @@ export function makeProgram(config: PsConfig): PsProgram {
   const program = new lp.Program('parameter_server');
   const model = new Mlp({ inputs: PIXELS, hidden: config.hidden, classes: CLASSES });
   // Seeded, so every node process that rebuilds the program builds the same one.
-  const initial = model.initialParameters(new SeededRandom(config.seed));
+  const initial = model.initialParameters(new Random(config.seed));
   const server = program.addNode(
     new lp.ServiceNode(ParameterServer, {
       initial,

@@ -3,7 +3,7 @@
  * its own shard of the training digits, and pushes it, until the budget is spent.
  */
 import * as lp from 'launchpad-ts';
-import { SeededRandom } from '../common/seeded-random.ts';
+import { Random } from '../common/random.ts';
 import type { PsConfig } from './config.ts';
 import { CLASSES, PIXELS, loadDigits } from './digits.ts';
 import { Mlp } from './mlp.ts';
@@ -26,7 +26,7 @@ export class Worker {
     for (let n = this.workerId; n < train.labels.length; n += numWorkers) shard.push(n);
     const perPush = mode === 'sync' ? Math.ceil(batchSize / numWorkers) : batchSize;
     const model = new Mlp({ inputs: PIXELS, hidden, classes: CLASSES });
-    const random = new SeededRandom(seed * 1_000 + this.workerId + 1);
+    const random = new Random(seed * 1_000 + this.workerId + 1);
     const gradient = new Float32Array(model.size);
     let params: Float32Array | undefined;
     let version = -1;

@@ -3,15 +3,15 @@
  * central finite differences of its loss, on a small model in double precision.
  */
 import { describe, expect, it } from 'vitest';
-import { SeededRandom } from '../../examples/common/seeded-random.ts';
+import { Random } from '../../examples/common/random.ts';
 import { Mlp, type Examples } from '../../examples/parameter_server/mlp.ts';
 
 const shape = { inputs: 6, hidden: 5, classes: 4 };
 
-function smallData(random: SeededRandom, count: number): Examples {
+function smallData(random: Random, count: number): Examples {
   // Some zero features on purpose: the model skips them, and must still be right.
   const features = Float64Array.from({ length: count * shape.inputs }, () =>
-    random.uniform() < 0.3 ? 0 : random.normal(),
+    random.next() < 0.3 ? 0 : random.gaussian(),
   );
   const labels = Uint8Array.from({ length: count }, () => random.int(shape.classes));
   return { features, labels };
@@ -19,11 +19,11 @@ function smallData(random: SeededRandom, count: number): Examples {
 
 describe('parameter_server Mlp', () => {
   it('has a gradient equal to finite differences of its loss', () => {
-    const random = new SeededRandom(7);
+    const random = new Random(7);
     const model = new Mlp(shape);
     const params = Float64Array.from(model.initialParameters(random));
     // Biases start at zero; move them so their gradients are tested away from zero too.
-    for (let i = 0; i < params.length; i++) params[i] = (params[i] ?? 0) + 0.1 * random.normal();
+    for (let i = 0; i < params.length; i++) params[i] = (params[i] ?? 0) + 0.1 * random.gaussian();
     const data = smallData(random, 8);
     const batch = [0, 1, 2, 3, 4, 5, 6, 7, 3];
     const { gradient, loss } = model.gradient(params, data, batch);
@@ -47,7 +47,7 @@ describe('parameter_server Mlp', () => {
 
   it('names the method and the expected size when parameters have the wrong length', () => {
     const model = new Mlp(shape);
-    const data = smallData(new SeededRandom(1), 2);
+    const data = smallData(new Random(1), 2);
     expect(() => model.gradient(new Float32Array(3), data, [0])).toThrow(
       /Mlp\.gradient: expected 59 parameters for shape 6-5-4, got 3/,
     );
