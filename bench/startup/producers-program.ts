@@ -24,11 +24,13 @@ export class Consumer {
   }
 }
 
-const flag = process.argv.find((arg) => arg.startsWith('--producers='));
-const count = Number(flag?.slice('--producers='.length) ?? 16);
-const program = new lp.Program('startup');
-const producers = program.group('producer', () =>
-  Array.from({ length: count }, () => program.addNode(new lp.ServiceNode(Producer))),
-);
-program.addNode(new lp.ServiceNode(Consumer, producers), 'consumer');
-await lp.launch(program, { terminationGraceMs: 2_000 }).wait();
+lp.main(async () => {
+  const flag = process.argv.find((arg) => arg.startsWith('--producers='));
+  const count = Number(flag?.slice('--producers='.length) ?? 16);
+  const program = new lp.Program('startup');
+  const producers = program.group('producer', () =>
+    Array.from({ length: count }, () => program.addNode(new lp.ServiceNode(Producer))),
+  );
+  program.addNode(new lp.ServiceNode(Consumer, producers), 'consumer');
+  await lp.launch(program, { terminationGraceMs: 2_000 }).wait();
+});
