@@ -2,11 +2,11 @@
  * @module
  * What the `processes` launch type refuses before anything starts.
  */
+import { spawnSync } from 'node:child_process';
 import { threadLimits } from '../../control/thread-limits.ts';
 import { LaunchpadError } from '../../errors.ts';
 import { resourcesOf, type ResolvedLaunchOptions } from '../../launch/launch-options.ts';
 import type { Program } from '../../program/program.ts';
-import { TmuxSession } from './tmux-session.ts';
 
 /**
  * Throws for resources a thread-colocated node cannot have, and for the tmux output mode
@@ -24,12 +24,23 @@ export function checkProcessOptions(program: Program, options: ResolvedLaunchOpt
     }
   }
   if (options.output === 'tmux') {
-    TmuxSession.checkInstalled();
+    checkTmuxInstalled();
     if (program.colocations.length > 0) {
       throw new LaunchpadError(
         'INVALID_ARGUMENT',
         'Output mode "tmux" gives each node process a window, but colocated nodes share a process; use "current_terminal" or "output_to_files" with colocations.',
       );
     }
+  }
+}
+
+/** Throws a clear error when tmux is not installed. */
+function checkTmuxInstalled(): void {
+  const probe = spawnSync('tmux', ['-V'], { encoding: 'utf8' });
+  if (probe.error !== undefined || probe.status !== 0) {
+    throw new LaunchpadError(
+      'FAILED_PRECONDITION',
+      'Output mode "tmux" needs tmux, which was not found on PATH; install it (apt-get install tmux) or use another output mode.',
+    );
   }
 }

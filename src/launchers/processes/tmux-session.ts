@@ -5,12 +5,11 @@
  * exit code is written to a file by the window's shell, so a crash is detected in this
  * mode too (Launchpad misses it).
  */
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { StartedUnit, UnitExit } from '../../control/supervised-launch.ts';
-import { LaunchpadError } from '../../errors.ts';
 
 const run = promisify(execFile);
 const POLL_MS = 200;
@@ -46,17 +45,6 @@ export class TmuxSession {
   constructor(name: string, workdir: string) {
     this.name = name;
     this.#directory = join(workdir, 'tmux');
-  }
-
-  /** Throws a clear error when tmux is not installed. */
-  static checkInstalled(): void {
-    const probe = spawnSync('tmux', ['-V'], { encoding: 'utf8' });
-    if (probe.error !== undefined || probe.status !== 0) {
-      throw new LaunchpadError(
-        'FAILED_PRECONDITION',
-        'Output mode "tmux" needs tmux, which was not found on PATH; install it (apt-get install tmux) or use another output mode.',
-      );
-    }
   }
 
   /** The command that attaches a terminal to the session. */
