@@ -45,6 +45,13 @@ export {
 } from './runtime/node-api.ts';
 export type { NodeContext } from './runtime/node-context.ts';
 export {
+  VariableStore,
+  VariableClient,
+  type VariableSource,
+  type VariableUpdate,
+  type VariableClientOptions,
+} from './variables/index.ts';
+export {
   LaunchpadError,
   RemoteError,
   isLaunchpadError,
