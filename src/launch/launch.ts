@@ -10,8 +10,13 @@ import { launchThreads } from '../launchers/threads/threads-launcher.ts';
 import { launchSlurm } from '../launchers/slurm/slurm-launcher.ts';
 import { Program } from '../program/program.ts';
 import { childLaunchHook } from './child-hook.ts';
-import { resolveLaunchOptions, type LaunchOptions } from './launch-options.ts';
-import { resolveLaunchType } from './launch-type.ts';
+import {
+  resolveLaunchOptions,
+  type LaunchOptions,
+  type ResolvedLaunchOptions,
+} from './launch-options.ts';
+import { resolveLaunchType, type LaunchType } from './launch-type.ts';
+import { enforceTimeLimit } from './time-limit.ts';
 import type { RunningProgram } from './running-program.ts';
 
 /**
@@ -43,6 +48,18 @@ export function launch(program: Program, options: LaunchOptions = {}): RunningPr
       `Program ${program.name} has no nodes; add some with program.addNode() before launching it.`,
     );
   }
+  const running = start(launchType, program, resolved);
+  if (resolved.timeLimitMs !== undefined) {
+    enforceTimeLimit(running, resolved.timeLimitMs, resolved.stderr);
+  }
+  return running;
+}
+
+function start(
+  launchType: LaunchType,
+  program: Program,
+  resolved: ResolvedLaunchOptions,
+): RunningProgram {
   switch (launchType) {
     case 'in-process':
       return launchInProcess(program, resolved);
