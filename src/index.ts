@@ -52,6 +52,12 @@ export {
   type VariableClientOptions,
 } from './variables/index.ts';
 export {
+  Checkpointer,
+  STATE_CHECKPOINT_MAGIC,
+  STATE_CHECKPOINT_EXTENSION,
+  type CheckpointerOptions,
+} from './checkpoint/checkpointer.ts';
+export {
   LaunchpadError,
   RemoteError,
   isLaunchpadError,
