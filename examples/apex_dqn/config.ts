@@ -49,6 +49,8 @@ export interface ApexConfig {
   readonly evalEveryMs: number;
   /** Mean greedy return that ends the run. */
   readonly targetReturn: number;
+  /** Milliseconds between learner checkpoints (it also saves at stop). */
+  readonly checkpointEveryMs: number;
 }
 
 /** The defaults, tuned for CartPole-v1 with two actors. */
@@ -74,6 +76,7 @@ export const DEFAULT_CONFIG: ApexConfig = {
   evalEpisodes: 10,
   evalEveryMs: 5_000,
   targetReturn: 475,
+  checkpointEveryMs: 30_000,
 };
 
 /** Actor `index`'s exploration rate among `count` actors, as in the Ape-X paper. */

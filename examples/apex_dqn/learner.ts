@@ -19,6 +19,13 @@ export interface PolicyParams {
   readonly params: Float32Array;
 }
 
+/** What the learner checkpoints. */
+interface LearnerState {
+  readonly online: Float32Array;
+  readonly target: Float32Array;
+  readonly steps: number;
+}
+
 /** Trains the Q-network from replay. */
 export class Learner {
   readonly #online: Mlp;
@@ -27,6 +34,7 @@ export class Learner {
   readonly #variables = new lp.VariableStore<PolicyParams>();
   readonly #waiters: { steps: number; resolve: (steps: number) => void }[] = [];
   #steps = 0;
+  readonly #checkpointer: lp.Checkpointer<LearnerState>;
 
   /**
    * @param replay - the prioritised replay of transitions
@@ -44,12 +52,32 @@ export class Learner {
       learningRate: config.learningRate,
       maxGradNorm: 10,
     });
+    // A restarted learner (or a new launch in the same workdir) goes on from its checkpoint.
+    this.#checkpointer = new lp.Checkpointer<LearnerState>({
+      kind: 'apex-dqn-learner',
+      everyMs: config.checkpointEveryMs,
+      save: () => ({
+        online: this.#online.params.slice(),
+        target: this.#target.params.slice(),
+        steps: this.#steps,
+      }),
+      restore: (state) => {
+        this.#online.setParams(state.online);
+        this.#target.setParams(state.target);
+        this.#steps = state.steps;
+      },
+    });
     this.#variables.publish({ params: this.#online.params.slice() });
   }
 
   /** Actors and the evaluator fetch the parameters here, when newer than theirs. */
   fetchVariables(sinceVersion: number): lp.VariableUpdate<PolicyParams> | null {
     return this.#variables.fetchVariables(sinceVersion);
+  }
+
+  /** The checkpoint this learner was restored from, if any. */
+  restoredFrom(): string | null {
+    return this.#checkpointer.restoredFrom ?? null;
   }
 
   /** Learner steps taken. */
