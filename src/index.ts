@@ -53,6 +53,19 @@ export {
 } from './runtime/node-api.ts';
 export type { NodeContext } from './runtime/node-context.ts';
 export {
+  VariableStore,
+  VariableClient,
+  type VariableSource,
+  type VariableUpdate,
+  type VariableClientOptions,
+} from './variables/index.ts';
+export {
+  Checkpointer,
+  STATE_CHECKPOINT_MAGIC,
+  STATE_CHECKPOINT_EXTENSION,
+  type CheckpointerOptions,
+} from './checkpoint/checkpointer.ts';
+export {
   LaunchpadError,
   RemoteError,
   isLaunchpadError,

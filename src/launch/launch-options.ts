@@ -7,6 +7,7 @@ import type { Writable } from 'node:stream';
 import { describeThrown, LaunchpadError } from '../errors.ts';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../rpc/codec.ts';
 import type { RestartPolicies } from './restart-policy.ts';
+import { resolveTimeLimit } from './time-limit.ts';
 import type { KubernetesOptions } from '../launchers/kubernetes/kubernetes-options.ts';
 import type { SlurmOptions } from '../launchers/slurm/slurm-options.ts';
 
@@ -83,6 +84,14 @@ export interface LaunchOptions {
    * @default false
    */
   readonly dryRun?: boolean;
+  /**
+   * Stops the program cleanly (as `stop()` does) once this many milliseconds have passed
+   * since the launch, and says so on standard error; `wait()` then resolves, and
+   * `running.stoppedByTimeLimit` is true. Also set by `--lp_time_limit=<seconds>` (or
+   * `90s`, `5m`, `500ms`).
+   * @default no limit
+   */
+  readonly timeLimitMs?: number;
 }
 
 /** {@link LaunchOptions} with defaults filled in. */
@@ -98,6 +107,7 @@ export interface ResolvedLaunchOptions {
   readonly slurm: SlurmOptions;
   readonly kubernetes: KubernetesOptions;
   readonly dryRun: boolean;
+  readonly timeLimitMs: number | undefined;
 }
 
 /** The default grace period between stop and kill, as in Launchpad. */
@@ -144,6 +154,7 @@ export function resolveLaunchOptions(options: LaunchOptions): ResolvedLaunchOpti
     dryRun:
       options.dryRun ??
       (process.argv.includes('--lp_dry_run') || process.env['LP_DRY_RUN'] === '1'),
+    timeLimitMs: resolveTimeLimit(options.timeLimitMs, process.argv),
   };
 }
 

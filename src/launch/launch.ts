@@ -10,6 +10,7 @@ import { resolveLaunchOptions, type LaunchOptions } from './launch-options.ts';
 import { createLaunchSetup } from './launch-setup.ts';
 import { resolveLaunchType } from './launch-type.ts';
 import { RunningProgram } from './running-program.ts';
+import { enforceTimeLimit } from './time-limit.ts';
 
 /**
  * Launches `program` and returns at once. The launch type comes from
@@ -53,7 +54,7 @@ export function launch(program: Program, options: LaunchOptions = {}): RunningPr
     .catch((error: unknown) => {
       lifecycle.fail(error instanceof Error ? error : new Error(String(error)));
     });
-  return new RunningProgram({
+  const running = new RunningProgram({
     program,
     programName: program.name,
     launchType,
@@ -61,4 +62,8 @@ export function launch(program: Program, options: LaunchOptions = {}): RunningPr
     lifecycle,
     rpc: { secret: setup.secret, resolver: setup.book, maxMessageBytes: resolved.maxMessageBytes },
   });
+  if (resolved.timeLimitMs !== undefined) {
+    enforceTimeLimit(running, resolved.timeLimitMs, resolved.stderr);
+  }
+  return running;
 }

@@ -12,6 +12,7 @@ import { createClient } from '../rpc/typed-client.ts';
 import type { AddressResolver } from '../rpc/resolver.ts';
 import type { LaunchType } from './launch-type.ts';
 import type { NodeStatus, ProgramLifecycle } from './program-lifecycle.ts';
+import { stoppedByTimeLimit } from './time-limit.ts';
 
 /** What a launcher hands to the {@link RunningProgram} it creates. */
 export interface RunningProgramInit {
@@ -107,6 +108,11 @@ export class RunningProgram implements AsyncDisposable {
   /** True once the program has started to stop. */
   get stopping(): boolean {
     return this.#lifecycle.stopping;
+  }
+
+  /** True when the launch's time limit (`timeLimitMs`, `--lp_time_limit`) stopped the program. */
+  get stoppedByTimeLimit(): boolean {
+    return stoppedByTimeLimit(this);
   }
 
   /** A typed client of the node behind `handle`, usable from the launcher's code. */

@@ -47,6 +47,7 @@ export { SumTree } from './sum-tree.ts';
 export type {
   SampledItem,
   Priorities,
+  InsertEntry,
   PriorityUpdates,
   InsertOptions,
   SampleOptions,

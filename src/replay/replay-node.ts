@@ -7,11 +7,16 @@ import type { Client } from '../rpc/client-type.ts';
 import type { ReplayOptions } from './replay-options.ts';
 import { ReplayService } from './replay-service.ts';
 
-/** A typed client of a replay node: what `running.client(handle)` gives, or a node receives. */
-export type ReplayClient = Client<ReplayService>;
+/**
+ * A typed client of a replay node: what `running.client(handle)` gives, or a node receives.
+ * `Item` is the data type the node was declared with, so `sample()` returns
+ * `SampledItem<Item>[]` and `insert()` takes an `Item`.
+ */
+export type ReplayClient<Item = unknown> = Client<ReplayService<Item>>;
 
 /**
- * A node serving replay tables. Its handle gives a {@link ReplayClient}.
+ * A node serving replay tables. Its handle gives a {@link ReplayClient}; declare the item
+ * type to get typed samples: `new ReplayNode<Transition>({ tables })`.
  *
  * @example
  * ```ts
@@ -22,9 +27,11 @@ export type ReplayClient = Client<ReplayService>;
  * program.addNode(new lp.ServiceNode(Actor, replay), 'actor');
  * ```
  */
-export class ReplayNode extends ServiceNode<typeof ReplayService> {
+export class ReplayNode<Item = unknown> extends ServiceNode<
+  new (options: ReplayOptions) => ReplayService<Item>
+> {
   /** @param options - the tables, and optionally a seed and checkpointing */
   constructor(options: ReplayOptions) {
-    super(ReplayService, options);
+    super(ReplayService<Item>, options);
   }
 }

@@ -17,6 +17,7 @@ import { createRng } from './rng.ts';
 import { Table, type StoredItem } from './table.ts';
 import { validateTables } from './table-config.ts';
 import type {
+  InsertEntry,
   InsertOptions,
   Priorities,
   PriorityUpdates,
@@ -32,6 +33,10 @@ const STOPPING = 'The replay node is stopping; its waiting calls are cancelled.'
  * Replay tables served over RPC. Build it through {@link ReplayNode}; a client of the
  * node's handle calls these methods.
  *
+ * @typeParam Item - what `insert` takes and `sample` returns as each item's data (declare
+ * it on the node: `new ReplayNode<Transition>(...)`); a trajectory writer's items hold
+ * arrays of steps, so a table fed by writers is declared with `Step[]`
+ *
  * @example
  * ```ts
  * const replay = program.addNode(new ReplayNode({ tables: [queueTable('q', 100)] }), 'replay');
@@ -39,7 +44,7 @@ const STOPPING = 'The replay node is stopping; its waiting calls are cancelled.'
  * // in a learner:  const batch = await replay.sample('q', 32);
  * ```
  */
-export class ReplayService {
+export class ReplayService<Item = unknown> {
   readonly #tables = new Map<string, Table>();
   readonly #chunks = new ChunkStore();
   readonly #directory: string | undefined;
@@ -97,12 +102,51 @@ export class ReplayService {
    * Inserts `data` into each table named in `priorities`, with that priority, and
    * returns the item's key (the same in every table). Waits for each table's rate limiter.
    */
-  async insert(
-    data: unknown,
-    priorities: Priorities,
+  async insert(data: Item, priorities: Priorities, options: InsertOptions = {}): Promise<number> {
+    const targets = this.#targets(priorities, 'priorities');
+    const { key, inserts } = this.#insertOne(data, targets, options);
+    await Promise.all(inserts);
+    return key;
+  }
+
+  /**
+   * Inserts several items in one call, each into the tables of its own `priorities`, and
+   * returns their keys in order. Every entry is checked before any is inserted, so a bad
+   * entry inserts nothing. Waits for the rate limiters as `insert` does.
+   */
+  async insertMany(
+    items: readonly InsertEntry<Item>[],
     options: InsertOptions = {},
-  ): Promise<number> {
-    const targets = this.#targets(priorities);
+  ): Promise<number[]> {
+    if (!Array.isArray(items)) {
+      throw new LaunchpadError(
+        'INVALID_ARGUMENT',
+        `insertMany: expected an array of { data, priorities } entries as \`items\`, got ${describeThrown(items)}.`,
+      );
+    }
+    const checked = items.map((entry: unknown, index) => {
+      if (typeof entry !== 'object' || entry === null || !('priorities' in entry)) {
+        throw new LaunchpadError(
+          'INVALID_ARGUMENT',
+          `insertMany: items[${index}] must be { data, priorities }, got ${describeThrown(entry)}.`,
+        );
+      }
+      const typed = entry as InsertEntry<Item>;
+      return {
+        data: typed.data,
+        targets: this.#targets(typed.priorities, `items[${index}].priorities`),
+      };
+    });
+    const created = checked.map(({ data, targets }) => this.#insertOne(data, targets, options));
+    await Promise.all(created.flatMap((entry) => entry.inserts));
+    return created.map((entry) => entry.key);
+  }
+
+  #insertOne(
+    data: Item,
+    targets: [Table, number][],
+    options: InsertOptions,
+  ): { key: number; inserts: Promise<void>[] } {
     const key = this.#nextKey++;
     const chunk = `i${key}`;
     this.#chunks.add(chunk, [detachViews(data)]);
@@ -112,15 +156,14 @@ export class ReplayService {
     );
     // The inserts referenced the chunk synchronously; free it if none could.
     this.#chunks.dropUnused([chunk]);
-    await Promise.all(inserts);
-    return key;
+    return { key, inserts };
   }
 
   /**
    * Samples `batchSize` items from `table` (with replacement), waiting for the rate
    * limiter as needed.
    */
-  sample(table: string, batchSize = 1, options: SampleOptions = {}): Promise<SampledItem[]> {
+  sample(table: string, batchSize = 1, options: SampleOptions = {}): Promise<SampledItem<Item>[]> {
     let target: Table;
     try {
       if (!Number.isInteger(batchSize) || batchSize < 1) {
@@ -137,7 +180,9 @@ export class ReplayService {
     // A call that its caller cancelled (an abort, a deadline) must not draw items later
     // for nobody: give it a tag of its own, and cancel its wait when the RPC call is.
     const tag = options.tag ?? `call-${String(this.#nextCallTag++)}`;
-    return withCancelHook(target.sample(batchSize, { ...options, tag }), () => {
+    // The table stores what insert() was given, so its items are `Item`s.
+    const sampled = target.sample(batchSize, { ...options, tag }) as Promise<SampledItem<Item>[]>;
+    return withCancelHook(sampled, () => {
       target.cancel(tag, 'The sample call was cancelled by its caller.');
     });
   }
@@ -184,7 +229,7 @@ export class ReplayService {
     const created: { key: number; inserts: Promise<void>[] }[] = [];
     try {
       for (const request of write.items) {
-        const targets = this.#targets(request.priorities);
+        const targets = this.#targets(request.priorities, 'priorities');
         this.#chunks.check(request.slices);
         const key = this.#nextKey++;
         const options = write.timeoutMs === undefined ? {} : { timeoutMs: write.timeoutMs };
@@ -262,22 +307,24 @@ export class ReplayService {
     return table;
   }
 
-  #targets(priorities: Priorities): [Table, number][] {
+  /** Checks `priorities` (found at `path` of the call's arguments) and resolves its tables. */
+  #targets(priorities: Priorities, path: string): [Table, number][] {
+    const where = path === 'priorities' ? '' : ` (${path})`;
     if (typeof priorities !== 'object' || (priorities as unknown) === null) {
       throw new LaunchpadError(
         'INVALID_ARGUMENT',
-        `Expected priorities by table name ({ tableName: priority }), got ${describeThrown(priorities)}.`,
+        `Expected priorities by table name ({ tableName: priority })${where}, got ${describeThrown(priorities)}.`,
       );
     }
     const entries = Object.entries(priorities);
     if (entries.length === 0) {
       throw new LaunchpadError(
         'INVALID_ARGUMENT',
-        'An item needs at least one table: pass priorities as { tableName: priority }.',
+        `An item needs at least one table: pass priorities as { tableName: priority }${where}.`,
       );
     }
     return entries.map(([name, priority]) => {
-      checkPriority(priority, name);
+      checkPriority(priority, name + where);
       return [this.#table(name), priority];
     });
   }

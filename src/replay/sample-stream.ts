@@ -9,10 +9,13 @@ import { clientCore, withOptions } from '../rpc/typed-client.ts';
 import { defined } from './defined.ts';
 import type { SampledItem, SampleOptions } from './types.ts';
 
-/** What a stream needs of the replay node: a replay client, or the service itself. */
-export interface SampleTarget {
+/**
+ * What a stream needs of the replay node: a replay client, or the service itself.
+ * @typeParam Item - the data type of the node's items
+ */
+export interface SampleTarget<Item = unknown> {
   /** Samples a batch. */
-  sample(table: string, batchSize: number, options?: SampleOptions): Promise<SampledItem[]>;
+  sample(table: string, batchSize: number, options?: SampleOptions): Promise<SampledItem<Item>[]>;
   /** Cancels the stream's waiting calls. */
   cancelSamples(tag: string): Promise<number> | number;
 }
@@ -45,11 +48,11 @@ const CANCEL_TIMEOUT_MS = 2_000;
  * }
  * ```
  */
-export async function* sampleStream(
-  replay: SampleTarget,
+export async function* sampleStream<Item = unknown>(
+  replay: SampleTarget<Item>,
   table: string,
   options: SampleStreamOptions,
-): AsyncGenerator<SampledItem[], void, undefined> {
+): AsyncGenerator<SampledItem<Item>[], void, undefined> {
   const { batchSize, inFlight = 2, signal, timeoutMs } = options;
   const tag = `stream-${randomUUID()}`;
   const abort = new AbortController();
@@ -62,7 +65,7 @@ export async function* sampleStream(
   const isClient = clientCore(replay) !== undefined;
   // A real client also drops its pending calls locally when the stream ends.
   const caller = isClient
-    ? withOptions(replay as unknown as Client<SampleTarget>, { signal: abort.signal })
+    ? withOptions(replay as unknown as Client<SampleTarget<Item>>, { signal: abort.signal })
     : replay;
   const callOptions: SampleOptions = { tag, ...(timeoutMs === undefined ? {} : { timeoutMs }) };
   const aborted = new Promise<{ batch?: undefined }>((resolve) => {
@@ -70,7 +73,7 @@ export async function* sampleStream(
       resolve({});
     });
   });
-  const pending: Promise<SampledItem[]>[] = [];
+  const pending: Promise<SampledItem<Item>[]>[] = [];
   try {
     while (!abort.signal.aborted) {
       while (pending.length < Math.max(1, inFlight)) {
@@ -91,7 +94,9 @@ export async function* sampleStream(
     signal?.removeEventListener('abort', onAbort);
     abort.abort();
     const canceller = isClient
-      ? withOptions(replay as unknown as Client<SampleTarget>, { timeoutMs: CANCEL_TIMEOUT_MS })
+      ? withOptions(replay as unknown as Client<SampleTarget<Item>>, {
+          timeoutMs: CANCEL_TIMEOUT_MS,
+        })
       : replay;
     await Promise.resolve(canceller.cancelSamples(tag)).catch(() => undefined);
   }

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { LaunchpadError } from '../errors.ts';
 import type { ChunkSlice } from './chunk-store.ts';
 import { defined } from './defined.ts';
-import type { Priorities, TrajectoryWrite } from './types.ts';
+import type { Priorities, TrajectoryItem, TrajectoryWrite } from './types.ts';
 
 /** What a writer needs of the replay node: a replay client, or the service itself. */
 export interface TrajectoryTarget {
@@ -30,6 +30,22 @@ export interface TrajectoryWriterOptions {
   readonly chunkLength?: number;
   /** How long each item may wait for a table's rate limiter. @default Infinity */
   readonly timeoutMs?: number;
+  /**
+   * Items sent together in one call, as `insertMany` does for single items: `createItem`
+   * holds items until this many are waiting, and `flush()` or `endEpisode()` sends the
+   * rest. Larger batches cost fewer round trips; each item's promise settles when its
+   * batch is inserted.
+   * @default 1 (each item is sent at once)
+   */
+  readonly itemsPerWrite?: number;
+}
+
+/** An item created but not sent yet, with the chunks it is the first to need. */
+interface PendingItem {
+  readonly chunks: { key: string; steps: unknown[] }[];
+  readonly item: TrajectoryItem;
+  readonly resolve: (key: number) => void;
+  readonly reject: (error: unknown) => void;
 }
 
 interface LocalChunk {
@@ -59,7 +75,9 @@ export class TrajectoryWriter<TStep = unknown> {
   readonly #maxHistory: number;
   readonly #chunkLength: number;
   readonly #timeoutMs: number | undefined;
+  readonly #itemsPerWrite: number;
   readonly #id = randomUUID();
+  #pending: PendingItem[] = [];
   #chunkCount = 0;
   #steps = 0;
   #chunks: LocalChunk[] = [];
@@ -71,10 +89,11 @@ export class TrajectoryWriter<TStep = unknown> {
    * @param options - history length, chunk length and timeout
    */
   constructor(target: TrajectoryTarget, options: TrajectoryWriterOptions) {
-    const { maxHistory, chunkLength = maxHistory } = options;
+    const { maxHistory, chunkLength = maxHistory, itemsPerWrite = 1 } = options;
     for (const [name, value] of [
       ['maxHistory', maxHistory],
       ['chunkLength', chunkLength],
+      ['itemsPerWrite', itemsPerWrite],
     ] as const) {
       if (!Number.isInteger(value) || value < 1) {
         throw new LaunchpadError(
@@ -87,6 +106,7 @@ export class TrajectoryWriter<TStep = unknown> {
     this.#maxHistory = maxHistory;
     this.#chunkLength = chunkLength;
     this.#timeoutMs = options.timeoutMs;
+    this.#itemsPerWrite = itemsPerWrite;
   }
 
   /** Steps appended in the current episode. */
@@ -137,23 +157,44 @@ export class TrajectoryWriter<TStep = unknown> {
         chunk.steps = undefined;
       }
     }
+    const created = new Promise<number>((resolve, reject) => {
+      this.#pending.push({ chunks: newChunks, item: { slices, priorities }, resolve, reject });
+    });
+    this.#track(created);
+    if (this.#pending.length >= this.#itemsPerWrite) this.#send();
+    return created;
+  }
+
+  /** Sends the waiting items in one call, with the chunks they are the first to need. */
+  #send(): void {
+    const batch = this.#pending;
+    if (batch.length === 0) return;
+    this.#pending = [];
+    // What the node keeps is decided now: items of this batch are created before the pins
+    // change, so chunks they reference stay even when the next items do not need them.
     const oldest = this.#steps - this.#maxHistory;
     const write: TrajectoryWrite = {
       writerId: this.#id,
-      chunks: newChunks,
-      items: [{ slices, priorities }],
+      chunks: batch.flatMap((pending) => pending.chunks),
+      items: batch.map((pending) => pending.item),
       keep: this.#chunks.filter((c) => c.steps === undefined && c.end > oldest).map((c) => c.key),
       ...(this.#timeoutMs === undefined ? {} : { timeoutMs: this.#timeoutMs }),
     };
-    const sent = this.#target
-      .writeTrajectory(write)
-      .then((keys) => defined(keys[0], 'the created key'));
-    this.#track(sent);
-    return sent;
+    this.#target.writeTrajectory(write).then(
+      (keys) => {
+        batch.forEach((pending, index) => {
+          pending.resolve(defined(keys[index], 'the created key'));
+        });
+      },
+      (error: unknown) => {
+        for (const pending of batch) pending.reject(error);
+      },
+    );
   }
 
-  /** Resolves once every item created so far is inserted (or failed). */
+  /** Sends items still held (see `itemsPerWrite`), then resolves once every item created so far is inserted (or failed). */
   async flush(): Promise<void> {
+    this.#send();
     await Promise.allSettled([...this.#inFlight]);
   }
 

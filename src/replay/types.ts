@@ -33,6 +33,14 @@ export interface SampledItem<TData = unknown> {
 /** Priorities by table name: where to insert an item, and with what priority. */
 export type Priorities = Readonly<Record<string, number>>;
 
+/** One item of `insertMany`: its data, and the tables to insert it into with priorities. */
+export interface InsertEntry<TData = unknown> {
+  /** The item's data, as `insert` takes it. */
+  readonly data: TData;
+  /** Where to insert it, and with what priority. */
+  readonly priorities: Priorities;
+}
+
 /** Options of `insert` and of trajectory writes. */
 export interface InsertOptions {
   /**

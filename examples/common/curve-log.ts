@@ -1,0 +1,50 @@
+/**
+ * A learning curve, reported row by row to sinks: a CSV file in the launch's working
+ * directory now; a user-metrics sink can join later (the dashboard of the observability
+ * work) without the examples changing how they report.
+ */
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/** One point of a curve: named numbers, e.g. `{ seconds, env_steps, mean_return }`. */
+export type CurveRow = Readonly<Record<string, number>>;
+
+/** Where rows go. */
+export interface CurveSink {
+  /** Receives each row, in order. */
+  write(row: CurveRow): void;
+}
+
+/** Appends rows to a CSV file; the first row's keys make the header. */
+export class CsvCurveSink implements CurveSink {
+  #columns: readonly string[] | undefined;
+
+  /** @param path - the CSV file; its folder is created, an existing file is appended to */
+  constructor(readonly path: string) {
+    mkdirSync(dirname(path), { recursive: true });
+  }
+
+  /** Appends `row`, writing the header first if this is the first row. */
+  write(row: CurveRow): void {
+    if (this.#columns === undefined) {
+      this.#columns = Object.keys(row);
+      appendFileSync(this.path, `${this.#columns.join(',')}\n`);
+    }
+    const missing = this.#columns.filter((column) => !(column in row));
+    if (missing.length > 0) {
+      throw new Error(`CsvCurveSink(${this.path}): row lacks column(s) ${missing.join(', ')}`);
+    }
+    appendFileSync(this.path, `${this.#columns.map((column) => row[column]).join(',')}\n`);
+  }
+}
+
+/** A curve reported to every sink it was given. */
+export class CurveLog {
+  /** @param sinks - where each row goes */
+  constructor(private readonly sinks: readonly CurveSink[]) {}
+
+  /** Reports one row to every sink. */
+  report(row: CurveRow): void {
+    for (const sink of this.sinks) sink.write(row);
+  }
+}
