@@ -13,7 +13,7 @@ import {
 import type { LaunchSetup } from '../launch/launch-setup.ts';
 import type { LaunchType } from '../launch/launch-type.ts';
 import type { Program } from '../program/program.ts';
-import { resolveKubernetesGroups } from './kubernetes/kubernetes-options.ts';
+import { resolveKubernetesGroups, startDeadlineOf } from './kubernetes/kubernetes-options.ts';
 import { checkProcessOptions } from './processes/process-options.ts';
 import { resolveGroupResources } from './slurm/slurm-options.ts';
 import { checkThreadOptions } from './threads/thread-options.ts';
@@ -67,6 +67,7 @@ export const LAUNCH_TYPE_TABLE: Readonly<Record<LaunchType, LaunchTypeEntry>> = 
   kubernetes: {
     check: (program, options) => {
       resolveKubernetesGroups(program.name, [...program.groups.keys()], options.kubernetes);
+      startDeadlineOf(options.kubernetes);
     },
     load: async () =>
       (await import('./kubernetes/load-kubernetes-launcher.ts')).loadKubernetesLauncher(),

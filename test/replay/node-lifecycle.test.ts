@@ -25,11 +25,7 @@ function launchQueue(workdir: string) {
 }
 
 describe('a ReplayNode', () => {
-  // Known defect, left open: the node does reject the waiting call with CANCELLED, but the
-  // caller sees UNAVAILABLE ("its connection closed"): the answer is lost as the stopping
-  // node drops its connections. it.fails keeps the defect visible; once it is fixed this
-  // test reports an unexpected pass and must become a plain it().
-  it.fails('fails a sample waiting on it with CANCELLED when it stops', async () => {
+  it('fails a sample waiting on it with CANCELLED when it stops', async () => {
     const program = new lp.Program('replay_stop');
     const replay = program.addNode(new ReplayNode({ tables: [queueTable('queue', 10)] }), 'replay');
     const running = lp.launch(program, { launchType: 'in-process' });
