@@ -4,15 +4,17 @@
  * the test runner's; every server and socket a test opens is closed by `cleanUp()`.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { Peer } from '../../src/rpc/peer.ts';
+import { destroyRawSockets } from '../helpers/raw-socket.ts';
 import { startScript, type ScriptRun } from '../helpers/scripts.ts';
+
+export { rawSocket } from '../helpers/raw-socket.ts';
 
 /** The secret the chaos server expects. */
 export const SECRET = 'chaos-secret';
 
 const peers: Peer[] = [];
-const sockets: Socket[] = [];
 
 /** A server started by {@link startServer}. */
 export interface ServerProcess {
@@ -41,23 +43,6 @@ export function legitimateCaller(address: string): Peer {
   return peer;
 }
 
-/** A raw TCP connection that keeps its side open whatever the server does. */
-export async function rawSocket(address: string): Promise<Socket> {
-  const separator = address.lastIndexOf(':');
-  const socket = connect({
-    host: address.slice(0, separator),
-    port: Number(address.slice(separator + 1)),
-    allowHalfOpen: true,
-  });
-  sockets.push(socket);
-  socket.on('error', () => undefined);
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('error', reject);
-  });
-  return socket;
-}
-
 /** Resolves when `socket` has closed (at once if it has). */
 export function whenClosed(socket: Socket): Promise<void> {
   return new Promise((resolve) => {
@@ -74,7 +59,7 @@ export function whenClosed(socket: Socket): Promise<void> {
 /** Closes every peer and raw socket the chaos helpers opened. */
 export function cleanUp(): void {
   for (const peer of peers.splice(0)) peer.close();
-  for (const socket of sockets.splice(0)) socket.destroy();
+  destroyRawSockets();
 }
 
 /** The resident set size of process `pid`, in bytes. */

@@ -3,33 +3,16 @@
  * than a HELLO, and a refused connection is released by the server even when the client
  * keeps its side open. Only a valid HELLO stops the HELLO timer.
  */
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import * as lp from 'launchpad-ts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { destroyRawSockets, rawSocket } from '../helpers/raw-socket.ts';
 import { closeAll, serve } from './harness.ts';
 
-const sockets: Socket[] = [];
 afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.destroy();
+  destroyRawSockets();
   await closeAll();
 });
-
-// A raw client that keeps its side of the connection open whatever the server does.
-async function rawClient(address: string): Promise<Socket> {
-  const separator = address.lastIndexOf(':');
-  const socket = connect({
-    host: address.slice(0, separator),
-    port: Number(address.slice(separator + 1)),
-    allowHalfOpen: true,
-  });
-  sockets.push(socket);
-  socket.on('error', () => undefined);
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('error', reject);
-  });
-  return socket;
-}
 
 function frame(body: Buffer): Buffer {
   const head = Buffer.alloc(4);
@@ -57,7 +40,7 @@ const echo = { echo: (value: number) => value };
 describe('unauthenticated connections', () => {
   it('a first frame announcing more than a HELLO is not read: the connection is dropped', async () => {
     const { server, client } = await serve(echo);
-    const socket = await rawClient(server.address);
+    const socket = await rawSocket(server.address);
     const head = Buffer.alloc(4);
     head.writeUInt32BE(512 * 1024 * 1024);
     socket.write(Buffer.concat([head, Buffer.alloc(64 * 1024, 7)]));
@@ -71,7 +54,7 @@ describe('unauthenticated connections', () => {
 
   it('a refused connection is released even if the client keeps its side open', async () => {
     const { server, client } = await serve(echo);
-    const socket = await rawClient(server.address);
+    const socket = await rawSocket(server.address);
     const answered = new Promise<Buffer>((resolve) => socket.once('data', resolve));
     socket.write(WRONG_HELLO);
     const answer = await answered;
@@ -84,7 +67,7 @@ describe('unauthenticated connections', () => {
 
   it('a frame that is not a valid HELLO does not stop the HELLO timer', async () => {
     const { server } = await serve(echo);
-    const socket = await rawClient(server.address);
+    const socket = await rawSocket(server.address);
     // A CALL sent first: it must be refused and the connection released.
     socket.write(frame(Buffer.from([0x94, 0x03, 0x01, 0xa4, ...Buffer.from('echo'), 0x91, 0x01])));
     await vi.waitFor(() => {

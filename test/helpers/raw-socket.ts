@@ -1,0 +1,29 @@
+/**
+ * Raw TCP clients for tests that attack a server: connections that keep their side open
+ * whatever the server does, each destroyed by {@link destroyRawSockets}.
+ */
+import { connect, type Socket } from 'node:net';
+
+const sockets: Socket[] = [];
+
+/** A raw TCP connection to `host:port` that keeps its side open whatever the server does. */
+export async function rawSocket(address: string): Promise<Socket> {
+  const separator = address.lastIndexOf(':');
+  const socket = connect({
+    host: address.slice(0, separator),
+    port: Number(address.slice(separator + 1)),
+    allowHalfOpen: true,
+  });
+  sockets.push(socket);
+  socket.on('error', () => undefined);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('error', reject);
+  });
+  return socket;
+}
+
+/** Destroys every socket {@link rawSocket} opened. */
+export function destroyRawSockets(): void {
+  for (const socket of sockets.splice(0)) socket.destroy();
+}
