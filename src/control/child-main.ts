@@ -80,9 +80,14 @@ export async function runChild(): Promise<void> {
   const stop = new StopScope(() => {
     control.call('requestStop', []).catch(() => undefined);
   });
+  // On Slurm (whose tasks report their own exits), a SIGTERM that comes before the
+  // launcher's stop is the engine ending the task from outside (someone else's scancel, a
+  // time limit, preemption): the node stops as asked, but its end is not a clean one.
+  const ending = { launcherStopped: false, fromOutside: false };
   // The long poll doubles as the launcher's heartbeat: if it fails, the launcher is gone.
   control.call('awaitStop', []).then(
     () => {
+      ending.launcherStopped = true;
       stop.fire();
     },
     () => {
@@ -90,6 +95,7 @@ export async function runChild(): Promise<void> {
     },
   );
   process.on('SIGTERM', () => {
+    if (!ending.launcherStopped && bootstrap.reportExit === true) ending.fromOutside = true;
     stop.fire();
   });
   const context = {
@@ -131,6 +137,20 @@ export async function runChild(): Promise<void> {
       })
       .catch(() => undefined);
     await exit(1);
+  }
+  if (ending.fromOutside) {
+    const error = new Error(
+      `Node ${spec.nodeId} was sent SIGTERM by the cluster before the launcher stopped the ` +
+        'program: its task was ended from outside the launcher (for Slurm: scancel by someone ' +
+        "else, the job's time limit, or preemption).",
+    );
+    await control
+      .call('reportFailure', [spec.nodeId, toRemoteErrorInfo(error, spec.nodeId)], {
+        timeoutMs: 5_000,
+      })
+      .catch(() => undefined);
+    // 128 + SIGTERM, as a shell reports a process ended by it.
+    await exit(143);
   }
   await exit(0);
 }
