@@ -69,6 +69,9 @@ const CALL_ARGUMENT_RULES: WireRules = {
 // wrapped again by the call that waited for it.
 const stopCancellations = new WeakSet<LaunchpadError>();
 const RETRY_MAX_MS = 250;
+// How long calls that lost their callee wait to learn whether the program is stopping.
+const STOP_NEWS_MS = 500;
+const STOP_NEWS_POLL_MS = 10;
 
 /** The channel from this process to one node. */
 export class Peer {
@@ -418,8 +421,26 @@ export class Peer {
   }
 
   #dropPending(error: Error | undefined): void {
+    const calls = [...this.#pending.values()];
+    const stopping = this.#environment.stopping;
+    if (calls.length === 0 || stopping === undefined || stopping()) {
+      this.#failPending(calls, error);
+      return;
+    }
+    // A callee that closes because the program is stopping may do so a moment before this
+    // process hears of the stop: give the news that moment, so that these calls end as
+    // cancelled by the stop, not as failures nobody may be awaiting.
+    const since = Date.now();
+    const settleOnceStoppingIsKnown = (): void => {
+      if (stopping() || Date.now() - since >= STOP_NEWS_MS) this.#failPending(calls, error);
+      else setTimeout(settleOnceStoppingIsKnown, STOP_NEWS_POLL_MS);
+    };
+    setTimeout(settleOnceStoppingIsKnown, STOP_NEWS_POLL_MS);
+  }
+
+  #failPending(calls: readonly ClientCall[], error: Error | undefined): void {
     const stopping = this.#environment.stopping?.() === true;
-    for (const call of [...this.#pending.values()]) {
+    for (const call of calls) {
       if (stopping && !call.madeWhileStopping) {
         call.failQuietly(this.#stopCancelled(call.method, error));
         continue;
