@@ -17,6 +17,7 @@ import {
   readdirSync,
   readFileSync,
   renameSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
@@ -206,4 +207,28 @@ export function writeCheckpointFileSync(
   if (existsSync(path)) refuseOverwrite(path);
   renameSync(temporary, path);
   return path;
+}
+
+/**
+ * The checkpoint to restore from `path`: the path itself when it is a file (or missing, so
+ * that reading it reports why), else the newest checkpoint of `format` in that directory.
+ *
+ * @throws LaunchpadError `INVALID_ARGUMENT` for a directory holding no such checkpoint
+ */
+export function resolveCheckpointSource(format: CheckpointFormat, path: string): string {
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(path).isDirectory();
+  } catch {
+    // A missing path is reported by readCheckpointFile with its reason.
+  }
+  if (!isDirectory) return path;
+  const latest = latestCheckpointFile(path, format.extension);
+  if (latest === undefined) {
+    throw new LaunchpadError(
+      'INVALID_ARGUMENT',
+      `No ${format.what} (*${format.extension}) in directory ${path}; pass a checkpoint file or a directory holding one.`,
+    );
+  }
+  return latest;
 }

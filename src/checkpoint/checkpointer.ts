@@ -6,7 +6,6 @@
  * starts, so a restarted node or a new launch in the same working directory goes on
  * where the last one stopped.
  */
-import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeThrown, LaunchpadError } from '../errors.ts';
 import { currentNode } from '../runtime/node-context.ts';
@@ -14,6 +13,7 @@ import {
   latestCheckpointFile,
   readCheckpointFile,
   refuseCheckpoint,
+  resolveCheckpointSource,
   writeCheckpointFile,
   writeCheckpointFileSync,
   type CheckpointFormat,
@@ -150,7 +150,7 @@ export class Checkpointer<TState> {
     const source =
       options.restoreFrom === undefined
         ? latestCheckpointFile(directory, STATE_CHECKPOINT_EXTENSION)
-        : resolveSource(options.restoreFrom);
+        : resolveCheckpointSource(STATE_FORMAT, options.restoreFrom);
     if (source !== undefined) {
       options.restore(this.#read(source));
       this.#restoredFrom = source;
@@ -233,22 +233,4 @@ export class Checkpointer<TState> {
     }
     return payload.state as TState;
   }
-}
-
-function resolveSource(path: string): string {
-  let isDirectory = false;
-  try {
-    isDirectory = statSync(path).isDirectory();
-  } catch {
-    // A missing path is reported by readCheckpointFile with its reason.
-  }
-  if (!isDirectory) return path;
-  const latest = latestCheckpointFile(path, STATE_CHECKPOINT_EXTENSION);
-  if (latest === undefined) {
-    throw new LaunchpadError(
-      'INVALID_ARGUMENT',
-      `No service checkpoint (*${STATE_CHECKPOINT_EXTENSION}) in directory ${path}; pass a checkpoint file or a directory holding one.`,
-    );
-  }
-  return latest;
 }

@@ -9,6 +9,7 @@ import {
   latestCheckpointFile,
   readCheckpointFile,
   refuseCheckpoint,
+  resolveCheckpointSource,
   writeCheckpointFile,
   type CheckpointFormat,
 } from '../checkpoint/checkpoint-file.ts';
@@ -82,4 +83,14 @@ export function latestCheckpoint(directory: string): string | undefined {
 /** Writes a new checkpoint file into `directory` and returns its path. */
 export function writeCheckpoint(directory: string, state: CheckpointState): Promise<string> {
   return writeCheckpointFile(REPLAY_FORMAT, directory, state.createdAt, state);
+}
+
+/**
+ * The replay checkpoint to restore from `path`: the file itself, or the newest one in a
+ * directory.
+ *
+ * @throws LaunchpadError `INVALID_ARGUMENT` for a directory holding no replay checkpoint
+ */
+export function resolveCheckpointPath(path: string): string {
+  return resolveCheckpointSource(REPLAY_FORMAT, path);
 }

@@ -3,12 +3,16 @@
  * {@link ReplayService}: the replay node's service, Launchpad's ReverbNode for
  * launchpad-ts. Its public methods are what a replay client can call.
  */
-import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeThrown, LaunchpadError } from '../errors.ts';
 import { withCancelHook } from '../rpc/cancellation.ts';
 import { currentNode } from '../runtime/node-context.ts';
-import { latestCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoint.ts';
+import {
+  latestCheckpoint,
+  readCheckpoint,
+  resolveCheckpointPath,
+  writeCheckpoint,
+} from './checkpoint.ts';
 import type { CheckpointState } from './checkpoint.ts';
 import { ChunkStore, type ChunkSlice } from './chunk-store.ts';
 import { detachViews } from './detach.ts';
@@ -346,22 +350,4 @@ function checkPriority(priority: unknown, table: string): void {
       `Expected the priority for table "${table}" to be a finite number ≥ 0, got ${describeThrown(priority)}.`,
     );
   }
-}
-
-function resolveCheckpointPath(path: string): string {
-  let isDirectory = false;
-  try {
-    isDirectory = statSync(path).isDirectory();
-  } catch {
-    // A missing path is reported by readCheckpoint with its reason.
-  }
-  if (!isDirectory) return path;
-  const latest = latestCheckpoint(path);
-  if (latest === undefined) {
-    throw new LaunchpadError(
-      'INVALID_ARGUMENT',
-      `No replay checkpoint (*.lpreplay) in directory ${path}; pass a checkpoint file or a directory holding one.`,
-    );
-  }
-  return latest;
 }
