@@ -2,6 +2,8 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
+import boundaries from 'eslint-plugin-boundaries';
+import { layers, layerPolicies } from './layers.config.js';
 
 export default tseslint.config(
   {
@@ -12,6 +14,7 @@ export default tseslint.config(
       'dist/',
       'bench/.build/',
       'eslint.config.js',
+      'layers.config.js',
       'test/kubernetes/fake-api/*.mjs',
     ],
   },
@@ -43,6 +46,15 @@ export default tseslint.config(
       // Tests reach into results with non-null assertions and build throwaway classes.
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-extraneous-class': 'off',
+    },
+  },
+  {
+    // Which side of the wire each folder runs on, and which way imports may point.
+    files: ['src/**/*.ts'],
+    plugins: { boundaries },
+    settings: { 'boundaries/elements': layers, 'boundaries/include': ['src/**/*.ts'] },
+    rules: {
+      'boundaries/dependencies': ['error', { default: 'disallow', policies: layerPolicies }],
     },
   },
   prettier,

@@ -18,31 +18,43 @@
  * });
  * ```
  */
-export { Program } from './program/program.ts';
-export { Handle } from './program/handle.ts';
-export type { AcceptHandles } from './program/accept-handles.ts';
-export type { Node, NodeKind } from './program/node.ts';
-export { ServiceNode, type ServiceClass } from './nodes/service-node.ts';
-export { FunctionNode, type NodeFunction } from './nodes/function-node.ts';
+export { Program } from './model/program.ts';
+export { Handle } from './model/handle.ts';
+export type { AcceptHandles } from './model/accept-handles.ts';
+export type { Node, NodeKind } from './model/node.ts';
+export { ServiceNode, type ServiceClass } from './model/service-node.ts';
+export { FunctionNode, type NodeFunction } from './model/function-node.ts';
 export {
   Colocation,
   ThreadColocation,
   ProcessColocation,
   type ColocationKind,
   type HandlesOf,
-} from './nodes/colocation.ts';
+} from './model/colocation.ts';
 export type { Client, ServiceMethodName } from './rpc/client-type.ts';
 export type { CallOptions } from './rpc/call-options.ts';
 export { withOptions } from './rpc/typed-client.ts';
 export { transfer } from './rpc/transfer.ts';
-export { batched, type BatchedOptions, type BatchedMethod } from './nodes/batched-handler.ts';
-export { launch } from './launch/launch.ts';
-export { main } from './launch/main.ts';
-export type { LaunchOptions, LocalResources, OutputMode } from './launch/launch-options.ts';
-export { LAUNCH_TYPES, LAUNCH_TYPE_ALIASES, type LaunchType } from './launch/launch-type.ts';
-export { RunningProgram } from './launch/running-program.ts';
-export type { NodeState, NodeStatus } from './launch/program-lifecycle.ts';
-export type { RestartMode, RestartPolicy, RestartPolicies } from './launch/restart-policy.ts';
+export { batched, type BatchedOptions, type BatchedMethod } from './model/batched-handler.ts';
+export { launch } from './launcher/launch.ts';
+export { main } from './launcher/main.ts';
+export type {
+  LaunchOptions,
+  LocalResources,
+  OutputMode,
+} from './launcher/options/launch-options.ts';
+export {
+  LAUNCH_TYPES,
+  LAUNCH_TYPE_ALIASES,
+  type LaunchType,
+} from './launcher/options/launch-type.ts';
+export { RunningProgram } from './launcher/session/running-program.ts';
+export type { NodeState, NodeStatus } from './launcher/session/program-lifecycle.ts';
+export type {
+  RestartMode,
+  RestartPolicy,
+  RestartPolicies,
+} from './launcher/options/restart-policy.ts';
 export {
   stop,
   stopSignal,
@@ -50,8 +62,8 @@ export {
   registerStopHandler,
   unregisterStopHandler,
   context,
-} from './runtime/node-api.ts';
-export type { NodeContext } from './runtime/node-context.ts';
+} from './node/node-api.ts';
+export type { NodeContext } from './node/node-context.ts';
 export {
   VariableStore,
   VariableClient,
@@ -71,4 +83,4 @@ export {
   isLaunchpadError,
   type ErrorCode,
   type RemoteErrorInfo,
-} from './errors.ts';
+} from './errors/errors.ts';

@@ -22,7 +22,7 @@ import {
 } from 'node:fs';
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LaunchpadError } from '../errors.ts';
+import { LaunchpadError } from '../errors/errors.ts';
 import { decode, encode } from '../rpc/codec.ts';
 
 /** What tells one kind of checkpoint from another, and how to talk about it. */

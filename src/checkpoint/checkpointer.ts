@@ -7,8 +7,8 @@
  * where the last one stopped.
  */
 import { join } from 'node:path';
-import { describeThrown, LaunchpadError } from '../errors.ts';
-import { currentNode } from '../runtime/node-context.ts';
+import { describeThrown, LaunchpadError } from '../errors/errors.ts';
+import { currentNode } from '../node/node-context.ts';
 import {
   latestCheckpointFile,
   readCheckpointFile,

@@ -5,7 +5,7 @@
  * references, not a copy. A chunk lives while an item references it or a trajectory
  * writer keeps it for items to come.
  */
-import { LaunchpadError } from '../errors.ts';
+import { LaunchpadError } from '../errors/errors.ts';
 
 /** A slice of a chunk: `length` steps from `offset`. */
 export interface ChunkSlice {

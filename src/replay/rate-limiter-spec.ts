@@ -3,7 +3,7 @@
  * Rate limiter specs: plain data describing how a table paces inserts against samples,
  * with Reverb's parameters. {@link RateLimiters} builds the common ones.
  */
-import { LaunchpadError } from '../errors.ts';
+import { LaunchpadError } from '../errors/errors.ts';
 
 /**
  * Reverb's rate limiter parameters. With `diff = inserts × samplesPerInsert − samples`:

@@ -4,7 +4,7 @@
  * deletes, and makes inserts and samples wait (first come, first served, with timeouts)
  * until the {@link RateLimiterSpec} allows them.
  */
-import { LaunchpadError } from '../errors.ts';
+import { LaunchpadError } from '../errors/errors.ts';
 import type { RateLimiterSpec } from './rate-limiter-spec.ts';
 
 /** The rate limiter's counters and queue lengths, as `info()` reports them. */

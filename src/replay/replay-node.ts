@@ -2,7 +2,7 @@
  * @module
  * {@link ReplayNode}: a service node serving replay tables, as Launchpad's ReverbNode.
  */
-import { ServiceNode } from '../nodes/service-node.ts';
+import { ServiceNode } from '../model/service-node.ts';
 import type { Client } from '../rpc/client-type.ts';
 import type { ReplayOptions } from './replay-options.ts';
 import { ReplayService } from './replay-service.ts';

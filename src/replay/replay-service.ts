@@ -4,9 +4,9 @@
  * launchpad-ts. Its public methods are what a replay client can call.
  */
 import { join } from 'node:path';
-import { describeThrown, LaunchpadError } from '../errors.ts';
+import { describeThrown, LaunchpadError } from '../errors/errors.ts';
 import { withCancelHook } from '../rpc/cancellation.ts';
-import { currentNode } from '../runtime/node-context.ts';
+import { currentNode } from '../node/node-context.ts';
 import {
   latestCheckpoint,
   readCheckpoint,

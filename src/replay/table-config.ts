@@ -3,7 +3,7 @@
  * {@link TableConfig}: what a replay table is, as plain data, and its validation at the
  * boundary (the replay node's options arrive from another process).
  */
-import { describeThrown, LaunchpadError } from '../errors.ts';
+import { describeThrown, LaunchpadError } from '../errors/errors.ts';
 import { RateLimiters, type RateLimiterSpec } from './rate-limiter-spec.ts';
 import { REMOVER_KINDS, Removers, type RemoverSpec } from './removers.ts';
 import { SAMPLER_KINDS, Samplers, type SamplerSpec } from './samplers.ts';

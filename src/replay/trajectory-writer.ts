@@ -5,7 +5,7 @@
  * item first needs them; later items over the same steps send references only.
  */
 import { randomUUID } from 'node:crypto';
-import { LaunchpadError } from '../errors.ts';
+import { LaunchpadError } from '../errors/errors.ts';
 import type { ChunkSlice } from './chunk-store.ts';
 import { defined } from './defined.ts';
 import type { Priorities, TrajectoryItem, TrajectoryWrite } from './types.ts';

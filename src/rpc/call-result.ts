@@ -6,7 +6,7 @@
  * it gives a plain result (or, for a stream, the stream itself); iterating it gives the
  * stream's values.
  */
-import { LaunchpadError } from '../errors.ts';
+import { LaunchpadError } from '../errors/errors.ts';
 import { isAsyncIterable } from './cancellation.ts';
 
 /** A call in flight: a promise of its result, iterable when the result is a stream. */

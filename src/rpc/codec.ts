@@ -5,7 +5,7 @@
  * `Error` keeps its name, message and stack.
  */
 import { addExtension, Packr } from 'msgpackr';
-import { LaunchpadError } from '../errors.ts';
+import { LaunchpadError } from '../errors/errors.ts';
 
 // msgpackr's own encoding of errors keeps name and message but drops the stack, and
 // rebuilds only built-in classes. Ours keeps the stack too, and a `cause` that is itself an

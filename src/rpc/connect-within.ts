@@ -4,7 +4,7 @@
  * address would otherwise make the kernel's minutes) and an abort signal.
  */
 import { connect as connectTcp, type Socket } from 'node:net';
-import { LaunchpadError } from '../errors.ts';
+import { LaunchpadError } from '../errors/errors.ts';
 import { onAbort } from '../internal/abort-listeners.ts';
 import { LongTimeout } from '../internal/long-timeout.ts';
 

@@ -6,7 +6,7 @@
  * larger than the limit is skipped byte by byte, never buffered, so an oversize message
  * costs neither memory nor the connection.
  */
-import { LaunchpadError } from '../errors.ts';
+import { LaunchpadError } from '../errors/errors.ts';
 import { FRAME_HEAD_BYTES } from './protocol.ts';
 
 /** Where a {@link FrameReader} delivers what it reads. */

@@ -29,3 +29,17 @@ addExtension({
   read: ([nodeId, options]: [string, Omit<CallOptions, 'signal'>]) =>
     new HandleRef(nodeId, options),
 });
+
+// Handles are defined by the program model, above this layer; they register here so that
+// the RPC layer can refuse one passed as a call argument without importing the model.
+const handles = new WeakSet<object>();
+
+/** Records `handle` as a program handle (called by the `Handle` constructor). */
+export function registerHandle(handle: object): void {
+  handles.add(handle);
+}
+
+/** True when `value` is a program handle, which can travel only as a node argument. */
+export function isHandle(value: unknown): value is { readonly nodeId: string } {
+  return typeof value === 'object' && value !== null && handles.has(value);
+}

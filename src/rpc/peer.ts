@@ -4,10 +4,10 @@
  * connects and authenticates (waiting for the node to come up), multiplexes calls over
  * the connection, and rejects every pending call when the connection drops.
  */
+import { isHandle } from './handle-ref.ts';
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LaunchpadError } from '../errors.ts';
-import { Handle } from '../program/handle.ts';
+import { LaunchpadError } from '../errors/errors.ts';
 import { callOptionsProblem, DEFAULT_CALL_OPTIONS, type CallOptions } from './call-options.ts';
 import { beforeDeadline, connectSocket, untilAborted } from './connect-within.ts';
 import { Connection } from './connection.ts';
@@ -57,7 +57,7 @@ const RETRY_MIN_MS = 10;
 // A handle is a node argument only: as a call argument it would arrive as a plain object.
 const CALL_ARGUMENT_RULES: WireRules = {
   replace: (value, refuse) =>
-    value instanceof Handle
+    isHandle(value)
       ? refuse(
           `is a handle to ${value.nodeId}, which becomes a client only as a node argument ` +
             '(give it to the node when the program is built)',

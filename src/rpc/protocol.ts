@@ -11,7 +11,7 @@
  * (the first {@link INITIAL_STREAM_CREDIT}, then more with CREDIT frames). CANCEL tells the
  * server the caller gave up (abort, deadline, or it stopped iterating a stream).
  */
-import type { RemoteErrorInfo } from '../errors.ts';
+import type { RemoteErrorInfo } from '../errors/errors.ts';
 
 /** Frame type tags, the first element of every frame. */
 export const FrameType = {

@@ -4,7 +4,7 @@
  * It grants the server more credit as values are consumed (so at most one window of
  * values is ever buffered), and cancels the call when the caller stops iterating.
  */
-import { LaunchpadError } from '../errors.ts';
+import { LaunchpadError } from '../errors/errors.ts';
 import { INITIAL_STREAM_CREDIT } from './protocol.ts';
 
 /** How a {@link RemoteStream} talks back to its call. */

@@ -5,7 +5,7 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
-import { LaunchpadError } from '../errors.ts';
+import { LaunchpadError } from '../errors/errors.ts';
 import { cancelHookOf, isAsyncIterable } from './cancellation.ts';
 import { DEFAULT_MAX_MESSAGE_BYTES, oversizeError } from './codec.ts';
 import { Connection } from './connection.ts';

@@ -3,7 +3,7 @@
  * The run-time side of {@link Client}: a `Proxy` that turns `client.method(...args)` into
  * `rpcClient.call('method', args)`.
  */
-import { LaunchpadError } from '../errors.ts';
+import { LaunchpadError } from '../errors/errors.ts';
 import type { CallOptions } from './call-options.ts';
 import type { Client } from './client-type.ts';
 import type { RpcClient } from './rpc-client.ts';

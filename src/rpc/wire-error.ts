@@ -2,7 +2,12 @@
  * @module
  * Conversion between thrown values and the error info that travels in ERROR frames.
  */
-import { describeThrown, LaunchpadError, RemoteError, type RemoteErrorInfo } from '../errors.ts';
+import {
+  describeThrown,
+  LaunchpadError,
+  RemoteError,
+  type RemoteErrorInfo,
+} from '../errors/errors.ts';
 
 /** Describes a thrown value for the wire, attributing it to `nodeId`. */
 export function toRemoteErrorInfo(thrown: unknown, nodeId: string): RemoteErrorInfo {

@@ -4,8 +4,8 @@
  * Actors call `update()` at every step; the client fetches in the background every N
  * calls or every so many milliseconds, and only receives values when they are newer.
  */
-import { describeThrown, LaunchpadError } from '../errors.ts';
-import { currentNode } from '../runtime/node-context.ts';
+import { describeThrown, LaunchpadError } from '../errors/errors.ts';
+import { currentNode } from '../node/node-context.ts';
 import type { VariableSource, VariableUpdate } from './variable-store.ts';
 
 /** Options of a {@link VariableClient}. */

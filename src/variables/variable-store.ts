@@ -3,7 +3,7 @@
  * {@link VariableStore}: the learner's side of variable sharing. It holds the latest
  * published parameters and their version, so readers fetch only what is newer.
  */
-import { describeThrown, LaunchpadError } from '../errors.ts';
+import { describeThrown, LaunchpadError } from '../errors/errors.ts';
 
 /** What a reader gets when newer variables exist: the values and their version. */
 export interface VariableUpdate<TValues> {

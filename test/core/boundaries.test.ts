@@ -7,7 +7,7 @@ import { connect } from 'node:net';
 import * as lp from 'launchpad-ts';
 import { describe, expect, it } from 'vitest';
 import { LOCAL_LAUNCH_TYPES } from '../helpers/launch-types.ts';
-import { AddressBook } from '../../src/launch/address-book.ts';
+import { AddressBook } from '../../src/launcher/session/address-book.ts';
 import { decode, encode } from '../../src/rpc/codec.ts';
 import { Peer } from '../../src/rpc/peer.ts';
 import { FrameType } from '../../src/rpc/protocol.ts';

@@ -1,7 +1,7 @@
 /** The launch time limit: the program stops cleanly when it is up, and the launcher says so. */
 import * as lp from 'launchpad-ts';
 import { describe, expect, it } from 'vitest';
-import { parseTimeLimit, resolveTimeLimit } from '../../src/launch/time-limit.ts';
+import { parseTimeLimit, resolveTimeLimit } from '../../src/launcher/options/time-limit-option.ts';
 import { capture } from '../helpers/capture.ts';
 
 describe('time limit', () => {

@@ -12,7 +12,7 @@ import * as lp from 'launchpad-ts';
 import { describe, expect, it } from 'vitest';
 import { makeProgram } from '../../examples/consumer_producers/program.ts';
 import { makeColocatedProgram } from '../fixtures/colocation.ts';
-import { nodeDnsNames } from '../../src/launchers/kubernetes/manifests.ts';
+import { nodeDnsNames } from '../../src/launcher/backends/kubernetes/manifests.ts';
 import { resolveClusterName } from './fake-api/cluster-dns.ts';
 import { ObjectStore, type KubeObject } from './fake-api/object-store.ts';
 

@@ -5,8 +5,8 @@
  */
 import * as lp from 'launchpad-ts';
 import { describe, expect, it } from 'vitest';
-import { nodeDnsNames } from '../../src/launchers/kubernetes/manifests.ts';
-import { kubernetesNetwork } from '../../src/launchers/kubernetes/network.ts';
+import { nodeDnsNames } from '../../src/launcher/backends/kubernetes/manifests.ts';
+import { kubernetesNetwork } from '../../src/launcher/backends/kubernetes/network.ts';
 
 describe('the kubernetes launcher’s network settings', () => {
   it('by default bind every interface, and nodes are reached by their Pod DNS names', () => {

@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isLaunchpadError } from '../../src/errors.ts';
+import { isLaunchpadError } from '../../src/errors/errors.ts';
 import { decodeCheckpoint, encodeCheckpoint } from '../../src/replay/checkpoint.ts';
 import {
   RateLimiters,

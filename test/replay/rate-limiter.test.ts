@@ -4,7 +4,7 @@
  * promises, and timeouts through fake timers.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { isLaunchpadError } from '../../src/errors.ts';
+import { isLaunchpadError } from '../../src/errors/errors.ts';
 import {
   RateLimiters,
   Removers,

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { serviceDispatch } from '../../src/nodes/service-dispatch.ts';
+import { serviceDispatch } from '../../src/model/service-dispatch.ts';
 import { RpcServer } from '../../src/rpc/server.ts';
 
 const started: { kill(): unknown }[] = [];

@@ -3,7 +3,7 @@
  * need to look at the layer itself. Every server and peer a test makes is closed by
  * `closeAll()`, which the test calls from `afterEach`.
  */
-import { serviceDispatch } from '../../src/nodes/service-dispatch.ts';
+import { serviceDispatch } from '../../src/model/service-dispatch.ts';
 import type { Client } from '../../src/rpc/client-type.ts';
 import type { CallOptions } from '../../src/rpc/call-options.ts';
 import { Peer } from '../../src/rpc/peer.ts';

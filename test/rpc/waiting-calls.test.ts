@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Peer } from '../../src/rpc/peer.ts';
 import { RpcClient } from '../../src/rpc/rpc-client.ts';
 import { RpcServer } from '../../src/rpc/server.ts';
-import { serviceDispatch } from '../../src/nodes/service-dispatch.ts';
+import { serviceDispatch } from '../../src/model/service-dispatch.ts';
 import { createClient } from '../../src/rpc/typed-client.ts';
 
 const WAITING = 100;

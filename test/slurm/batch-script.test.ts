@@ -9,11 +9,11 @@ import {
   jobComponents,
   renderBatchScript,
   shellQuote,
-} from '../../src/launchers/slurm/batch-script.ts';
+} from '../../src/launcher/backends/slurm/batch-script.ts';
 import {
   resolveGroupResources,
   type SlurmOptions,
-} from '../../src/launchers/slurm/slurm-options.ts';
+} from '../../src/launcher/options/slurm-options.ts';
 
 /** Does nothing. */
 export function noop(): void {

@@ -3,7 +3,7 @@
  * PodScheduled condition, and the container's state with its reason, so the launcher
  * reads the same fields it would read on a real cluster.
  */
-import { CONTAINER_NAME } from '../../../src/launchers/kubernetes/manifests.ts';
+import { CONTAINER_NAME } from '../../../src/launcher/backends/kubernetes/manifests.ts';
 
 /** How a fake container ended. */
 export interface Termination {

@@ -1,0 +1,73 @@
+/**
+ * @module
+ * The table of launch types: for each, the checks that refuse its options before anything
+ * starts (small, dependency-free modules) and the launcher itself, loaded with `import()`
+ * only when a launch of that type starts. A node never loads a launcher, so no node pays
+ * for the Kubernetes client or the Slurm commands.
+ */
+import {
+  checkNodeCwds,
+  checkNodeKeys,
+  type ResolvedLaunchOptions,
+} from './options/launch-options.ts';
+import type { Launcher } from './session/launch-setup.ts';
+import type { LaunchType } from './options/launch-type.ts';
+import type { Program } from '../model/program.ts';
+import { resolveKubernetesGroups, startDeadlineOf } from './options/kubernetes-options.ts';
+import { checkProcessOptions } from './options/process-options.ts';
+import { resolveGroupResources } from './options/slurm-options.ts';
+import { checkThreadOptions } from './options/thread-options.ts';
+
+/** One launch type's entry in the table. */
+interface LaunchTypeEntry {
+  /** Throws `INVALID_ARGUMENT` for options this launch type refuses. */
+  readonly check: (program: Program, options: ResolvedLaunchOptions) => void;
+  /** Loads the launcher. */
+  readonly load: () => Promise<Launcher>;
+}
+
+const checkResourceKeys = (program: Program, options: ResolvedLaunchOptions): void => {
+  checkNodeKeys('resources', options.resources, program.nodes);
+};
+
+const checkLocalResources = (program: Program, options: ResolvedLaunchOptions): void => {
+  checkResourceKeys(program, options);
+  checkNodeCwds(program.nodes, options.resources);
+};
+
+/** Every launch type's checks and launcher. */
+export const LAUNCH_TYPE_TABLE: Readonly<Record<LaunchType, LaunchTypeEntry>> = {
+  'in-process': {
+    check: checkResourceKeys,
+    load: async () =>
+      (await import('./backends/in-process/in-process-launcher.ts')).launchInProcess,
+  },
+  threads: {
+    check: (program, options) => {
+      checkLocalResources(program, options);
+      checkThreadOptions(program, options);
+    },
+    load: async () => (await import('./backends/threads/threads-launcher.ts')).launchThreads,
+  },
+  processes: {
+    check: (program, options) => {
+      checkLocalResources(program, options);
+      checkProcessOptions(program, options);
+    },
+    load: async () => (await import('./backends/processes/processes-launcher.ts')).launchProcesses,
+  },
+  slurm: {
+    check: (program, options) => {
+      resolveGroupResources(program, options.slurm);
+    },
+    load: async () => (await import('./backends/slurm/slurm-launcher.ts')).launchSlurm,
+  },
+  kubernetes: {
+    check: (program, options) => {
+      resolveKubernetesGroups(program.name, [...program.groups.keys()], options.kubernetes);
+      startDeadlineOf(options.kubernetes);
+    },
+    load: async () =>
+      (await import('./backends/kubernetes/load-kubernetes-launcher.ts')).loadKubernetesLauncher(),
+  },
+};

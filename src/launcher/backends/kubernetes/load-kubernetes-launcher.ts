@@ -1,0 +1,33 @@
+/**
+ * @module
+ * Loading the Kubernetes launcher, whose client library is an optional peer dependency:
+ * a user who never launches on Kubernetes never installs it.
+ */
+import { LaunchpadError } from '../../../errors/errors.ts';
+import type { Launcher } from '../../session/launch-setup.ts';
+
+const CLIENT_PACKAGE = '@kubernetes/client-node';
+
+/**
+ * The Kubernetes launcher.
+ *
+ * @throws LaunchpadError `FAILED_PRECONDITION` naming the package to install when the
+ * Kubernetes client is missing
+ */
+export async function loadKubernetesLauncher(): Promise<Launcher> {
+  try {
+    return (await import('./kubernetes-launcher.ts')).launchKubernetes;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    const message = error instanceof Error ? error.message : String(error);
+    if (code === 'ERR_MODULE_NOT_FOUND' && message.includes(CLIENT_PACKAGE)) {
+      throw new LaunchpadError(
+        'FAILED_PRECONDITION',
+        `launchType "kubernetes" needs the package ${CLIENT_PACKAGE}, which is not installed. ` +
+          `Install it beside launchpad-ts: npm i ${CLIENT_PACKAGE}@~1.4`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * @module
+ * The `processes` launcher (Launchpad's local_mp): one OS process per node, each reaching
+ * the launcher's control plane for its spec, its peers' addresses and the stop, and
+ * dying with the launcher. Output goes to the terminal (prefixed), to files, or to tmux.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Writable } from 'node:stream';
+import { nodeProcessArgs } from '../../../spawn/node-command.ts';
+import { BOOTSTRAP_FILE_VARIABLE } from '../../../protocol/node-spec.ts';
+import {
+  launchSupervised,
+  type StartedUnit,
+  type UnitStart,
+} from '../../session/supervised-launch.ts';
+import type { LaunchSetup } from '../../session/launch-setup.ts';
+import { startNodeProcess, type ProcessOutput } from '../../../spawn/node-process.ts';
+import { TmuxSession } from './tmux-session.ts';
+import { ColocationHost } from '../../../spawn/colocation-host.ts';
+import { nodeLogFile } from '../../../protocol/colocation-protocol.ts';
+
+/** Launches `program` with one process per node. */
+export function launchProcesses(setup: LaunchSetup): void {
+  const { program, options } = setup;
+  let logDirectory = '';
+  let tmux: TmuxSession | undefined;
+  // One host process per colocation, started with its first node.
+  const hosts = new Map<string, ColocationHost>();
+  const colocations = program.colocations.map((colocation, index) => ({
+    ...colocation,
+    key: String(index),
+  }));
+  const hostFor = (nodeId: string): ColocationHost | undefined => {
+    const colocation = colocations.find(({ nodeIds }) => nodeIds.includes(nodeId));
+    if (colocation === undefined) return undefined;
+    let host = hosts.get(colocation.key);
+    if (host === undefined) {
+      host = new ColocationHost(colocation.kind, {
+        stdout: options.stdout,
+        stderr: options.stderr,
+        ...(options.output === 'output_to_files' ? { logDirectory } : {}),
+      });
+      hosts.set(colocation.key, host);
+    }
+    return host;
+  };
+  launchSupervised(setup, {
+    prepare: ({ workdir }) => {
+      if (options.output === 'output_to_files') {
+        logDirectory = join(workdir, 'logs');
+        mkdirSync(logDirectory, { recursive: true });
+        options.stderr.write(`launchpad-ts: node output goes to ${logDirectory}\n`);
+      } else if (options.output === 'tmux') {
+        const name = `${program.name.replace(/[^A-Za-z0-9_-]/g, '_')}-${process.pid}-${Date.now().toString(36)}`;
+        tmux = new TmuxSession(name, workdir);
+        options.stderr.write(
+          `launchpad-ts: nodes run in tmux; attach with: ${tmux.attachCommand}\n`,
+        );
+      }
+      return Promise.resolve();
+    },
+    start: (unit) => {
+      const host = hostFor(unit.nodeId);
+      if (host !== undefined) return host.start(unit);
+      return tmux === undefined
+        ? startProcess(unit, outputFor(unit))
+        : startInTmux(tmux, unit, options.stderr);
+    },
+    release: async () => {
+      await Promise.all([...hosts.values()].map((host) => host.close()));
+      await tmux?.close();
+    },
+  });
+
+  function outputFor(unit: UnitStart): ProcessOutput {
+    return options.output === 'output_to_files'
+      ? { mode: 'file', path: nodeLogFile(logDirectory, unit.nodeId) }
+      : { mode: 'terminal', stdout: options.stdout, stderr: options.stderr, index: unit.index };
+  }
+}
+
+function startProcess(unit: UnitStart, output: ProcessOutput): StartedUnit {
+  const started = startNodeProcess({
+    bootstrap: unit.bootstrap,
+    args: unit.args,
+    resources: unit.resources,
+    output,
+  });
+  return {
+    exited: started.exited,
+    get running() {
+      return started.running;
+    },
+    kill: () => {
+      started.kill();
+    },
+  };
+}
+
+function startInTmux(tmux: TmuxSession, unit: UnitStart, stderr: Writable): StartedUnit {
+  const window = tmux.startWindow(unit.nodeId, {
+    argv: [process.execPath, ...nodeProcessArgs(unit.resources.nodeFlags ?? [], unit.args)],
+    env: unit.resources.env ?? {},
+    privateData: { variable: BOOTSTRAP_FILE_VARIABLE, content: JSON.stringify(unit.bootstrap) },
+    cwd: unit.resources.cwd ?? process.cwd(),
+  });
+  let running = true;
+  const exited = window
+    .then((started) => started.exited)
+    .catch((error: unknown) => {
+      stderr.write(
+        `launchpad-ts: could not open a tmux window for ${unit.nodeId}: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+      return { code: 1, signal: null };
+    })
+    .finally(() => {
+      running = false;
+    });
+  return {
+    exited,
+    get running() {
+      return running;
+    },
+    kill: () => {
+      window.then(
+        (started) => {
+          started.kill();
+        },
+        () => undefined,
+      );
+    },
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * @module
+ * The `threads` launcher (Launchpad's local_mt): every node in its own worker thread of
+ * the launcher's process; the main thread supervises. Nodes reach each other and the
+ * launcher through the same control plane and RPC as node processes.
+ */
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { nodeLogFile } from '../../../protocol/colocation-protocol.ts';
+import { startNodeThread } from '../../../spawn/node-thread.ts';
+import { PortBroker } from '../../session/port-broker.ts';
+import type { Worker } from 'node:worker_threads';
+import { launchSupervised, type StartedUnit } from '../../session/supervised-launch.ts';
+import type { LaunchSetup } from '../../session/launch-setup.ts';
+
+/** Launches `program` with one worker thread per node. */
+export function launchThreads(setup: LaunchSetup): void {
+  const { options } = setup;
+  let logDirectory: string | undefined;
+  let broker: PortBroker | undefined;
+  launchSupervised(setup, {
+    prepare: ({ workdir, book }) => {
+      broker = new PortBroker(book);
+      if (options.output === 'output_to_files') {
+        logDirectory = join(workdir, 'logs');
+        mkdirSync(logDirectory, { recursive: true });
+        options.stderr.write(`launchpad-ts: node output goes to ${logDirectory}\n`);
+      }
+      return Promise.resolve();
+    },
+    start: (launch) => {
+      // Nodes in threads of one process talk over MessagePorts the broker hands out.
+      const unit = { ...launch, bootstrap: { ...launch.bootstrap, ports: true } };
+      const attach = (worker: Worker): void => broker?.attach(unit.nodeId, worker);
+      if (logDirectory === undefined) return startNodeThread(unit, options, attach);
+      const log = createWriteStream(nodeLogFile(logDirectory, unit.nodeId), { flags: 'a' });
+      return closingLog(
+        startNodeThread(unit, { stdout: log, stderr: log, colour: false }, attach),
+        log,
+      );
+    },
+  });
+}
+
+function closingLog(unit: StartedUnit, log: WriteStream): StartedUnit {
+  void unit.exited.finally(() => log.end());
+  return unit;
+}

@@ -1,0 +1,69 @@
+/**
+ * @module
+ * `launch()`: the one entry point that runs a program under any launch type.
+ */
+import { LaunchpadError } from '../errors/errors.ts';
+import { LAUNCH_TYPE_TABLE } from './backend-table.ts';
+import { Program } from '../model/program.ts';
+import { childLaunchHook } from '../node/child-hook.ts';
+import { resolveLaunchOptions, type LaunchOptions } from './options/launch-options.ts';
+import { createLaunchSetup } from './session/launch-setup.ts';
+import { resolveLaunchType } from './options/launch-type.ts';
+import { RunningProgram } from './session/running-program.ts';
+import { enforceTimeLimit } from './session/time-limit.ts';
+
+/**
+ * Launches `program` and returns at once. The launch type comes from
+ * `options.launchType`, else `--lp_launch_type`, else `LP_LAUNCH_TYPE`, else `processes`.
+ *
+ * @throws LaunchpadError `INVALID_ARGUMENT` for an unknown launch type or options, or a
+ * node argument that cannot reach its node (the message names the node and the path)
+ *
+ * @example
+ * ```ts
+ * await lp.launch(makeProgram(2)).wait();
+ * ```
+ */
+export function launch(program: Program, options: LaunchOptions = {}): RunningProgram {
+  const hook = childLaunchHook();
+  if (hook !== undefined) return hook(program);
+  if (!(program instanceof Program)) {
+    throw new LaunchpadError(
+      'INVALID_ARGUMENT',
+      `launch() expects a Program (new lp.Program(name)), got ${typeof program}.`,
+    );
+  }
+  const launchType = resolveLaunchType(options.launchType);
+  const resolved = resolveLaunchOptions(options);
+  if (program.nodes.length === 0) {
+    throw new LaunchpadError(
+      'INVALID_ARGUMENT',
+      `Program ${program.name} has no nodes; add some with program.addNode() before launching it.`,
+    );
+  }
+  const entry = LAUNCH_TYPE_TABLE[launchType];
+  entry.check(program, resolved);
+  const setup = createLaunchSetup(program, resolved, launchType);
+  const { lifecycle } = setup;
+  // The launcher loads now, so that a node, which never launches, never loads one.
+  entry
+    .load()
+    .then((launcher) => {
+      if (!lifecycle.stopping) launcher(setup);
+    })
+    .catch((error: unknown) => {
+      lifecycle.fail(error instanceof Error ? error : new Error(String(error)));
+    });
+  const running = new RunningProgram({
+    program,
+    programName: program.name,
+    launchType,
+    workdir: setup.workdir,
+    lifecycle,
+    rpc: { secret: setup.secret, resolver: setup.book, maxMessageBytes: resolved.maxMessageBytes },
+  });
+  if (resolved.timeLimitMs !== undefined) {
+    enforceTimeLimit(running, resolved.timeLimitMs, resolved.stderr);
+  }
+  return running;
+}

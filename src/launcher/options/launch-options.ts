@@ -1,0 +1,225 @@
+/**
+ * @module
+ * The options of `launch()` and their validation.
+ */
+import { statSync } from 'node:fs';
+import type { Writable } from 'node:stream';
+import { describeThrown, LaunchpadError } from '../../errors/errors.ts';
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../../rpc/codec.ts';
+import type { RestartPolicies } from './restart-policy.ts';
+import { resolveTimeLimit } from './time-limit-option.ts';
+import type { KubernetesOptions } from './kubernetes-options.ts';
+import type { SlurmOptions } from './slurm-options.ts';
+import type { LocalResources } from '../../protocol/local-resources.ts';
+
+export type { LocalResources } from '../../protocol/local-resources.ts';
+
+/** Where the output of local node processes goes. */
+export type OutputMode =
+  /** Each line in the launcher's output, prefixed with the node id. */
+  | 'current_terminal'
+  /** One log file per node under `<workdir>/logs/`, whose path is printed at start. */
+  | 'output_to_files'
+  /** One tmux window per node, in a session named after the program. */
+  | 'tmux';
+
+/** The output modes, in the order they are documented. */
+export const OUTPUT_MODES: readonly OutputMode[] = ['current_terminal', 'output_to_files', 'tmux'];
+
+/** Options for `launch()`. Every field is optional. */
+export interface LaunchOptions {
+  /**
+   * How to run the program: `in-process`, `processes`, or a Launchpad alias (`test_mt`,
+   * `local_mp`). When unset: `--lp_launch_type`, then `LP_LAUNCH_TYPE`, then `processes`.
+   */
+  readonly launchType?: string;
+  /**
+   * Milliseconds between the stop signal and killing the nodes still running.
+   * @default 10000
+   */
+  readonly terminationGraceMs?: number;
+  /**
+   * The launch's working directory, readable by nodes through `lp.context().workdir`.
+   * @default a new directory under the OS temp directory
+   */
+  readonly workdir?: string;
+  /**
+   * The largest RPC message, in bytes, in either direction.
+   * @default 1 GiB
+   */
+  readonly maxMessageBytes?: number;
+  /**
+   * Restart policy for every node, or by group label or node id (a node id wins).
+   * @default { mode: 'never' }
+   */
+  readonly restart?: RestartPolicies;
+  /** Local resources (environment, Node flags, working directory) by group label or node id. */
+  readonly resources?: Readonly<Record<string, LocalResources>>;
+  /**
+   * Where the output of local nodes goes. Also set by `LAUNCHPAD_LAUNCH_LOCAL_TERMINAL`.
+   * @default 'current_terminal'
+   */
+  readonly output?: OutputMode;
+  /** Where node processes' standard output goes, prefixed by node id. @default process.stdout */
+  readonly stdout?: Writable;
+  /** Where node processes' standard error goes, prefixed by node id. @default process.stderr */
+  readonly stderr?: Writable;
+  /** Resources and submission options of the `slurm` launch type. */
+  readonly slurm?: SlurmOptions;
+  /** Images, resources and cluster options of the `kubernetes` launch type. */
+  readonly kubernetes?: KubernetesOptions;
+  /**
+   * Cluster launch types only: show what would be submitted (the Slurm batch script, the
+   * Kubernetes manifests) and submit nothing. Also set by `--lp_dry_run` or `LP_DRY_RUN=1`.
+   * @default false
+   */
+  readonly dryRun?: boolean;
+  /**
+   * Stops the program cleanly (as `stop()` does) once this many milliseconds have passed
+   * since the launch, and says so on standard error; `wait()` then resolves, and
+   * `running.stoppedByTimeLimit` is true. Also set by `--lp_time_limit=<seconds>` (or
+   * `90s`, `5m`, `500ms`).
+   * @default no limit
+   */
+  readonly timeLimitMs?: number;
+}
+
+/** {@link LaunchOptions} with defaults filled in. */
+export interface ResolvedLaunchOptions {
+  readonly restart: RestartPolicies | undefined;
+  readonly resources: Readonly<Record<string, LocalResources>>;
+  readonly output: OutputMode;
+  readonly terminationGraceMs: number;
+  readonly workdir: string | undefined;
+  readonly maxMessageBytes: number;
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+  readonly slurm: SlurmOptions;
+  readonly kubernetes: KubernetesOptions;
+  readonly dryRun: boolean;
+  readonly timeLimitMs: number | undefined;
+}
+
+/** The default grace period between stop and kill, as in Launchpad. */
+export const DEFAULT_TERMINATION_GRACE_MS = 10_000;
+
+function nonNegative(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
+    throw new LaunchpadError(
+      'INVALID_ARGUMENT',
+      `Expected launch option \`${name}\` to be a non-negative number, got ${describeThrown(value)} (${typeof value}).`,
+    );
+  }
+  return value;
+}
+
+/** Validates `options` and fills in defaults. */
+export function resolveLaunchOptions(options: LaunchOptions): ResolvedLaunchOptions {
+  if (options.workdir !== undefined && typeof options.workdir !== 'string') {
+    throw new LaunchpadError(
+      'INVALID_ARGUMENT',
+      'Expected launch option `workdir` to be a path string.',
+    );
+  }
+  return {
+    terminationGraceMs: nonNegative(
+      'terminationGraceMs',
+      options.terminationGraceMs,
+      DEFAULT_TERMINATION_GRACE_MS,
+    ),
+    workdir: options.workdir,
+    maxMessageBytes: nonNegative(
+      'maxMessageBytes',
+      options.maxMessageBytes,
+      DEFAULT_MAX_MESSAGE_BYTES,
+    ),
+    restart: options.restart,
+    resources: options.resources ?? {},
+    output: resolveOutputMode(options.output),
+    stdout: options.stdout ?? process.stdout,
+    stderr: options.stderr ?? process.stderr,
+    slurm: options.slurm ?? {},
+    kubernetes: options.kubernetes ?? {},
+    dryRun:
+      options.dryRun ??
+      (process.argv.includes('--lp_dry_run') || process.env['LP_DRY_RUN'] === '1'),
+    timeLimitMs: resolveTimeLimit(options.timeLimitMs, process.argv),
+  };
+}
+
+function resolveOutputMode(option: OutputMode | undefined): OutputMode {
+  const fromEnvironment = process.env['LAUNCHPAD_LAUNCH_LOCAL_TERMINAL'];
+  const [source, mode] =
+    option !== undefined
+      ? ['the output option', option]
+      : fromEnvironment !== undefined && fromEnvironment !== ''
+        ? ['LAUNCHPAD_LAUNCH_LOCAL_TERMINAL', fromEnvironment]
+        : ['the default', 'current_terminal'];
+  if (!(OUTPUT_MODES as readonly string[]).includes(mode)) {
+    throw new LaunchpadError(
+      'INVALID_ARGUMENT',
+      `Unknown output mode "${mode}" (from ${source}); expected one of ${OUTPUT_MODES.join(', ')}.`,
+    );
+  }
+  return mode as OutputMode;
+}
+
+/** The resources of `node`: its label's, overridden field by field by its id's. */
+export function resourcesOf(
+  resources: Readonly<Record<string, LocalResources>>,
+  node: { readonly id: string; readonly label: string },
+): LocalResources {
+  const byLabel = resources[node.label] ?? {};
+  const byId = resources[node.id] ?? {};
+  return {
+    env: { ...byLabel.env, ...byId.env },
+    nodeFlags: [...(byLabel.nodeFlags ?? []), ...(byId.nodeFlags ?? [])],
+    ...((byId.cwd ?? byLabel.cwd) === undefined ? {} : { cwd: byId.cwd ?? byLabel.cwd }),
+  };
+}
+
+/** Throws when a key of a per-node option names no group label or node id. */
+export function checkNodeKeys(
+  optionName: string,
+  record: Readonly<Record<string, unknown>>,
+  nodes: readonly { readonly id: string; readonly label: string }[],
+): void {
+  const known = new Set(nodes.flatMap((node) => [node.id, node.label]));
+  for (const key of Object.keys(record)) {
+    if (!known.has(key)) {
+      throw new LaunchpadError(
+        'INVALID_ARGUMENT',
+        `${optionName}["${key}"] names no group or node of the program; known: ${[...known].sort().join(', ')}.`,
+      );
+    }
+  }
+}
+
+/**
+ * Throws when a node's `cwd` resource is not an existing directory.
+ *
+ * @throws LaunchpadError `INVALID_ARGUMENT` naming the node and the path
+ */
+export function checkNodeCwds(
+  nodes: readonly { readonly id: string; readonly label: string }[],
+  resources: Readonly<Record<string, LocalResources>>,
+): void {
+  for (const node of nodes) {
+    const { cwd } = resourcesOf(resources, node);
+    if (cwd !== undefined && !isDirectory(cwd)) {
+      throw new LaunchpadError(
+        'INVALID_ARGUMENT',
+        `Node ${node.id}: resources cwd ${cwd} is not an existing directory; create it or fix the path.`,
+      );
+    }
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * @module
+ * The launch types, their Launchpad aliases, and how the launch type is chosen: the launch
+ * option, else `--lp_launch_type`, else `LP_LAUNCH_TYPE`, else `processes`.
+ */
+import { LaunchpadError } from '../../errors/errors.ts';
+
+/** Every launch type this version knows. */
+export const LAUNCH_TYPES = ['in-process', 'threads', 'processes', 'slurm', 'kubernetes'] as const;
+
+/** One of {@link LAUNCH_TYPES}. */
+export type LaunchType = (typeof LAUNCH_TYPES)[number];
+
+/** Launchpad's names, accepted as aliases. */
+export const LAUNCH_TYPE_ALIASES: Readonly<Record<string, LaunchType>> = {
+  test_mt: 'in-process',
+  local_mt: 'threads',
+  in_process: 'in-process',
+  local_mp: 'processes',
+  test_mp: 'processes',
+};
+
+/** The launch type when nothing chooses one. */
+export const DEFAULT_LAUNCH_TYPE: LaunchType = 'processes';
+
+/** The value of `--lp_launch_type=X` or `--lp_launch_type X` in `argv`, if present. */
+export function launchTypeFlag(argv: readonly string[] = process.argv): string | undefined {
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index];
+    if (arg === undefined) continue;
+    if (arg.startsWith('--lp_launch_type=')) return arg.slice('--lp_launch_type='.length);
+    if (arg === '--lp_launch_type') return argv[index + 1];
+  }
+  return undefined;
+}
+
+/**
+ * Picks the launch type: `explicit` (the launch option) if given, else the command-line
+ * flag, else the environment variable, else {@link DEFAULT_LAUNCH_TYPE}.
+ *
+ * @throws LaunchpadError `INVALID_ARGUMENT` for an unknown name, listing the known ones
+ */
+export function resolveLaunchType(explicit?: string): LaunchType {
+  const [source, name] =
+    explicit !== undefined
+      ? ['the launchType option', explicit]
+      : launchTypeFlag() !== undefined
+        ? ['--lp_launch_type', launchTypeFlag() ?? '']
+        : process.env['LP_LAUNCH_TYPE'] !== undefined && process.env['LP_LAUNCH_TYPE'] !== ''
+          ? ['LP_LAUNCH_TYPE', process.env['LP_LAUNCH_TYPE']]
+          : ['the default', DEFAULT_LAUNCH_TYPE];
+  if ((LAUNCH_TYPES as readonly string[]).includes(name)) return name as LaunchType;
+  const alias = LAUNCH_TYPE_ALIASES[name];
+  if (alias !== undefined) return alias;
+  throw new LaunchpadError(
+    'INVALID_ARGUMENT',
+    `Unknown launch type "${name}" (from ${source}). Known launch types: ${LAUNCH_TYPES.join(', ')}; ` +
+      `Launchpad aliases: ${Object.keys(LAUNCH_TYPE_ALIASES).join(', ')}.`,
+  );
+}

@@ -1,0 +1,118 @@
+/**
+ * @module
+ * Restart policies: what a launcher does when a node ends. Launchpad has none (the first
+ * failure stops the program); `never` keeps that default.
+ */
+import { describeThrown, LaunchpadError } from '../../errors/errors.ts';
+import { checkNodeKeys } from './launch-options.ts';
+
+/** When to restart a node. */
+export type RestartMode =
+  /** Never: a failure stops the program, a clean end just ends the node. */
+  | 'never'
+  /** After a failure (a throw, a non-zero exit, a kill), up to `maxRestarts` times. */
+  | 'on-failure'
+  /** After any end, failure or not, up to `maxRestarts` times, until the program stops. */
+  | 'always';
+
+/** A node's restart policy. */
+export interface RestartPolicy {
+  /** When to restart. @default 'never' */
+  readonly mode: RestartMode;
+  /** How many restarts at most over the program's life; past it, a failure stops the program. @default 3 */
+  readonly maxRestarts?: number;
+  /** Delay before the first restart, doubled after each (exponential backoff). @default 100 */
+  readonly backoffMs?: number;
+  /** The largest delay between restarts. @default 5000 */
+  readonly maxBackoffMs?: number;
+}
+
+/**
+ * Restart policies by group label or node id (a node id wins over its label), or one
+ * policy for every node.
+ */
+export type RestartPolicies = RestartPolicy | Readonly<Record<string, RestartPolicy>>;
+
+/** A policy with every default filled in. */
+export type ResolvedRestartPolicy = Required<RestartPolicy>;
+
+const NEVER: ResolvedRestartPolicy = {
+  mode: 'never',
+  maxRestarts: 0,
+  backoffMs: 0,
+  maxBackoffMs: 0,
+};
+const MODES: readonly string[] = ['never', 'on-failure', 'always'];
+
+function isPolicy(value: RestartPolicies): value is RestartPolicy {
+  return typeof (value as { mode?: unknown }).mode === 'string';
+}
+
+function resolvePolicy(policy: RestartPolicy, where: string): ResolvedRestartPolicy {
+  if (!MODES.includes(policy.mode)) {
+    throw new LaunchpadError(
+      'INVALID_ARGUMENT',
+      `Expected ${where}.mode to be one of ${MODES.join(', ')}, got ${describeThrown(policy.mode)}.`,
+    );
+  }
+  const count = (name: keyof RestartPolicy, fallback: number): number => {
+    const value = policy[name] ?? fallback;
+    if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
+      throw new LaunchpadError(
+        'INVALID_ARGUMENT',
+        `Expected ${where}.${name} to be a non-negative number, got ${describeThrown(value)}.`,
+      );
+    }
+    return value;
+  };
+  return {
+    mode: policy.mode,
+    maxRestarts: count('maxRestarts', 3),
+    backoffMs: count('backoffMs', 100),
+    maxBackoffMs: count('maxBackoffMs', 5_000),
+  };
+}
+
+/**
+ * Validates `policies` against the program's labels and node ids, and returns the
+ * policy of each node.
+ */
+export function resolveRestartPolicies(
+  policies: RestartPolicies | undefined,
+  nodes: readonly { readonly id: string; readonly label: string }[],
+): Map<string, ResolvedRestartPolicy> {
+  const result = new Map<string, ResolvedRestartPolicy>();
+  if (policies === undefined) {
+    for (const node of nodes) result.set(node.id, NEVER);
+    return result;
+  }
+  if (isPolicy(policies)) {
+    const policy = resolvePolicy(policies, 'restart');
+    for (const node of nodes) result.set(node.id, policy);
+    return result;
+  }
+  checkNodeKeys('restart', policies, nodes);
+  for (const node of nodes) {
+    const policy = policies[node.id] ?? policies[node.label];
+    result.set(
+      node.id,
+      policy === undefined ? NEVER : resolvePolicy(policy, `restart["${node.id}"]`),
+    );
+  }
+  return result;
+}
+
+/** Whether a node that ended (with `error` if it failed) should restart, given past restarts. */
+export function shouldRestart(
+  policy: ResolvedRestartPolicy,
+  failed: boolean,
+  restarts: number,
+): boolean {
+  if (policy.mode === 'never' || restarts >= policy.maxRestarts) return false;
+  return policy.mode === 'always' || failed;
+}
+
+/** The delay before restart number `restarts + 1`. */
+export function restartDelay(policy: ResolvedRestartPolicy, restarts: number): number {
+  return Math.min(policy.maxBackoffMs, policy.backoffMs * 2 ** restarts);
+}

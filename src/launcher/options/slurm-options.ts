@@ -1,0 +1,136 @@
+/**
+ * @module
+ * The options of the `slurm` launch type: resources per group and how the job is
+ * submitted, and their validation against the program.
+ */
+import { describeThrown, LaunchpadError } from '../../errors/errors.ts';
+import type { Program } from '../../model/program.ts';
+
+/** The Slurm resources of every node of one group (each node is one Slurm task). */
+export interface SlurmResources {
+  /** CPUs per node (`--cpus-per-task`). @default 1 */
+  readonly cpus?: number;
+  /** Memory per node: megabytes, or a Slurm size such as `'512M'` or `'4G'`. */
+  readonly memory?: number | string;
+  /** GPUs per node (`--gpus-per-task`). */
+  readonly gpus?: number;
+  /** Time limit (`--time`): minutes, or a Slurm time such as `'1:30:00'`. */
+  readonly time?: number | string;
+  /** The partition (`--partition`). */
+  readonly partition?: string;
+  /** More `sbatch` options for this group, e.g. `['--constraint=avx2']`. */
+  readonly sbatchOptions?: readonly string[];
+}
+
+/** Options of the `slurm` launch type, under `launch(program, { slurm: {…} })`. */
+export interface SlurmOptions {
+  /** Resources of every group that {@link SlurmOptions.groups} does not name. */
+  readonly defaults?: SlurmResources;
+  /** Resources per group label, merged over {@link SlurmOptions.defaults}. */
+  readonly groups?: Readonly<Record<string, SlurmResources>>;
+  /** The job name. @default `lp-<program name>` */
+  readonly jobName?: string;
+  /**
+   * Where Slurm writes the batch script's own output on the host that runs it. Node
+   * output comes back to the launcher either way, so it is discarded by default.
+   * @default '/dev/null'
+   */
+  readonly output?: string;
+  /**
+   * The interface the launcher's control server binds. Nodes on other hosts must reach
+   * it, so a multi-host cluster needs `'0.0.0.0'` (with `advertiseHost`).
+   * @default '127.0.0.1'
+   */
+  readonly controlHost?: string;
+  /** The host name nodes use to reach the control server. @default controlHost */
+  readonly advertiseHost?: string;
+  /** Milliseconds between two `squeue` polls of the job's state. @default 500 */
+  readonly pollIntervalMs?: number;
+}
+
+/** One group's resources after merging defaults. */
+export type ResolvedResources = SlurmResources;
+
+const MEMORY = /^\d+[KMGT]?$/i;
+const TIME = /^(\d+-)?\d+(:\d+){0,2}$/;
+
+function positiveInteger(where: string, name: string, value: unknown): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new LaunchpadError(
+      'INVALID_ARGUMENT',
+      `Slurm option ${where}.${name} must be a positive integer, got ${describeThrown(value)}.`,
+    );
+  }
+}
+
+function checkResources(where: string, resources: SlurmResources): void {
+  positiveInteger(where, 'cpus', resources.cpus);
+  if (resources.gpus !== 0) positiveInteger(where, 'gpus', resources.gpus);
+  const { memory, time, partition, sbatchOptions } = resources;
+  if (memory !== undefined) {
+    const ok =
+      typeof memory === 'number' ? Number.isInteger(memory) && memory > 0 : MEMORY.test(memory);
+    if (!ok) {
+      throw new LaunchpadError(
+        'INVALID_ARGUMENT',
+        `Slurm option ${where}.memory must be megabytes or a size like '4G', got ${String(memory)}.`,
+      );
+    }
+  }
+  if (time !== undefined) {
+    const ok = typeof time === 'number' ? Number.isInteger(time) && time > 0 : TIME.test(time);
+    if (!ok) {
+      throw new LaunchpadError(
+        'INVALID_ARGUMENT',
+        `Slurm option ${where}.time must be minutes or a time like '1:30:00', got ${String(time)}.`,
+      );
+    }
+  }
+  if (partition !== undefined && (typeof partition !== 'string' || !/^[\w.-]+$/.test(partition))) {
+    throw new LaunchpadError(
+      'INVALID_ARGUMENT',
+      `Slurm option ${where}.partition must be a partition name, got ${describeThrown(partition)}.`,
+    );
+  }
+  for (const option of sbatchOptions ?? []) {
+    if (typeof option !== 'string' || !option.startsWith('-') || /[\n\r]/.test(option)) {
+      throw new LaunchpadError(
+        'INVALID_ARGUMENT',
+        `Slurm option ${where}.sbatchOptions must hold single-line flags such as '--constraint=x', got ${JSON.stringify(option)}.`,
+      );
+    }
+  }
+}
+
+/**
+ * Validates `options` against `program` and returns each group's resources.
+ *
+ * @throws LaunchpadError `INVALID_ARGUMENT` naming the option, or the unknown group
+ */
+export function resolveGroupResources(
+  program: Program,
+  options: SlurmOptions,
+): Map<string, ResolvedResources> {
+  const labels = [...new Set(program.nodes.map((node) => node.label))];
+  const defaults = options.defaults ?? {};
+  checkResources('defaults', defaults);
+  const groups = options.groups ?? {};
+  for (const [label, resources] of Object.entries(groups)) {
+    if (!labels.includes(label)) {
+      throw new LaunchpadError(
+        'INVALID_ARGUMENT',
+        `Slurm option groups.${label} names no group of program ${program.name}; its groups are: ${labels.join(', ')}.`,
+      );
+    }
+    checkResources(`groups.${label}`, resources);
+  }
+  positiveInteger('slurm', 'pollIntervalMs', options.pollIntervalMs);
+  return new Map(
+    labels.map((label) => {
+      const own = groups[label] ?? {};
+      const sbatchOptions = [...(defaults.sbatchOptions ?? []), ...(own.sbatchOptions ?? [])];
+      return [label, { ...defaults, ...own, sbatchOptions }];
+    }),
+  );
+}

@@ -1,0 +1,25 @@
+/**
+ * @module
+ * What the `threads` launch type refuses before anything starts: options that need a
+ * process of the node's own.
+ */
+import { threadLimits } from '../../spawn/thread-limits.ts';
+import { LaunchpadError } from '../../errors/errors.ts';
+import { resourcesOf, type ResolvedLaunchOptions } from './launch-options.ts';
+import type { Program } from '../../model/program.ts';
+
+/**
+ * Throws for options a worker thread cannot honour: the tmux output mode, and Node flags
+ * or a working directory per node.
+ *
+ * @throws LaunchpadError `INVALID_ARGUMENT` naming the option (and the node)
+ */
+export function checkThreadOptions(program: Program, options: ResolvedLaunchOptions): void {
+  if (options.output === 'tmux') {
+    throw new LaunchpadError(
+      'INVALID_ARGUMENT',
+      'Output mode "tmux" gives each node process a window, but under threads every node shares the launcher’s process; use "current_terminal" or "output_to_files", or launchType "processes".',
+    );
+  }
+  for (const node of program.nodes) threadLimits(node.id, resourcesOf(options.resources, node));
+}

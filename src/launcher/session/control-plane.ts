@@ -1,0 +1,148 @@
+/**
+ * @module
+ * The launcher's side of the control plane: it prepares every node's spec, serves the
+ * {@link ControlService} on an RPC server, and tells node processes how to reach it.
+ * Every launcher that runs nodes as separate OS processes (local processes, Slurm,
+ * Kubernetes) uses it.
+ */
+import { LaunchpadError, RemoteError } from '../../errors/errors.ts';
+import type { AddressBook } from './address-book.ts';
+import type { ProgramLifecycle } from './program-lifecycle.ts';
+import { serviceDispatch } from '../../model/service-dispatch.ts';
+import type { Program } from '../../model/program.ts';
+import { definitionUrls } from '../../internal/function-location.ts';
+import { RpcServer } from '../../rpc/server.ts';
+import { locateExport, mainScriptGuard } from './code-location.ts';
+import { ControlService, type ControlListener } from './control-service.ts';
+import type { ChildBootstrap, CodeLocation, NodeSpec } from '../../protocol/node-spec.ts';
+
+/** What the control plane needs to know about the launch. */
+export interface ControlPlaneOptions {
+  /** The program being launched. */
+  readonly program: Program;
+  /** Each node's arguments from `toWireArguments()`, in `program.nodes` order. */
+  readonly wireArgs: readonly unknown[][];
+  /**
+   * The main script's URL when `launch()` was called from it. Node code may come from
+   * the main script only if the script keeps its launcher code in `lp.main()`.
+   */
+  readonly entry: string | undefined;
+  /** The launch type nodes will see in their context. */
+  readonly launchType: string;
+  /** The launch's working directory. */
+  readonly workdir: string;
+  /** The launch's state. */
+  readonly lifecycle: ProgramLifecycle;
+  /** The launch's addresses. */
+  readonly book: AddressBook;
+  /** The launch's secret. */
+  readonly secret: string;
+  /** The largest RPC message, in bytes. */
+  readonly maxMessageBytes: number;
+  /**
+   * The interface node RPC servers bind (see `NodeSpec.bindHost`); set it with `host` when
+   * nodes run on several hosts. @default '127.0.0.1'
+   */
+  readonly nodeBindHost?: string;
+  /**
+   * The host name each node's server is reached by, by node id, when the launcher knows
+   * it (see `NodeSpec.advertiseHost`).
+   */
+  readonly nodeAdvertiseHosts?: ReadonlyMap<string, string>;
+  /** The interface the control server binds. @default '127.0.0.1' */
+  readonly host?: string;
+  /**
+   * The host name node processes use to reach the control server, when it differs from
+   * `host` (a server bound to `0.0.0.0` is reached through the launcher's host name).
+   * @default host
+   */
+  readonly advertiseHost?: string;
+  /** Ask node processes to forward their output lines to {@link ControlPlaneOptions.listener}. */
+  readonly forwardOutput?: boolean;
+  /** Ask node processes to report their exit code to {@link ControlPlaneOptions.listener}. */
+  readonly reportExit?: boolean;
+  /** Hears forwarded output and exit codes. */
+  readonly listener?: ControlListener;
+}
+
+/** A running control plane. */
+export interface ControlPlane {
+  /** `host:port` of the control server. */
+  readonly address: string;
+  /** The service node processes call. */
+  readonly service: ControlService;
+  /** What node `nodeId`'s process must be given to reach the control plane. */
+  bootstrap(nodeId: string): ChildBootstrap;
+  /**
+   * The error a node ended with, from its report or its exit status; `undefined` for a
+   * clean exit (code 0).
+   */
+  exitError(
+    nodeId: string,
+    exit: { code: number | null; signal: string | null },
+  ): Error | undefined;
+  /** Stops the control server. */
+  close(): Promise<void>;
+}
+
+/** Prepares every node's spec and starts the control server. */
+export async function startControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
+  const { program } = options;
+  const specs = new Map<string, NodeSpec>();
+  const nodes = program.nodes;
+  const definitions = await definitionUrls(nodes.map((node) => node.code));
+  const mainScript = mainScriptGuard(options.entry);
+  for (const [index, node] of nodes.entries()) {
+    const code: CodeLocation = await locateExport(node, program, definitions[index], mainScript);
+    specs.set(node.id, {
+      programName: program.name,
+      nodeId: node.id,
+      label: node.label,
+      kind: node.kind,
+      codeName: node.codeName,
+      code,
+      args: options.wireArgs[index] ?? [],
+      launchType: options.launchType,
+      workdir: options.workdir,
+      maxMessageBytes: options.maxMessageBytes,
+      ...(options.nodeBindHost === undefined ? {} : { bindHost: options.nodeBindHost }),
+      ...advertiseHostOf(options.nodeAdvertiseHosts?.get(node.id)),
+    });
+  }
+  const service = new ControlService(specs, options.book, options.lifecycle, options.listener);
+  const server = await RpcServer.listen({
+    secret: options.secret,
+    nodeId: 'launcher',
+    dispatch: serviceDispatch(service, 'launcher'),
+    maxMessageBytes: options.maxMessageBytes,
+    ...(options.host === undefined ? {} : { host: options.host }),
+  });
+  const port = server.address.slice(server.address.lastIndexOf(':') + 1);
+  const controlAddress =
+    options.advertiseHost === undefined ? server.address : `${options.advertiseHost}:${port}`;
+  return {
+    address: server.address,
+    service,
+    bootstrap: (nodeId) => ({
+      controlAddress,
+      secret: options.secret,
+      nodeId,
+      ...(options.forwardOutput === true ? { forwardOutput: true } : {}),
+      ...(options.reportExit === true ? { reportExit: true } : {}),
+    }),
+    exitError: (nodeId, { code, signal }) => {
+      // A report belongs to the run that just ended: take it, so a restarted run that
+      // ends cleanly (or is killed) is not blamed for its predecessor's error.
+      const reported = service.takeReportedFailure(nodeId);
+      if (code === 0) return undefined;
+      if (reported !== undefined) return new RemoteError(reported);
+      const how = signal !== null ? `was killed by ${signal}` : `exited with code ${String(code)}`;
+      return new LaunchpadError('UNKNOWN', `Node ${nodeId} ${how}.`);
+    },
+    close: () => server.close(),
+  };
+}
+
+function advertiseHostOf(host: string | undefined): { advertiseHost?: string } {
+  return host === undefined ? {} : { advertiseHost: host };
+}

@@ -1,0 +1,202 @@
+/**
+ * @module
+ * {@link ProgramLifecycle}: the launcher-side state machine of one launch (nodes up,
+ * nodes ended, the first failure, the stop) shared by every launcher.
+ */
+import { styleText } from 'node:util';
+import { LaunchpadError, RemoteError } from '../../errors/errors.ts';
+import { deferred } from '../../internal/deferred.ts';
+import { activePrograms, type ActiveProgram } from '../../node/node-context.ts';
+import { StopScope } from '../../node/stop-scope.ts';
+
+/** Where a node is in its life. */
+export type NodeState = 'starting' | 'running' | 'restarting' | 'stopped' | 'failed';
+
+/** A node's state and how often it was restarted. */
+export interface NodeStatus {
+  /** Where the node is in its life. */
+  readonly state: NodeState;
+  /** How many times it was restarted. */
+  readonly restarts: number;
+}
+
+/** What a launcher must do to end its nodes. */
+export interface LaunchBackend {
+  /**
+   * Ends every node still running: they have seen the stop signal; wait up to the grace
+   * period, then kill. Resolves when every node has ended and resources are released.
+   */
+  shutdown(): Promise<void>;
+}
+
+/** The life of one launched program, from launch to the end of its last node. */
+export class ProgramLifecycle implements ActiveProgram {
+  /** The program's stop state on the launcher's side. */
+  readonly stopScope: StopScope;
+  readonly #programName: string;
+  readonly #nodeIds: ReadonlySet<string>;
+  readonly #up = new Set<string>();
+  readonly #statuses = new Map<string, NodeStatus>();
+  readonly #ended = new Set<string>();
+  readonly #ready = deferred<undefined>();
+  readonly #done = deferred<undefined>();
+  #failure: LaunchpadError | undefined;
+  #stopping: Promise<void> | undefined;
+  #backend: LaunchBackend | undefined;
+
+  /**
+   * @param programName - for messages
+   * @param nodeIds - every node of the program
+   */
+  constructor(programName: string, nodeIds: readonly string[]) {
+    this.#programName = programName;
+    this.#nodeIds = new Set(nodeIds);
+    this.stopScope = new StopScope(() => {
+      this.#stopInBackground();
+    });
+    for (const id of nodeIds) this.#statuses.set(id, { state: 'starting', restarts: 0 });
+    activePrograms().add(this);
+    if (nodeIds.length === 0) this.#ready.resolve(undefined);
+  }
+
+  /** Resolves when every node is up; rejects if the program ends first. */
+  get ready(): Promise<void> {
+    return this.#ready.promise;
+  }
+
+  /** Resolves when the program has ended cleanly; rejects with the first node failure. */
+  get done(): Promise<void> {
+    return this.#done.promise;
+  }
+
+  /** True once a stop has begun. */
+  get stopping(): boolean {
+    return this.#stopping !== undefined;
+  }
+
+  /** Connects the launcher that runs the nodes. */
+  attach(backend: LaunchBackend): void {
+    this.#backend = backend;
+  }
+
+  /** Every node's state and restart count. A copy. */
+  get statuses(): ReadonlyMap<string, NodeStatus> {
+    return new Map(this.#statuses);
+  }
+
+  /** How many times `nodeId` was restarted. */
+  restartsOf(nodeId: string): number {
+    return this.#statuses.get(nodeId)?.restarts ?? 0;
+  }
+
+  /** Ends a launch that started nothing (a dry run): every node counts as ended cleanly. */
+  endWithoutRunning(): void {
+    this.attach({ shutdown: () => Promise.resolve() });
+    for (const id of this.#nodeIds) this.nodeEnded(id);
+    if (this.#nodeIds.size === 0) this.#stopInBackground();
+  }
+
+  /** A node came up. A node that registers after it ended (a late message) is ignored. */
+  nodeUp(nodeId: string): void {
+    if (this.#ended.has(nodeId)) return;
+    this.#setState(nodeId, 'running');
+    this.#up.add(nodeId);
+    if (this.#up.size === this.#nodeIds.size) this.#ready.resolve(undefined);
+  }
+
+  /**
+   * A node ended, with an error if it failed. The first failure before a stop stops the
+   * program; failures during a stop are expected (nodes are being ended) and ignored.
+   */
+  nodeEnded(nodeId: string, error?: Error): void {
+    if (this.#ended.has(nodeId)) return;
+    this.#ended.add(nodeId);
+    // During a stop, ends caused by the stop itself (kills, cancelled or unavailable calls)
+    // are expected; an exception of the node's own code is still a failure.
+    const failed = error !== undefined && (this.#stopping === undefined || isOwnFailure(error));
+    this.#setState(nodeId, failed ? 'failed' : 'stopped');
+    if (failed && this.#failure === undefined) {
+      this.#failure = new LaunchpadError(
+        'NODE_FAILED',
+        `Node ${nodeId} failed: ${describe(error)}`,
+        {
+          cause: error,
+        },
+      );
+      // The message already holds the node's own stack; the launcher's frames add nothing.
+      this.#failure.stack = `${this.#failure.name}: ${this.#failure.message}`;
+      process.stderr.write(
+        `${styleText('red', `launchpad-ts: node ${nodeId} of ${this.#programName} failed; stopping the program.`)}\n`,
+      );
+      this.#stopInBackground();
+    } else if (this.#ended.size === this.#nodeIds.size) {
+      this.#stopInBackground();
+    }
+  }
+
+  #stopInBackground(): void {
+    this.stop().catch((error: unknown) => {
+      process.stderr.write(
+        `launchpad-ts: stopping ${this.#programName} failed: ${String(error)}\n`,
+      );
+    });
+  }
+
+  /** A node ended and will be started again after a delay. */
+  nodeRestarting(nodeId: string): void {
+    this.#statuses.set(nodeId, { state: 'restarting', restarts: this.restartsOf(nodeId) + 1 });
+  }
+
+  #setState(nodeId: string, state: NodeState): void {
+    this.#statuses.set(nodeId, { state, restarts: this.restartsOf(nodeId) });
+  }
+
+  /** Fails the launch itself (not a node): for errors found while starting. */
+  fail(error: Error): void {
+    if (this.#failure === undefined && this.#stopping === undefined) {
+      this.#failure =
+        error instanceof LaunchpadError
+          ? error
+          : new LaunchpadError('INTERNAL', error.message, { cause: error });
+    }
+    this.#stopInBackground();
+  }
+
+  /** Stops the program (once); resolves when every node has ended. */
+  stop(): Promise<void> {
+    this.#stopping ??= this.#shutdown();
+    return this.#stopping;
+  }
+
+  async #shutdown(): Promise<void> {
+    this.stopScope.fire();
+    try {
+      await this.#backend?.shutdown();
+    } finally {
+      activePrograms().delete(this);
+      const failure = this.#failure;
+      this.#ready.reject(
+        failure ??
+          new LaunchpadError(
+            'UNAVAILABLE',
+            `Program ${this.#programName} stopped before every node was up.`,
+          ),
+      );
+      if (failure === undefined) this.#done.resolve(undefined);
+      else this.#done.reject(failure);
+    }
+  }
+}
+
+function describe(error: Error): string {
+  const remoteStack = (error as { remoteStack?: unknown }).remoteStack;
+  const stack = typeof remoteStack === 'string' ? remoteStack : error.stack;
+  return stack ?? `${error.name}: ${error.message}`;
+}
+
+/** True for an exception of the node's own code, false for an end caused by a stop. */
+function isOwnFailure(error: Error): boolean {
+  if (error.name === 'AbortError') return false;
+  if (error instanceof RemoteError) return error.code === 'UNKNOWN';
+  return !(error instanceof LaunchpadError);
+}

@@ -1,0 +1,134 @@
+/**
+ * @module
+ * {@link RunningProgram}: what `launch()` returns.
+ */
+import { LaunchpadError } from '../../errors/errors.ts';
+import { handleOwner, type Handle } from '../../model/handle.ts';
+import type { CallOptions } from '../../rpc/call-options.ts';
+import type { Client } from '../../rpc/client-type.ts';
+import { PeerPool } from '../../rpc/peer-pool.ts';
+import { RpcClient } from '../../rpc/rpc-client.ts';
+import { createClient } from '../../rpc/typed-client.ts';
+import type { AddressResolver } from '../../rpc/resolver.ts';
+import type { LaunchType } from '../options/launch-type.ts';
+import type { NodeStatus, ProgramLifecycle } from './program-lifecycle.ts';
+import { stoppedByTimeLimit } from './time-limit.ts';
+
+/** What a launcher hands to the {@link RunningProgram} it creates. */
+export interface RunningProgramInit {
+  /** The program's name. */
+  readonly programName: string;
+  /** The launch type in use. */
+  readonly launchType: LaunchType;
+  /** The launch's working directory. */
+  readonly workdir: string;
+  /** The launch's state. */
+  readonly lifecycle: ProgramLifecycle;
+  /** The program launched, so that handles of other programs are refused. */
+  readonly program: object;
+  /** How launcher-side clients reach nodes. */
+  readonly rpc: {
+    readonly secret: string;
+    readonly resolver: AddressResolver;
+    readonly maxMessageBytes: number;
+  };
+}
+
+/**
+ * A launched program.
+ *
+ * @example
+ * ```ts
+ * await using running = lp.launch(program, { launchType: 'in-process' });
+ * await running.ready;
+ * const learner = running.client(learnerHandle);
+ * await learner.step();
+ * ```
+ */
+export class RunningProgram implements AsyncDisposable {
+  /** The program's name. */
+  readonly programName: string;
+  /** The launch type the program runs under. */
+  readonly launchType: LaunchType;
+  /** The launch's working directory. */
+  readonly workdir: string;
+  /** Resolves when every node is up; rejects if the program ends first. */
+  readonly ready: Promise<void>;
+  readonly #lifecycle: ProgramLifecycle;
+  readonly #pool: PeerPool;
+  readonly #program: object;
+
+  /** Made by launchers. @param init - the launch's state */
+  constructor(init: RunningProgramInit) {
+    this.programName = init.programName;
+    this.launchType = init.launchType;
+    this.workdir = init.workdir;
+    this.#lifecycle = init.lifecycle;
+    this.#program = init.program;
+    this.ready = init.lifecycle.ready;
+    this.#pool = new PeerPool({
+      ...init.rpc,
+      callerId: 'launcher',
+      // Calls in flight when the program stops are cancelled, never left unhandled.
+      stopping: () => init.lifecycle.stopping,
+    });
+    // Clients made here must not keep the launcher's process alive once the program ends.
+    void init.lifecycle.done
+      .catch(() => undefined)
+      .finally(() => {
+        this.#pool.close();
+      });
+  }
+
+  /**
+   * Resolves when the program has stopped: every node ended, or `stop()` finished.
+   * Rejects with a `NODE_FAILED` error naming the first node that failed.
+   */
+  wait(): Promise<void> {
+    return this.#lifecycle.done;
+  }
+
+  /**
+   * Stops the program: every node's stop signal fires; nodes still running after the
+   * grace period are killed. Resolves when all have ended (a failure is reported by
+   * {@link RunningProgram.wait}, not here).
+   */
+  stop(): Promise<void> {
+    return this.#lifecycle.stop();
+  }
+
+  /**
+   * Each node's state (`starting`, `running`, `restarting`, `stopped`, `failed`) and how
+   * many times it was restarted, by node id.
+   */
+  nodes(): ReadonlyMap<string, NodeStatus> {
+    return this.#lifecycle.statuses;
+  }
+
+  /** True once the program has started to stop. */
+  get stopping(): boolean {
+    return this.#lifecycle.stopping;
+  }
+
+  /** True when the launch's time limit (`timeLimitMs`, `--lp_time_limit`) stopped the program. */
+  get stoppedByTimeLimit(): boolean {
+    return stoppedByTimeLimit(this);
+  }
+
+  /** A typed client of the node behind `handle`, usable from the launcher's code. */
+  client<TService>(handle: Handle<TService>, options?: CallOptions): Client<TService> {
+    if (handleOwner(handle) !== this.#program) {
+      throw new LaunchpadError(
+        'INVALID_ARGUMENT',
+        `client(${handle.nodeId}): the handle belongs to another program than ${this.programName}; use the RunningProgram of its own program.`,
+      );
+    }
+    const defaults = { ...handle.options, ...options };
+    return createClient<TService>(new RpcClient(this.#pool.peer(handle.nodeId), defaults));
+  }
+
+  /** Stops the program; for `await using`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * @module
+ * {@link Supervisor}: starts each node through its launcher, follows it to its end, applies
+ * its restart policy, and on stop waits out the grace period before killing. Every local
+ * launcher runs its nodes through one.
+ */
+import type { Writable } from 'node:stream';
+import { settlesWithin, timerDelay } from '../../internal/within.ts';
+import type { AddressBook } from './address-book.ts';
+import type { ProgramLifecycle } from './program-lifecycle.ts';
+import {
+  restartDelay,
+  shouldRestart,
+  type ResolvedRestartPolicy,
+} from '../options/restart-policy.ts';
+
+/** One running instance of a node, however the launcher runs it. */
+export interface NodeUnit {
+  /** Resolves when the node has ended: `undefined` if cleanly, else its error. */
+  readonly exited: Promise<Error | undefined>;
+  /** True until the node has ended. */
+  readonly running: boolean;
+  /** Ends the node at once (where the launcher can). */
+  kill(): void;
+}
+
+/** What a supervisor needs from its launcher. */
+export interface SupervisorOptions {
+  /** The launch's state. */
+  readonly lifecycle: ProgramLifecycle;
+  /** The launch's addresses; a node that ends is removed from it. */
+  readonly book: AddressBook;
+  /** Each node's restart policy. */
+  readonly policies: ReadonlyMap<string, ResolvedRestartPolicy>;
+  /** Time between the stop signal and the kill. */
+  readonly terminationGraceMs: number;
+  /** Where supervision messages go. */
+  readonly stderr: Writable;
+  /** Starts (or restarts) one node. */
+  start(nodeId: string): NodeUnit;
+  /** Releases the launcher's resources once every node has ended. */
+  release(): Promise<void>;
+}
+
+/** Runs and restarts a program's nodes. */
+export class Supervisor {
+  readonly #options: SupervisorOptions;
+  readonly #units = new Map<string, NodeUnit>();
+  readonly #pendingRestarts = new Map<string, NodeJS.Timeout>();
+
+  /** @param options - how to start nodes and what to report to */
+  constructor(options: SupervisorOptions) {
+    this.#options = options;
+  }
+
+  /** Starts every node. */
+  startAll(nodeIds: Iterable<string>): void {
+    for (const nodeId of nodeIds) this.#start(nodeId);
+  }
+
+  /** The units still running. */
+  get running(): NodeUnit[] {
+    return [...this.#units.values()].filter((unit) => unit.running);
+  }
+
+  /** Kills every node at once. */
+  killAll(): void {
+    for (const unit of this.#units.values()) if (unit.running) unit.kill();
+  }
+
+  /**
+   * Ends the program's nodes: cancels pending restarts, waits up to the grace period for
+   * nodes to end after their stop signal, kills the rest, then releases resources.
+   */
+  async shutdown(): Promise<void> {
+    const { lifecycle, terminationGraceMs, stderr, book } = this.#options;
+    book.close('the program is stopping');
+    for (const [nodeId, timer] of this.#pendingRestarts) {
+      clearTimeout(timer);
+      lifecycle.nodeEnded(nodeId);
+    }
+    this.#pendingRestarts.clear();
+    const allEnded = (): Promise<unknown> =>
+      Promise.all([...this.#units.values()].map((unit) => unit.exited));
+    if (!(await settlesWithin(allEnded(), terminationGraceMs))) {
+      const left = [...this.#units].filter(([, unit]) => unit.running).map(([id]) => id);
+      stderr.write(
+        `launchpad-ts: killing nodes that did not stop within ${terminationGraceMs} ms: ${left.join(', ')}.\n`,
+      );
+      this.killAll();
+      await allEnded();
+    }
+    await this.#options.release();
+  }
+
+  #start(nodeId: string): void {
+    const unit = this.#options.start(nodeId);
+    this.#units.set(nodeId, unit);
+    void unit.exited.then((error) => {
+      this.#ended(nodeId, error);
+    });
+  }
+
+  #ended(nodeId: string, error: Error | undefined): void {
+    const { lifecycle, book, policies, stderr } = this.#options;
+    book.unregister(nodeId);
+    const policy = policies.get(nodeId);
+    const restarts = lifecycle.restartsOf(nodeId);
+    if (
+      lifecycle.stopping ||
+      policy === undefined ||
+      !shouldRestart(policy, error !== undefined, restarts)
+    ) {
+      lifecycle.nodeEnded(nodeId, error);
+      return;
+    }
+    const delay = restartDelay(policy, restarts);
+    stderr.write(
+      `launchpad-ts: node ${nodeId} ${error === undefined ? 'ended' : `failed (${error.message})`}; ` +
+        `restarting it in ${delay} ms (restart ${restarts + 1} of ${policy.maxRestarts}).\n`,
+    );
+    lifecycle.nodeRestarting(nodeId);
+    this.#pendingRestarts.set(
+      nodeId,
+      setTimeout(() => {
+        this.#pendingRestarts.delete(nodeId);
+        this.#start(nodeId);
+      }, timerDelay(delay)),
+    );
+  }
+}

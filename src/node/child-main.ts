@@ -1,0 +1,184 @@
+/**
+ * @module
+ * The life of a node process: reach the launcher, fetch the node's spec, load its code,
+ * run it, report how it ended, and exit. A lost launcher ends the process at once, so no
+ * node outlives its launcher.
+ */
+import { LaunchpadError } from '../errors/errors.ts';
+import { markRunsNode, setChildLaunchHook } from './child-hook.ts';
+import type { NodeCode } from '../model/node.ts';
+import { DEFAULT_MAX_MESSAGE_BYTES } from '../rpc/codec.ts';
+import { PeerPool } from '../rpc/peer-pool.ts';
+import type { AddressResolver } from '../rpc/resolver.ts';
+import { RpcClient } from '../rpc/rpc-client.ts';
+import { toRemoteErrorInfo } from '../rpc/wire-error.ts';
+import { setProcessNode } from './node-context.ts';
+import { runNode } from './node-runner.ts';
+import { StopScope } from './stop-scope.ts';
+import { watchParent } from './parent-watchdog.ts';
+import { PortConnector } from './port-connector.ts';
+import type { ChildBootstrap, NodeSpec } from '../protocol/node-spec.ts';
+import { takeBootstrap } from './bootstrap-reader.ts';
+import { forwardOutput } from './output-forwarder.ts';
+
+function exitNow(message: string): never {
+  process.stderr.write(`launchpad-ts: ${message}\n`);
+  process.exit(1);
+}
+
+/** Runs the node this process was started for, then exits the process. */
+export async function runChild(): Promise<void> {
+  let bootstrap: ChildBootstrap;
+  try {
+    bootstrap = takeBootstrap();
+  } catch (error) {
+    exitNow(error instanceof Error ? error.message : String(error));
+  }
+  // The process that started this one may have died while it loaded: then it is an
+  // orphan already, and must not start serving.
+  if (bootstrap.parentPid !== undefined && process.ppid !== bootstrap.parentPid) {
+    exitNow(`node ${bootstrap.nodeId} lost its launcher while starting; exiting.`);
+  }
+  // A launcher killed outright (SIGKILL) cannot say goodbye; a busy node would not notice
+  // its closed connection either, so a separate thread watches the parent process.
+  watchParent(bootstrap.parentPid ?? process.ppid);
+  // Ctrl-C in a terminal reaches every process of the group; the launcher coordinates the
+  // stop, so a node process ignores SIGINT and waits to be told.
+  process.on('SIGINT', () => undefined);
+  const controlResolver: AddressResolver = {
+    resolve: () => Promise.resolve(bootstrap.controlAddress),
+  };
+  const pool = new PeerPool({
+    secret: bootstrap.secret,
+    callerId: bootstrap.nodeId,
+    resolver: controlResolver,
+    maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
+  });
+  // The launcher is up and listening; on a loaded machine its accept may still take a
+  // while. A launcher that is gone is noticed by the parent watchdog, not by this deadline.
+  const control = new RpcClient(pool.peer('launcher'), { connectTimeoutMs: 30_000 });
+  const forwarder =
+    bootstrap.forwardOutput === true
+      ? forwardOutput((stream, lines) => control.call('output', [bootstrap.nodeId, stream, lines]))
+      : undefined;
+  // A launcher that cannot watch this process learns how it ended before it exits.
+  const exit = async (code: number): Promise<never> => {
+    await forwarder?.flush();
+    if (bootstrap.reportExit === true) {
+      await control
+        .call('reportExit', [bootstrap.nodeId, code], { timeoutMs: 5_000 })
+        .catch(() => undefined);
+    }
+    process.exit(code);
+  };
+  let spec: NodeSpec;
+  try {
+    spec = (await control.call('spec', [bootstrap.nodeId])) as NodeSpec;
+  } catch (error) {
+    exitNow(`node ${bootstrap.nodeId} cannot reach its launcher (${String(error)}); exiting.`);
+  }
+  const stop = new StopScope(() => {
+    control.call('requestStop', []).catch(() => undefined);
+  });
+  // On Slurm (whose tasks report their own exits), a SIGTERM that comes before the
+  // launcher's stop is the engine ending the task from outside (someone else's scancel, a
+  // time limit, preemption): the node stops as asked, but its end is not a clean one.
+  const ending = { launcherStopped: false, fromOutside: false };
+  // The long poll doubles as the launcher's heartbeat: if it fails, the launcher is gone.
+  control.call('awaitStop', []).then(
+    () => {
+      ending.launcherStopped = true;
+      stop.fire();
+    },
+    () => {
+      exitNow(`node ${spec.nodeId} lost its launcher; exiting.`);
+    },
+  );
+  process.on('SIGTERM', () => {
+    if (!ending.launcherStopped && bootstrap.reportExit === true) ending.fromOutside = true;
+    stop.fire();
+  });
+  const context = {
+    programName: spec.programName,
+    launchType: spec.launchType,
+    workdir: spec.workdir,
+  };
+  setProcessNode({ context: { ...context, nodeId: spec.nodeId, label: spec.label }, stop });
+  // lp.main() does nothing here: the main script may be imported for its exports.
+  markRunsNode();
+  const resolver: AddressResolver = {
+    resolve: async (nodeId, timeoutMs) =>
+      (await control.call('lookup', [nodeId, timeoutMs], {
+        timeoutMs: timeoutMs + 5_000,
+      })) as string,
+  };
+  try {
+    const code = await loadCode(spec);
+    await runNode(
+      { id: spec.nodeId, label: spec.label, kind: spec.kind, code, args: spec.args },
+      {
+        secret: bootstrap.secret,
+        resolver,
+        maxMessageBytes: spec.maxMessageBytes,
+        stop,
+        context,
+        ...(spec.bindHost === undefined ? {} : { bindHost: spec.bindHost }),
+        ...(spec.advertiseHost === undefined ? {} : { advertiseHost: spec.advertiseHost }),
+        ...(bootstrap.ports === true ? { ports: new PortConnector() } : {}),
+        register: async (nodeId, address) => {
+          await control.call('register', [nodeId, address ?? null]);
+        },
+      },
+    );
+  } catch (error) {
+    await control
+      .call('reportFailure', [spec.nodeId, toRemoteErrorInfo(error, spec.nodeId)], {
+        timeoutMs: 5_000,
+      })
+      .catch(() => undefined);
+    await exit(1);
+  }
+  if (ending.fromOutside) {
+    const error = new Error(
+      `Node ${spec.nodeId} was sent SIGTERM by the cluster before the launcher stopped the ` +
+        'program: its task was ended from outside the launcher (for Slurm: scancel by someone ' +
+        "else, the job's time limit, or preemption).",
+    );
+    await control
+      .call('reportFailure', [spec.nodeId, toRemoteErrorInfo(error, spec.nodeId)], {
+        timeoutMs: 5_000,
+      })
+      .catch(() => undefined);
+    // 128 + SIGTERM, as a shell reports a process ended by it.
+    await exit(143);
+  }
+  await exit(0);
+}
+
+async function loadCode(spec: NodeSpec): Promise<NodeCode> {
+  const { moduleUrl, exportName } = spec.code;
+  // Importing the module runs its top level. If that reaches launch(), the module is a
+  // script that launches a program: refuse, rather than run launcher code in a node.
+  setChildLaunchHook((program) => {
+    throw new LaunchpadError(
+      'FAILED_PRECONDITION',
+      `Node ${spec.nodeId}'s process imported ${moduleUrl} for ${exportName}, and its top level launched program ` +
+        `${program.name}: code that launches must run only in the launcher. Put it in lp.main(async () => { … }), ` +
+        'or move the node code to a module of its own.',
+    );
+  });
+  let namespace: Record<string, unknown>;
+  try {
+    namespace = (await import(moduleUrl)) as Record<string, unknown>;
+  } finally {
+    setChildLaunchHook(undefined);
+  }
+  const code = namespace[exportName];
+  if (typeof code !== 'function') {
+    throw new LaunchpadError(
+      'FAILED_PRECONDITION',
+      `Export ${exportName} of ${moduleUrl} is not a class or function in node ${spec.nodeId}'s process.`,
+    );
+  }
+  return code as NodeCode;
+}

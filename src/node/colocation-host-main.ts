@@ -1,0 +1,106 @@
+/**
+ * @module
+ * The main of a colocation host: one OS process that runs several nodes as its worker
+ * threads or child processes, on the launcher's command, and reports their exits. It
+ * lives exactly as long as its launcher: a lost IPC channel kills its nodes and itself.
+ */
+import { createWriteStream } from 'node:fs';
+import { LaunchpadError } from '../errors/errors.ts';
+import {
+  HOST_VARIABLE,
+  nodeLogFile,
+  type HostCommand,
+  type HostEvent,
+  type HostSettings,
+} from '../protocol/colocation-protocol.ts';
+import { startNodeProcess } from '../spawn/node-process.ts';
+import { startNodeThread } from '../spawn/node-thread.ts';
+import type { StartedUnit, UnitLaunch } from '../spawn/unit.ts';
+
+function readSettings(): HostSettings {
+  const raw = process.env[HOST_VARIABLE];
+  Reflect.deleteProperty(process.env, HOST_VARIABLE);
+  if (raw === undefined || process.send === undefined) {
+    throw new LaunchpadError(
+      'FAILED_PRECONDITION',
+      'A colocation host is started by launchpad-ts with an IPC channel.',
+    );
+  }
+  const settings = JSON.parse(raw) as HostSettings;
+  // The launcher died while this host was loading: its nodes must not start.
+  if (process.ppid !== settings.parentPid) process.exit(1);
+  return settings;
+}
+
+/** A node the host runs; a node process has a pid, which the launcher is told. */
+interface HostedUnit extends StartedUnit {
+  readonly pid?: number | undefined;
+}
+
+function start(settings: HostSettings, unit: UnitLaunch): HostedUnit {
+  const logFile =
+    settings.logDirectory === undefined
+      ? undefined
+      : nodeLogFile(settings.logDirectory, unit.nodeId);
+  if (settings.kind === 'processes') {
+    return startNodeProcess({
+      bootstrap: unit.bootstrap,
+      args: unit.args,
+      resources: unit.resources,
+      output:
+        logFile === undefined
+          ? {
+              mode: 'terminal',
+              stdout: process.stdout,
+              stderr: process.stderr,
+              index: unit.index,
+              colour: settings.colour,
+            }
+          : { mode: 'file', path: logFile },
+    });
+  }
+  const target = logFile === undefined ? undefined : createWriteStream(logFile, { flags: 'a' });
+  const started = startNodeThread(unit, {
+    stdout: target ?? process.stdout,
+    stderr: target ?? process.stderr,
+    colour: settings.colour && target === undefined,
+  });
+  // Each run has its own log stream: close it with the run.
+  void started.exited.finally(() => target?.end());
+  return started;
+}
+
+/** Serves the launcher's commands until the launcher goes away. */
+export function runColocationHost(): void {
+  const settings = readSettings();
+  const units = new Map<string, HostedUnit>();
+  const send = (event: HostEvent): void => {
+    process.send?.(event);
+  };
+  // Ctrl-C reaches every process of the terminal's group; the launcher coordinates.
+  process.on('SIGINT', () => undefined);
+  process.on('message', (command: HostCommand) => {
+    if (command.type === 'kill') {
+      units.get(command.nodeId)?.kill();
+      return;
+    }
+    let unit: HostedUnit;
+    try {
+      unit = start(settings, command.unit);
+    } catch (error) {
+      process.stderr.write(`[${command.unit.nodeId}] could not start: ${String(error)}\n`);
+      send({ type: 'exited', nodeId: command.unit.nodeId, exit: { code: 1, signal: null } });
+      return;
+    }
+    units.set(command.unit.nodeId, unit);
+    if (unit.pid !== undefined)
+      send({ type: 'started', nodeId: command.unit.nodeId, pid: unit.pid });
+    void unit.exited.then((exit) => {
+      send({ type: 'exited', nodeId: command.unit.nodeId, exit });
+    });
+  });
+  process.on('disconnect', () => {
+    for (const unit of units.values()) unit.kill();
+    process.exit(1);
+  });
+}

@@ -1,0 +1,50 @@
+/**
+ * @module
+ * The script each Slurm task starts with (`node --import tsx slurm-task.ts [args…]`). It
+ * works out what it runs from its global task rank: one node (it hands over to the shared
+ * node main), or a colocation, whose nodes it starts as its threads or child processes.
+ */
+import { runChild } from './child-main.ts';
+import { runColocatedTask } from './colocated-task.ts';
+import { BOOTSTRAP_VARIABLE, type ChildBootstrap } from '../protocol/node-spec.ts';
+import {
+  NODE_IDS_VARIABLE,
+  SLURM_BOOTSTRAP_VARIABLE,
+  type SlurmTask,
+} from '../protocol/slurm-task-env.ts';
+
+function fail(message: string): never {
+  process.stderr.write(`launchpad-ts (slurm task): ${message}\n`);
+  process.exit(1);
+}
+
+const shared = process.env[SLURM_BOOTSTRAP_VARIABLE];
+const tasksJson = process.env[NODE_IDS_VARIABLE];
+const rank = Number(process.env['SLURM_PROCID']);
+// Neither the secret nor the job's plumbing may leak into processes the node starts.
+Reflect.deleteProperty(process.env, SLURM_BOOTSTRAP_VARIABLE);
+Reflect.deleteProperty(process.env, NODE_IDS_VARIABLE);
+if (shared === undefined || tasksJson === undefined) {
+  fail(
+    `${SLURM_BOOTSTRAP_VARIABLE} or ${NODE_IDS_VARIABLE} is not set; this script runs inside a job submitted by launchpad-ts.`,
+  );
+}
+const tasks = JSON.parse(tasksJson) as SlurmTask[];
+const task = Number.isInteger(rank) ? tasks[rank] : undefined;
+if (task === undefined) {
+  fail(
+    `SLURM_PROCID=${String(process.env['SLURM_PROCID'])} picks none of the job's ${String(tasks.length)} tasks.`,
+  );
+}
+const bootstrapOf = (nodeId: string): ChildBootstrap => ({
+  ...(JSON.parse(shared) as Omit<ChildBootstrap, 'nodeId'>),
+  nodeId,
+});
+
+if (typeof task === 'string') {
+  process.env[BOOTSTRAP_VARIABLE] = JSON.stringify(bootstrapOf(task));
+  await runChild();
+} else {
+  const bootstraps = task.nodeIds.map(bootstrapOf);
+  process.exit(await runColocatedTask({ kind: task.kind, bootstraps }, process.argv.slice(2)));
+}

@@ -1,0 +1,96 @@
+/**
+ * @module
+ * What the launcher tells a node process about its node, over the control connection,
+ * and how the process finds the launcher in the first place.
+ */
+import type { NodeKind } from '../model/node.ts';
+
+/** Where a child finds its node's code: the export `exportName` of the module `moduleUrl`. */
+export interface CodeLocation {
+  readonly strategy: 'export';
+  readonly moduleUrl: string;
+  readonly exportName: string;
+}
+
+/** Everything a node process needs to run its node. */
+export interface NodeSpec {
+  readonly programName: string;
+  readonly nodeId: string;
+  readonly label: string;
+  readonly kind: NodeKind;
+  readonly codeName: string;
+  readonly code: CodeLocation;
+  /** The node's arguments, with handles as `HandleRef`s. */
+  readonly args: unknown[];
+  readonly launchType: string;
+  readonly workdir: string;
+  readonly maxMessageBytes: number;
+  /**
+   * The interface the node's RPC server binds; a wildcard (`0.0.0.0`, `::`) makes the node
+   * advertise its host name, for clusters where nodes run on several hosts.
+   */
+  readonly bindHost?: string;
+  /**
+   * The host name other nodes reach this node's server by, when the launcher knows it
+   * (a Kubernetes Pod's DNS name); else derived from `bindHost`.
+   */
+  readonly advertiseHost?: string;
+}
+
+/**
+ * The environment variable that carries {@link ChildBootstrap} to a node process on a
+ * cluster (a Slurm task, a Kubernetes Pod fed from a Secret), where nothing else reaches
+ * the process. Local launchers never use it: `/proc/<pid>/environ` keeps what a process
+ * was started with, whatever the process deletes from `process.env`.
+ */
+export const BOOTSTRAP_VARIABLE = 'LAUNCHPAD_TS_NODE';
+
+/**
+ * The environment variable naming the inherited file descriptor (a pipe) from which a
+ * local node process reads {@link ChildBootstrap}. It holds only the number, nothing secret.
+ */
+export const BOOTSTRAP_FD_VARIABLE = 'LAUNCHPAD_TS_NODE_FD';
+
+/** The descriptor a local node process reads its bootstrap from (after stdin, stdout, stderr). */
+export const BOOTSTRAP_FD = 3;
+
+/** The `workerData` key under which a node's worker thread receives {@link ChildBootstrap}. */
+export const BOOTSTRAP_WORKER_KEY = 'launchpadTsBootstrap';
+
+/**
+ * The environment variable naming a file (mode 0600) that holds {@link ChildBootstrap},
+ * for launchers that cannot pass a private environment (tmux windows); the node process
+ * deletes the file once read.
+ */
+export const BOOTSTRAP_FILE_VARIABLE = 'LAUNCHPAD_TS_NODE_FILE';
+
+/** How a node process reaches its launcher. */
+export interface ChildBootstrap {
+  /** `host:port` of the launcher's control server. */
+  readonly controlAddress: string;
+  /** The launch's secret. */
+  readonly secret: string;
+  /** The node this process runs. */
+  readonly nodeId: string;
+  /**
+   * Send every output line to the launcher (`ControlService.output`): set by launchers
+   * whose nodes run on other hosts, where no shared filesystem carries the output back.
+   */
+  readonly forwardOutput?: boolean;
+  /**
+   * Tell the launcher the exit code before exiting (`ControlService.reportExit`): set by
+   * launchers that cannot watch the node's process themselves.
+   */
+  readonly reportExit?: boolean;
+  /**
+   * The node runs in a worker thread of the launcher's process, whose main thread brokers
+   * direct MessagePort channels between nodes: use them instead of TCP.
+   */
+  readonly ports?: boolean;
+  /**
+   * The pid of the process that started this one (the launcher, or a colocation host).
+   * If the process's parent is already another one when it starts, its starter died
+   * before it could be watched, and the node exits at once.
+   */
+  readonly parentPid?: number;
+}

@@ -1,0 +1,21 @@
+/**
+ * @module
+ * What a Slurm job's batch script tells each of its tasks, through the environment.
+ */
+import type { ColocationKind } from '../model/colocation.ts';
+
+/**
+ * The environment variable carrying the bootstrap every task shares (all but the node
+ * id). It travels in the submitter's environment, so the script itself holds no secret.
+ */
+export const SLURM_BOOTSTRAP_VARIABLE = 'LP_SLURM_BOOTSTRAP';
+
+/** The environment variable that holds the job's tasks ({@link SlurmTask}), in task order. */
+export const NODE_IDS_VARIABLE = 'LP_SLURM_NODE_IDS';
+
+/**
+ * What one Slurm task runs: one node, or a colocation's nodes (as threads or child
+ * processes of the task).
+ */
+export type SlurmTask =
+  string | { readonly kind: ColocationKind; readonly nodeIds: readonly string[] };

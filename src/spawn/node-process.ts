@@ -1,0 +1,113 @@
+/**
+ * @module
+ * Starting one node process with its resources, its output sent to the launcher's
+ * terminal (prefixed) or to a log file, and following it to its end.
+ */
+import { spawn } from 'node:child_process';
+import { openSync, closeSync } from 'node:fs';
+import type { Writable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { nodeProcessArgs } from './node-command.ts';
+import { BOOTSTRAP_FD, BOOTSTRAP_FD_VARIABLE, type ChildBootstrap } from '../protocol/node-spec.ts';
+import { dyingWithParent } from './parent-death.ts';
+import type { LocalResources } from '../protocol/local-resources.ts';
+import { nodePrefix, prefixLines } from './output-prefixer.ts';
+
+/** Where a node process's output goes. */
+export type ProcessOutput =
+  | {
+      readonly mode: 'terminal';
+      readonly stdout: Writable;
+      readonly stderr: Writable;
+      readonly index: number;
+      /** Colour the prefix. @default whether `stdout` is a terminal */
+      readonly colour?: boolean;
+    }
+  | { readonly mode: 'file'; readonly path: string };
+
+/** How to start one node process. */
+export interface NodeProcessOptions {
+  /** How the process reaches the launcher. */
+  readonly bootstrap: ChildBootstrap;
+  /** Command-line arguments passed on to the process (the launcher's own, for `entry`). */
+  readonly args: readonly string[];
+  /** Environment, Node flags and working directory. */
+  readonly resources: LocalResources;
+  /** Where its output goes. */
+  readonly output: ProcessOutput;
+}
+
+/** How a node process ended. */
+export interface ProcessExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+/** A running node process. */
+export interface NodeProcess {
+  /** The OS process id. */
+  readonly pid: number | undefined;
+  /** Resolves once the process has exited and its output is copied. */
+  readonly exited: Promise<ProcessExit>;
+  /** True until it exits. */
+  readonly running: boolean;
+  /** Kills it with SIGKILL. */
+  kill(): void;
+}
+
+/** Starts the process for one node. */
+export function startNodeProcess(options: NodeProcessOptions): NodeProcess {
+  const { bootstrap, resources, output } = options;
+  const logFd = output.mode === 'file' ? openSync(output.path, 'a') : undefined;
+  const { command, args } = dyingWithParent(
+    process.execPath,
+    nodeProcessArgs(resources.nodeFlags ?? [], options.args),
+  );
+  // The bootstrap (with the secret) goes through a pipe, not the environment, which
+  // /proc/<pid>/environ would show for the life of the process.
+  const child = spawn(command, args, {
+    env: { ...process.env, ...resources.env, [BOOTSTRAP_FD_VARIABLE]: String(BOOTSTRAP_FD) },
+    stdio: ['ignore', logFd ?? 'pipe', logFd ?? 'pipe', 'pipe'],
+    ...(resources.cwd === undefined ? {} : { cwd: resources.cwd }),
+  });
+  if (logFd !== undefined) closeSync(logFd);
+  const bootstrapPipe = child.stdio[BOOTSTRAP_FD] as Writable | null | undefined;
+  // A process that died at once closes the pipe: that is reported as its exit, not here.
+  bootstrapPipe?.on('error', () => undefined);
+  bootstrapPipe?.end(JSON.stringify({ ...bootstrap, parentPid: process.pid }));
+  let drained: Promise<unknown> = Promise.resolve();
+  let report = (message: string): void => {
+    process.stderr.write(`${message}\n`);
+  };
+  if (output.mode === 'terminal' && child.stdout !== null && child.stderr !== null) {
+    const prefix = nodePrefix(bootstrap.nodeId, output.index, output.stdout, output.colour);
+    drained = Promise.all([
+      prefixLines(child.stdout, output.stdout, prefix),
+      prefixLines(child.stderr, output.stderr, prefix),
+    ]);
+    report = (message) => output.stderr.write(`${prefix} ${message}\n`);
+  }
+  let failedToStart = false;
+  const exited = new Promise<ProcessExit>((resolve) => {
+    child.once('error', (error) => {
+      failedToStart = true;
+      report(`could not start: ${error.message}`);
+      resolve({ code: 1, signal: null });
+    });
+    child.once('exit', (code, signal) => {
+      // Report only once the output is copied, so a failure message comes after the logs;
+      // a grandchild may hold the pipes open, so do not wait for it beyond a moment.
+      void Promise.race([drained, sleep(1_000)]).then(() => {
+        resolve({ code, signal });
+      });
+    });
+  });
+  return {
+    pid: child.pid,
+    exited,
+    get running() {
+      return !failedToStart && child.exitCode === null && child.signalCode === null;
+    },
+    kill: () => child.kill('SIGKILL'),
+  };
+}
