@@ -3,7 +3,7 @@
  * working directory) of local launches.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -100,6 +100,41 @@ describe('output modes', () => {
         await running.stop();
       }
       expect(tmuxServerRuns(name!)).toBe(false);
+    });
+
+    it('hands each node its bootstrap in a file only the user can read, removed once read', async () => {
+      const workdir = mkdtempSync(join(tmpdir(), 'lp-tmux-bootstrap-'));
+      const program = new lp.Program('tmux_bootstrap');
+      const probe = program.addNode(new lp.ServiceNode(ResourceProbe), 'probe');
+      // The file lives from the launcher's write to the node's first read: catch it there.
+      const modes: number[] = [];
+      const watcher = watch(workdir, { recursive: true }, (_event, name) => {
+        if (name?.endsWith('.bootstrap') !== true) return;
+        try {
+          modes.push(statSync(join(workdir, name)).mode & 0o777);
+        } catch {
+          // Removed already: seen on its way out.
+        }
+      });
+      const running = lp.launch(program, {
+        launchType: 'processes',
+        output: 'tmux',
+        workdir,
+        stderr: new PassThrough(),
+      });
+      try {
+        await running.ready;
+        expect(await running.client(probe).env('LAUNCHPAD_TS_NODE_FILE')).toBeUndefined();
+        expect(modes.length).toBeGreaterThan(0);
+        expect(new Set(modes)).toEqual(new Set([0o600]));
+        expect(statSync(join(workdir, 'tmux')).mode & 0o777).toBe(0o700);
+        expect(readdirSync(join(workdir, 'tmux')).filter((f) => f.endsWith('.bootstrap'))).toEqual(
+          [],
+        );
+      } finally {
+        watcher.close();
+        await running.stop();
+      }
     });
 
     it('runs several nodes, restarts a failed one, and reads each run’s own exit code', async () => {
