@@ -125,6 +125,9 @@ export function renderBatchScript(plan: BatchPlan): string {
     `#SBATCH --job-name=${plan.jobName}`,
     `#SBATCH --output=${plan.output}`,
     `#SBATCH --chdir=${plan.chdir}`,
+    // A requeued job would start its tasks again behind the launcher's back; restarts are
+    // the launcher's to make, so a job that loses a node ends (NODE_FAIL) instead.
+    '#SBATCH --no-requeue',
   ];
   for (const [index, component] of plan.components.entries()) {
     if (index > 0) lines.push('#SBATCH hetjob');

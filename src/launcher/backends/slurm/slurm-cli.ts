@@ -29,6 +29,8 @@ export interface ComponentState {
   readonly state: string;
   /** Slurm's reason, e.g. `Resources` for a pending job. */
   readonly reason: string;
+  /** The Slurm nodes it was given, as Slurm writes a node list (`n[1-2]`), or empty. */
+  readonly nodes: string;
 }
 
 /** True once a component in `state` runs nothing any more. */
@@ -96,7 +98,7 @@ export function jobStates(jobId: string): Promise<ComponentState[] | undefined> 
   return new Promise((resolve) => {
     execFile(
       'squeue',
-      ['--noheader', '--states=all', `--jobs=${jobId}`, '--format=%i|%T|%r'],
+      ['--noheader', '--states=all', `--jobs=${jobId}`, '--format=%i|%T|%r|%N'],
       { timeout: 10_000 },
       (error, stdout, stderr) => {
         if (error !== null) {
@@ -110,12 +112,13 @@ export function jobStates(jobId: string): Promise<ComponentState[] | undefined> 
             .split('\n')
             .filter((line) => line.includes('|'))
             .map((line) => {
-              const [id = '', state = '', reason = ''] = line.trim().split('|');
+              const [id = '', state = '', reason = '', nodes = ''] = line.trim().split('|');
               const plus = id.indexOf('+');
               return {
                 component: plus < 0 ? 0 : Number(id.slice(plus + 1)),
                 state,
                 reason,
+                nodes,
               };
             }),
         );

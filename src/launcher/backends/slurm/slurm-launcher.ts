@@ -16,6 +16,10 @@ import { nodeProcessArgs } from '../../../spawn/node-command.ts';
 import type { LaunchSetup } from '../../session/launch-setup.ts';
 import { jobComponents, renderBatchScript, SLURM_BOOTSTRAP_VARIABLE } from './batch-script.ts';
 import { NodeStates } from './node-states.ts';
+import { waitForJobEndCause } from './job-end-cause.ts';
+
+// The exit code of a task sent SIGTERM by the cluster (128 + 15), as a shell reports it.
+const TERMINATED_FROM_OUTSIDE = 143;
 import { cancelJob, cancelJobNow, submitBatch } from './slurm-cli.ts';
 import { resolveGroupResources } from '../../options/slurm-options.ts';
 import { followJob, type JobFollower } from './job-follower.ts';
@@ -72,7 +76,21 @@ export function launchSlurm(setup: LaunchSetup): void {
       for (const line of lines) target.write(`${prefix} ${line}\n`);
     },
     exited: (nodeId, code) => {
-      nodeEnded(nodeId, plane?.exitError(nodeId, { code, signal: null }));
+      const error = plane?.exitError(nodeId, { code, signal: null });
+      if (code !== TERMINATED_FROM_OUTSIDE || error === undefined || jobId === undefined) {
+        nodeEnded(nodeId, error);
+        return;
+      }
+      // The task only saw a SIGTERM; the job's state says whether it was the time limit,
+      // a failed node, preemption or someone's scancel.
+      void waitForJobEndCause(jobId).then((cause) => {
+        nodeEnded(
+          nodeId,
+          cause === undefined
+            ? error
+            : new LaunchpadError('UNAVAILABLE', `${cause} ${error.message}`),
+        );
+      });
     },
   };
 
