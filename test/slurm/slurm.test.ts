@@ -138,6 +138,7 @@ describe.skipIf(!RUN_SLURM_TESTS)('the slurm launcher on a real Slurm', () => {
       expect(run.stderr()).toMatch(
         /Node \S+ was sent SIGTERM by the cluster before the launcher stopped the program: its task was ended from outside the launcher/,
       );
+      expect(run.stderr()).toMatch(/was cancelled from outside the launcher \(CANCELLED: scancel/);
       expect(run.stdout()).not.toContain('forever: launcher done');
     },
   );
