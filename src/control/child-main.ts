@@ -20,6 +20,7 @@ import { PortConnector } from './port-connector.ts';
 import type { ChildBootstrap, NodeSpec } from './node-spec.ts';
 import { takeBootstrap } from './bootstrap-reader.ts';
 import { forwardOutput } from './output-forwarder.ts';
+import { markStartPhase } from './start-phases.ts';
 
 function exitNow(message: string): never {
   process.stderr.write(`launchpad-ts: ${message}\n`);
@@ -34,6 +35,7 @@ export async function runChild(): Promise<void> {
   } catch (error) {
     exitNow(error instanceof Error ? error.message : String(error));
   }
+  markStartPhase(bootstrap.nodeId, 'library-loaded');
   // The process that started this one may have died while it loaded: then it is an
   // orphan already, and must not start serving.
   if (bootstrap.parentPid !== undefined && process.ppid !== bootstrap.parentPid) {
@@ -77,6 +79,7 @@ export async function runChild(): Promise<void> {
   } catch (error) {
     exitNow(`node ${bootstrap.nodeId} cannot reach its launcher (${String(error)}); exiting.`);
   }
+  markStartPhase(spec.nodeId, 'spec-fetched');
   const stop = new StopScope(() => {
     control.call('requestStop', []).catch(() => undefined);
   });
@@ -114,6 +117,7 @@ export async function runChild(): Promise<void> {
   };
   try {
     const code = await loadCode(spec);
+    markStartPhase(spec.nodeId, 'code-loaded');
     await runNode(
       { id: spec.nodeId, label: spec.label, kind: spec.kind, code, args: spec.args },
       {
@@ -127,6 +131,7 @@ export async function runChild(): Promise<void> {
         ...(bootstrap.ports === true ? { ports: new PortConnector() } : {}),
         register: async (nodeId, address) => {
           await control.call('register', [nodeId, address ?? null]);
+          markStartPhase(nodeId, 'serving');
         },
       },
     );
