@@ -42,8 +42,10 @@ export async function runChild(): Promise<void> {
     exitNow(`node ${bootstrap.nodeId} lost its launcher while starting; exiting.`);
   }
   // A launcher killed outright (SIGKILL) cannot say goodbye; a busy node would not notice
-  // its closed connection either, so a separate thread watches the parent process.
-  watchParent(bootstrap.parentPid ?? process.ppid);
+  // its closed connection either, so a separate thread watches the parent process, unless
+  // the kernel already kills this process with its parent (that thread would cost a
+  // whole V8 isolate, about 9 MB, for nothing).
+  if (bootstrap.killedWithParent !== true) watchParent(bootstrap.parentPid ?? process.ppid);
   // Ctrl-C in a terminal reaches every process of the group; the launcher coordinates the
   // stop, so a node process ignores SIGINT and waits to be told.
   process.on('SIGINT', () => undefined);
