@@ -1,6 +1,7 @@
 /**
- * What a node process carries besides its node: no watchdog thread where the kernel
- * already kills it with its launcher, and the watchdog where nothing else would.
+ * What a node carries besides its node: no watchdog thread where the kernel already kills
+ * its process with its launcher, and the watchdog where nothing else would; and a node
+ * thread's young generation as small as its `--max-semi-space-size` asks.
  */
 import { spawnSync } from 'node:child_process';
 import { PassThrough } from 'node:stream';
@@ -35,4 +36,33 @@ describe('the parent watchdog of a node process', () => {
       expect(inTmux - killedByKernel).toBe(1);
     },
   );
+});
+
+describe('the young generation of a node thread', () => {
+  it('follows --max-semi-space-size (two semi-spaces and a large-object space)', async () => {
+    const program = new lp.Program('young_generation');
+    const probe = program.addNode(new lp.ServiceNode(ResourceProbe), 'probe');
+    const running = lp.launch(program, {
+      launchType: 'threads',
+      resources: { probe: { nodeFlags: ['--max-semi-space-size=4'] } },
+    });
+    try {
+      expect(await running.client(probe).youngGenerationLimitMb()).toBe(12);
+    } finally {
+      await running.stop();
+    }
+  });
+
+  it('still refuses a flag that cannot apply to one thread, naming the flags that can', () => {
+    const program = new lp.Program('young_generation');
+    program.addNode(new lp.ServiceNode(ResourceProbe), 'probe');
+    expect(() =>
+      lp.launch(program, {
+        launchType: 'threads',
+        resources: { probe: { nodeFlags: ['--max-semi-space-size=4', '--jitless'] } },
+      }),
+    ).toThrow(
+      /Node probe\/0: Node flag --jitless cannot apply to one worker thread; under threads only --max-old-space-size=<MB> and --max-semi-space-size=<MB> are supported/,
+    );
+  });
 });
