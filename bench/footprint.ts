@@ -117,11 +117,18 @@ for (const launchType of ['processes', 'threads']) {
     longRuns[`${launchType}${name === 'now' ? '' : ', before'}`] = await longRunOf(
       build.longRun,
       launchType,
-      CALLS,
-      SECONDS,
+      { calls: CALLS, seconds: SECONDS },
     );
   }
 }
+// Under threads the young generations grow to V8's default maximum under load; this run
+// shows the same calls with a smaller one (`--max-semi-space-size=4`).
+process.stderr.write(`footprint long run: ${CALLS} calls under threads, 4 MB semi-spaces\n`);
+longRuns['threads, --max-semi-space-size=4'] = await longRunOf(now.longRun, 'threads', {
+  calls: CALLS,
+  seconds: SECONDS,
+  semiSpaceMb: 4,
+});
 
 const pick = (get: (round: Round) => number | undefined): number =>
   median(rounds.map(get).filter((value): value is number => value !== undefined));

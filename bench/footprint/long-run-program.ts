@@ -29,7 +29,8 @@ export class Caller {
 
   async run(): Promise<void> {
     const calls = option('calls', 1_000_000);
-    const deadline = performance.now() + option('seconds', 120) * 1_000;
+    const started = performance.now();
+    const deadline = started + option('seconds', 120) * 1_000;
     const samples: { calls: number; rss: number }[] = [];
     const values = [0.5, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5];
     let made = 0;
@@ -46,7 +47,8 @@ export class Caller {
     };
     await Promise.all(Array.from({ length: 32 }, lane));
     samples.push({ calls: made, rss: await this.service.rss() });
-    console.log(`LONGRUN ${JSON.stringify({ calls: made, samples })}`);
+    const elapsedMs = performance.now() - started;
+    console.log(`LONGRUN ${JSON.stringify({ calls: made, elapsedMs, samples })}`);
     lp.stop();
   }
 }
@@ -55,5 +57,13 @@ lp.main(async () => {
   const program = new lp.Program('long-run');
   const service = program.addNode(new lp.ServiceNode(Service), 'service');
   program.addNode(new lp.ServiceNode(Caller, service), 'caller');
-  await lp.launch(program, { terminationGraceMs: 5_000 }).wait();
+  // `--semi-space=MB` gives both nodes that young generation (`--max-semi-space-size`).
+  const semiSpace = option('semi-space', 0);
+  const nodeFlags = semiSpace > 0 ? [`--max-semi-space-size=${semiSpace}`] : [];
+  await lp
+    .launch(program, {
+      terminationGraceMs: 5_000,
+      resources: { service: { nodeFlags }, caller: { nodeFlags } },
+    })
+    .wait();
 });

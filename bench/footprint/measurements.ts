@@ -21,6 +21,7 @@ export interface PhaseRecord {
 /** The service's RSS through the long run, sampled after so many calls. */
 export interface LongRun {
   readonly calls: number;
+  readonly elapsedMs: number;
   readonly samples: readonly { calls: number; rss: number }[];
 }
 
@@ -125,15 +126,24 @@ export function nodeThreadAdds(idleProgram: string): Promise<number> {
   return rssPerThread((extra) => [idleProgram, `--producers=${extra}`, '--lp_launch_type=threads']);
 }
 
-/** The long run (`longRun`, the compiled program) under `launchType`. */
+/**
+ * The long run (`longRun`, the compiled program) under `launchType`, its nodes with a
+ * young generation of `semiSpaceMb` semi-spaces when given.
+ */
 export function longRunOf(
   longRun: string,
   launchType: string,
-  calls: number,
-  seconds: number,
+  budget: { readonly calls: number; readonly seconds: number; readonly semiSpaceMb?: number },
 ): Promise<LongRun> {
+  const { calls, seconds, semiSpaceMb = 0 } = budget;
   return runAndMeasure(
-    [longRun, `--calls=${calls}`, `--seconds=${seconds}`, `--lp_launch_type=${launchType}`],
+    [
+      longRun,
+      `--calls=${calls}`,
+      `--seconds=${seconds}`,
+      `--lp_launch_type=${launchType}`,
+      `--semi-space=${semiSpaceMb}`,
+    ],
     'LONGRUN',
     (run) => Promise.resolve(run.value as LongRun),
     (seconds + 120) * 1_000,

@@ -136,6 +136,7 @@ export function printLongRuns(
         name,
         {
           calls: run.calls,
+          'calls/s': Math.round(run.calls / (run.elapsedMs / 1_000)),
           'RSS at 10k MB': mb(run.samples[0]?.rss ?? Number.NaN),
           'RSS at end MB': mb(run.samples.at(-1)?.rss ?? Number.NaN),
           'peak MB': mb(Math.max(...run.samples.map((s) => s.rss))),
