@@ -39,15 +39,18 @@ describe('the parent watchdog of a node process', () => {
 });
 
 describe('the young generation of a node thread', () => {
-  it('follows --max-semi-space-size (two semi-spaces and a large-object space)', async () => {
+  it('has 4 MB semi-spaces, or what --max-semi-space-size says', async () => {
     const program = new lp.Program('young_generation');
-    const probe = program.addNode(new lp.ServiceNode(ResourceProbe), 'probe');
+    const plain = program.addNode(new lp.ServiceNode(ResourceProbe), 'plain');
+    const flagged = program.addNode(new lp.ServiceNode(ResourceProbe), 'flagged');
     const running = lp.launch(program, {
       launchType: 'threads',
-      resources: { probe: { nodeFlags: ['--max-semi-space-size=4'] } },
+      resources: { flagged: { nodeFlags: ['--max-semi-space-size=16'] } },
     });
     try {
-      expect(await running.client(probe).youngGenerationLimitMb()).toBe(12);
+      // The young generation is two semi-spaces and a large-object space of that size.
+      expect(await running.client(plain).youngGenerationLimitMb()).toBe(12);
+      expect(await running.client(flagged).youngGenerationLimitMb()).toBe(48);
     } finally {
       await running.stop();
     }
