@@ -10,23 +10,16 @@ const OLD_SPACE_FLAG = /^--max-old-space-size=(\d+)$/;
 const SEMI_SPACE_FLAG = /^--max-semi-space-size=(\d+)$/;
 // V8's young generation is two semi-spaces and a new large-object space of the same size.
 const YOUNG_GENERATION_PER_SEMI_SPACE = 3;
-/**
- * The semi-space of a node thread whose flags set none: 4 MB rather than V8's 16 MB. Under
- * load a worker's young generation grows to its maximum and stays there; in the footprint
- * benchmark's long run (1,000,000 small calls between two node threads) 16 MB grew the
- * process by about 30% while 4 MB kept it flat, at twice the calls per second.
- */
-const DEFAULT_SEMI_SPACE_MB = 4;
 
 /**
  * The worker resource limits for a node's Node flags. Threads share one process, so only
  * the heap limits have per-thread equivalents: `--max-old-space-size` and
- * `--max-semi-space-size` (4 MB when not given).
+ * `--max-semi-space-size` (V8's default when not given: 4 MB semi-spaces keep a busy thread's
+ * memory flat through a long run of small calls, but cut 1 MiB calls to a thread to a
+ * fraction of their throughput; see docs/startup.md).
  */
 export function threadLimits(nodeId: string, resources: LocalResources): ResourceLimits {
-  const limits: { maxOldGenerationSizeMb?: number; maxYoungGenerationSizeMb: number } = {
-    maxYoungGenerationSizeMb: DEFAULT_SEMI_SPACE_MB * YOUNG_GENERATION_PER_SEMI_SPACE,
-  };
+  const limits: { maxOldGenerationSizeMb?: number; maxYoungGenerationSizeMb?: number } = {};
   for (const flag of resources.nodeFlags ?? []) {
     const oldSpace = OLD_SPACE_FLAG.exec(flag)?.[1];
     const semiSpace = SEMI_SPACE_FLAG.exec(flag)?.[1];
