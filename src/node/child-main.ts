@@ -20,6 +20,7 @@ import { PortConnector } from './port-connector.ts';
 import type { ChildBootstrap, NodeSpec } from '../protocol/node-spec.ts';
 import { takeBootstrap } from './bootstrap-reader.ts';
 import { forwardOutput } from './output-forwarder.ts';
+import { markStartPhase } from './start-phases.ts';
 
 function exitNow(message: string): never {
   process.stderr.write(`launchpad-ts: ${message}\n`);
@@ -34,14 +35,17 @@ export async function runChild(): Promise<void> {
   } catch (error) {
     exitNow(error instanceof Error ? error.message : String(error));
   }
+  markStartPhase(bootstrap.nodeId, 'library-loaded');
   // The process that started this one may have died while it loaded: then it is an
   // orphan already, and must not start serving.
   if (bootstrap.parentPid !== undefined && process.ppid !== bootstrap.parentPid) {
     exitNow(`node ${bootstrap.nodeId} lost its launcher while starting; exiting.`);
   }
   // A launcher killed outright (SIGKILL) cannot say goodbye; a busy node would not notice
-  // its closed connection either, so a separate thread watches the parent process.
-  watchParent(bootstrap.parentPid ?? process.ppid);
+  // its closed connection either, so a separate thread watches the parent process, unless
+  // the kernel already kills this process with its parent (that thread would cost a
+  // whole V8 isolate, about 9 MB, for nothing).
+  if (bootstrap.killedWithParent !== true) watchParent(bootstrap.parentPid ?? process.ppid);
   // Ctrl-C in a terminal reaches every process of the group; the launcher coordinates the
   // stop, so a node process ignores SIGINT and waits to be told.
   process.on('SIGINT', () => undefined);
@@ -77,6 +81,7 @@ export async function runChild(): Promise<void> {
   } catch (error) {
     exitNow(`node ${bootstrap.nodeId} cannot reach its launcher (${String(error)}); exiting.`);
   }
+  markStartPhase(spec.nodeId, 'spec-fetched');
   const stop = new StopScope(() => {
     control.call('requestStop', []).catch(() => undefined);
   });
@@ -114,6 +119,7 @@ export async function runChild(): Promise<void> {
   };
   try {
     const code = await loadCode(spec);
+    markStartPhase(spec.nodeId, 'code-loaded');
     await runNode(
       { id: spec.nodeId, label: spec.label, kind: spec.kind, code, args: spec.args },
       {
@@ -127,6 +133,7 @@ export async function runChild(): Promise<void> {
         ...(bootstrap.ports === true ? { ports: new PortConnector() } : {}),
         register: async (nodeId, address) => {
           await control.call('register', [nodeId, address ?? null]);
+          markStartPhase(nodeId, 'serving');
         },
       },
     );

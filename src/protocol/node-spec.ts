@@ -93,4 +93,9 @@ export interface ChildBootstrap {
    * before it could be watched, and the node exits at once.
    */
   readonly parentPid?: number;
+  /**
+   * The kernel kills this process when its starter dies (a parent-death signal, armed by
+   * the starter): the node then needs no watchdog thread of its own.
+   */
+  readonly killedWithParent?: boolean;
 }

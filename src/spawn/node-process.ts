@@ -59,7 +59,7 @@ export interface NodeProcess {
 export function startNodeProcess(options: NodeProcessOptions): NodeProcess {
   const { bootstrap, resources, output } = options;
   const logFd = output.mode === 'file' ? openSync(output.path, 'a') : undefined;
-  const { command, args } = dyingWithParent(
+  const { command, args, killedWithParent } = dyingWithParent(
     process.execPath,
     nodeProcessArgs(resources.nodeFlags ?? [], options.args),
   );
@@ -74,7 +74,12 @@ export function startNodeProcess(options: NodeProcessOptions): NodeProcess {
   const bootstrapPipe = child.stdio[BOOTSTRAP_FD] as Writable | null | undefined;
   // A process that died at once closes the pipe: that is reported as its exit, not here.
   bootstrapPipe?.on('error', () => undefined);
-  bootstrapPipe?.end(JSON.stringify({ ...bootstrap, parentPid: process.pid }));
+  const sent: ChildBootstrap = {
+    ...bootstrap,
+    parentPid: process.pid,
+    ...(killedWithParent ? { killedWithParent } : {}),
+  };
+  bootstrapPipe?.end(JSON.stringify(sent));
   let drained: Promise<unknown> = Promise.resolve();
   let report = (message: string): void => {
     process.stderr.write(`${message}\n`);

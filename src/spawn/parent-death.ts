@@ -26,15 +26,17 @@ function setpriv(): string | null {
 
 /**
  * The command and arguments that run `command args` so that the kernel sends it SIGKILL
- * when this process (more exactly, its main thread, which starts every child) dies.
+ * when this process (more exactly, its main thread, which starts every child) dies;
+ * `killedWithParent` says whether that could be arranged (it cannot without `setpriv`).
  */
 export function dyingWithParent(
   command: string,
   args: readonly string[],
-): { command: string; args: string[] } {
+): { command: string; args: string[]; killedWithParent: boolean } {
   const wrapper = setpriv();
-  if (wrapper === null) return { command, args: [...args] };
+  if (wrapper === null) return { command, args: [...args], killedWithParent: false };
   return {
+    killedWithParent: true,
     command: wrapper,
     args: [
       '--pdeathsig',

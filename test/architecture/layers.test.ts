@@ -43,7 +43,7 @@ describe('the import directions between layers', () => {
   it('refuses node-side code that imports launcher-side code', async () => {
     const errors = await boundaryErrors(
       'src/node/node-api.ts',
-      "import { launch } from '../launcher/launch.ts';\nexport const x = launch;\n",
+      "import { launch } from '../../src/launcher/launch.ts';\nexport const x = launch;\n",
     );
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/"node" to elements of type "launcher"/);
@@ -52,14 +52,14 @@ describe('the import directions between layers', () => {
   it('refuses a backend that imports another backend', async () => {
     const errors = await boundaryErrors(
       'src/launcher/backends/threads/threads-launcher.ts',
-      "import '../processes/tmux-session.ts';\n",
+      "import '../../src/launcher/backends/processes/tmux-session.ts';\n",
     );
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/backend="threads" to .*backend="processes"/);
   });
 
   it('refuses the RPC layer reaching up into the program model', async () => {
-    const errors = await boundaryErrors('src/rpc/peer.ts', "import '../model/handle.ts';\n");
+    const errors = await boundaryErrors('src/rpc/peer.ts', "import '../../src/model/handle.ts';\n");
     expect(errors).toHaveLength(1);
   });
 
@@ -68,10 +68,10 @@ describe('the import directions between layers', () => {
       await boundaryErrors(
         'src/launcher/backends/slurm/slurm-launcher.ts',
         [
-          "import './slurm-cli.ts';",
-          "import '../../session/control-plane.ts';",
-          "import '../../../spawn/node-command.ts';",
-          "import '../../../rpc/server.ts';",
+          "import '../../src/launcher/backends/slurm/slurm-cli.ts';",
+          "import '../../src/launcher/session/control-plane.ts';",
+          "import '../../src/spawn/node-command.ts';",
+          "import '../../src/rpc/server.ts';",
           "import 'node:fs';",
           '',
         ].join('\n'),
