@@ -4,7 +4,7 @@
  * the RPC client speak through it.
  */
 import type { Socket } from 'node:net';
-import { decode, encodeFrame } from './codec.ts';
+import { decodeFrameBody, encodeFrame } from './codec.ts';
 import { FrameReader } from './frame-reader.ts';
 import { peekFrameHead, type Frame } from './protocol.ts';
 
@@ -57,7 +57,7 @@ export class Connection {
     const reader = (this.#reader = new FrameReader(
       {
         onFrame: (body) => {
-          events.onFrame(decode(body) as Frame);
+          events.onFrame(decodeFrameBody(body) as Frame);
         },
         onOversize:
           onOversize === undefined
@@ -120,7 +120,7 @@ export class Connection {
       socket.cork();
     }
     if (Array.isArray(encoded)) {
-      // Prefix and body of a large frame: the body is never copied.
+      // Prefix and body of a large frame: the body is never copied again.
       socket.write(encoded[0]);
       socket.write(encoded[1]);
     } else {
