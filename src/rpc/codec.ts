@@ -75,7 +75,12 @@ const unpack = (body: Uint8Array): unknown => packr.unpack(body);
  * arrays come back as views of `body` where their alignment allows (see out-of-band.ts).
  */
 export function decodeFrameBody(body: Uint8Array): unknown {
-  return unpackWithSegments(unpack, body);
+  // msgpackr returns `bin` as the class of what it reads: a Buffer view (no copy) makes a
+  // Buffer arrive as a Buffer from a MessagePort too, as it does over TCP.
+  const bytes = Buffer.isBuffer(body)
+    ? body
+    : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  return unpackWithSegments(unpack, bytes);
 }
 
 /** The error for a message over the limit; `what` says which message. */
