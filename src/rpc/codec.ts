@@ -96,17 +96,22 @@ export function oversizeError(what: string, bytes: number, maxBytes: number): La
  * Encodes `value` as one frame: a 4-byte big-endian length followed by the body. A small
  * frame comes back as one buffer; a large one without typed arrays as the prefix and the
  * body, so the body is never copied. A frame with out-of-band segments (large typed
- * arrays) comes back as one buffer holding the prefix, the body and every segment: the one
- * copy of its bytes on the sending side, after which the caller may change its arrays.
+ * arrays) comes back as one buffer from `allocate` holding the prefix, the body and every
+ * segment: the one copy of its bytes on the sending side, after which the caller may
+ * change its arrays.
  *
  * @throws LaunchpadError `RESOURCE_EXHAUSTED` when the body exceeds `maxBytes`
  */
-export function encodeFrame(value: unknown, maxBytes: number): Buffer | [Buffer, Buffer] {
+export function encodeFrame(
+  value: unknown,
+  maxBytes: number,
+  allocate: (size: number) => Buffer = (size) => Buffer.allocUnsafe(size),
+): Buffer | [Buffer, Buffer] {
   const packed = packWithSegments(pack, value);
   const length = packed.bodyBytes;
   if (length > maxBytes) throw oversizeError('The message', length, maxBytes);
   if (packed.segments.length > 0) {
-    const frame = Buffer.allocUnsafe(4 + length);
+    const frame = allocate(4 + length);
     frame.writeUInt32BE(length, 0);
     writeSegmentedBody(packed, frame, 4);
     return frame;

@@ -96,8 +96,7 @@ export const INITIAL_STREAM_CREDIT = 32;
  */
 export function peekFrameHead(body: Uint8Array): { type: number; id: number } | undefined {
   // A body with out-of-band segments starts with their header; the frame array follows it.
-  const prefix =
-    body[0] === OUT_OF_BAND_MARKER ? body.subarray(OUT_OF_BAND_HEADER_BYTES) : body;
+  const prefix = body[0] === OUT_OF_BAND_MARKER ? body.subarray(OUT_OF_BAND_HEADER_BYTES) : body;
   const head = prefix[0];
   // Every frame is a MessagePack fixarray (0x90–0x9f) whose first element is a small int.
   if (head === undefined || (head & 0xf0) !== 0x90) return undefined;
