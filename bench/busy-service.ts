@@ -108,8 +108,14 @@ lp.main(async () => {
   for (const launchType of launchTypes) {
     results[launchType] = await measureBusyService(launchType, calls);
   }
-  const ratio =
-    (results['threads']?.medianMs ?? Number.NaN) / (results['processes']?.medianMs ?? Number.NaN);
+  const threads = results['threads']?.medianMs ?? Number.NaN;
+  const processes = results['processes']?.medianMs ?? Number.NaN;
+  const ratio = threads / processes;
+  console.log(
+    `call latency with the callee busy (${WORK_MS} ms per stream item), median of ${calls}: ` +
+      `threads ${threads.toFixed(1)} ms, processes ${processes.toFixed(1)} ms, ` +
+      `ratio ${ratio.toFixed(2)}× (target ≤ 1.5: ${ratio <= 1.5 ? 'met' : 'NOT met'})`,
+  );
   console.log(
     `RESULT ${JSON.stringify({ workMs: WORK_MS, calls, results, threadsOverProcesses: ratio })}`,
   );

@@ -14,6 +14,7 @@ import type { Figures } from './measure.ts';
 import { printTable, ratios } from './table.ts';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 2);
+const SOURCE = '--conditions=launchpad-ts-source';
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 
 /** One transport: a label and the suite script (with arguments) that measures it. */
@@ -29,13 +30,16 @@ const suites: Suite[] = [
     ? [{ name: 'launchpad-ts threads', args: [here('suites/launchpad.ts'), 'threads'] }]
     : []),
   { name: 'raw msgpackr/TCP', args: [here('suites/raw-tcp.ts')] },
+  { name: 'raw socket', args: [here('suites/raw-socket.ts')] },
   { name: 'raw MessagePort', args: [here('suites/message-port.ts')] },
   { name: '@grpc/grpc-js', args: [here('suites/grpc.ts')] },
 ];
 
 function runNode(args: readonly string[], timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    // The source condition: the figures are those of this working tree's code, not of
+    // whatever dist/ was last built.
+    const child = spawn(process.execPath, [SOURCE, '--import', 'tsx', ...args], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let output = '';
@@ -73,18 +77,27 @@ const results: Record<string, Figures> = {};
 for (const [name, runs] of samples) {
   const keys = Object.keys(runs[0] ?? {}) as (keyof Figures)[];
   results[name] = Object.fromEntries(
-    keys.map((key) => [key, median(runs.map((run) => run[key]))]),
+    // A figure a transport does not have is NaN (null in JSON).
+    keys.map((key) => [key, median(runs.map((run) => (run[key] as number | null) ?? Number.NaN))]),
   ) as unknown as Figures;
 }
 const computed = ratios(results);
 printTable(results, computed);
 
-let replay: string | undefined;
-if (existsSync(here('replay.ts'))) {
-  console.log('\nbench/replay.ts:');
-  replay = await runNode([here('replay.ts')], 90_000).catch((error: unknown) => String(error));
-  console.log(replay.trimEnd());
+// The ML shapes: each prints its own figures with their same-run baselines and ratios.
+const shapes: Record<string, string> = {};
+for (const [name, timeoutMs] of [
+  ['busy-service.ts', 240_000],
+  ['broadcast.ts', 180_000],
+  ['replay.ts', 90_000],
+] as const) {
+  if (!existsSync(here(name))) continue;
+  console.log(`\nbench/${name}:`);
+  const output = await runNode([here(name)], timeoutMs).catch((error: unknown) => String(error));
+  shapes[name] = output;
+  console.log(output.trimEnd());
 }
+const replay = shapes['replay.ts'];
 
 const seconds = (performance.now() - started) / 1_000;
 writeFileSync(
@@ -100,11 +113,14 @@ writeFileSync(
         rttP99Us: 'µs',
         throughput: 'calls/s, 64 in flight',
         echoMBps: 'MB/s, 1 MiB Float32Array, both directions',
+        echo64MBps: 'MB/s, 64 MiB Float32Array, both directions',
         batchedPerSec: 'calls/s, 32 clients, batches of 32',
       },
       results,
       ratios: computed,
       replay,
+      busyService: shapes['busy-service.ts'],
+      broadcast: shapes['broadcast.ts'],
     },
     null,
     2,
