@@ -4,7 +4,7 @@
  * launch type): no TCP stack, no framing. Frames are MessagePack bytes whose buffer is
  * moved to the receiver, so a value arrives exactly as it would over TCP; a frame that
  * carries values marked with `transfer()` is posted as a structured clone instead, with
- * the marked buffers moved rather than copied.
+ * the marked buffers moved rather than copied and SharedArrayBuffers shared.
  */
 import type { MessagePort } from 'node:worker_threads';
 import { decodeFrameBody, encodeMessage } from './codec.ts';
@@ -68,7 +68,7 @@ export class PortConnection {
   send(frame: Frame): void {
     if (this.#closed) return;
     const transferables = markedTransferables(payloadOf(frame));
-    if (transferables.length > 0) {
+    if (transferables !== undefined) {
       this.#port.postMessage(frame, transferables);
       return;
     }

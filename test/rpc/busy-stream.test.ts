@@ -4,16 +4,9 @@
  * the loop has worked on a few more values, over TCP and over a MessagePort (`threads`),
  * instead of after every value the stream had buffered or the port had queued.
  */
-import { MessageChannel } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import { serviceDispatch } from '../../src/nodes/service-dispatch.ts';
-import { Peer } from '../../src/rpc/peer.ts';
-import { RpcClient } from '../../src/rpc/rpc-client.ts';
-import { RpcServer } from '../../src/rpc/server.ts';
-import { createClient } from '../../src/rpc/typed-client.ts';
-import type { Client } from '../../src/rpc/client-type.ts';
+import { closePorts, serveOver } from './port-harness.ts';
 
-const SECRET = 'busy-secret';
 /** The loop's synchronous work per value: longer than the stream's 1 ms yield bound. */
 const WORK_MS = 2;
 /** The call is made when the loop reaches this value. */
@@ -44,49 +37,15 @@ function spin(ms: number): void {
   }
 }
 
-const open: { close(): unknown }[] = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((item) => item.close()));
-});
-
-/** Serves `instance` and returns a typed client to it over TCP or a MessagePort. */
-async function serveAndConnect<T extends object>(
-  instance: T,
-  nodeId: string,
-  over: 'tcp' | 'port',
-): Promise<Client<T>> {
-  const server = await RpcServer.listen({
-    secret: SECRET,
-    nodeId,
-    dispatch: serviceDispatch(instance, nodeId),
-  });
-  open.push(server);
-  const peer = new Peer(nodeId, {
-    secret: SECRET,
-    callerId: 'test',
-    resolver: { resolve: () => Promise.resolve(server.address) },
-    maxMessageBytes: 1024 ** 3,
-    ...(over === 'port'
-      ? {
-          connectPort: () => {
-            const { port1, port2 } = new MessageChannel();
-            server.acceptPort(port1);
-            return Promise.resolve(port2);
-          },
-        }
-      : {}),
-  });
-  open.push(peer);
-  return createClient<T>(new RpcClient(peer, {}));
-}
+afterEach(closePorts);
 
 describe('a service looping over a stream with synchronous work per value', () => {
   it.each(['tcp', 'port'] as const)(
     'answers a call made mid-loop within a few values (%s)',
     async (over) => {
-      const source = await serveAndConnect(new Source(), 'source/0', over);
+      const source = await serveOver(new Source(), 'source/0', over);
       const learner = new Learner();
-      const learnerClient = await serveAndConnect(learner, 'learner/0', over);
+      const learnerClient = await serveOver(learner, 'learner/0', over);
       await learnerClient.getParams(); // connected before the loop starts
 
       let answeredAt: number | undefined;
