@@ -14,7 +14,6 @@ import type { Figures } from './measure.ts';
 import { printTable, ratios } from './table.ts';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 2);
-const SOURCE = '--conditions=launchpad-ts-source';
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 
 /** One transport: a label and the suite script (with arguments) that measures it. */
@@ -37,9 +36,7 @@ const suites: Suite[] = [
 
 function runNode(args: readonly string[], timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    // The source condition: the figures are those of this working tree's code, not of
-    // whatever dist/ was last built.
-    const child = spawn(process.execPath, [SOURCE, '--import', 'tsx', ...args], {
+    const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let output = '';
