@@ -63,7 +63,7 @@ const samples = new Map<string, Figures[]>(suites.map((suite) => [suite.name, []
 for (let round = 1; round <= ROUNDS; round++) {
   for (const suite of suites) {
     process.stderr.write(`round ${round}/${ROUNDS}: ${suite.name}\n`);
-    const output = await runNode(suite.args, 60_000);
+    const output = await runNode(suite.args, 150_000);
     const line = output.split('\n').findLast((text) => text.startsWith('RESULT '));
     if (line === undefined) throw new Error(`${suite.name} printed no RESULT line:\n${output}`);
     samples.get(suite.name)?.push(JSON.parse(line.slice('RESULT '.length)) as Figures);
