@@ -11,6 +11,8 @@ export interface Transport {
   echo(value: Float32Array): Promise<Float32Array>;
   /** A call the server answers in batches of {@link BATCH_CLIENTS}: `value + 1`. */
   compute(value: number): Promise<number>;
+  /** False when the transport cannot carry a 64 MiB message (gRPC's default limit). */
+  readonly echoes64MiB?: boolean;
 }
 
 /** One transport's figures. */
@@ -23,6 +25,8 @@ export interface Figures {
   throughput: number;
   /** 1 MiB Float32Array echo, MB/s counting both directions, from the median call. */
   echoMBps: number;
+  /** 64 MiB Float32Array echo, MB/s counting both directions, from the median call. */
+  echo64MBps: number;
   /** Calls per second of the batched method with {@link BATCH_CLIENTS} clients. */
   batchedPerSec: number;
 }
@@ -36,7 +40,10 @@ export const BATCH_TIMEOUT_MS = 10;
 
 const SEQUENTIAL_CALLS = 4_000;
 const WINDOW_MS = 1_200;
-const ECHO_FLOATS = (1024 * 1024) / 4;
+const MiB = 1024 * 1024;
+/** The large echo: a few calls (each moves 128 MiB), within its own bounded window. */
+const LARGE_ECHO = { bytes: 64 * MiB, warmUp: 1, windowMs: 2_500, maxCalls: 8 } as const;
+const SMALL_ECHO = { bytes: MiB, warmUp: 10, windowMs: WINDOW_MS, maxCalls: 100_000 } as const;
 
 /** Runs every measurement on `transport`, warming up first. */
 export async function measure(transport: Transport): Promise<Figures> {
@@ -50,13 +57,18 @@ export async function measure(transport: Transport): Promise<Figures> {
   }
   samples.sort();
   const throughput = await callsPerSecond(IN_FLIGHT, (i) => transport.ping(i));
-  const echoMBps = await echoRate(transport);
+  const echoMBps = await echoRate((value) => transport.echo(value), SMALL_ECHO);
+  const echo64MBps =
+    transport.echoes64MiB === false
+      ? Number.NaN
+      : await echoRate((value) => transport.echo(value), LARGE_ECHO);
   const batchedPerSec = await callsPerSecond(BATCH_CLIENTS, (i) => transport.compute(i));
   return {
     rttMedianUs: quantile(samples, 0.5),
     rttP99Us: quantile(samples, 0.99),
     throughput,
     echoMBps,
+    echo64MBps,
     batchedPerSec,
   };
 }
@@ -92,23 +104,39 @@ async function runLanes(
   return count;
 }
 
+/** How one echo figure is measured: the array's size and the bounds of the run. */
+export interface EchoPlan {
+  readonly bytes: number;
+  readonly warmUp: number;
+  readonly windowMs: number;
+  readonly maxCalls: number;
+}
+
 // MB/s from the median round trip, not from a count over a window: one call is 2 MiB of
 // copying and socket traffic, so a single pause of the shared machine would otherwise
 // move the figure by a third.
-async function echoRate(transport: Transport): Promise<number> {
-  const value = new Float32Array(ECHO_FLOATS).map((_, i) => i);
-  for (let i = 0; i < 10; i++) await transport.echo(value);
+/** Echoes a Float32Array of `plan.bytes`; MB/s (both directions) of the median call. */
+export async function echoRate(
+  echo: (value: Float32Array) => Promise<Float32Array>,
+  plan: EchoPlan,
+): Promise<number> {
+  const value = new Float32Array(plan.bytes / 4).map((_, i) => i);
+  const probe = Math.min(12_345, value.length - 1);
+  for (let i = 0; i < plan.warmUp; i++) await echo(value);
   const times: number[] = [];
   const start = performance.now();
-  while (performance.now() - start < WINDOW_MS) {
+  while (performance.now() - start < plan.windowMs && times.length < plan.maxCalls) {
     const begin = performance.now();
-    const back = await transport.echo(value);
+    const back = await echo(value);
     times.push(performance.now() - begin);
-    if (back.length !== value.length || back[12_345] !== 12_345) throw new Error('echo corrupted');
+    if (back.length !== value.length || back[probe] !== probe) throw new Error('echo corrupted');
   }
   const medianMs = quantile(Float64Array.from(times).sort(), 0.5);
   return (2 * value.byteLength) / (medianMs / 1_000) / 1e6;
 }
+
+/** The plans of the 1 MiB and 64 MiB echo figures. */
+export const ECHO_PLANS = { small: SMALL_ECHO, large: LARGE_ECHO } as const;
 
 function quantile(sorted: Float64Array, q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;

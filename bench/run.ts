@@ -29,6 +29,7 @@ const suites: Suite[] = [
     ? [{ name: 'launchpad-ts threads', args: [here('suites/launchpad.ts'), 'threads'] }]
     : []),
   { name: 'raw msgpackr/TCP', args: [here('suites/raw-tcp.ts')] },
+  { name: 'raw socket', args: [here('suites/raw-socket.ts')] },
   { name: 'raw MessagePort', args: [here('suites/message-port.ts')] },
   { name: '@grpc/grpc-js', args: [here('suites/grpc.ts')] },
 ];
@@ -62,7 +63,7 @@ const samples = new Map<string, Figures[]>(suites.map((suite) => [suite.name, []
 for (let round = 1; round <= ROUNDS; round++) {
   for (const suite of suites) {
     process.stderr.write(`round ${round}/${ROUNDS}: ${suite.name}\n`);
-    const output = await runNode(suite.args, 60_000);
+    const output = await runNode(suite.args, 150_000);
     const line = output.split('\n').findLast((text) => text.startsWith('RESULT '));
     if (line === undefined) throw new Error(`${suite.name} printed no RESULT line:\n${output}`);
     samples.get(suite.name)?.push(JSON.parse(line.slice('RESULT '.length)) as Figures);
@@ -73,18 +74,27 @@ const results: Record<string, Figures> = {};
 for (const [name, runs] of samples) {
   const keys = Object.keys(runs[0] ?? {}) as (keyof Figures)[];
   results[name] = Object.fromEntries(
-    keys.map((key) => [key, median(runs.map((run) => run[key]))]),
+    // A figure a transport does not have is NaN (null in JSON).
+    keys.map((key) => [key, median(runs.map((run) => (run[key] as number | null) ?? Number.NaN))]),
   ) as unknown as Figures;
 }
 const computed = ratios(results);
 printTable(results, computed);
 
-let replay: string | undefined;
-if (existsSync(here('replay.ts'))) {
-  console.log('\nbench/replay.ts:');
-  replay = await runNode([here('replay.ts')], 90_000).catch((error: unknown) => String(error));
-  console.log(replay.trimEnd());
+// The ML shapes: each prints its own figures with their same-run baselines and ratios.
+const shapes: Record<string, string> = {};
+for (const [name, timeoutMs] of [
+  ['busy-service.ts', 240_000],
+  ['broadcast.ts', 180_000],
+  ['replay.ts', 90_000],
+] as const) {
+  if (!existsSync(here(name))) continue;
+  console.log(`\nbench/${name}:`);
+  const output = await runNode([here(name)], timeoutMs).catch((error: unknown) => String(error));
+  shapes[name] = output;
+  console.log(output.trimEnd());
 }
+const replay = shapes['replay.ts'];
 
 const seconds = (performance.now() - started) / 1_000;
 writeFileSync(
@@ -100,11 +110,14 @@ writeFileSync(
         rttP99Us: 'µs',
         throughput: 'calls/s, 64 in flight',
         echoMBps: 'MB/s, 1 MiB Float32Array, both directions',
+        echo64MBps: 'MB/s, 64 MiB Float32Array, both directions',
         batchedPerSec: 'calls/s, 32 clients, batches of 32',
       },
       results,
       ratios: computed,
       replay,
+      busyService: shapes['busy-service.ts'],
+      broadcast: shapes['broadcast.ts'],
     },
     null,
     2,

@@ -18,6 +18,7 @@ export interface Ratio {
 const LP = 'launchpad-ts processes';
 const THREADS = 'launchpad-ts threads';
 const RAW = 'raw msgpackr/TCP';
+const SOCKET = 'raw socket';
 const PORT = 'raw MessagePort';
 const GRPC = '@grpc/grpc-js';
 
@@ -37,12 +38,21 @@ export function ratios(results: Record<string, Figures>): Ratio[] {
   const port = results[PORT];
   if (lp !== undefined && raw !== undefined) {
     const rtt = lp.rttMedianUs / raw.rttMedianUs;
-    add('processes RTT / raw TCP RTT', rtt, ['≤ 1.3', rtt <= 1.3]);
+    add('processes RTT / raw msgpackr TCP RTT', rtt, ['≤ 1.0', rtt <= 1.0]);
     const tput = lp.throughput / raw.throughput;
-    add('processes throughput / raw TCP', tput, ['≥ 0.7', tput >= 0.7]);
-    const echo = lp.echoMBps / raw.echoMBps;
-    add('processes 1 MiB echo / raw TCP', echo, ['≥ 0.6', echo >= 0.6]);
+    add('processes throughput / raw msgpackr TCP', tput, ['≥ 1.5', tput >= 1.5]);
+    add('processes 1 MiB echo / raw msgpackr TCP', lp.echoMBps / raw.echoMBps);
     add('processes batched / raw TCP batched', lp.batchedPerSec / raw.batchedPerSec);
+  }
+  const socket = results[SOCKET];
+  if (lp !== undefined && socket !== undefined) {
+    const echo = lp.echoMBps / socket.echoMBps;
+    add('processes 1 MiB echo / raw socket', echo, ['≥ 0.75', echo >= 0.75]);
+    const echo64 = lp.echo64MBps / socket.echo64MBps;
+    add('processes 64 MiB echo / raw socket', echo64, ['≥ 0.7', echo64 >= 0.7]);
+  }
+  if (raw !== undefined && socket !== undefined) {
+    add('raw msgpackr TCP 1 MiB echo / raw socket', raw.echoMBps / socket.echoMBps);
   }
   if (lp !== undefined && grpc !== undefined) {
     const tput = lp.throughput / grpc.throughput;
@@ -59,7 +69,12 @@ export function ratios(results: Record<string, Figures>): Ratio[] {
 }
 
 const fixed = (value: number, digits = 0): string =>
-  value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+  Number.isNaN(value)
+    ? '—'
+    : value.toLocaleString('en-US', {
+        maximumFractionDigits: digits,
+        minimumFractionDigits: digits,
+      });
 
 /** Prints the figures and the ratios. */
 export function printTable(results: Record<string, Figures>, computed: Ratio[]): void {
@@ -69,6 +84,7 @@ export function printTable(results: Record<string, Figures>, computed: Ratio[]):
     fixed(f.rttP99Us, 1),
     fixed(f.throughput),
     fixed(f.echoMBps),
+    fixed(f.echo64MBps),
     fixed(f.batchedPerSec),
   ]);
   const header = [
@@ -77,6 +93,7 @@ export function printTable(results: Record<string, Figures>, computed: Ratio[]):
     'RTT p99 µs',
     'calls/s (64)',
     '1 MiB MB/s',
+    '64 MiB MB/s',
     'batched/s (32)',
   ];
   const widths = header.map((title, i) =>

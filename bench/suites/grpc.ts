@@ -28,6 +28,7 @@ try {
   const echo = unary<{ data: Buffer }>('Echo');
   const compute = unary<{ value: number }>('Compute');
   const transport: Transport = {
+    echoes64MiB: false, // beyond gRPC's default 4 MiB message limit
     ping: async (value) => (await ping({ value })).value,
     echo: async (value) => {
       const { data } = await echo({

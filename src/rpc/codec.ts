@@ -6,6 +6,7 @@
  */
 import { addExtension, Packr } from 'msgpackr';
 import { LaunchpadError } from '../errors/errors.ts';
+import { packWithSegments, unpackWithSegments, writeSegmentedBody } from './out-of-band.ts';
 
 // msgpackr's own encoding of errors keeps name and message but drops the stack, and
 // rebuilds only built-in classes. Ours keeps the stack too, and a `cause` that is itself an
@@ -66,6 +67,22 @@ export function decode(body: Uint8Array): unknown {
   return packr.unpack(body);
 }
 
+const pack = (value: unknown): Uint8Array => packr.pack(value);
+const unpack = (body: Uint8Array): unknown => packr.unpack(body);
+
+/**
+ * Decodes a frame body made by {@link encodeFrame} or {@link encodeMessage}: large typed
+ * arrays come back as views of `body` where their alignment allows (see out-of-band.ts).
+ */
+export function decodeFrameBody(body: Uint8Array): unknown {
+  // msgpackr returns `bin` as the class of what it reads: a Buffer view (no copy) makes a
+  // Buffer arrive as a Buffer from a MessagePort too, as it does over TCP.
+  const bytes = Buffer.isBuffer(body)
+    ? body
+    : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  return unpackWithSegments(unpack, bytes);
+}
+
 /** The error for a message over the limit; `what` says which message. */
 export function oversizeError(what: string, bytes: number, maxBytes: number): LaunchpadError {
   return new LaunchpadError(
@@ -77,15 +94,29 @@ export function oversizeError(what: string, bytes: number, maxBytes: number): La
 
 /**
  * Encodes `value` as one frame: a 4-byte big-endian length followed by the body. A small
- * frame comes back as one buffer; a large one as the prefix and the body, so the body is
- * never copied.
+ * frame comes back as one buffer; a large one without typed arrays as the prefix and the
+ * body, so the body is never copied. A frame with out-of-band segments (large typed
+ * arrays) comes back as one buffer from `allocate` holding the prefix, the body and every
+ * segment: the one copy of its bytes on the sending side, after which the caller may
+ * change its arrays.
  *
  * @throws LaunchpadError `RESOURCE_EXHAUSTED` when the body exceeds `maxBytes`
  */
-export function encodeFrame(value: unknown, maxBytes: number): Buffer | [Buffer, Buffer] {
-  const body = packr.pack(value);
-  const length = body.length;
+export function encodeFrame(
+  value: unknown,
+  maxBytes: number,
+  allocate: (size: number) => Buffer = (size) => Buffer.allocUnsafe(size),
+): Buffer | [Buffer, Buffer] {
+  const packed = packWithSegments(pack, value);
+  const length = packed.bodyBytes;
   if (length > maxBytes) throw oversizeError('The message', length, maxBytes);
+  if (packed.segments.length > 0) {
+    const frame = allocate(4 + length);
+    frame.writeUInt32BE(length, 0);
+    writeSegmentedBody(packed, frame, 4);
+    return frame;
+  }
+  const body = packed.body as Buffer;
   if (length < JOIN_BELOW_BYTES) {
     const frame = Buffer.allocUnsafe(length + 4);
     frame.writeUInt32BE(length, 0);
@@ -95,4 +126,21 @@ export function encodeFrame(value: unknown, maxBytes: number): Buffer | [Buffer,
   const header = Buffer.allocUnsafe(4);
   header.writeUInt32BE(length, 0);
   return [header, body];
+}
+
+/**
+ * Encodes `value` as one frame body in a buffer of its own that starts at offset 0, for a
+ * MessagePort to move (not copy) to the receiver, which then decodes its typed arrays as
+ * views without a copy.
+ *
+ * @throws LaunchpadError `RESOURCE_EXHAUSTED` when the body exceeds `maxBytes`
+ */
+export function encodeMessage(value: unknown, maxBytes: number): Uint8Array<ArrayBuffer> {
+  const packed = packWithSegments(pack, value);
+  const length = packed.bodyBytes;
+  if (length > maxBytes) throw oversizeError('The message', length, maxBytes);
+  const message = new Uint8Array(length);
+  if (packed.segments.length > 0) writeSegmentedBody(packed, message, 0);
+  else message.set(packed.body);
+  return message;
 }

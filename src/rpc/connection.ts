@@ -4,8 +4,9 @@
  * the RPC client speak through it.
  */
 import type { Socket } from 'node:net';
-import { decode, encodeFrame } from './codec.ts';
+import { decodeFrameBody, encodeFrame } from './codec.ts';
 import { FrameReader } from './frame-reader.ts';
+import { REUSE_FROM_BYTES, SendBuffer } from './send-buffer.ts';
 import { peekFrameHead, type Frame } from './protocol.ts';
 
 /** What a {@link Connection} reports to its owner. */
@@ -33,6 +34,8 @@ export class Connection {
   readonly #maxBytes: number;
   readonly #reader: FrameReader;
   #closed = false;
+  // Where frames with large typed arrays are copied before they are written.
+  readonly #sendBuffer = new SendBuffer();
   // True from a send until the microtask after it: later sends of the same run are corked.
   #inRun = false;
   #corked = false;
@@ -57,7 +60,7 @@ export class Connection {
     const reader = (this.#reader = new FrameReader(
       {
         onFrame: (body) => {
-          events.onFrame(decode(body) as Frame);
+          events.onFrame(decodeFrameBody(body) as Frame);
         },
         onOversize:
           onOversize === undefined
@@ -86,6 +89,7 @@ export class Connection {
       this.#closed = true;
       this.#corked = false;
       corked.delete(this);
+      this.#sendBuffer.release();
       events.onClose(failure);
     });
   }
@@ -109,7 +113,7 @@ export class Connection {
    */
   send(frame: Frame): void {
     if (this.#closed) return;
-    const encoded = encodeFrame(frame, this.#maxBytes);
+    const encoded = encodeFrame(frame, this.#maxBytes, this.#sendBuffer.allocate);
     const socket = this.#socket;
     if (!this.#inRun) {
       this.#inRun = true;
@@ -120,9 +124,13 @@ export class Connection {
       socket.cork();
     }
     if (Array.isArray(encoded)) {
-      // Prefix and body of a large frame: the body is never copied.
+      // Prefix and body of a large frame: the body is never copied again.
       socket.write(encoded[0]);
       socket.write(encoded[1]);
+    } else if (encoded.length >= REUSE_FROM_BYTES) {
+      socket.write(encoded, () => {
+        this.#sendBuffer.returned(encoded);
+      });
     } else {
       socket.write(encoded);
     }

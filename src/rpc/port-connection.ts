@@ -4,10 +4,10 @@
  * launch type): no TCP stack, no framing. Frames are MessagePack bytes whose buffer is
  * moved to the receiver, so a value arrives exactly as it would over TCP; a frame that
  * carries values marked with `transfer()` is posted as a structured clone instead, with
- * the marked buffers moved rather than copied.
+ * the marked buffers moved rather than copied and SharedArrayBuffers shared.
  */
 import type { MessagePort } from 'node:worker_threads';
-import { decode, encode, oversizeError } from './codec.ts';
+import { decodeFrameBody, encodeMessage } from './codec.ts';
 import type { ConnectionEvents } from './connection.ts';
 import { FrameType, type Frame } from './protocol.ts';
 import { markedTransferables } from './transfer.ts';
@@ -45,7 +45,7 @@ export class PortConnection {
     port.on('message', (message: unknown) => {
       let frame: Frame;
       try {
-        frame = (message instanceof Uint8Array ? decode(message) : message) as Frame;
+        frame = (message instanceof Uint8Array ? decodeFrameBody(message) : message) as Frame;
       } catch {
         // Bytes that do not decode mean the channel is out of order: drop it, like TCP does.
         port.close();
@@ -68,17 +68,14 @@ export class PortConnection {
   send(frame: Frame): void {
     if (this.#closed) return;
     const transferables = markedTransferables(payloadOf(frame));
-    if (transferables.length > 0) {
+    if (transferables !== undefined) {
       this.#port.postMessage(frame, transferables);
       return;
     }
-    // The encoder's output shares a pooled buffer: copy it into one of its own, then move
-    // that one across, so the receiver decodes without a second copy.
-    const encoded = encode(frame);
-    // The same limit as over TCP, so a program behaves alike under every launch type.
-    if (encoded.length > this.#maxBytes)
-      throw oversizeError('The message', encoded.length, this.#maxBytes);
-    const bytes = new Uint8Array(encoded);
+    // A buffer of the frame's own, moved across: the one copy of the sending side (the
+    // caller keeps its arrays), and the receiver decodes typed arrays as views of it. The
+    // same size limit as over TCP, so a program behaves alike under every launch type.
+    const bytes = encodeMessage(frame, this.#maxBytes);
     this.#port.postMessage(bytes, [bytes.buffer]);
   }
 

@@ -12,6 +12,7 @@
  * server the caller gave up (abort, deadline, or it stopped iterating a stream).
  */
 import type { RemoteErrorInfo } from '../errors/errors.ts';
+import { OUT_OF_BAND_HEADER_BYTES, OUT_OF_BAND_MARKER } from './out-of-band.ts';
 
 /** Frame type tags, the first element of every frame. */
 export const FrameType = {
@@ -93,7 +94,9 @@ export const INITIAL_STREAM_CREDIT = 32;
  * call) while its bytes are skipped. Returns `undefined` unless the body starts like a
  * frame that carries a call id.
  */
-export function peekFrameHead(prefix: Uint8Array): { type: number; id: number } | undefined {
+export function peekFrameHead(body: Uint8Array): { type: number; id: number } | undefined {
+  // A body with out-of-band segments starts with their header; the frame array follows it.
+  const prefix = body[0] === OUT_OF_BAND_MARKER ? body.subarray(OUT_OF_BAND_HEADER_BYTES) : body;
   const head = prefix[0];
   // Every frame is a MessagePack fixarray (0x90–0x9f) whose first element is a small int.
   if (head === undefined || (head & 0xf0) !== 0x90) return undefined;
@@ -110,4 +113,4 @@ export function peekFrameHead(prefix: Uint8Array): { type: number; id: number } 
 }
 
 /** How many leading bytes of a body {@link peekFrameHead} needs at most. */
-export const FRAME_HEAD_BYTES = 11;
+export const FRAME_HEAD_BYTES = OUT_OF_BAND_HEADER_BYTES + 11;

@@ -1,9 +1,10 @@
 /**
  * @module
  * Opting in to hand buffers over without a copy. Between worker threads, a value marked
- * with {@link transfer} travels by moving its buffers to the receiver (the sender's copy
- * becomes detached), as Comlink's `transfer` does. Everywhere else, and for unmarked
- * values, data is copied and the sender keeps it intact.
+ * with {@link transfer} travels as a structured clone that moves its listed buffers to the
+ * receiver (the sender's copy becomes detached), as Comlink's `transfer` does, and shares
+ * any `SharedArrayBuffer` it holds instead of copying it. Everywhere else, and for
+ * unmarked values, data is copied and the sender keeps it intact.
  */
 import type { Transferable } from 'node:worker_threads';
 
@@ -11,7 +12,9 @@ const marks = new WeakMap<object, readonly Transferable[]>();
 
 /**
  * Marks `value` (an argument or a return value) so that `transferables` are moved, not
- * copied, when it crosses between threads. The caller must not use them afterwards.
+ * copied, when it crosses between threads. The caller must not use them afterwards. A
+ * typed array on a `SharedArrayBuffer` inside a marked value is shared with the receiving
+ * thread, not copied (mark it with an empty list: `lp.transfer(value, [])`).
  *
  * @example
  * ```ts
@@ -27,13 +30,16 @@ export function transfer<TValue extends object>(
   return value;
 }
 
-/** The transferables marked on any of `values` (one level deep), or an empty list. */
-export function markedTransferables(values: readonly unknown[]): Transferable[] {
-  const found: Transferable[] = [];
+/**
+ * The transferables marked on any of `values` (one level deep); `undefined` when none of
+ * them is marked (a value marked with an empty list gives an empty list).
+ */
+export function markedTransferables(values: readonly unknown[]): Transferable[] | undefined {
+  let found: Transferable[] | undefined;
   for (const value of values) {
     if (typeof value === 'object' && value !== null) {
       const marked = marks.get(value);
-      if (marked !== undefined) found.push(...marked);
+      if (marked !== undefined) (found ??= []).push(...marked);
     }
   }
   return found;
