@@ -4,6 +4,8 @@
  * run it, report how it ended, and exit. A lost launcher ends the process at once, so no
  * node outlives its launcher.
  */
+import { lookup } from 'node:dns/promises';
+import { hostname } from 'node:os';
 import { LaunchpadError } from '../errors.ts';
 import { markRunsNode, setChildLaunchHook } from '../launch/child-hook.ts';
 import type { NodeCode } from '../program/node.ts';
@@ -20,6 +22,7 @@ import { PortConnector } from './port-connector.ts';
 import type { ChildBootstrap, NodeSpec } from './node-spec.ts';
 import { takeBootstrap } from './bootstrap-reader.ts';
 import { forwardOutput } from './output-forwarder.ts';
+import { hostOf, resolveListen } from './node-listen.ts';
 
 function exitNow(message: string): never {
   process.stderr.write(`launchpad-ts: ${message}\n`);
@@ -75,7 +78,7 @@ export async function runChild(): Promise<void> {
   try {
     spec = (await control.call('spec', [bootstrap.nodeId])) as NodeSpec;
   } catch (error) {
-    exitNow(`node ${bootstrap.nodeId} cannot reach its launcher (${String(error)}); exiting.`);
+    exitNow(await unreachable(bootstrap, error));
   }
   const stop = new StopScope(() => {
     control.call('requestStop', []).catch(() => undefined);
@@ -113,6 +116,7 @@ export async function runChild(): Promise<void> {
       })) as string,
   };
   try {
+    const listen = await resolveListen(spec.listen, bootstrap.controlAddress, spec.nodeId);
     const code = await loadCode(spec);
     await runNode(
       { id: spec.nodeId, label: spec.label, kind: spec.kind, code, args: spec.args },
@@ -124,6 +128,7 @@ export async function runChild(): Promise<void> {
         context,
         ...(spec.bindHost === undefined ? {} : { bindHost: spec.bindHost }),
         ...(spec.advertiseHost === undefined ? {} : { advertiseHost: spec.advertiseHost }),
+        ...listen,
         ...(bootstrap.ports === true ? { ports: new PortConnector() } : {}),
         register: async (nodeId, address) => {
           await control.call('register', [nodeId, address ?? null]);
@@ -153,6 +158,23 @@ export async function runChild(): Promise<void> {
     await exit(143);
   }
   await exit(0);
+}
+
+// Said where the user looks: a cluster task's stderr comes back to the launcher's output.
+// What the name resolves to here tells a name that means another host here (the
+// launcher's host name mapped to 127.0.1.1) from a firewall.
+async function unreachable(bootstrap: ChildBootstrap, error: unknown): Promise<string> {
+  const cause = error instanceof Error ? error.message : String(error);
+  const host = hostOf(bootstrap.controlAddress);
+  const resolved = await lookup(host).then(
+    ({ address }) => address,
+    () => 'nothing',
+  );
+  return (
+    `node ${bootstrap.nodeId} on host ${hostname()} cannot reach its launcher at ` +
+    `${bootstrap.controlAddress}${resolved === host ? '' : ` (${host} resolves to ${resolved} here)`}: ${cause}` +
+    (bootstrap.unreachableHint === undefined ? '' : ` ${bootstrap.unreachableHint}`)
+  );
 }
 
 async function loadCode(spec: NodeSpec): Promise<NodeCode> {
