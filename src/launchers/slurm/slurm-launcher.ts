@@ -88,6 +88,8 @@ export function launchSlurm(setup: LaunchSetup): void {
   // The job ended: nodes that never said how they ended did not end well. What their
   // task printed (a task that never reached the launcher could send nothing) is in the
   // job's output file.
+  // Whether the job's output file explains a node's end, and so is worth keeping.
+  let keepOutput = false;
   const onJobEnded = (finalState: string): void => {
     const unreported: string[] = [];
     for (const nodeId of states.unfinished()) {
@@ -96,6 +98,7 @@ export function launchSlurm(setup: LaunchSetup): void {
       else nodeEnded(nodeId, new RemoteError(reported));
     }
     if (unreported.length === 0) return;
+    keepOutput = true;
     const file = jobId === undefined ? undefined : outputPath(output, jobId);
     const job = { jobId: jobId ?? '?', finalState, file };
     for (const { nodeId, lines, error } of unreportedEnds(job, unreported, tasks)) {
@@ -212,9 +215,10 @@ export function launchSlurm(setup: LaunchSetup): void {
       }
       onJobEnded('stopped');
       if (jobId !== undefined && slurm.output === undefined) {
-        // The output file is the launcher's: kept to read when the program failed.
+        // The output file is the launcher's: kept only when it tells what the launcher
+        // could not hear, how a node ended without reporting.
         const file = outputPath(output, jobId);
-        if (!ids.some((id) => states.get(id) === 'failed')) rmSync(file, { force: true });
+        if (!keepOutput) rmSync(file, { force: true });
         else if (existsSync(file)) say(`the output of Slurm job ${jobId} is kept in ${file}.`);
       }
       book.close(`program ${program.name} has stopped`);
