@@ -20,7 +20,8 @@
 set -euo pipefail
 
 HOSTS="${SLURM_HOSTS:-3}"
-CPUS_PER_HOST="${SLURM_CPUS_PER_HOST:-4}"
+# Two CPUs a host, as this machine has: a program of more than two tasks spans hosts.
+CPUS_PER_HOST="${SLURM_CPUS_PER_HOST:-2}"
 # A private /24 that nothing else here uses; override with LP_HOSTS_SUBNET=10.x.y.
 SUBNET="${LP_HOSTS_SUBNET:-10.77.0}"
 BRIDGE=lpbr0
