@@ -9,7 +9,7 @@ import { rmSync } from 'node:fs';
 import * as lp from 'launchpad-ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchSuite } from '../helpers/launch-suite.ts';
-import { runScript, startScript } from '../helpers/scripts.ts';
+import { ROOT, runScript, startScript } from '../helpers/scripts.ts';
 import { waitUntil } from '../helpers/wait-until.ts';
 import { makeRing } from './fixtures/ring.ts';
 import {
@@ -20,7 +20,7 @@ import {
   processesOnHosts,
   RUN_HOSTS_TESTS,
 } from './hosts-env.ts';
-import { cancelJobsNamed, queueDrained } from './slurm-env.ts';
+import { cancelJobsNamed, queueDrained, removeJobOutputs } from './slurm-env.ts';
 
 const SLURM = '--lp_launch_type=slurm';
 const JOB_NAMES = ['lp-hosts', 'lp-services', 'lp-caller', 'lp-witnesses', 'lp-failing'];
@@ -49,6 +49,7 @@ describe.skipIf(!RUN_HOSTS_TESTS)('slurm across simulated hosts', () => {
   afterEach(async () => {
     const left = await Promise.all(JOB_NAMES.map((name) => queueDrained(name, 10_000)));
     for (const name of JOB_NAMES) cancelJobsNamed(name);
+    removeJobOutputs(ROOT);
     expect(left.flat(), 'jobs left in squeue').toEqual([]);
   });
 
