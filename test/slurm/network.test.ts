@@ -4,6 +4,7 @@
  * port range, nodes resolving where they listen on their own host, and reading the job's
  * labelled output file back.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { hostname, networkInterfaces, tmpdir } from 'node:os';
@@ -17,6 +18,7 @@ import { resolveGroupResources } from '../../src/launchers/slurm/slurm-options.t
 import { slurmNetwork } from '../../src/launchers/slurm/slurm-network.ts';
 import { parsePortRange, portsToTry } from '../../src/rpc/port-range.ts';
 import { RpcServer } from '../../src/rpc/server.ts';
+import { makeRing } from './fixtures/ring.ts';
 
 /** An IPv4 address of this machine other than loopback, if it has one. */
 const OUTSIDE = Object.values(networkInterfaces())
@@ -197,6 +199,24 @@ describe('where a node listens on its own host', () => {
     expect(hostOf('[::1]:80')).toBe('::1');
     expect(hostOf('login1:80')).toBe('login1');
   });
+});
+
+describe('local launch types', () => {
+  it.each(['processes', 'threads'] as const)(
+    'keep every server of a launch under %s on loopback',
+    async (launchType) => {
+      const { program, stations } = makeRing(2, false);
+      await using running = lp.launch(program, { launchType });
+      const pids = await Promise.all(stations.map((station) => running.client(station).pid()));
+      const listening = execFileSync('ss', ['-Hltnp'], { encoding: 'utf8' })
+        .split('\n')
+        .filter((line) => pids.some((pid) => line.includes(`pid=${String(pid)},`)))
+        .map((line) => line.trim().split(/\s+/)[3] ?? '');
+      // Each station's server at least; under threads, the launcher's own servers too.
+      expect(listening.length).toBeGreaterThanOrEqual(launchType === 'processes' ? 2 : 1);
+      for (const address of listening) expect(address).toMatch(/^127\.0\.0\.1:\d+$/);
+    },
+  );
 });
 
 describe("the job's output file", () => {
