@@ -95,7 +95,7 @@ async function chooseNetwork(
         why: 'the slurm option controlHost, a loopback address: every node on this machine',
       };
     }
-    if (WILDCARDS.has(controlHost)) {
+    if (WILDCARDS.has(controlHost) && options.interface === undefined) {
       // Every interface, here and on the nodes, which then advertise their host names.
       return {
         controlHost,
@@ -108,7 +108,7 @@ async function chooseNetwork(
     }
     return {
       controlHost,
-      advertiseHost: advertiseHost ?? controlHost,
+      advertiseHost: advertiseHost ?? (WILDCARDS.has(controlHost) ? hostname() : controlHost),
       nodeListen: nodeListen(
         options.interface === undefined
           ? { towardLauncher: true }
