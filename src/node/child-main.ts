@@ -7,6 +7,8 @@
 import { LaunchpadError } from '../errors/errors.ts';
 import { markRunsNode, setChildLaunchHook } from './child-hook.ts';
 import type { NodeCode } from '../model/node.ts';
+import { lookup } from 'node:dns/promises';
+import { hostname } from 'node:os';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../rpc/codec.ts';
 import { PeerPool } from '../rpc/peer-pool.ts';
 import type { AddressResolver } from '../rpc/resolver.ts';
@@ -21,6 +23,7 @@ import type { ChildBootstrap, NodeSpec } from '../protocol/node-spec.ts';
 import { takeBootstrap } from './bootstrap-reader.ts';
 import { forwardOutput } from './output-forwarder.ts';
 import { markStartPhase } from './start-phases.ts';
+import { hostOf, resolveListen } from './node-listen.ts';
 
 function exitNow(message: string): never {
   process.stderr.write(`launchpad-ts: ${message}\n`);
@@ -79,7 +82,7 @@ export async function runChild(): Promise<void> {
   try {
     spec = (await control.call('spec', [bootstrap.nodeId])) as NodeSpec;
   } catch (error) {
-    exitNow(`node ${bootstrap.nodeId} cannot reach its launcher (${String(error)}); exiting.`);
+    exitNow(await unreachable(bootstrap, error));
   }
   markStartPhase(spec.nodeId, 'spec-fetched');
   const stop = new StopScope(() => {
@@ -118,6 +121,7 @@ export async function runChild(): Promise<void> {
       })) as string,
   };
   try {
+    const listen = await resolveListen(spec.listen, bootstrap.controlAddress, spec.nodeId);
     const code = await loadCode(spec);
     markStartPhase(spec.nodeId, 'code-loaded');
     await runNode(
@@ -130,6 +134,7 @@ export async function runChild(): Promise<void> {
         context,
         ...(spec.bindHost === undefined ? {} : { bindHost: spec.bindHost }),
         ...(spec.advertiseHost === undefined ? {} : { advertiseHost: spec.advertiseHost }),
+        ...listen,
         ...(bootstrap.ports === true ? { ports: new PortConnector() } : {}),
         register: async (nodeId, address) => {
           await control.call('register', [nodeId, address ?? null]);
@@ -160,6 +165,23 @@ export async function runChild(): Promise<void> {
     await exit(143);
   }
   await exit(0);
+}
+
+// Said where the user looks: a cluster task's stderr comes back to the launcher's output.
+// What the name resolves to here tells a name that means another host here (the
+// launcher's host name mapped to 127.0.1.1) from a firewall.
+async function unreachable(bootstrap: ChildBootstrap, error: unknown): Promise<string> {
+  const cause = error instanceof Error ? error.message : String(error);
+  const host = hostOf(bootstrap.controlAddress);
+  const resolved = await lookup(host).then(
+    ({ address }) => address,
+    () => 'nothing',
+  );
+  return (
+    `node ${bootstrap.nodeId} on host ${hostname()} cannot reach its launcher at ` +
+    `${bootstrap.controlAddress}${resolved === host ? '' : ` (${host} resolves to ${resolved} here)`}: ${cause}` +
+    (bootstrap.unreachableHint === undefined ? '' : ` ${bootstrap.unreachableHint}`)
+  );
 }
 
 async function loadCode(spec: NodeSpec): Promise<NodeCode> {

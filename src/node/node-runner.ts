@@ -14,6 +14,7 @@ import { PeerPool } from '../rpc/peer-pool.ts';
 import type { AddressResolver } from '../rpc/resolver.ts';
 import { RpcClient } from '../rpc/rpc-client.ts';
 import { RpcServer } from '../rpc/server.ts';
+import type { PortRange } from '../rpc/port-range.ts';
 import { createClient } from '../rpc/typed-client.ts';
 import { runAsNode, type NodeContext, type NodeRuntime } from './node-context.ts';
 import type { StopScope } from './stop-scope.ts';
@@ -62,6 +63,8 @@ export interface NodeHost {
    * Kubernetes Pod's DNS name): it is advertised whatever `bindHost` is.
    */
   readonly advertiseHost?: string;
+  /** The ports the node's RPC server may listen on (firewalled clusters). @default any */
+  readonly portRange?: PortRange;
   /** Announces that the node is up; `address` is its RPC address (none for functions). */
   register(nodeId: string, address: string | undefined): Promise<void>;
 }
@@ -111,6 +114,7 @@ async function serve(
     nodeId: node.id,
     maxMessageBytes: host.maxMessageBytes,
     ...(host.bindHost === undefined ? {} : { host: host.bindHost }),
+    ...(host.portRange === undefined ? {} : { ports: host.portRange }),
     // Calls arrive on sockets; run them as this node's code so lp.context() and friends work.
     dispatch: (method, callArgs) => runAsNode(runtime, () => dispatch(method, callArgs)),
   });

@@ -4,6 +4,7 @@
  * and how the process finds the launcher in the first place.
  */
 import type { NodeKind } from '../model/node.ts';
+import type { PortRange } from '../rpc/port-range.ts';
 
 /** Where a child finds its node's code: the export `exportName` of the module `moduleUrl`. */
 export interface CodeLocation {
@@ -35,6 +36,24 @@ export interface NodeSpec {
    * (a Kubernetes Pod's DNS name); else derived from `bindHost`.
    */
   readonly advertiseHost?: string;
+  /** Where the node listens when only its own host can tell (cluster launchers). */
+  readonly listen?: NodeListen;
+}
+
+/**
+ * Where a node on a cluster host listens, worked out on that host, since only it knows
+ * its addresses. The chosen address is also the one the node advertises.
+ */
+export interface NodeListen {
+  /** Bind the address of this host's interface of that name (`ib0`). */
+  readonly interface?: string;
+  /**
+   * Bind the address of this host's route toward the launcher: the launcher listens on
+   * the network that leads to its nodes, so their peers reach them through it too.
+   */
+  readonly towardLauncher?: boolean;
+  /** Listen on a free port of this range (firewalled clusters). */
+  readonly ports?: PortRange;
 }
 
 /**
@@ -98,4 +117,9 @@ export interface ChildBootstrap {
    * the starter): the node then needs no watchdog thread of its own.
    */
   readonly killedWithParent?: boolean;
+  /**
+   * What to change when the node cannot reach the launcher (a cluster launcher's host
+   * options), added to the error the node prints.
+   */
+  readonly unreachableHint?: string;
 }

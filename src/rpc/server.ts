@@ -19,6 +19,7 @@ import {
   REFUSED_LINGER_MS,
   type Frame,
 } from './protocol.ts';
+import { portsToTry, type PortRange } from './port-range.ts';
 import { StreamSender, type StreamOwner } from './stream-sender.ts';
 import { toRemoteErrorInfo } from './wire-error.ts';
 
@@ -40,6 +41,11 @@ export interface RpcServerOptions {
   readonly host?: string;
   /** The largest message accepted or sent, in bytes. @default 1 GiB */
   readonly maxMessageBytes?: number;
+  /**
+   * Listen on a free port of this range (for firewalled clusters) rather than on one the
+   * OS picks.
+   */
+  readonly ports?: PortRange;
 }
 
 // What a CANCEL frame can reach: a streamed result, or a result with a cancel hook.
@@ -66,13 +72,36 @@ export class RpcServer {
     });
   }
 
-  /** Starts a server on an OS-assigned port (port 0, so there is no race for ports). */
+  /**
+   * Starts a server on an OS-assigned port (port 0, so there is no race for ports), or on
+   * the first free port of `options.ports`.
+   */
   static async listen(options: RpcServerOptions): Promise<RpcServer> {
-    const server = new RpcServer(options);
     const host = options.host ?? '127.0.0.1';
+    const range = options.ports;
+    if (range === undefined) return RpcServer.#listenOn(options, host, 0);
+    for (const port of portsToTry(range)) {
+      try {
+        return await RpcServer.#listenOn(options, host, port);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+      }
+    }
+    throw new LaunchpadError(
+      'RESOURCE_EXHAUSTED',
+      `Node ${options.nodeId} found no free port in ${String(range.first)}-${String(range.last)} on ${host}.`,
+    );
+  }
+
+  static async #listenOn(
+    options: RpcServerOptions,
+    host: string,
+    port: number,
+  ): Promise<RpcServer> {
+    const server = new RpcServer(options);
     await new Promise<void>((resolve, reject) => {
       server.#server.once('error', reject);
-      server.#server.listen(0, host, () => {
+      server.#server.listen(port, host, () => {
         server.#server.off('error', reject);
         resolve();
       });

@@ -52,7 +52,9 @@ describe('the Slurm batch script', () => {
     expect(script).toContain(
       `export LP_SLURM_NODE_IDS='["actor/0","actor/1","actor/2","learner/0","replay/0"]'`,
     );
-    expect(script).toContain(`exec srun --kill-on-bad-exit=1 node task.ts '--msg=it'\\''s'`);
+    expect(script).toContain(
+      `exec srun --kill-on-bad-exit=1 --label node task.ts '--msg=it'\\''s'`,
+    );
   });
 
   it('makes a heterogeneous component for each distinct set of resources', () => {

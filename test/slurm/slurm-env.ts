@@ -4,6 +4,8 @@
  * except in CI (`CI` set), where they must run.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** True when `sbatch` is on PATH. */
@@ -51,4 +53,15 @@ export async function queueDrained(name: string, limitMs = 10_000): Promise<stri
 /** Cancels every job named `name`: cleanup after a failed test. */
 export function cancelJobsNamed(name: string): void {
   if (HAS_SBATCH) spawnSync('scancel', [`--name=${name}`], { stdio: 'ignore' });
+}
+
+/**
+ * Deletes the job output files the launcher keeps in its working directory (the
+ * repository root in these tests) when a node ended without reporting, or when the
+ * launcher was killed before it could delete them.
+ */
+export function removeJobOutputs(directory: string): void {
+  for (const name of readdirSync(directory)) {
+    if (/^lp-.+-\d+\.out$/.test(name)) rmSync(join(directory, name), { force: true });
+  }
 }

@@ -6,12 +6,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runScript, startScript } from '../helpers/scripts.ts';
+import { ROOT, runScript, startScript } from '../helpers/scripts.ts';
 import {
   assertSlurmUp,
   cancelJobsNamed,
   queueDrained,
   queuedJobs,
+  removeJobOutputs,
   RUN_SLURM_TESTS,
 } from './slurm-env.ts';
 
@@ -33,6 +34,7 @@ describe.skipIf(!RUN_SLURM_TESTS)('the slurm launcher on a real Slurm', () => {
   afterEach(async () => {
     const left = await Promise.all(JOB_NAMES.map((name) => queueDrained(name, 5_000)));
     for (const name of JOB_NAMES) cancelJobsNamed(name);
+    removeJobOutputs(ROOT);
     expect(left.flat(), 'jobs left in squeue').toEqual([]);
   });
 

@@ -5,6 +5,7 @@
  */
 import { describeThrown, LaunchpadError } from '../../errors/errors.ts';
 import type { Program } from '../../model/program.ts';
+import { parsePortRange } from '../../rpc/port-range.ts';
 
 /** The Slurm resources of every node of one group (each node is one Slurm task). */
 export interface SlurmResources {
@@ -31,19 +32,38 @@ export interface SlurmOptions {
   /** The job name. @default `lp-<program name>` */
   readonly jobName?: string;
   /**
-   * Where Slurm writes the batch script's own output on the host that runs it. Node
-   * output comes back to the launcher either way, so it is discarded by default.
-   * @default '/dev/null'
+   * Where Slurm writes the batch script's own output (every task's output, each line
+   * labelled with its task number) on the host that runs it. By default the launcher
+   * owns this file: `lp-<program>-<job id>.out` in the working directory, read back when
+   * a task ends without reaching the launcher (to show what it printed), deleted when the
+   * program ends cleanly and kept, with its path printed, when it fails.
+   * @default `<cwd>/lp-<program>-%j.out`
    */
   readonly output?: string;
   /**
-   * The interface the launcher's control server binds. Nodes on other hosts must reach
-   * it, so a multi-host cluster needs `'0.0.0.0'` (with `advertiseHost`).
-   * @default '127.0.0.1'
+   * The address the launcher's control server binds. By default, the address of this
+   * machine's interface that routes to the cluster's nodes (loopback when they are all on
+   * loopback). `'0.0.0.0'` binds every interface here and on the nodes; a loopback
+   * address keeps the nodes on loopback too (a test cluster on this machine).
    */
   readonly controlHost?: string;
-  /** The host name nodes use to reach the control server. @default controlHost */
+  /**
+   * The name or address tasks reach the control server by.
+   * @default controlHost, or this machine's host name when it binds every interface
+   */
   readonly advertiseHost?: string;
+  /**
+   * A network interface (`'ib0'`, `'eth1'`) to listen on: the launcher binds its address
+   * on it (unless `controlHost` is set) and each node the address of its own interface of
+   * that name, which must exist on every host.
+   */
+  readonly interface?: string;
+  /**
+   * The ports the control server and every node's server listen on, for clusters whose
+   * firewall opens only some: `'first-last'`, e.g. `'50000-50999'`.
+   * @default ports the OS picks
+   */
+  readonly ports?: string;
   /** Milliseconds between two `squeue` polls of the job's state. @default 500 */
   readonly pollIntervalMs?: number;
 }
@@ -103,6 +123,22 @@ function checkResources(where: string, resources: SlurmResources): void {
   }
 }
 
+const HOST = /^[\w.:-]+$/;
+
+// Names and addresses go into the bootstrap as they are: only plausible ones pass.
+function checkHostOptions(options: SlurmOptions): void {
+  for (const name of ['controlHost', 'advertiseHost', 'interface'] as const) {
+    const value = options[name];
+    if (value !== undefined && (typeof value !== 'string' || !HOST.test(value))) {
+      throw new LaunchpadError(
+        'INVALID_ARGUMENT',
+        `Slurm option ${name} must be ${name === 'interface' ? 'a network interface name' : 'a host name or address'}, got ${describeThrown(value)}.`,
+      );
+    }
+  }
+  if (options.ports !== undefined) parsePortRange(options.ports, 'Slurm option ports');
+}
+
 /**
  * Validates `options` against `program` and returns each group's resources.
  *
@@ -126,6 +162,7 @@ export function resolveGroupResources(
     checkResources(`groups.${label}`, resources);
   }
   positiveInteger('slurm', 'pollIntervalMs', options.pollIntervalMs);
+  checkHostOptions(options);
   return new Map(
     labels.map((label) => {
       const own = groups[label] ?? {};

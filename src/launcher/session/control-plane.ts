@@ -14,7 +14,13 @@ import { definitionUrls } from '../../internal/function-location.ts';
 import { RpcServer } from '../../rpc/server.ts';
 import { locateExport, mainScriptGuard } from './code-location.ts';
 import { ControlService, type ControlListener } from './control-service.ts';
-import type { ChildBootstrap, CodeLocation, NodeSpec } from '../../protocol/node-spec.ts';
+import type {
+  ChildBootstrap,
+  CodeLocation,
+  NodeListen,
+  NodeSpec,
+} from '../../protocol/node-spec.ts';
+import type { PortRange } from '../../rpc/port-range.ts';
 
 /** What the control plane needs to know about the launch. */
 export interface ControlPlaneOptions {
@@ -49,8 +55,14 @@ export interface ControlPlaneOptions {
    * it (see `NodeSpec.advertiseHost`).
    */
   readonly nodeAdvertiseHosts?: ReadonlyMap<string, string>;
+  /** Where node processes on cluster hosts listen (see `NodeSpec.listen`). */
+  readonly nodeListen?: NodeListen;
   /** The interface the control server binds. @default '127.0.0.1' */
   readonly host?: string;
+  /** The ports the control server may listen on. @default one the OS picks */
+  readonly ports?: PortRange;
+  /** What a node that cannot reach the control server should change (its launcher's options). */
+  readonly unreachableHint?: string;
   /**
    * The host name node processes use to reach the control server, when it differs from
    * `host` (a server bound to `0.0.0.0` is reached through the launcher's host name).
@@ -107,6 +119,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       maxMessageBytes: options.maxMessageBytes,
       ...(options.nodeBindHost === undefined ? {} : { bindHost: options.nodeBindHost }),
       ...advertiseHostOf(options.nodeAdvertiseHosts?.get(node.id)),
+      ...(options.nodeListen === undefined ? {} : { listen: options.nodeListen }),
     });
   }
   const service = new ControlService(specs, options.book, options.lifecycle, options.listener);
@@ -116,6 +129,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     dispatch: serviceDispatch(service, 'launcher'),
     maxMessageBytes: options.maxMessageBytes,
     ...(options.host === undefined ? {} : { host: options.host }),
+    ...(options.ports === undefined ? {} : { ports: options.ports }),
   });
   const port = server.address.slice(server.address.lastIndexOf(':') + 1);
   const controlAddress =
@@ -129,6 +143,9 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       nodeId,
       ...(options.forwardOutput === true ? { forwardOutput: true } : {}),
       ...(options.reportExit === true ? { reportExit: true } : {}),
+      ...(options.unreachableHint === undefined
+        ? {}
+        : { unreachableHint: options.unreachableHint }),
     }),
     exitError: (nodeId, { code, signal }) => {
       // A report belongs to the run that just ended: take it, so a restarted run that

@@ -137,13 +137,15 @@ export function renderBatchScript(plan: BatchPlan): string {
   const tasks = plan.components.flatMap((component) => component.tasks);
   const command = plan.taskCommand.map(shellQuote).join(' ');
   // --kill-on-bad-exit: a node that crashes without reporting ends the step, so the job
-  // ends and the launcher notices instead of waiting forever.
+  // ends and the launcher notices instead of waiting forever. --label: each line of the
+  // output file names its task, so the launcher can tell what a task that never reached
+  // it printed.
   const steps =
     plan.components.length === 1
-      ? [`srun --kill-on-bad-exit=1 ${command}`]
+      ? [`srun --kill-on-bad-exit=1 --label ${command}`]
       : plan.components.map(
           (component, index) =>
-            `--het-group=${String(index)} --ntasks=${String(component.tasks.length)} --kill-on-bad-exit=1 ${command}`,
+            `--het-group=${String(index)} --ntasks=${String(component.tasks.length)} --kill-on-bad-exit=1 --label ${command}`,
         );
   lines.push(
     '',

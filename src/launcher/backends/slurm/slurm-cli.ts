@@ -140,3 +140,24 @@ export function cancelJob(jobId: string): Promise<void> {
 export function cancelJobNow(jobId: string): void {
   spawnSync('scancel', [jobId], { timeout: 5_000, stdio: 'ignore' });
 }
+
+/**
+ * The addresses Slurm reaches the nodes of `partitions` (all partitions when undefined)
+ * at: each node's `NodeAddr`, a name or an address. Empty when sinfo cannot answer.
+ */
+export function nodeAddresses(partitions: readonly string[] | undefined): Promise<string[]> {
+  const args = ['--noheader', '--Node', '--format=%o'];
+  if (partitions !== undefined) args.push(`--partition=${partitions.join(',')}`);
+  return new Promise((resolve) => {
+    execFile('sinfo', args, { timeout: 10_000 }, (error, stdout) => {
+      resolve(
+        error === null
+          ? stdout
+              .split('\n')
+              .map((line) => line.trim())
+              .filter((line) => line !== '')
+          : [],
+      );
+    });
+  });
+}

@@ -6,6 +6,8 @@
  * shared filesystem is assumed. The launcher follows the job with `squeue` and cancels
  * it on stop, Ctrl-C, or a node's failure, so nothing is left in the queue.
  */
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { styleText } from 'node:util';
 import { startControlPlane, type ControlPlane } from '../../session/control-plane.ts';
 import type { ControlListener } from '../../session/control-service.ts';
@@ -17,12 +19,14 @@ import type { LaunchSetup } from '../../session/launch-setup.ts';
 import { jobComponents, renderBatchScript, SLURM_BOOTSTRAP_VARIABLE } from './batch-script.ts';
 import { NodeStates } from './node-states.ts';
 import { waitForJobEndCause } from './job-end-cause.ts';
+import { cancelJob, cancelJobNow, submitBatch } from './slurm-cli.ts';
+import { resolveGroupResources } from '../../options/slurm-options.ts';
+import { outputPath, unreportedEnds } from './job-output.ts';
+import { partitionsOf, slurmNetwork } from './slurm-network.ts';
+import { followJob, type JobFollower } from './job-follower.ts';
 
 // The exit code of a task sent SIGTERM by the cluster (128 + 15), as a shell reports it.
 const TERMINATED_FROM_OUTSIDE = 143;
-import { cancelJob, cancelJobNow, submitBatch } from './slurm-cli.ts';
-import { resolveGroupResources } from '../../options/slurm-options.ts';
-import { followJob, type JobFollower } from './job-follower.ts';
 
 // After the nodes end, the job ends by itself within moments; wait that long before scancel.
 const NATURAL_END_MS = 3_000;
@@ -32,13 +36,18 @@ const CANCEL_WAIT_MS = 60_000;
 export function launchSlurm(setup: LaunchSetup): void {
   const { program, options, ids, wireArgs, entry, secret, workdir, lifecycle, book } = setup;
   const slurm = options.slurm;
-  const components = jobComponents(program, resolveGroupResources(program, slurm));
+  const resources = resolveGroupResources(program, slurm);
+  const components = jobComponents(program, resources);
+  const tasks = components.flatMap((component) => component.tasks);
+  // The launcher owns the job's output file unless the user named one.
+  const output =
+    slurm.output ?? join(process.cwd(), `lp-${program.name.replace(/[^\w.-]/g, '_')}-%j.out`);
   // A node may import the main script (its launcher code in lp.main()): same flags.
   const args = setup.args.filter((a) => a !== '--lp_dry_run');
   const script = renderBatchScript({
     programName: program.name,
     jobName: slurm.jobName ?? `lp-${program.name}`,
-    output: slurm.output ?? '/dev/null',
+    output,
     chdir: process.cwd(),
     components,
     // The code must be at the same path on every host that runs a task.
@@ -94,20 +103,26 @@ export function launchSlurm(setup: LaunchSetup): void {
     },
   };
 
-  // The job ended: nodes that never said how they ended did not end well.
+  // The job ended: nodes that never said how they ended did not end well. What their
+  // task printed (a task that never reached the launcher could send nothing) is in the
+  // job's output file.
+  // Whether the job's output file explains a node's end, and so is worth keeping.
+  let keepOutput = false;
   const onJobEnded = (finalState: string): void => {
+    const unreported: string[] = [];
     for (const nodeId of states.unfinished()) {
       const reported = plane?.service.takeReportedFailure(nodeId);
-      nodeEnded(
-        nodeId,
-        reported !== undefined
-          ? new RemoteError(reported)
-          : new LaunchpadError(
-              'UNKNOWN',
-              `Slurm job ${jobId ?? '?'} ended (${finalState}) before node ${nodeId} reported how it ended. ` +
-                'Set the slurm option `output` to keep the batch log for details.',
-            ),
-      );
+      if (reported === undefined) unreported.push(nodeId);
+      else nodeEnded(nodeId, new RemoteError(reported));
+    }
+    if (unreported.length === 0) return;
+    keepOutput = true;
+    const file = jobId === undefined ? undefined : outputPath(output, jobId);
+    const job = { jobId: jobId ?? '?', finalState, file };
+    for (const { nodeId, lines, error } of unreportedEnds(job, unreported, tasks)) {
+      const prefix = prefixes.get(nodeId) ?? `[${nodeId}]`;
+      for (const line of lines) options.stderr.write(`${prefix} ${line}\n`);
+      nodeEnded(nodeId, error);
     }
   };
 
@@ -133,6 +148,7 @@ export function launchSlurm(setup: LaunchSetup): void {
   process.on('exit', onExit);
 
   const submit = async (): Promise<void> => {
+    const network = await slurmNetwork(slurm, partitionsOf(resources));
     plane = await startControlPlane({
       program,
       wireArgs,
@@ -143,16 +159,23 @@ export function launchSlurm(setup: LaunchSetup): void {
       book,
       secret,
       maxMessageBytes: options.maxMessageBytes,
-      host: slurm.controlHost ?? '127.0.0.1',
+      host: network.controlHost,
+      advertiseHost: network.advertiseHost,
       // Nodes that reach the launcher from other hosts must be reachable from them too.
-      ...(slurm.controlHost === undefined ? {} : { nodeBindHost: slurm.controlHost }),
-      ...(slurm.advertiseHost === undefined ? {} : { advertiseHost: slurm.advertiseHost }),
+      ...(network.nodeBindHost === undefined ? {} : { nodeBindHost: network.nodeBindHost }),
+      ...(network.nodeListen === undefined ? {} : { nodeListen: network.nodeListen }),
+      ...(network.ports === undefined ? {} : { ports: network.ports }),
+      unreachableHint: network.unreachableHint,
       forwardOutput: true,
       reportExit: true,
       listener,
     });
     if (lifecycle.stopping) return;
     const { nodeId: _unused, ...shared } = plane.bootstrap(ids[0] ?? '');
+    say(
+      `control server on ${plane.address} (${network.why})` +
+        (shared.controlAddress === plane.address ? '.' : `, reached at ${shared.controlAddress}.`),
+    );
     jobId = await submitBatch(script, {
       ...process.env,
       [SLURM_BOOTSTRAP_VARIABLE]: JSON.stringify(shared),
@@ -209,6 +232,13 @@ export function launchSlurm(setup: LaunchSetup): void {
         follower.close();
       }
       onJobEnded('stopped');
+      if (jobId !== undefined && slurm.output === undefined) {
+        // The output file is the launcher's: kept only when it tells what the launcher
+        // could not hear, how a node ended without reporting.
+        const file = outputPath(output, jobId);
+        if (!keepOutput) rmSync(file, { force: true });
+        else if (existsSync(file)) say(`the output of Slurm job ${jobId} is kept in ${file}.`);
+      }
       book.close(`program ${program.name} has stopped`);
       await plane?.close();
       process.off('SIGINT', onInterrupt);
