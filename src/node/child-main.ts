@@ -125,6 +125,14 @@ export async function runChild(): Promise<void> {
         ...(spec.bindHost === undefined ? {} : { bindHost: spec.bindHost }),
         ...(spec.advertiseHost === undefined ? {} : { advertiseHost: spec.advertiseHost }),
         ...(bootstrap.ports === true ? { ports: new PortConnector() } : {}),
+        ...(spec.metricsIntervalMs === undefined
+          ? {}
+          : {
+              metrics: {
+                intervalMs: spec.metricsIntervalMs,
+                send: (report) => control.call('reportMetrics', [report], { timeoutMs: 2_000 }),
+              },
+            }),
         register: async (nodeId, address) => {
           await control.call('register', [nodeId, address ?? null]);
         },

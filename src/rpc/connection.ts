@@ -33,6 +33,8 @@ export class Connection {
   readonly #maxBytes: number;
   readonly #reader: FrameReader;
   #closed = false;
+  #lastReceivedBytes = 0;
+  #lastSentBytes = 0;
   // True from a send until the microtask after it: later sends of the same run are corked.
   #inRun = false;
   #corked = false;
@@ -57,6 +59,7 @@ export class Connection {
     const reader = (this.#reader = new FrameReader(
       {
         onFrame: (body) => {
+          this.#lastReceivedBytes = body.length;
           events.onFrame(decode(body) as Frame);
         },
         onOversize:
@@ -95,6 +98,16 @@ export class Connection {
     return this.#closed;
   }
 
+  /** Body size of the frame being (or last) delivered. */
+  get lastReceivedBytes(): number {
+    return this.#lastReceivedBytes;
+  }
+
+  /** Body size of the frame last sent. */
+  get lastSentBytes(): number {
+    return this.#lastSentBytes;
+  }
+
   /**
    * Sends one frame. Throws (and sends nothing) when the frame is too large, so the
    * caller can answer that one call with an error and keep the connection.
@@ -123,8 +136,10 @@ export class Connection {
       // Prefix and body of a large frame: the body is never copied.
       socket.write(encoded[0]);
       socket.write(encoded[1]);
+      this.#lastSentBytes = encoded[1].length;
     } else {
       socket.write(encoded);
+      this.#lastSentBytes = encoded.length;
     }
   }
 

@@ -15,6 +15,7 @@ import { RpcServer } from '../../rpc/server.ts';
 import { locateExport, mainScriptGuard } from './code-location.ts';
 import { ControlService, type ControlListener } from './control-service.ts';
 import type { ChildBootstrap, CodeLocation, NodeSpec } from '../../protocol/node-spec.ts';
+import type { MetricsStore } from '../metrics/metrics-store.ts';
 
 /** What the control plane needs to know about the launch. */
 export interface ControlPlaneOptions {
@@ -63,6 +64,8 @@ export interface ControlPlaneOptions {
   readonly reportExit?: boolean;
   /** Hears forwarded output and exit codes. */
   readonly listener?: ControlListener;
+  /** Where nodes' metric reports go; undefined when metrics are off. */
+  readonly metrics: MetricsStore | undefined;
 }
 
 /** A running control plane. */
@@ -107,9 +110,20 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       maxMessageBytes: options.maxMessageBytes,
       ...(options.nodeBindHost === undefined ? {} : { bindHost: options.nodeBindHost }),
       ...advertiseHostOf(options.nodeAdvertiseHosts?.get(node.id)),
+      ...(options.metrics === undefined ? {} : { metricsIntervalMs: options.metrics.intervalMs }),
     });
   }
-  const service = new ControlService(specs, options.book, options.lifecycle, options.listener);
+  const store = options.metrics;
+  const service = new ControlService(specs, options.book, options.lifecycle, {
+    ...options.listener,
+    ...(store === undefined
+      ? {}
+      : {
+          metrics: (report) => {
+            store.apply(report);
+          },
+        }),
+  });
   const server = await RpcServer.listen({
     secret: options.secret,
     nodeId: 'launcher',

@@ -125,6 +125,7 @@ export function launchSlurm(setup: LaunchSetup): void {
       book,
       secret,
       maxMessageBytes: options.maxMessageBytes,
+      metrics: setup.metrics,
       host: slurm.controlHost ?? '127.0.0.1',
       // Nodes that reach the launcher from other hosts must be reachable from them too.
       ...(slurm.controlHost === undefined ? {} : { nodeBindHost: slurm.controlHost }),
