@@ -139,7 +139,8 @@ export class Connection {
       this.#lastSentBytes = encoded[1].length;
     } else {
       socket.write(encoded);
-      this.#lastSentBytes = encoded.length;
+      // The body's size, as the receiver counts it: without the 4-byte length prefix.
+      this.#lastSentBytes = encoded.length - 4;
     }
   }
 

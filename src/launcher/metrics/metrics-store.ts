@@ -121,6 +121,17 @@ export class MetricsStore {
    * @throws LaunchpadError `INVALID_ARGUMENT` for a report of a node not in this launch
    */
   apply(report: NodeMetricsReport): void {
+    this.merge(report);
+    for (const listener of this.#listeners) listener(report);
+  }
+
+  /**
+   * Merges a report without telling subscribers: for the launcher's own figures, merged
+   * as they are read (a subscriber reading them must not cause another report).
+   *
+   * @throws LaunchpadError as {@link MetricsStore.apply} does
+   */
+  merge(report: NodeMetricsReport): void {
     // Reports come over the authenticated control plane; this guards against a stray one.
     if (!this.#known.has(report.nodeId)) {
       throw new LaunchpadError(
@@ -134,7 +145,6 @@ export class MetricsStore {
       this.#nodes.set(report.nodeId, entry);
     }
     entry.merge(report);
-    for (const listener of this.#listeners) listener(report);
   }
 
   /**

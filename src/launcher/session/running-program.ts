@@ -126,7 +126,7 @@ export class RunningProgram implements AsyncDisposable {
         `running.metrics(): program ${this.programName} was launched with metrics off (metrics: false or LP_METRICS=0).`,
       );
     }
-    if (this.#ownMetrics !== undefined) store.apply(this.#ownMetrics.report());
+    if (this.#ownMetrics !== undefined) store.merge(this.#ownMetrics.report());
     const lifecycle = this.#lifecycle;
     return store.snapshot((nodeId) => {
       const status = lifecycle.statuses.get(nodeId);
