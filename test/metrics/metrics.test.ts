@@ -14,7 +14,12 @@ import {
   sampleValue,
   served,
 } from '../helpers/metrics.ts';
-import { CALLER_ECHOES, makeMetricsProgram, type Echo } from '../fixtures/metrics.ts';
+import {
+  CALLER_ECHOES,
+  failThenServe,
+  makeMetricsProgram,
+  type Echo,
+} from '../fixtures/metrics.ts';
 
 const launched: lp.RunningProgram[] = [];
 afterEach(async () => {
@@ -215,5 +220,26 @@ describe('metrics off', () => {
     expect(() =>
       lp.launch(program, { launchType: 'in-process', metricsPort: 0, metrics: false }),
     ).toThrow(/`metrics` is false/);
+  });
+});
+
+describe('node life in the metrics', () => {
+  it('shows a restarted node’s restarts and death cause, and its new run’s figures', async () => {
+    const program = new lp.Program('flaky');
+    program.addNode(new lp.FunctionNode(failThenServe), 'flaky');
+    const running = lp.launch(program, {
+      launchType: 'threads',
+      restart: { flaky: { mode: 'on-failure', maxRestarts: 2, backoffMs: 10 } },
+      stderr: capture(),
+    });
+    launched.push(running);
+    const metrics = await metricsWhen(running, (now) => {
+      const node = nodeOf(now, 'flaky/0');
+      return node.state === 'running' && node.user.some((metric) => metric.name === 'second_run');
+    });
+    const node = nodeOf(metrics, 'flaky/0');
+    expect(node.restarts).toBe(1);
+    expect(node.deathCause).toMatch(/the first run fails on purpose/);
+    expect(node.process?.pid).toBe(process.pid);
   });
 });
