@@ -2,7 +2,7 @@
  * @module
  * The launcher's control service, served over the same RPC as the nodes: node processes
  * fetch their spec, register their address, look up their peers, learn when to stop,
- * ask for a stop, and report their failure through it.
+ * ask for a stop, report their failure, and send their metrics through it.
  */
 import { whenAborted } from '../../internal/aborted.ts';
 import { LaunchpadError, type RemoteErrorInfo } from '../../errors/errors.ts';
