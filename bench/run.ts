@@ -11,7 +11,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { LAUNCH_TYPES } from 'launchpad-ts';
 import type { Figures } from './measure.ts';
-import { printTable, ratios } from './table.ts';
+import { LP_METRICS_OFF, printTable, ratios } from './table.ts';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 2);
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
@@ -20,10 +20,18 @@ const here = (path: string): string => fileURLToPath(new URL(path, import.meta.u
 interface Suite {
   readonly name: string;
   readonly args: readonly string[];
+  /** Environment variables the suite runs with, besides this process's. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 const suites: Suite[] = [
   { name: 'launchpad-ts processes', args: [here('suites/launchpad.ts'), 'processes'] },
+  // The same, with metrics off: what metrics (on by default) cost, from the same run.
+  {
+    name: LP_METRICS_OFF,
+    args: [here('suites/launchpad.ts'), 'processes'],
+    env: { LP_METRICS: '0' },
+  },
   // The slot for the `threads` launch type: measured as soon as the launch type exists.
   ...((LAUNCH_TYPES as readonly string[]).includes('threads')
     ? [{ name: 'launchpad-ts threads', args: [here('suites/launchpad.ts'), 'threads'] }]
@@ -34,10 +42,15 @@ const suites: Suite[] = [
   { name: '@grpc/grpc-js', args: [here('suites/grpc.ts')] },
 ];
 
-function runNode(args: readonly string[], timeoutMs: number): Promise<string> {
+function runNode(
+  args: readonly string[],
+  timeoutMs: number,
+  env: Readonly<Record<string, string>> = {},
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
       stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, ...env },
     });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -63,7 +76,7 @@ const samples = new Map<string, Figures[]>(suites.map((suite) => [suite.name, []
 for (let round = 1; round <= ROUNDS; round++) {
   for (const suite of suites) {
     process.stderr.write(`round ${round}/${ROUNDS}: ${suite.name}\n`);
-    const output = await runNode(suite.args, 150_000);
+    const output = await runNode(suite.args, 150_000, suite.env);
     const line = output.split('\n').findLast((text) => text.startsWith('RESULT '));
     if (line === undefined) throw new Error(`${suite.name} printed no RESULT line:\n${output}`);
     samples.get(suite.name)?.push(JSON.parse(line.slice('RESULT '.length)) as Figures);

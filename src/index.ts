@@ -64,6 +64,29 @@ export {
   context,
 } from './node/node-api.ts';
 export type { NodeContext } from './node/node-context.ts';
+export { metrics } from './node/metrics-api.ts';
+export type {
+  MetricCounter,
+  MetricGauge,
+  MetricHistogram,
+  MetricLabels,
+  MetricOptions,
+} from './metrics/user-metrics.ts';
+export type {
+  NodeMetricsReport,
+  MethodSnapshot,
+  CalleeSnapshot,
+  ProcessSnapshot,
+  UserMetricKind,
+  UserMetricSnapshot,
+  UserSeriesSnapshot,
+} from './metrics/report.ts';
+export type { HistogramSnapshot } from './metrics/latency-histogram.ts';
+export type {
+  ProgramMetrics,
+  NodeMetricsView,
+  NodeLifeFacts,
+} from './launcher/metrics/metrics-store.ts';
 export {
   VariableStore,
   VariableClient,

@@ -11,6 +11,7 @@ import { createLaunchSetup } from './session/launch-setup.ts';
 import { resolveLaunchType } from './options/launch-type.ts';
 import { RunningProgram } from './session/running-program.ts';
 import { enforceTimeLimit } from './session/time-limit.ts';
+import { serveLaunchMetrics } from './serve-launch-metrics.ts';
 
 /**
  * Launches `program` and returns at once. The launch type comes from
@@ -54,13 +55,24 @@ export function launch(program: Program, options: LaunchOptions = {}): RunningPr
     .catch((error: unknown) => {
       lifecycle.fail(error instanceof Error ? error : new Error(String(error)));
     });
-  const running = new RunningProgram({
+  const metricsUrl =
+    resolved.metricsPort === undefined
+      ? undefined
+      : serveLaunchMetrics(
+          resolved.metricsPort,
+          () => running.metrics(),
+          lifecycle,
+          resolved.stderr,
+        );
+  const running: RunningProgram = new RunningProgram({
     program,
     programName: program.name,
     launchType,
     workdir: setup.workdir,
     lifecycle,
     rpc: { secret: setup.secret, resolver: setup.book, maxMessageBytes: resolved.maxMessageBytes },
+    metrics: setup.metrics,
+    metricsUrl,
   });
   if (resolved.timeLimitMs !== undefined) {
     enforceTimeLimit(running, resolved.timeLimitMs, resolved.stderr);

@@ -136,6 +136,14 @@ export async function runChild(): Promise<void> {
         ...(spec.advertiseHost === undefined ? {} : { advertiseHost: spec.advertiseHost }),
         ...listen,
         ...(bootstrap.ports === true ? { ports: new PortConnector() } : {}),
+        ...(spec.metricsIntervalMs === undefined
+          ? {}
+          : {
+              metrics: {
+                intervalMs: spec.metricsIntervalMs,
+                send: (report) => control.call('reportMetrics', [report], { timeoutMs: 2_000 }),
+              },
+            }),
         register: async (nodeId, address) => {
           await control.call('register', [nodeId, address ?? null]);
           markStartPhase(nodeId, 'serving');

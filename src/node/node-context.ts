@@ -7,6 +7,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { StopScope } from './stop-scope.ts';
+import type { NodeMetrics } from '../metrics/node-metrics.ts';
 
 /** What a node can know about where it runs. */
 export interface NodeContext {
@@ -28,6 +29,8 @@ export interface NodeRuntime {
   readonly context: NodeContext;
   /** The stop state of the node's program. */
   readonly stop: StopScope;
+  /** What the node records, when metrics are on. */
+  readonly metrics?: NodeMetrics;
 }
 
 /** A launched program as the node API sees it from outside any node. */

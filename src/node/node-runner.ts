@@ -18,6 +18,8 @@ import type { PortRange } from '../rpc/port-range.ts';
 import { createClient } from '../rpc/typed-client.ts';
 import { runAsNode, type NodeContext, type NodeRuntime } from './node-context.ts';
 import type { StopScope } from './stop-scope.ts';
+import { NodeMetrics } from '../metrics/node-metrics.ts';
+import { startMetricsReporting, type MetricsSink } from './metrics-reporter.ts';
 
 /** A node ready to run here: its code and its decoded arguments. */
 export interface RunnableNode {
@@ -65,15 +67,19 @@ export interface NodeHost {
   readonly advertiseHost?: string;
   /** The ports the node's RPC server may listen on (firewalled clusters). @default any */
   readonly portRange?: PortRange;
+  /** Where the node reports its metrics; absent when metrics are off. */
+  readonly metrics?: MetricsSink;
   /** Announces that the node is up; `address` is its RPC address (none for functions). */
   register(nodeId: string, address: string | undefined): Promise<void>;
 }
 
 /** Runs the node until it ends. Rejects with the node's error. */
 export function runNode(node: RunnableNode, host: NodeHost): Promise<void> {
+  const metrics = host.metrics === undefined ? undefined : new NodeMetrics(node.id);
   const runtime: NodeRuntime = {
     context: { ...host.context, nodeId: node.id, label: node.label },
     stop: host.stop,
+    ...(metrics === undefined ? {} : { metrics }),
   };
   const pool = new PeerPool({
     secret: host.secret,
@@ -83,7 +89,12 @@ export function runNode(node: RunnableNode, host: NodeHost): Promise<void> {
     // Calls in flight when the program stops are cancelled, never left unhandled.
     stopping: () => host.stop.signal.aborted,
     ...(host.ports === undefined ? {} : { connectPort: host.ports.connect.bind(host.ports) }),
+    ...(metrics === undefined ? {} : { observe: (callee: string) => metrics.callee(callee) }),
   });
+  const reporting =
+    metrics === undefined || host.metrics === undefined
+      ? undefined
+      : startMetricsReporting(metrics, host.metrics);
   return runAsNode(runtime, async () => {
     try {
       const args = resolveHandleRefs(node.args, (ref) =>
@@ -97,6 +108,7 @@ export function runNode(node: RunnableNode, host: NodeHost): Promise<void> {
       }
     } finally {
       pool.close();
+      await reporting?.stop();
     }
   });
 }
@@ -117,6 +129,7 @@ async function serve(
     ...(host.portRange === undefined ? {} : { ports: host.portRange }),
     // Calls arrive on sockets; run them as this node's code so lp.context() and friends work.
     dispatch: (method, callArgs) => runAsNode(runtime, () => dispatch(method, callArgs)),
+    ...(runtime.metrics === undefined ? {} : { observer: runtime.metrics.server }),
   });
   try {
     // Accept direct channels before registering: a caller may open one as soon as it can.

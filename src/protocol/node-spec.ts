@@ -26,6 +26,8 @@ export interface NodeSpec {
   readonly launchType: string;
   readonly workdir: string;
   readonly maxMessageBytes: number;
+  /** How often the node reports its metrics, in milliseconds; absent when metrics are off. */
+  readonly metricsIntervalMs?: number;
   /**
    * The interface the node's RPC server binds; a wildcard (`0.0.0.0`, `::`) makes the node
    * advertise its host name, for clusters where nodes run on several hosts.

@@ -8,6 +8,8 @@ import { clearAnyTimeout, setAnyTimeout, type LongTimeout } from '../internal/lo
 import type { FrameChannel } from './frame-channel.ts';
 import { FrameType } from './protocol.ts';
 import { RemoteStream, type StreamControl } from './remote-stream.ts';
+import { LaunchpadError } from '../errors/errors.ts';
+import type { CallRecorder } from '../metrics/call-observer.ts';
 
 /** A call waiting for its answer; it is in its peer's pending map until it settles. */
 export class ClientCall implements StreamControl {
@@ -20,6 +22,9 @@ export class ClientCall implements StreamControl {
   #stream: RemoteStream | undefined;
   #timer: NodeJS.Timeout | LongTimeout | undefined;
   #stopListening: (() => void) | undefined;
+  // Set while the call is recorded and not yet ended in its recorder.
+  #recorder: CallRecorder | undefined;
+  #start = 0;
   /**
    * The promise the caller holds, when the peer wants {@link ClientCall.failQuietly} to
    * be able to mark it handled.
@@ -58,6 +63,20 @@ export class ClientCall implements StreamControl {
     this.#pending.set(this.id, this);
   }
 
+  /** Records this call, just sent, in `recorder` until it ends. */
+  record(recorder: CallRecorder): void {
+    this.#start = recorder.started(this.#connection?.lastSentBytes ?? 0);
+    this.#recorder = recorder;
+  }
+
+  // The answer arrived (a result, or a stream's first item or end).
+  #recordAnswer(): void {
+    const recorder = this.#recorder;
+    if (recorder === undefined) return;
+    this.#recorder = undefined;
+    recorder.succeeded(this.#start, this.#connection?.lastReceivedBytes ?? 0);
+  }
+
   /** Fails the call with `error` when `delayMs` (any length) passes first. */
   expireAfter(delayMs: number, error: () => Error): void {
     this.#timer = setAnyTimeout(() => {
@@ -75,12 +94,19 @@ export class ClientCall implements StreamControl {
 
   /** The RESULT arrived. */
   succeed(value: unknown): void {
-    if (this.#finish()) this.#resolve?.(value);
+    if (!this.#finish()) return;
+    this.#recordAnswer();
+    this.#resolve?.(value);
   }
 
   /** The call failed: ERROR, a dropped connection, or an answer too large to accept. */
   fail(error: Error): void {
     if (!this.#finish()) return;
+    const recorder = this.#recorder;
+    if (recorder !== undefined) {
+      this.#recorder = undefined;
+      recorder.failed(this.#start, error instanceof LaunchpadError ? error.code : 'UNKNOWN');
+    }
     if (this.#stream !== undefined) this.#stream.end(error);
     else this.#reject?.(error);
   }
@@ -129,6 +155,7 @@ export class ClientCall implements StreamControl {
 
   #openStream(): RemoteStream {
     if (this.#stream === undefined) {
+      this.#recordAnswer();
       this.#stream = new RemoteStream(this);
       this.#resolve?.(this.#stream);
     }

@@ -36,6 +36,8 @@ export class Connection {
   #closed = false;
   // Where frames with large typed arrays are copied before they are written.
   readonly #sendBuffer = new SendBuffer();
+  #lastReceivedBytes = 0;
+  #lastSentBytes = 0;
   // True from a send until the microtask after it: later sends of the same run are corked.
   #inRun = false;
   #corked = false;
@@ -60,6 +62,7 @@ export class Connection {
     const reader = (this.#reader = new FrameReader(
       {
         onFrame: (body) => {
+          this.#lastReceivedBytes = body.length;
           events.onFrame(decodeFrameBody(body) as Frame);
         },
         onOversize:
@@ -99,6 +102,16 @@ export class Connection {
     return this.#closed;
   }
 
+  /** Body size of the frame being (or last) delivered. */
+  get lastReceivedBytes(): number {
+    return this.#lastReceivedBytes;
+  }
+
+  /** Body size of the frame last sent. */
+  get lastSentBytes(): number {
+    return this.#lastSentBytes;
+  }
+
   /**
    * Sends one frame. Throws (and sends nothing) when the frame is too large, so the
    * caller can answer that one call with an error and keep the connection.
@@ -127,12 +140,16 @@ export class Connection {
       // Prefix and body of a large frame: the body is never copied again.
       socket.write(encoded[0]);
       socket.write(encoded[1]);
+      this.#lastSentBytes = encoded[1].length;
     } else if (encoded.length >= REUSE_FROM_BYTES) {
       socket.write(encoded, () => {
         this.#sendBuffer.returned(encoded);
       });
+      this.#lastSentBytes = encoded.length - 4;
     } else {
       socket.write(encoded);
+      // The body's size, as the receiver counts it: without the 4-byte length prefix.
+      this.#lastSentBytes = encoded.length - 4;
     }
   }
 

@@ -15,4 +15,8 @@ export interface FrameChannel {
   flush(): void;
   /** Closes the channel. */
   close(): void;
+  /** Size in bytes of the frame last delivered to the owner (for metrics). */
+  readonly lastReceivedBytes: number;
+  /** Size in bytes of the frame last sent (for metrics). */
+  readonly lastSentBytes: number;
 }

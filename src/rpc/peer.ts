@@ -20,6 +20,7 @@ import { oversizeError } from './codec.ts';
 import { FrameType, HELLO_CALLER_ID_CHARS, type Frame } from './protocol.ts';
 import type { AddressResolver } from './resolver.ts';
 import { fromRemoteErrorInfo } from './wire-error.ts';
+import type { CallObserver } from '../metrics/call-observer.ts';
 import {
   isWirePrimitive,
   NOT_REPLACED,
@@ -50,6 +51,8 @@ export interface PeerEnvironment {
    * `UNAVAILABLE`, and never as an unhandled rejection.
    */
   readonly stopping?: () => boolean;
+  /** The observer of calls to `callee`, when metrics are on. */
+  readonly observe?: (callee: string) => CallObserver;
 }
 
 const RETRY_MIN_MS = 10;
@@ -84,6 +87,7 @@ export class Peer {
   #closed = false;
   // Aborted by close(), so that calls still waiting for a connection end at once.
   readonly #closing = new AbortController();
+  readonly #observer: CallObserver | undefined;
 
   /**
    * @param nodeId - the node this peer talks to
@@ -92,6 +96,7 @@ export class Peer {
   constructor(nodeId: string, environment: PeerEnvironment) {
     this.nodeId = nodeId;
     this.#environment = environment;
+    this.#observer = environment.observe?.(nodeId);
   }
 
   /**
@@ -217,6 +222,7 @@ export class Peer {
         reject(this.#notSent(method, error));
         return;
       }
+      if (this.#observer !== undefined) call.record(this.#observer.method(method));
       const timeoutMs = options.timeoutMs ?? DEFAULT_CALL_OPTIONS.timeoutMs;
       const signal = options.signal;
       if (timeoutMs !== Number.POSITIVE_INFINITY) {

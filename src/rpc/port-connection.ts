@@ -30,6 +30,8 @@ export class PortConnection {
   readonly #port: MessagePort;
   readonly #maxBytes: number;
   #closed = false;
+  #lastReceivedBytes = 0;
+  #lastSentBytes = 0;
 
   /**
    * @param port - one end of a channel whose other end belongs to the peer
@@ -45,6 +47,8 @@ export class PortConnection {
     port.on('message', (message: unknown) => {
       let frame: Frame;
       try {
+        // A structured clone (a frame with moved buffers) has no byte size: count it as 0.
+        this.#lastReceivedBytes = message instanceof Uint8Array ? message.byteLength : 0;
         frame = (message instanceof Uint8Array ? decodeFrameBody(message) : message) as Frame;
       } catch {
         // Bytes that do not decode mean the channel is out of order: drop it, like TCP does.
@@ -64,11 +68,22 @@ export class PortConnection {
     return this.#closed;
   }
 
+  /** Byte size of the frame being (or last) delivered; 0 for a structured clone. */
+  get lastReceivedBytes(): number {
+    return this.#lastReceivedBytes;
+  }
+
+  /** Byte size of the frame last sent; 0 for a structured clone. */
+  get lastSentBytes(): number {
+    return this.#lastSentBytes;
+  }
+
   /** Sends one frame. */
   send(frame: Frame): void {
     if (this.#closed) return;
     const transferables = markedTransferables(payloadOf(frame));
     if (transferables !== undefined) {
+      this.#lastSentBytes = 0;
       this.#port.postMessage(frame, transferables);
       return;
     }
@@ -76,6 +91,7 @@ export class PortConnection {
     // caller keeps its arrays), and the receiver decodes typed arrays as views of it. The
     // same size limit as over TCP, so a program behaves alike under every launch type.
     const bytes = encodeMessage(frame, this.#maxBytes);
+    this.#lastSentBytes = bytes.byteLength;
     this.#port.postMessage(bytes, [bytes.buffer]);
   }
 

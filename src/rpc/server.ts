@@ -22,6 +22,7 @@ import {
 import { portsToTry, type PortRange } from './port-range.ts';
 import { StreamSender, type StreamOwner } from './stream-sender.ts';
 import { toRemoteErrorInfo } from './wire-error.ts';
+import type { CallObserver, CallRecorder } from '../metrics/call-observer.ts';
 
 /**
  * Answers one call: returns the result (or a promise of it), or throws. A result that is
@@ -46,6 +47,8 @@ export interface RpcServerOptions {
    * OS picks.
    */
   readonly ports?: PortRange;
+  /** Records every call, when metrics are on. */
+  readonly observer?: CallObserver;
 }
 
 // What a CANCEL frame can reach: a streamed result, or a result with a cancel hook.
@@ -274,11 +277,14 @@ class ServerSession implements StreamOwner {
   }
 
   #call(connection: FrameChannel, id: number, method: string, args: unknown[]): void {
+    const recorder = this.#options.observer?.method(method);
+    const start = recorder === undefined ? 0 : recorder.started(connection.lastReceivedBytes);
     let result: unknown;
     try {
       result = this.#options.dispatch(method, args);
     } catch (error) {
-      this.fail(connection, id, error);
+      const code = this.#failCall(connection, id, error);
+      recorder?.failed(start, code);
       return;
     }
     if (result instanceof Promise) {
@@ -286,41 +292,73 @@ class ServerSession implements StreamOwner {
       if (cancel !== undefined) this.#cancellable.set(id, { cancel });
       result.then(
         (value: unknown) => {
-          if (cancel !== undefined && !this.#cancellable.delete(id)) return; // cancelled
-          if (this.#cancelledPlain.delete(id)) {
+          if (
+            (cancel !== undefined && !this.#cancellable.delete(id)) ||
+            this.#cancelledPlain.delete(id)
+          ) {
+            recorder?.failed(start, 'CANCELLED');
             // Nobody waits for it: a stream it resolved to must still be told to stop.
-            if (isAsyncIterable(value)) void closeIterable(value);
+            if (cancel === undefined && isAsyncIterable(value)) void closeIterable(value);
             return;
           }
-          this.#reply(connection, id, value);
+          const failed = this.#reply(connection, id, value);
+          if (recorder !== undefined) record(recorder, start, failed, connection);
         },
         (error: unknown) => {
-          if (cancel !== undefined && !this.#cancellable.delete(id)) return;
-          if (this.#cancelledPlain.delete(id)) return;
-          this.fail(connection, id, error);
+          if (
+            (cancel !== undefined && !this.#cancellable.delete(id)) ||
+            this.#cancelledPlain.delete(id)
+          ) {
+            recorder?.failed(start, 'CANCELLED');
+            return;
+          }
+          const code = this.#failCall(connection, id, error);
+          recorder?.failed(start, code);
         },
       );
     } else {
-      this.#reply(connection, id, result);
+      const failed = this.#reply(connection, id, result);
+      if (recorder !== undefined) record(recorder, start, failed, connection);
     }
   }
 
-  #reply(connection: FrameChannel, id: number, value: unknown): void {
+  // Sends the answer; returns the error code when it had to answer with an error instead.
+  #reply(connection: FrameChannel, id: number, value: unknown): string | undefined {
     if (isAsyncIterable(value)) {
-      if (connection.closed) return;
+      if (connection.closed) return undefined;
       const stream = new StreamSender(connection, id, value, this);
       this.#streams.set(id, stream);
       this.#cancellable.set(id, stream);
       stream.start();
-      return;
+      return undefined;
     }
     try {
       connection.send([FrameType.result, id, value]);
     } catch (error) {
       // The result could not be encoded (too large, unsupported): answer with the reason.
-      this.fail(connection, id, resultError(error));
+      return this.#failCall(connection, id, resultError(error));
     }
+    return undefined;
   }
+
+  // Answers with the error; returns its code.
+  #failCall(connection: FrameChannel, id: number, error: unknown): string {
+    const info = toRemoteErrorInfo(error, this.#options.nodeId);
+    connection.send([FrameType.error, id, info]);
+    return info.code;
+  }
+}
+
+// Ends a recorded call. A streamed answer counts as a success when its stream starts, so
+// its latency is the time to the first answer.
+function record(
+  recorder: CallRecorder,
+  start: number,
+  failedWith: string | undefined,
+  connection: FrameChannel,
+): void {
+  if (failedWith === undefined) recorder.succeeded(start, connection.lastSentBytes);
+  else recorder.failed(start, failedWith);
 }
 
 function resultError(error: unknown): unknown {

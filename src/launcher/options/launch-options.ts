@@ -7,6 +7,7 @@ import type { Writable } from 'node:stream';
 import { describeThrown, LaunchpadError } from '../../errors/errors.ts';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../rpc/codec.ts';
 import type { RestartPolicies } from './restart-policy.ts';
+import { resolveMetricsOptions } from './metrics-option.ts';
 import { resolveTimeLimit } from './time-limit-option.ts';
 import type { KubernetesOptions } from './kubernetes-options.ts';
 import type { SlurmOptions } from './slurm-options.ts';
@@ -82,6 +83,20 @@ export interface LaunchOptions {
    * @default no limit
    */
   readonly timeLimitMs?: number;
+  /**
+   * Record and report metrics: every call's count, errors, latency and bytes on both
+   * sides, each node's process figures, and `lp.metrics` from node code; read them with
+   * `running.metrics()`. `false` records nothing (also `LP_METRICS=0`). See
+   * docs/observability.md. @default true
+   */
+  readonly metrics?: boolean;
+  /**
+   * Serve every metric at `http://127.0.0.1:<port>/metrics` in Prometheus' text format
+   * (0 picks a free port; the launcher prints the URL). Also set by `--lp_metrics_port`
+   * (`--lp_metrics_port=9464`, or alone for a free port).
+   * @default not served
+   */
+  readonly metricsPort?: number;
 }
 
 /** {@link LaunchOptions} with defaults filled in. */
@@ -98,6 +113,8 @@ export interface ResolvedLaunchOptions {
   readonly kubernetes: KubernetesOptions;
   readonly dryRun: boolean;
   readonly timeLimitMs: number | undefined;
+  readonly metrics: boolean;
+  readonly metricsPort: number | undefined;
 }
 
 /** The default grace period between stop and kill, as in Launchpad. */
@@ -145,6 +162,7 @@ export function resolveLaunchOptions(options: LaunchOptions): ResolvedLaunchOpti
       options.dryRun ??
       (process.argv.includes('--lp_dry_run') || process.env['LP_DRY_RUN'] === '1'),
     timeLimitMs: resolveTimeLimit(options.timeLimitMs, process.argv),
+    ...resolveMetricsOptions(options, process.argv, process.env),
   };
 }
 

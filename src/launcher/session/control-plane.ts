@@ -21,6 +21,7 @@ import type {
   NodeSpec,
 } from '../../protocol/node-spec.ts';
 import type { PortRange } from '../../rpc/port-range.ts';
+import type { MetricsStore } from '../metrics/metrics-store.ts';
 
 /** What the control plane needs to know about the launch. */
 export interface ControlPlaneOptions {
@@ -75,6 +76,8 @@ export interface ControlPlaneOptions {
   readonly reportExit?: boolean;
   /** Hears forwarded output and exit codes. */
   readonly listener?: ControlListener;
+  /** Where nodes' metric reports go; undefined when metrics are off. */
+  readonly metrics: MetricsStore | undefined;
 }
 
 /** A running control plane. */
@@ -120,9 +123,20 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       ...(options.nodeBindHost === undefined ? {} : { bindHost: options.nodeBindHost }),
       ...advertiseHostOf(options.nodeAdvertiseHosts?.get(node.id)),
       ...(options.nodeListen === undefined ? {} : { listen: options.nodeListen }),
+      ...(options.metrics === undefined ? {} : { metricsIntervalMs: options.metrics.intervalMs }),
     });
   }
-  const service = new ControlService(specs, options.book, options.lifecycle, options.listener);
+  const store = options.metrics;
+  const service = new ControlService(specs, options.book, options.lifecycle, {
+    ...options.listener,
+    ...(store === undefined
+      ? {}
+      : {
+          metrics: (report) => {
+            store.apply(report);
+          },
+        }),
+  });
   const server = await RpcServer.listen({
     secret: options.secret,
     nodeId: 'launcher',

@@ -2,7 +2,7 @@
  * @module
  * The launcher's control service, served over the same RPC as the nodes: node processes
  * fetch their spec, register their address, look up their peers, learn when to stop,
- * ask for a stop, and report their failure through it.
+ * ask for a stop, report their failure, and send their metrics through it.
  */
 import { whenAborted } from '../../internal/aborted.ts';
 import { LaunchpadError, type RemoteErrorInfo } from '../../errors/errors.ts';
@@ -11,6 +11,7 @@ import type { ProgramLifecycle } from './program-lifecycle.ts';
 import type { NodeSpec } from '../../protocol/node-spec.ts';
 
 import type { OutputStream } from '../../protocol/output-stream.ts';
+import type { NodeMetricsReport } from '../../metrics/report.ts';
 
 export type { OutputStream } from '../../protocol/output-stream.ts';
 
@@ -23,6 +24,8 @@ export interface ControlListener {
   output?(nodeId: string, stream: OutputStream, lines: readonly string[]): void;
   /** Node `nodeId`'s process is about to exit with `code`. */
   exited?(nodeId: string, code: number): void;
+  /** A node reported its metrics. */
+  metrics?(report: NodeMetricsReport): void;
 }
 
 /** The methods node processes call on their launcher. */
@@ -98,6 +101,11 @@ export class ControlService {
   reportExit(nodeId: string, code: number): void {
     this.spec(nodeId);
     this.#listener.exited?.(nodeId, code);
+  }
+
+  /** A node's periodic metrics report (see docs/observability.md); ignored when metrics are off. */
+  reportMetrics(report: NodeMetricsReport): void {
+    this.#listener.metrics?.(report);
   }
 
   /** The failure `nodeId` last reported, if any, forgotten once taken. */

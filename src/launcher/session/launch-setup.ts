@@ -15,6 +15,7 @@ import { toWireArguments } from './node-arguments.ts';
 import { ProgramLifecycle } from './program-lifecycle.ts';
 import { resolveRestartPolicies, type ResolvedRestartPolicy } from '../options/restart-policy.ts';
 import { createWorkdir } from './workdir.ts';
+import { METRICS_INTERVAL_MS, MetricsStore } from '../metrics/metrics-store.ts';
 
 /** One launch, as every launcher receives it. */
 export interface LaunchSetup {
@@ -42,6 +43,8 @@ export interface LaunchSetup {
   readonly lifecycle: ProgramLifecycle;
   /** Node id → address, for nodes and for the launcher's clients. */
   readonly book: AddressBook;
+  /** Every node's metrics, as reported; undefined when metrics are off. */
+  readonly metrics: MetricsStore | undefined;
 }
 
 /**
@@ -75,6 +78,7 @@ export function createLaunchSetup(
     workdir: createWorkdir(program.name, options.workdir),
     lifecycle: new ProgramLifecycle(program.name, ids),
     book: new AddressBook(ids),
+    metrics: options.metrics ? new MetricsStore(ids, METRICS_INTERVAL_MS) : undefined,
   };
 }
 

@@ -38,6 +38,8 @@ export class ProgramLifecycle implements ActiveProgram {
   readonly #up = new Set<string>();
   readonly #statuses = new Map<string, NodeStatus>();
   readonly #ended = new Set<string>();
+  // Why each node last ended, for the metrics and the dashboard.
+  readonly #causes = new Map<string, string>();
   readonly #ready = deferred<undefined>();
   readonly #done = deferred<undefined>();
   #failure: LaunchpadError | undefined;
@@ -84,6 +86,11 @@ export class ProgramLifecycle implements ActiveProgram {
     return new Map(this.#statuses);
   }
 
+  /** The message of the error `nodeId` last ended with, if it ever failed. */
+  deathCauseOf(nodeId: string): string | undefined {
+    return this.#causes.get(nodeId);
+  }
+
   /** How many times `nodeId` was restarted. */
   restartsOf(nodeId: string): number {
     return this.#statuses.get(nodeId)?.restarts ?? 0;
@@ -111,6 +118,7 @@ export class ProgramLifecycle implements ActiveProgram {
   nodeEnded(nodeId: string, error?: Error): void {
     if (this.#ended.has(nodeId)) return;
     this.#ended.add(nodeId);
+    if (error !== undefined) this.#causes.set(nodeId, error.message);
     // During a stop, ends caused by the stop itself (kills, cancelled or unavailable calls)
     // are expected; an exception of the node's own code is still a failure.
     const failed = error !== undefined && (this.#stopping === undefined || isOwnFailure(error));
@@ -142,8 +150,9 @@ export class ProgramLifecycle implements ActiveProgram {
     });
   }
 
-  /** A node ended and will be started again after a delay. */
-  nodeRestarting(nodeId: string): void {
+  /** A node ended (with `error` if it failed) and will be started again after a delay. */
+  nodeRestarting(nodeId: string, error?: Error): void {
+    if (error !== undefined) this.#causes.set(nodeId, error.message);
     this.#statuses.set(nodeId, { state: 'restarting', restarts: this.restartsOf(nodeId) + 1 });
   }
 

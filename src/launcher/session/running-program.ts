@@ -13,6 +13,10 @@ import type { AddressResolver } from '../../rpc/resolver.ts';
 import type { LaunchType } from '../options/launch-type.ts';
 import type { NodeStatus, ProgramLifecycle } from './program-lifecycle.ts';
 import { stoppedByTimeLimit } from './time-limit.ts';
+import type { MetricsStore, ProgramMetrics } from '../metrics/metrics-store.ts';
+import { NodeMetrics } from '../../metrics/node-metrics.ts';
+import type { NodeMetricsReport } from '../../metrics/report.ts';
+import { startMetricsReporting } from '../../node/metrics-reporter.ts';
 
 /** What a launcher hands to the {@link RunningProgram} it creates. */
 export interface RunningProgramInit {
@@ -32,6 +36,10 @@ export interface RunningProgramInit {
     readonly resolver: AddressResolver;
     readonly maxMessageBytes: number;
   };
+  /** Every node's metrics; undefined when metrics are off. */
+  readonly metrics?: MetricsStore | undefined;
+  /** The URL `/metrics` is served at, once it is; undefined when not served. */
+  readonly metricsUrl?: Promise<string> | undefined;
 }
 
 /**
@@ -57,6 +65,10 @@ export class RunningProgram implements AsyncDisposable {
   readonly #lifecycle: ProgramLifecycle;
   readonly #pool: PeerPool;
   readonly #program: object;
+  readonly #metrics: MetricsStore | undefined;
+  // The launcher's own calls to nodes (through client()), reported as node `launcher`.
+  readonly #ownMetrics: NodeMetrics | undefined;
+  readonly #metricsUrl: Promise<string> | undefined;
 
   /** Made by launchers. @param init - the launch's state */
   constructor(init: RunningProgramInit) {
@@ -66,18 +78,100 @@ export class RunningProgram implements AsyncDisposable {
     this.#lifecycle = init.lifecycle;
     this.#program = init.program;
     this.ready = init.lifecycle.ready;
+    this.#metrics = init.metrics;
+    this.#metricsUrl = init.metricsUrl;
+    const store = init.metrics;
+    const own = store === undefined ? undefined : new NodeMetrics('launcher');
+    this.#ownMetrics = own;
     this.#pool = new PeerPool({
       ...init.rpc,
       callerId: 'launcher',
       // Calls in flight when the program stops are cancelled, never left unhandled.
       stopping: () => init.lifecycle.stopping,
+      ...(own === undefined ? {} : { observe: (callee: string) => own.callee(callee) }),
     });
+    const reporting =
+      own === undefined || store === undefined
+        ? undefined
+        : startMetricsReporting(own, {
+            intervalMs: store.intervalMs,
+            send: (report) => {
+              store.apply(report);
+              return Promise.resolve();
+            },
+          });
     // Clients made here must not keep the launcher's process alive once the program ends.
     void init.lifecycle.done
       .catch(() => undefined)
       .finally(() => {
         this.#pool.close();
+        void reporting?.stop();
       });
+  }
+
+  /**
+   * Every node's metrics as the launcher knows them now: state, restarts, death cause,
+   * process figures, calls per method on both sides, and user metrics (see
+   * docs/observability.md). Nodes report once a second, so a call shows here within
+   * about a second; the launcher's own calls (through {@link RunningProgram.client})
+   * show at once, as node `launcher`.
+   *
+   * @throws LaunchpadError `FAILED_PRECONDITION` when the launch has metrics off
+   */
+  metrics(): ProgramMetrics {
+    const store = this.#metrics;
+    if (store === undefined) {
+      throw new LaunchpadError(
+        'FAILED_PRECONDITION',
+        `running.metrics(): program ${this.programName} was launched with metrics off (metrics: false or LP_METRICS=0).`,
+      );
+    }
+    if (this.#ownMetrics !== undefined) store.merge(this.#ownMetrics.report());
+    const lifecycle = this.#lifecycle;
+    return store.snapshot((nodeId) => {
+      const status = lifecycle.statuses.get(nodeId);
+      const deathCause = lifecycle.deathCauseOf(nodeId);
+      return {
+        state: status?.state ?? (lifecycle.stopping ? 'stopped' : 'running'),
+        restarts: status?.restarts ?? 0,
+        ...(deathCause === undefined ? {} : { deathCause }),
+      };
+    });
+  }
+
+  /**
+   * Calls `listener` with each metrics report as the launcher receives it (about once a
+   * second per node); returns the function that unsubscribes it. What changed is in
+   * the report; {@link RunningProgram.metrics} gives the whole picture.
+   *
+   * @throws LaunchpadError `FAILED_PRECONDITION` when the launch has metrics off
+   */
+  onMetrics(listener: (report: NodeMetricsReport) => void): () => void {
+    if (this.#metrics === undefined) {
+      throw new LaunchpadError(
+        'FAILED_PRECONDITION',
+        `running.onMetrics(): program ${this.programName} was launched with metrics off.`,
+      );
+    }
+    return this.#metrics.subscribe(listener);
+  }
+
+  /**
+   * The URL of the `/metrics` endpoint, once it listens (`metricsPort` or
+   * `--lp_metrics_port`).
+   *
+   * @throws LaunchpadError `FAILED_PRECONDITION` (rejected) when metrics are not served
+   */
+  metricsUrl(): Promise<string> {
+    return (
+      this.#metricsUrl ??
+      Promise.reject(
+        new LaunchpadError(
+          'FAILED_PRECONDITION',
+          `running.metricsUrl(): program ${this.programName} does not serve /metrics; launch it with metricsPort (or --lp_metrics_port).`,
+        ),
+      )
+    );
   }
 
   /**

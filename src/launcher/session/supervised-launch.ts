@@ -97,6 +97,7 @@ export function launchSupervised(setup: LaunchSetup, launcher: SupervisedLaunche
       book,
       secret,
       maxMessageBytes: options.maxMessageBytes,
+      metrics: setup.metrics,
     });
     await launcher.prepare?.({ workdir, book });
     if (!lifecycle.stopping) supervisor.startAll(ids);

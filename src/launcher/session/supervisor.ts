@@ -119,7 +119,7 @@ export class Supervisor {
       `launchpad-ts: node ${nodeId} ${error === undefined ? 'ended' : `failed (${error.message})`}; ` +
         `restarting it in ${delay} ms (restart ${restarts + 1} of ${policy.maxRestarts}).\n`,
     );
-    lifecycle.nodeRestarting(nodeId);
+    lifecycle.nodeRestarting(nodeId, error);
     this.#pendingRestarts.set(
       nodeId,
       setTimeout(() => {

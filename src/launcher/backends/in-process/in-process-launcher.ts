@@ -21,6 +21,18 @@ export function launchInProcess(setup: LaunchSetup): void {
     maxMessageBytes: options.maxMessageBytes,
     stop: lifecycle.stopScope,
     context: { programName: program.name, launchType: 'in-process', workdir },
+    // The launcher's own store, called directly: no control plane in-process.
+    ...(setup.metrics === undefined
+      ? {}
+      : {
+          metrics: {
+            intervalMs: setup.metrics.intervalMs,
+            send: (report) => {
+              setup.metrics?.apply(report);
+              return Promise.resolve();
+            },
+          },
+        }),
     register: (nodeId, address) => {
       book.register(nodeId, address);
       lifecycle.nodeUp(nodeId);

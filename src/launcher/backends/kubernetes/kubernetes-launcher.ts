@@ -184,6 +184,7 @@ export function launchKubernetes(setup: LaunchSetup): void {
       book,
       secret,
       maxMessageBytes: options.maxMessageBytes,
+      metrics: setup.metrics,
       host: network.controlHost,
       advertiseHost: network.advertiseHost,
       // Each Pod has its own network: its servers bind all of it. Only a loopback control

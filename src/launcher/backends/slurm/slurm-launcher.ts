@@ -159,6 +159,7 @@ export function launchSlurm(setup: LaunchSetup): void {
       book,
       secret,
       maxMessageBytes: options.maxMessageBytes,
+      metrics: setup.metrics,
       host: network.controlHost,
       advertiseHost: network.advertiseHost,
       // Nodes that reach the launcher from other hosts must be reachable from them too.
