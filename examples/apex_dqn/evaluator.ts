@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import * as lp from 'launchpad-ts';
 import type { ReplayClient } from 'launchpad-ts/replay';
 import { CartPole } from '../common/cartpole.ts';
-import { CsvCurveSink, CurveLog } from '../common/curve-log.ts';
+import { CsvCurveSink, CurveLog, MetricsCurveSink } from '../common/curve-log.ts';
 import { Mlp } from '../common/mlp.ts';
 import { Random } from '../common/random.ts';
 import type { ApexConfig } from './config.ts';
@@ -54,7 +54,10 @@ export class Evaluator {
     this.#variables = new lp.VariableClient(learner);
     this.#net = new Mlp(networkSizes(config.hidden));
     this.#folder = join(lp.context().workdir, OUTPUT_FOLDER);
-    this.#curve = new CurveLog([new CsvCurveSink(join(this.#folder, 'curve.csv'))]);
+    this.#curve = new CurveLog([
+      new CsvCurveSink(join(this.#folder, 'curve.csv')),
+      new MetricsCurveSink(),
+    ]);
   }
 
   /** Plays `evalEpisodes` greedy episodes with the latest parameters and reports the result. */

@@ -1,10 +1,11 @@
 /**
  * A learning curve, reported row by row to sinks: a CSV file in the launch's working
- * directory now; a user-metrics sink can join later (the dashboard of the observability
- * work) without the examples changing how they report.
+ * directory, and user-metric gauges (`curve_<column>`) that reach the launcher's metrics
+ * (`running.metrics()`, `/metrics`) while the run goes on.
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import * as lp from 'launchpad-ts';
 
 /** One point of a curve: named numbers, e.g. `{ seconds, env_steps, mean_return }`. */
 export type CurveRow = Readonly<Record<string, number>>;
@@ -35,6 +36,24 @@ export class CsvCurveSink implements CurveSink {
       throw new Error(`CsvCurveSink(${this.path}): row lacks column(s) ${missing.join(', ')}`);
     }
     appendFileSync(this.path, `${this.#columns.map((column) => row[column]).join(',')}\n`);
+  }
+}
+
+/**
+ * Sets one gauge per column, named `curve_<column>`, to the row's value: the latest point
+ * of the curve, as the launcher's metrics show it. Call it from a node's code.
+ */
+export function setCurveGauges(row: CurveRow): void {
+  for (const [column, value] of Object.entries(row)) {
+    lp.metrics.gauge(`curve_${column}`, { help: `Learning curve: latest ${column}` }).set(value);
+  }
+}
+
+/** Reports rows as user-metric gauges (see {@link setCurveGauges}). */
+export class MetricsCurveSink implements CurveSink {
+  /** Sets each column's gauge to the row's value. */
+  write(row: CurveRow): void {
+    setCurveGauges(row);
   }
 }
 

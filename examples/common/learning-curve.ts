@@ -4,6 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setCurveGauges } from './curve-log.ts';
 
 /** One point of a learning curve. */
 export interface CurvePoint {
@@ -13,6 +14,15 @@ export interface CurvePoint {
   readonly steps: number;
   /** The score at that point (accuracy, mean return, …). */
   readonly score: number;
+}
+
+/**
+ * Adds `point` to `curve` and sets the `curve_seconds`, `curve_steps` and `curve_score`
+ * gauges to it, so the launcher's metrics follow the curve live. Call it from a node.
+ */
+export function reportCurvePoint(curve: CurvePoint[], point: CurvePoint): void {
+  curve.push(point);
+  setCurveGauges({ seconds: point.seconds, steps: point.steps, score: point.score });
 }
 
 /** Writes `points` as `seconds,steps,score` rows to `<dir>/<name>.csv`; returns the path. */

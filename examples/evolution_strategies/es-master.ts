@@ -4,7 +4,7 @@
  * moves the policy, then measures the policy's mean return for the learning curve.
  */
 import type * as lp from 'launchpad-ts';
-import type { CurvePoint } from '../common/learning-curve.ts';
+import { reportCurvePoint, type CurvePoint } from '../common/learning-curve.ts';
 import { Random } from '../common/random.ts';
 import type { EsConfig } from './config.ts';
 import { searchGradient } from './es-update.ts';
@@ -71,7 +71,7 @@ export class EsMaster {
       for (let k = 0; k < POLICY_SIZE; k++)
         theta[k] = (theta[k] ?? 0) + learningRate * (gradient[k] ?? 0);
       meanReturn = this.meanReturn(theta, evalRandom);
-      curve.push({ seconds: seconds(), steps: envSteps, score: meanReturn });
+      reportCurvePoint(curve, { seconds: seconds(), steps: envSteps, score: meanReturn });
     }
     const reached = curve.find((point) => point.score >= targetReturn);
     return {

@@ -3,7 +3,7 @@
  * held-out digits every few updates, which is the learning curve.
  */
 import type * as lp from 'launchpad-ts';
-import type { CurvePoint } from '../common/learning-curve.ts';
+import { reportCurvePoint, type CurvePoint } from '../common/learning-curve.ts';
 import type { PsConfig } from './config.ts';
 import { CLASSES, PIXELS, loadDigits } from './digits.ts';
 import { Mlp } from './mlp.ts';
@@ -40,7 +40,7 @@ export class Evaluator {
       if (fetched.values === null) throw new Error('Evaluator: the server sent no parameters');
       const score = model.accuracy(fetched.values, test);
       const seconds = (performance.now() - started) / 1000;
-      curve.push({ seconds, steps: fetched.version, score });
+      reportCurvePoint(curve, { seconds, steps: fetched.version, score });
       if (fetched.done) {
         const trainingSeconds = await this.server.trainingSeconds();
         return { curve, accuracy: score, steps: fetched.version, trainingSeconds };

@@ -31,6 +31,17 @@ describe('evolution_strategies', () => {
     // Every generation plays 2 × 8 episodes of at most 500 steps.
     expect(result.envSteps).toBeLessThanOrEqual(result.generations * 16 * 500);
     expect(result.secondsToTarget).toBe(result.curve.at(-1)?.seconds);
+    // The curve also reaches the launcher's metrics, as gauges of the master node.
+    const lastScore = await new Promise<number | undefined>((resolve) => {
+      const unsubscribe = running.onMetrics((report) => {
+        if (report.nodeId !== 'master/0') return;
+        const score = report.user.find((metric) => metric.name === 'curve_score');
+        if (score === undefined) return;
+        unsubscribe();
+        resolve(score.series[0]?.value);
+      });
+    });
+    expect(lastScore).toBe(result.meanReturn);
   });
 
   it('gives workers the same noise table, so an offset names the same perturbation', () => {
