@@ -62,7 +62,10 @@ export interface LaunchOptions {
   readonly output?: OutputMode;
   /** Where node processes' standard output goes, prefixed by node id. @default process.stdout */
   readonly stdout?: Writable;
-  /** Where node processes' standard error goes, prefixed by node id. @default process.stderr */
+  /**
+   * Where node processes' standard error goes, prefixed by node id, and every message of
+   * the launcher itself (a node failed, the time limit, Ctrl-C). @default process.stderr
+   */
   readonly stderr?: Writable;
   /** Resources and submission options of the `slurm` launch type. */
   readonly slurm?: SlurmOptions;

@@ -73,7 +73,7 @@ export function createLaunchSetup(
     args: entry === undefined ? [] : process.argv.slice(2),
     secret: randomBytes(16).toString('hex'),
     workdir: createWorkdir(program.name, options.workdir),
-    lifecycle: new ProgramLifecycle(program.name, ids),
+    lifecycle: new ProgramLifecycle(program.name, ids, options.stderr),
     book: new AddressBook(ids),
   };
 }
