@@ -8,6 +8,7 @@ import { describeThrown, LaunchpadError } from '../../errors/errors.ts';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../rpc/codec.ts';
 import type { RestartPolicies } from './restart-policy.ts';
 import { resolveTimeLimit } from './time-limit-option.ts';
+import { launchFlags } from './launch-flags.ts';
 import type { KubernetesOptions } from './kubernetes-options.ts';
 import type { SlurmOptions } from './slurm-options.ts';
 import type { LocalResources } from '../../protocol/local-resources.ts';
@@ -119,6 +120,7 @@ function nonNegative(name: string, value: unknown, fallback: number): number {
 
 /** Validates `options` and fills in defaults. */
 export function resolveLaunchOptions(options: LaunchOptions): ResolvedLaunchOptions {
+  const flags = launchFlags();
   if (options.workdir !== undefined && typeof options.workdir !== 'string') {
     throw new LaunchpadError(
       'INVALID_ARGUMENT',
@@ -144,10 +146,8 @@ export function resolveLaunchOptions(options: LaunchOptions): ResolvedLaunchOpti
     stderr: options.stderr ?? process.stderr,
     slurm: options.slurm ?? {},
     kubernetes: options.kubernetes ?? {},
-    dryRun:
-      options.dryRun ??
-      (process.argv.includes('--lp_dry_run') || process.env['LP_DRY_RUN'] === '1'),
-    timeLimitMs: resolveTimeLimit(options.timeLimitMs, process.argv),
+    dryRun: options.dryRun ?? flags.dryRun ?? process.env['LP_DRY_RUN'] === '1',
+    timeLimitMs: resolveTimeLimit(options.timeLimitMs, flags.timeLimit),
   };
 }
 

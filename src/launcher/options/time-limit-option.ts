@@ -22,8 +22,11 @@ export function parseTimeLimit(text: string): number {
   return Number(amount) * (UNITS[match[2] ?? 's'] ?? 1_000);
 }
 
-/** The time limit from `options.timeLimitMs`, else `--lp_time_limit`, else none. */
-export function resolveTimeLimit(option: unknown, argv: readonly string[]): number | undefined {
+/**
+ * The time limit from `options.timeLimitMs`, else `--lp_time_limit` (`flag`, as written),
+ * else none.
+ */
+export function resolveTimeLimit(option: unknown, flag: string | undefined): number | undefined {
   if (option !== undefined) {
     if (typeof option !== 'number' || !(option > 0)) {
       throw new LaunchpadError(
@@ -33,11 +36,5 @@ export function resolveTimeLimit(option: unknown, argv: readonly string[]): numb
     }
     return option;
   }
-  const index = argv.findIndex(
-    (arg) => arg === '--lp_time_limit' || arg.startsWith('--lp_time_limit='),
-  );
-  if (index < 0) return undefined;
-  const arg = argv[index] ?? '';
-  const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[index + 1];
-  return parseTimeLimit(value ?? '');
+  return flag === undefined ? undefined : parseTimeLimit(flag);
 }

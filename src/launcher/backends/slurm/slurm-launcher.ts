@@ -30,7 +30,7 @@ export function launchSlurm(setup: LaunchSetup): void {
   const slurm = options.slurm;
   const components = jobComponents(program, resolveGroupResources(program, slurm));
   // A node may import the main script (its launcher code in lp.main()): same flags.
-  const args = setup.args.filter((a) => a !== '--lp_dry_run');
+  const args = setup.args;
   const script = renderBatchScript({
     programName: program.name,
     jobName: slurm.jobName ?? `lp-${program.name}`,
