@@ -1,19 +1,22 @@
 /**
  * @module
  * The launcher's side of the control plane: it prepares every node's spec, serves the
- * {@link ControlService} on an RPC server, and tells node processes how to reach it.
+ * {@link ControlService} (the `ControlProtocol`, and only it) on an RPC server, keeps the
+ * nodes' failure reports for the launcher, and tells node processes how to reach it.
  * Every launcher that runs nodes as separate OS processes (local processes, Slurm,
  * Kubernetes) uses it.
  */
-import { LaunchpadError, RemoteError } from '../../errors/errors.ts';
+import { LaunchpadError, RemoteError, type RemoteErrorInfo } from '../../errors/errors.ts';
 import type { AddressBook } from './address-book.ts';
 import type { ProgramLifecycle } from './program-lifecycle.ts';
-import { serviceDispatch } from '../../model/service-dispatch.ts';
 import type { Program } from '../../model/program.ts';
 import { definitionUrls } from '../../internal/function-location.ts';
 import { RpcServer } from '../../rpc/server.ts';
 import { locateExport, mainScriptGuard } from './code-location.ts';
 import { ControlService, type ControlListener } from './control-service.ts';
+import { controlDispatch } from './control-dispatch.ts';
+import { FailureReports } from './failure-reports.ts';
+import { CONTROL_NODE_ID } from '../../protocol/control-protocol.ts';
 import type { ChildBootstrap, CodeLocation, NodeSpec } from '../../protocol/node-spec.ts';
 
 /** What the control plane needs to know about the launch. */
@@ -69,8 +72,11 @@ export interface ControlPlaneOptions {
 export interface ControlPlane {
   /** `host:port` of the control server. */
   readonly address: string;
-  /** The service node processes call. */
-  readonly service: ControlService;
+  /**
+   * The failure `nodeId` last reported, forgotten once taken: the launcher's alone, never
+   * served to nodes.
+   */
+  takeReportedFailure(nodeId: string): RemoteErrorInfo | undefined;
   /** What node `nodeId`'s process must be given to reach the control plane. */
   bootstrap(nodeId: string): ChildBootstrap;
   /**
@@ -109,11 +115,18 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       ...advertiseHostOf(options.nodeAdvertiseHosts?.get(node.id)),
     });
   }
-  const service = new ControlService(specs, options.book, options.lifecycle, options.listener);
+  const failures = new FailureReports();
+  const service = new ControlService({
+    specs,
+    book: options.book,
+    lifecycle: options.lifecycle,
+    failures,
+    listener: options.listener,
+  });
   const server = await RpcServer.listen({
     secret: options.secret,
-    nodeId: 'launcher',
-    dispatch: serviceDispatch(service, 'launcher'),
+    nodeId: CONTROL_NODE_ID,
+    dispatch: controlDispatch(service),
     maxMessageBytes: options.maxMessageBytes,
     ...(options.host === undefined ? {} : { host: options.host }),
   });
@@ -122,7 +135,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     options.advertiseHost === undefined ? server.address : `${options.advertiseHost}:${port}`;
   return {
     address: server.address,
-    service,
+    takeReportedFailure: (nodeId) => failures.take(nodeId),
     bootstrap: (nodeId) => ({
       controlAddress,
       secret: options.secret,
@@ -133,7 +146,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     exitError: (nodeId, { code, signal }) => {
       // A report belongs to the run that just ended: take it, so a restarted run that
       // ends cleanly (or is killed) is not blamed for its predecessor's error.
-      const reported = service.takeReportedFailure(nodeId);
+      const reported = failures.take(nodeId);
       if (code === 0) return undefined;
       if (reported !== undefined) return new RemoteError(reported);
       const how = signal !== null ? `was killed by ${signal}` : `exited with code ${String(code)}`;

@@ -79,7 +79,7 @@ export function launchSlurm(setup: LaunchSetup): void {
   // The job ended: nodes that never said how they ended did not end well.
   const onJobEnded = (finalState: string): void => {
     for (const nodeId of states.unfinished()) {
-      const reported = plane?.service.takeReportedFailure(nodeId);
+      const reported = plane?.takeReportedFailure(nodeId);
       nodeEnded(
         nodeId,
         reported !== undefined
