@@ -23,17 +23,28 @@ function describeThrown(value: unknown): string {
 
 /** One mismatch: where it is, and what is wrong there. */
 export class ShapeError extends Error {
-  /** The path of the offending value, e.g. `groups.learner.cpus`. */
+  /** The path of the offending value, e.g. `groups.learner.cpus`; `''` for the root. */
   readonly path: string;
+  /** The rest of the sentence after the path. */
+  readonly problem: string;
+  /** For an object with a key it does not allow: that key, and the allowed ones. */
+  readonly unknownKey: { readonly key: string; readonly allowed: readonly string[] } | undefined;
 
   /**
    * @param path - where the value is
    * @param problem - the rest of the sentence after the path
+   * @param unknownKey - the key refused, for an unknown key
    */
-  constructor(path: string, problem: string) {
-    super(`${path} ${problem}`);
+  constructor(
+    path: string,
+    problem: string,
+    unknownKey?: { readonly key: string; readonly allowed: readonly string[] },
+  ) {
+    super(path === '' ? problem : `${path} ${problem}`);
     this.name = 'ShapeError';
     this.path = path;
+    this.problem = problem;
+    this.unknownKey = unknownKey;
   }
 }
 
@@ -160,21 +171,26 @@ export function object(fields: Fields, required: readonly string[] = []): Check 
         throw new ShapeError(
           path,
           `has no key "${key}"; the allowed keys are: ${allowed.join(', ')}.`,
+          { key, allowed },
         );
       }
     }
     for (const [key, check] of Object.entries(fields)) {
       const field = value[key];
       if (field === undefined) {
-        if (required.includes(key)) throw new ShapeError(`${path}${keyPath(key)}`, 'is missing.');
+        if (required.includes(key)) throw new ShapeError(fieldPath(path, key), 'is missing.');
         continue;
       }
-      check(field, `${path}${keyPath(key)}`);
+      check(field, fieldPath(path, key));
     }
   };
 }
 
-/** `.key` for an identifier, `["key"]` for anything else (node ids hold `/`). */
-export function keyPath(key: string): string {
-  return /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+/**
+ * The path of field `key` under `path`: `path.key` for an identifier (just `key` at the
+ * root), `path["key"]` for anything else.
+ */
+export function fieldPath(path: string, key: string): string {
+  if (!/^[A-Za-z_$][\w$]*$/.test(key)) return `${path}[${JSON.stringify(key)}]`;
+  return path === '' ? key : `${path}.${key}`;
 }

@@ -57,7 +57,7 @@ describe('time limit', () => {
     );
     expect(() => parseTimeLimit('0')).toThrow(/positive duration/);
     expect(() => resolveTimeLimit(-1, undefined)).toThrow(
-      /`timeLimitMs` to be a positive number.*-1/,
+      'Launch option timeLimitMs must be a positive number of milliseconds, got -1.',
     );
   });
 });

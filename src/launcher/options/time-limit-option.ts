@@ -3,6 +3,7 @@
  * The time-limit option: `timeLimitMs`, or the flag `--lp_time_limit`.
  */
 import { describeThrown, LaunchpadError } from '../../errors/errors.ts';
+import { optionError } from './option-check.ts';
 
 const UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
 
@@ -29,9 +30,9 @@ export function parseTimeLimit(text: string): number {
 export function resolveTimeLimit(option: unknown, flag: string | undefined): number | undefined {
   if (option !== undefined) {
     if (typeof option !== 'number' || !(option > 0)) {
-      throw new LaunchpadError(
-        'INVALID_ARGUMENT',
-        `Expected launch option \`timeLimitMs\` to be a positive number of milliseconds, got ${describeThrown(option)}.`,
+      throw optionError(
+        'timeLimitMs',
+        `must be a positive number of milliseconds, got ${describeThrown(option)}.`,
       );
     }
     return option;
