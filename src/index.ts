@@ -37,6 +37,7 @@ export { withOptions } from './rpc/typed-client.ts';
 export { transfer } from './rpc/transfer.ts';
 export { batched, type BatchedOptions, type BatchedMethod } from './model/batched-handler.ts';
 export { launch } from './launcher/launch.ts';
+export { launchFlags, userArgs, type LaunchFlags } from './launcher/options/launch-flags.ts';
 export { main } from './launcher/main.ts';
 export type {
   LaunchOptions,

@@ -23,8 +23,8 @@ function integer(name: string, value: string | undefined, fallback: number): num
 }
 
 const { values } = parseArgs({
-  // --lp_* flags are the launcher's.
-  strict: false,
+  // The program's own flags: lp.userArgs() leaves out the launcher's --lp_* flags.
+  args: lp.userArgs(),
   options: {
     num_actors: { type: 'string' },
     seed: { type: 'string' },
@@ -33,7 +33,7 @@ const { values } = parseArgs({
     target_return: { type: 'string' },
   },
 });
-const text = (name: string): string | undefined => {
+const text = (name: keyof typeof values): string | undefined => {
   const value = values[name];
   return typeof value === 'string' ? value : undefined;
 };

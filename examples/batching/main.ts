@@ -8,7 +8,9 @@ import * as lp from 'launchpad-ts';
 import { makeProgram } from './program.ts';
 
 const { values } = parseArgs({
-  options: { num_clients: { type: 'string', default: '4' }, lp_launch_type: { type: 'string' } },
+  // The program's own flags: lp.userArgs() leaves out the launcher's --lp_* flags.
+  args: lp.userArgs(),
+  options: { num_clients: { type: 'string', default: '4' } },
 });
 const numClients = Number(values.num_clients);
 if (!Number.isInteger(numClients) || numClients < 1) {

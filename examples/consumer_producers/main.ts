@@ -8,7 +8,9 @@ import * as lp from 'launchpad-ts';
 import { makeProgram } from './program.ts';
 
 const { values } = parseArgs({
-  options: { num_producers: { type: 'string', default: '2' }, lp_launch_type: { type: 'string' } },
+  // The program's own flags: lp.userArgs() leaves out the launcher's --lp_* flags.
+  args: lp.userArgs(),
+  options: { num_producers: { type: 'string', default: '2' } },
 });
 const numProducers = Number(values.num_producers);
 if (!Number.isInteger(numProducers) || numProducers < 1) {

@@ -13,6 +13,8 @@ import { DEFAULT_CONFIG, type EsConfig } from './config.ts';
 import { makeProgram } from './program.ts';
 
 const { values } = parseArgs({
+  // The program's own flags: lp.userArgs() leaves out the launcher's --lp_* flags.
+  args: lp.userArgs(),
   options: {
     num_workers: { type: 'string', default: String(DEFAULT_CONFIG.numWorkers) },
     pairs: { type: 'string', default: String(DEFAULT_CONFIG.pairs) },
@@ -20,7 +22,6 @@ const { values } = parseArgs({
     learning_rate: { type: 'string', default: String(DEFAULT_CONFIG.learningRate) },
     generations: { type: 'string', default: String(DEFAULT_CONFIG.generations) },
     seed: { type: 'string', default: String(DEFAULT_CONFIG.seed) },
-    lp_launch_type: { type: 'string' },
   },
 });
 
@@ -28,7 +29,7 @@ function positive(flag: keyof typeof values, integer: boolean): number {
   const value = Number(values[flag]);
   if (!(value > 0) || (integer && !Number.isInteger(value))) {
     const kind = integer ? 'a positive integer' : 'positive';
-    throw new Error(`--${flag} must be ${kind}, got ${String(values[flag])}`);
+    throw new Error(`--${flag} must be ${kind}, got ${values[flag]}`);
   }
   return value;
 }

@@ -13,10 +13,11 @@ import { makeProgram } from './program.ts';
 import { countWords } from './word-count.ts';
 
 const { values } = parseArgs({
+  // The program's own flags: lp.userArgs() leaves out the launcher's --lp_* flags.
+  args: lp.userArgs(),
   options: {
     num_mappers: { type: 'string', default: '3' },
     num_reducers: { type: 'string', default: '2' },
-    lp_launch_type: { type: 'string' },
   },
 });
 

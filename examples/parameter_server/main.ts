@@ -14,6 +14,8 @@ import { DEFAULT_CONFIG, type PsConfig } from './config.ts';
 import { makeProgram } from './program.ts';
 
 const { values } = parseArgs({
+  // The program's own flags: lp.userArgs() leaves out the launcher's --lp_* flags.
+  args: lp.userArgs(),
   options: {
     mode: { type: 'string', default: DEFAULT_CONFIG.mode },
     num_workers: { type: 'string', default: String(DEFAULT_CONFIG.numWorkers) },
@@ -23,14 +25,13 @@ const { values } = parseArgs({
     hidden: { type: 'string', default: String(DEFAULT_CONFIG.hidden) },
     seed: { type: 'string', default: String(DEFAULT_CONFIG.seed) },
     eval_every: { type: 'string', default: String(DEFAULT_CONFIG.evalEvery) },
-    lp_launch_type: { type: 'string' },
   },
 });
 
 function positiveInteger(flag: keyof typeof values): number {
   const value = Number(values[flag]);
   if (!Number.isInteger(value) || value < 1) {
-    throw new Error(`--${flag} must be a positive integer, got ${String(values[flag])}`);
+    throw new Error(`--${flag} must be a positive integer, got ${values[flag]}`);
   }
   return value;
 }

@@ -73,6 +73,11 @@ export interface RemoteErrorInfo {
   readonly nodeId: string;
   /** The error code, `UNKNOWN` for errors thrown by user code. */
   readonly code: ErrorCode;
+  /**
+   * The nodes that passed the error on after `nodeId` threw it, nearest first: a node
+   * whose method let a failed call's error escape adds itself. Absent when none did.
+   */
+  readonly via?: readonly string[];
 }
 
 /**
@@ -91,14 +96,30 @@ export class RemoteError extends LaunchpadError {
   readonly remoteStack: string;
   /** The id of the node that threw. */
   readonly nodeId: string;
+  /** The remote error's own message, without the prefix naming its node. */
+  readonly remoteMessage: string;
+  /**
+   * The nodes that passed the error on after {@link RemoteError.nodeId} threw it, nearest
+   * first (for A → B → C where C throws, A sees `nodeId` C and `via` `[B]`).
+   */
+  readonly via: readonly string[];
 
   /** @param info - what the remote side reported */
   constructor(info: RemoteErrorInfo) {
-    super(info.code, `${info.name} in node ${info.nodeId}: ${info.message}`);
+    // `via` comes off the wire: keep only what is a list of node ids.
+    const via = Array.isArray(info.via)
+      ? info.via.filter((id): id is string => typeof id === 'string')
+      : [];
+    // One prefix, however many nodes the error crossed: where it was thrown, then the
+    // chain it came back through.
+    const route = via.length === 0 ? '' : ` (via ${via.join(' → ')})`;
+    super(info.code, `${info.name} in node ${info.nodeId}${route}: ${info.message}`);
     this.name = 'RemoteError';
     this.remoteName = info.name;
     this.remoteStack = info.stack;
     this.nodeId = info.nodeId;
+    this.remoteMessage = info.message;
+    this.via = via;
     // The frames that matter are the remote ones; the local ones would only show the
     // socket handler that received the reply.
     const remoteFrames = info.stack.split('\n').filter((line) => /^\s+at /.test(line));

@@ -13,7 +13,7 @@ import {
 import type { Launcher } from './session/launch-setup.ts';
 import type { LaunchType } from './options/launch-type.ts';
 import type { Program } from '../model/program.ts';
-import { resolveKubernetesGroups, startDeadlineOf } from './options/kubernetes-options.ts';
+import { resolveKubernetesGroups } from './options/kubernetes-options.ts';
 import { checkProcessOptions } from './options/process-options.ts';
 import { resolveGroupResources } from './options/slurm-options.ts';
 import { checkThreadOptions } from './options/thread-options.ts';
@@ -56,16 +56,19 @@ export const LAUNCH_TYPE_TABLE: Readonly<Record<LaunchType, LaunchTypeEntry>> = 
     },
     load: async () => (await import('./backends/processes/processes-launcher.ts')).launchProcesses,
   },
+  // Slurm and Kubernetes refuse unknown `resources` keys as local launches do; `restart`
+  // keys are checked for every launch type when the launch is set up.
   slurm: {
     check: (program, options) => {
+      checkResourceKeys(program, options);
       resolveGroupResources(program, options.slurm);
     },
     load: async () => (await import('./backends/slurm/slurm-launcher.ts')).launchSlurm,
   },
   kubernetes: {
     check: (program, options) => {
+      checkResourceKeys(program, options);
       resolveKubernetesGroups(program.name, [...program.groups.keys()], options.kubernetes);
-      startDeadlineOf(options.kubernetes);
     },
     load: async () =>
       (await import('./backends/kubernetes/load-kubernetes-launcher.ts')).loadKubernetesLauncher(),

@@ -14,6 +14,8 @@
 import { closeSync, readFileSync, rmSync } from 'node:fs';
 import { isMainThread, workerData } from 'node:worker_threads';
 import { LaunchpadError } from '../errors/errors.ts';
+import { childBootstrapShape } from '../protocol/bootstrap-shapes.ts';
+import { decodeBootstrap } from './bootstrap-decoder.ts';
 import {
   BOOTSTRAP_FD_VARIABLE,
   BOOTSTRAP_FILE_VARIABLE,
@@ -24,7 +26,7 @@ import {
 
 function fromWorkerData(): string | undefined {
   if (isMainThread || typeof workerData !== 'object' || workerData === null) return undefined;
-  const raw = (workerData as Record<string, unknown>)[BOOTSTRAP_WORKER_KEY];
+  const raw: unknown = Reflect.get(workerData, BOOTSTRAP_WORKER_KEY);
   return typeof raw === 'string' ? raw : undefined;
 }
 
@@ -66,8 +68,21 @@ export function takeBootstrap(): ChildBootstrap {
   for (const name of [BOOTSTRAP_FD_VARIABLE, BOOTSTRAP_FILE_VARIABLE, BOOTSTRAP_VARIABLE]) {
     Reflect.deleteProperty(env, name);
   }
-  const raw = fromWorkerData() ?? fromPipe(fdVariable) ?? fromFile(file) ?? variable;
-  if (raw === undefined || raw === '') {
+  const sources: [string, () => string | undefined][] = [
+    [`workerData.${BOOTSTRAP_WORKER_KEY}`, fromWorkerData],
+    [`the pipe ${BOOTSTRAP_FD_VARIABLE} names`, () => fromPipe(fdVariable)],
+    [`the file ${BOOTSTRAP_FILE_VARIABLE} names`, () => fromFile(file)],
+    [BOOTSTRAP_VARIABLE, () => variable],
+  ];
+  let found: { source: string; raw: string } | undefined;
+  for (const [source, read] of sources) {
+    const raw = read();
+    if (raw !== undefined) {
+      found = { source, raw };
+      break;
+    }
+  }
+  if (found === undefined || found.raw === '') {
     throw new LaunchpadError(
       'FAILED_PRECONDITION',
       fdVariable === undefined
@@ -75,5 +90,5 @@ export function takeBootstrap(): ChildBootstrap {
         : 'The launcher ended before it handed this node process its bootstrap.',
     );
   }
-  return JSON.parse(raw) as ChildBootstrap;
+  return decodeBootstrap<ChildBootstrap>(found.raw, found.source, childBootstrapShape);
 }

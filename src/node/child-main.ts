@@ -13,6 +13,8 @@ import { DEFAULT_MAX_MESSAGE_BYTES } from '../rpc/codec.ts';
 import { PeerPool } from '../rpc/peer-pool.ts';
 import type { AddressResolver } from '../rpc/resolver.ts';
 import { RpcClient } from '../rpc/rpc-client.ts';
+import { createClient, withOptions } from '../rpc/typed-client.ts';
+import { CONTROL_NODE_ID, type ControlProtocol } from '../protocol/control-protocol.ts';
 import { toRemoteErrorInfo } from '../rpc/wire-error.ts';
 import { setProcessNode } from './node-context.ts';
 import { runNode } from './node-runner.ts';
@@ -63,37 +65,39 @@ export async function runChild(): Promise<void> {
   });
   // The launcher is up and listening; on a loaded machine its accept may still take a
   // while. A launcher that is gone is noticed by the parent watchdog, not by this deadline.
-  const control = new RpcClient(pool.peer('launcher'), { connectTimeoutMs: 30_000 });
+  const control = createClient<ControlProtocol>(
+    new RpcClient(pool.peer(CONTROL_NODE_ID), { connectTimeoutMs: 30_000 }),
+  );
+  // Reports made on the way out must not hold the exit up for long.
+  const briefly = withOptions(control, { timeoutMs: 5_000 });
   const forwarder =
     bootstrap.forwardOutput === true
-      ? forwardOutput((stream, lines) => control.call('output', [bootstrap.nodeId, stream, lines]))
+      ? forwardOutput((stream, lines) => control.output(bootstrap.nodeId, stream, lines))
       : undefined;
   // A launcher that cannot watch this process learns how it ended before it exits.
   const exit = async (code: number): Promise<never> => {
     await forwarder?.flush();
     if (bootstrap.reportExit === true) {
-      await control
-        .call('reportExit', [bootstrap.nodeId, code], { timeoutMs: 5_000 })
-        .catch(() => undefined);
+      await briefly.reportExit(bootstrap.nodeId, code).catch(() => undefined);
     }
     process.exit(code);
   };
   let spec: NodeSpec;
   try {
-    spec = (await control.call('spec', [bootstrap.nodeId])) as NodeSpec;
+    spec = await control.spec(bootstrap.nodeId);
   } catch (error) {
     exitNow(await unreachable(bootstrap, error));
   }
   markStartPhase(spec.nodeId, 'spec-fetched');
   const stop = new StopScope(() => {
-    control.call('requestStop', []).catch(() => undefined);
+    control.requestStop().catch(() => undefined);
   });
   // On Slurm (whose tasks report their own exits), a SIGTERM that comes before the
   // launcher's stop is the engine ending the task from outside (someone else's scancel, a
   // time limit, preemption): the node stops as asked, but its end is not a clean one.
   const ending = { launcherStopped: false, fromOutside: false };
   // The long poll doubles as the launcher's heartbeat: if it fails, the launcher is gone.
-  control.call('awaitStop', []).then(
+  control.awaitStop().then(
     () => {
       ending.launcherStopped = true;
       stop.fire();
@@ -115,10 +119,9 @@ export async function runChild(): Promise<void> {
   // lp.main() does nothing here: the main script may be imported for its exports.
   markRunsNode();
   const resolver: AddressResolver = {
-    resolve: async (nodeId, timeoutMs) =>
-      (await control.call('lookup', [nodeId, timeoutMs], {
-        timeoutMs: timeoutMs + 5_000,
-      })) as string,
+    // The launcher answers within timeoutMs; the call's own deadline leaves it a margin.
+    resolve: (nodeId, timeoutMs) =>
+      withOptions(control, { timeoutMs: timeoutMs + 5_000 }).lookup(nodeId, timeoutMs),
   };
   try {
     const listen = await resolveListen(spec.listen, bootstrap.controlAddress, spec.nodeId);
@@ -141,20 +144,18 @@ export async function runChild(): Promise<void> {
           : {
               metrics: {
                 intervalMs: spec.metricsIntervalMs,
-                send: (report) => control.call('reportMetrics', [report], { timeoutMs: 2_000 }),
+                send: (report) => withOptions(control, { timeoutMs: 2_000 }).reportMetrics(report),
               },
             }),
         register: async (nodeId, address) => {
-          await control.call('register', [nodeId, address ?? null]);
+          await control.register(nodeId, address ?? null);
           markStartPhase(nodeId, 'serving');
         },
       },
     );
   } catch (error) {
-    await control
-      .call('reportFailure', [spec.nodeId, toRemoteErrorInfo(error, spec.nodeId)], {
-        timeoutMs: 5_000,
-      })
+    await briefly
+      .reportFailure(spec.nodeId, toRemoteErrorInfo(error, spec.nodeId))
       .catch(() => undefined);
     await exit(1);
   }
@@ -164,10 +165,8 @@ export async function runChild(): Promise<void> {
         'program: its task was ended from outside the launcher (for Slurm: scancel by someone ' +
         "else, the job's time limit, or preemption).",
     );
-    await control
-      .call('reportFailure', [spec.nodeId, toRemoteErrorInfo(error, spec.nodeId)], {
-        timeoutMs: 5_000,
-      })
+    await briefly
+      .reportFailure(spec.nodeId, toRemoteErrorInfo(error, spec.nodeId))
       .catch(() => undefined);
     // 128 + SIGTERM, as a shell reports a process ended by it.
     await exit(143);

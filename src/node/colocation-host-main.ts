@@ -13,20 +13,25 @@ import {
   type HostEvent,
   type HostSettings,
 } from '../protocol/colocation-protocol.ts';
+import { hostSettingsShape } from '../protocol/bootstrap-shapes.ts';
 import { startNodeProcess } from '../spawn/node-process.ts';
+import { takeFromEnvironment } from './bootstrap-decoder.ts';
 import { startNodeThread } from '../spawn/node-thread.ts';
 import type { StartedUnit, UnitLaunch } from '../spawn/unit.ts';
 
 function readSettings(): HostSettings {
-  const raw = process.env[HOST_VARIABLE];
-  Reflect.deleteProperty(process.env, HOST_VARIABLE);
-  if (raw === undefined || process.send === undefined) {
+  if (process.send === undefined) {
+    Reflect.deleteProperty(process.env, HOST_VARIABLE);
     throw new LaunchpadError(
       'FAILED_PRECONDITION',
       'A colocation host is started by launchpad-ts with an IPC channel.',
     );
   }
-  const settings = JSON.parse(raw) as HostSettings;
+  const settings = takeFromEnvironment<HostSettings>(
+    HOST_VARIABLE,
+    hostSettingsShape,
+    'as a colocation host',
+  );
   // The launcher died while this host was loading: its nodes must not start.
   if (process.ppid !== settings.parentPid) process.exit(1);
   return settings;

@@ -6,42 +6,41 @@
  */
 import { runChild } from './child-main.ts';
 import { runColocatedTask } from './colocated-task.ts';
+import { sharedBootstrapShape, slurmTasksShape } from '../protocol/bootstrap-shapes.ts';
 import { BOOTSTRAP_VARIABLE, type ChildBootstrap } from '../protocol/node-spec.ts';
 import {
   NODE_IDS_VARIABLE,
   SLURM_BOOTSTRAP_VARIABLE,
   type SlurmTask,
 } from '../protocol/slurm-task-env.ts';
+import { takeFromEnvironment } from './bootstrap-decoder.ts';
 
 function fail(message: string): never {
   process.stderr.write(`launchpad-ts (slurm task): ${message}\n`);
   process.exit(1);
 }
 
-const shared = process.env[SLURM_BOOTSTRAP_VARIABLE];
-const tasksJson = process.env[NODE_IDS_VARIABLE];
-const rank = Number(process.env['SLURM_PROCID']);
-// Neither the secret nor the job's plumbing may leak into processes the node starts.
-Reflect.deleteProperty(process.env, SLURM_BOOTSTRAP_VARIABLE);
-Reflect.deleteProperty(process.env, NODE_IDS_VARIABLE);
-if (shared === undefined || tasksJson === undefined) {
-  fail(
-    `${SLURM_BOOTSTRAP_VARIABLE} or ${NODE_IDS_VARIABLE} is not set; this script runs inside a job submitted by launchpad-ts.`,
-  );
+const purpose = 'inside a Slurm job submitted by launchpad-ts';
+let shared: Omit<ChildBootstrap, 'nodeId'>;
+let tasks: SlurmTask[];
+try {
+  // Neither the secret nor the job's plumbing may leak into processes the node starts.
+  shared = takeFromEnvironment(SLURM_BOOTSTRAP_VARIABLE, sharedBootstrapShape, purpose);
+  tasks = takeFromEnvironment(NODE_IDS_VARIABLE, slurmTasksShape, purpose);
+} catch (error) {
+  fail(error instanceof Error ? error.message : String(error));
 }
-const tasks = JSON.parse(tasksJson) as SlurmTask[];
+const rank = Number(process.env['SLURM_PROCID']);
 const task = Number.isInteger(rank) ? tasks[rank] : undefined;
 if (task === undefined) {
   fail(
     `SLURM_PROCID=${String(process.env['SLURM_PROCID'])} picks none of the job's ${String(tasks.length)} tasks.`,
   );
 }
-const bootstrapOf = (nodeId: string): ChildBootstrap => ({
-  ...(JSON.parse(shared) as Omit<ChildBootstrap, 'nodeId'>),
-  nodeId,
-});
+const bootstrapOf = (nodeId: string): ChildBootstrap => ({ ...shared, nodeId });
 
 if (typeof task === 'string') {
+  // The node's main reads its bootstrap through the one bootstrap reader.
   process.env[BOOTSTRAP_VARIABLE] = JSON.stringify(bootstrapOf(task));
   await runChild();
 } else {

@@ -4,15 +4,20 @@
  * (`node --import tsx task-entry.ts [args…]`), its {@link ColocatedTask} in
  * `LAUNCHPAD_TS_TASK`.
  */
+import { colocatedTaskShape } from '../protocol/bootstrap-shapes.ts';
+import { takeFromEnvironment } from './bootstrap-decoder.ts';
 import { runColocatedTask, TASK_VARIABLE, type ColocatedTask } from './colocated-task.ts';
 
-const raw = process.env[TASK_VARIABLE];
-// The task holds the launch's secret: it must not leak into what the nodes start.
-Reflect.deleteProperty(process.env, TASK_VARIABLE);
-if (raw === undefined) {
-  process.stderr.write(
-    `launchpad-ts: ${TASK_VARIABLE} is not set; this script runs inside a launch.\n`,
+let task: ColocatedTask;
+try {
+  // The task holds the launch's secret: it is taken out of what the nodes inherit.
+  task = takeFromEnvironment<ColocatedTask>(
+    TASK_VARIABLE,
+    colocatedTaskShape,
+    'inside a cluster task that hosts a colocation',
   );
+} catch (error) {
+  process.stderr.write(`launchpad-ts: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 }
-process.exit(await runColocatedTask(JSON.parse(raw) as ColocatedTask, process.argv.slice(2)));
+process.exit(await runColocatedTask(task, process.argv.slice(2)));

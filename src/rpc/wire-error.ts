@@ -9,16 +9,20 @@ import {
   type RemoteErrorInfo,
 } from '../errors/errors.ts';
 
-/** Describes a thrown value for the wire, attributing it to `nodeId`. */
+/**
+ * Describes a thrown value for the wire, attributing it to `nodeId`. A {@link RemoteError}
+ * that `nodeId` lets escape keeps its origin and its own message, and gains `nodeId` at
+ * the end of its `via` chain, so it is never prefixed twice.
+ */
 export function toRemoteErrorInfo(thrown: unknown, nodeId: string): RemoteErrorInfo {
   if (thrown instanceof RemoteError) {
-    // A nested call failed and the method let it escape: keep the original origin.
     return {
       name: thrown.remoteName,
-      message: thrown.message,
+      message: thrown.remoteMessage,
       stack: thrown.remoteStack,
       nodeId: thrown.nodeId,
       code: thrown.code,
+      via: [...thrown.via, nodeId],
     };
   }
   if (thrown instanceof Error) {

@@ -4,7 +4,7 @@
  * terminal (prefixed) or to a log file, and following it to its end.
  */
 import { spawn } from 'node:child_process';
-import { openSync, closeSync } from 'node:fs';
+import { appendFileSync, closeSync, openSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { nodeProcessArgs } from './node-command.ts';
@@ -81,8 +81,9 @@ export function startNodeProcess(options: NodeProcessOptions): NodeProcess {
   };
   bootstrapPipe?.end(JSON.stringify(sent));
   let drained: Promise<unknown> = Promise.resolve();
+  // With output to a file, what the starter has to say about the node goes there too.
   let report = (message: string): void => {
-    process.stderr.write(`${message}\n`);
+    if (output.mode === 'file') appendFileSync(output.path, `launchpad-ts: ${message}\n`);
   };
   if (output.mode === 'terminal' && child.stdout !== null && child.stderr !== null) {
     const prefix = nodePrefix(bootstrap.nodeId, output.index, output.stdout, output.colour);

@@ -31,6 +31,11 @@ const eslint = new ESLint({
   ],
 });
 
+/** An import of `specifier`, as a line of the file being linted. */
+function importOf(specifier: string): string {
+  return `import '${specifier}';\n`;
+}
+
 /** The boundary errors for `code` as if it were the file `path`. */
 async function boundaryErrors(path: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath: path });
@@ -41,10 +46,7 @@ async function boundaryErrors(path: string, code: string): Promise<string[]> {
 
 describe('the import directions between layers', () => {
   it('refuses node-side code that imports launcher-side code', async () => {
-    const errors = await boundaryErrors(
-      'src/node/node-api.ts',
-      "import { launch } from '../../src/launcher/launch.ts';\nexport const x = launch;\n",
-    );
+    const errors = await boundaryErrors('src/node/node-api.ts', importOf('../launcher/launch.ts'));
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/"node" to elements of type "launcher"/);
   });
@@ -52,14 +54,14 @@ describe('the import directions between layers', () => {
   it('refuses a backend that imports another backend', async () => {
     const errors = await boundaryErrors(
       'src/launcher/backends/threads/threads-launcher.ts',
-      "import '../../src/launcher/backends/processes/tmux-session.ts';\n",
+      importOf('../processes/tmux-session.ts'),
     );
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/backend="threads" to .*backend="processes"/);
   });
 
   it('refuses the RPC layer reaching up into the program model', async () => {
-    const errors = await boundaryErrors('src/rpc/peer.ts', "import '../../src/model/handle.ts';\n");
+    const errors = await boundaryErrors('src/rpc/peer.ts', importOf('../model/handle.ts'));
     expect(errors).toHaveLength(1);
   });
 
@@ -68,13 +70,12 @@ describe('the import directions between layers', () => {
       await boundaryErrors(
         'src/launcher/backends/slurm/slurm-launcher.ts',
         [
-          "import '../../src/launcher/backends/slurm/slurm-cli.ts';",
-          "import '../../src/launcher/session/control-plane.ts';",
-          "import '../../src/spawn/node-command.ts';",
-          "import '../../src/rpc/server.ts';",
-          "import 'node:fs';",
-          '',
-        ].join('\n'),
+          importOf('./slurm-cli.ts'),
+          importOf('../../session/control-plane.ts'),
+          importOf('../../../spawn/node-command.ts'),
+          importOf('../../../rpc/server.ts'),
+          importOf('node:fs'),
+        ].join(''),
       ),
     ).toEqual([]);
   });

@@ -75,7 +75,7 @@ describe('output modes', () => {
 
   it('refuses an unknown output mode, and tmux output under threads', () => {
     expect(() => lp.launch(makeHelloWorld(), { output: 'xterm' as lp.OutputMode })).toThrow(
-      /Unknown output mode "xterm" \(from the output option\); expected one of current_terminal, output_to_files, tmux/,
+      'Launch option output must be one of "current_terminal", "output_to_files", "tmux", got "xterm".',
     );
     expect(() => lp.launch(makeHelloWorld(), { launchType: 'threads', output: 'tmux' })).toThrow(
       /Output mode "tmux" gives each node process a window, but under threads/,
@@ -222,13 +222,15 @@ describe('local resources', () => {
         launchType: 'processes',
         resources: { hello_printer: { cwd: '/no/such/dir' } },
       }),
-    ).toThrow('Node hello_printer/0: resources cwd /no/such/dir is not an existing directory');
+    ).toThrow(
+      'Launch option resources["hello_printer"].cwd is /no/such/dir, which is not an existing directory (node hello_printer/0)',
+    );
   });
 
   it('refuses resources for a group that does not exist', () => {
     expect(() =>
       lp.launch(makeHelloWorld(), { launchType: 'processes', resources: { nobody: {} } }),
-    ).toThrow(/resources\["nobody"\] names no group or node of the program/);
+    ).toThrow(/^Launch option resources\["nobody"\] names no group or node of the program/);
   });
 });
 

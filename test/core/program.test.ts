@@ -104,7 +104,7 @@ describe('launch()', () => {
   it('refuses bad options with the option name', () => {
     const program = new lp.Program('options');
     expect(() => lp.launch(program, { launchType: 'in-process', terminationGraceMs: -1 })).toThrow(
-      /`terminationGraceMs` to be a non-negative number, got -1/,
+      'Launch option terminationGraceMs must be a number ≥ 0, got -1.',
     );
   });
 });

@@ -172,13 +172,15 @@ describe('restart policies', () => {
     expect(() =>
       lp.launch(program, { launchType: 'in-process', restart: { nope: { mode: 'always' } } }),
     ).toThrow(
-      /restart\["nope"\] names no group or node of the program; known: consumer, consumer\/0, doubler, doubler\/0/,
+      /^Launch option restart\["nope"\] names no group or node of the program; known: consumer, consumer\/0, doubler, doubler\/0/,
     );
     expect(() =>
       lp.launch(program, {
         launchType: 'in-process',
         restart: { mode: 'sometimes' as lp.RestartMode },
       }),
-    ).toThrow(/Expected restart\.mode to be one of never, on-failure, always, got "sometimes"/);
+    ).toThrow(
+      'Launch option restart.mode must be one of "never", "on-failure", "always", got "sometimes".',
+    );
   });
 });

@@ -48,14 +48,16 @@ describe('time limit', () => {
     expect(parseTimeLimit('1.5s')).toBe(1_500);
     expect(parseTimeLimit('500ms')).toBe(500);
     expect(parseTimeLimit('5m')).toBe(300_000);
-    expect(resolveTimeLimit(undefined, ['node', 'main.ts', '--lp_time_limit=2m'])).toBe(120_000);
-    expect(resolveTimeLimit(undefined, ['node', 'main.ts', '--lp_time_limit', '10'])).toBe(10_000);
-    expect(resolveTimeLimit(undefined, ['node', 'main.ts'])).toBeUndefined();
-    expect(resolveTimeLimit(250, ['--lp_time_limit=9'])).toBe(250);
+    expect(resolveTimeLimit(undefined, '2m')).toBe(120_000);
+    expect(resolveTimeLimit(undefined, '10')).toBe(10_000);
+    expect(resolveTimeLimit(undefined, undefined)).toBeUndefined();
+    expect(resolveTimeLimit(250, '9')).toBe(250);
     expect(() => parseTimeLimit('soon')).toThrow(
       /--lp_time_limit to be a positive duration.*"soon"/,
     );
     expect(() => parseTimeLimit('0')).toThrow(/positive duration/);
-    expect(() => resolveTimeLimit(-1, [])).toThrow(/`timeLimitMs` to be a positive number.*-1/);
+    expect(() => resolveTimeLimit(-1, undefined)).toThrow(
+      'Launch option timeLimitMs must be a positive number of milliseconds, got -1.',
+    );
   });
 });

@@ -160,7 +160,7 @@ describe('the kubernetes launcher against a fake API server', () => {
         kubernetes: { groups: { consumer: { image: 'x' } } },
       }),
     ).toThrow(
-      'Group producer has no container image: set the Kubernetes option defaults.image or groups.producer.image',
+      'Launch option kubernetes.groups["producer"].image is not set, and neither is kubernetes.defaults.image (or LP_KUBERNETES_IMAGE): group producer has no container image.',
     );
   });
 });

@@ -185,7 +185,7 @@ describe('the kubernetes launcher against an API server that misbehaves', () => 
         kubernetes: { defaults: { image: 'x' }, startDeadlineMs: 0 },
       }),
     ).toThrow(
-      'Kubernetes option startDeadlineMs must be a whole number of milliseconds from 1 to 2147483647, got 0.',
+      'Launch option kubernetes.startDeadlineMs must be a positive whole number and ≤ 2147483647, got 0.',
     );
   });
 });

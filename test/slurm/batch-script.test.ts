@@ -87,20 +87,23 @@ describe('Slurm options', () => {
   it.each([
     [
       { groups: { learnr: { cpus: 2 } } },
-      'Slurm option groups.learnr names no group of program render; its groups are: actor, learner, replay.',
+      'Launch option slurm.groups["learnr"] names no group of program render; its groups are: actor, learner, replay.',
     ],
-    [{ defaults: { cpus: 0 } }, 'Slurm option defaults.cpus must be a positive integer, got 0.'],
+    [
+      { defaults: { cpus: 0 } },
+      'Launch option slurm.defaults.cpus must be a positive whole number, got 0.',
+    ],
     [
       { groups: { actor: { memory: '4 GB' } } },
-      "Slurm option groups.actor.memory must be megabytes or a size like '4G', got 4 GB.",
+      'Launch option slurm.groups["actor"].memory must be megabytes or a size like \'4G\', got "4 GB".',
     ],
     [
       { defaults: { time: 'soon' } },
-      "Slurm option defaults.time must be minutes or a time like '1:30:00', got soon.",
+      'Launch option slurm.defaults.time must be minutes or a time like \'1:30:00\', got "soon".',
     ],
     [
       { defaults: { sbatchOptions: ['qos=x'] } },
-      'Slurm option defaults.sbatchOptions must hold single-line flags',
+      'Launch option slurm.defaults.sbatchOptions[0] must be a single-line flag such as \'--constraint=x\', got "qos=x".',
     ],
   ] as [SlurmOptions, string][])('rejects %j', (options, message) => {
     expect(() => resolveGroupResources(program(), options)).toThrow(message);

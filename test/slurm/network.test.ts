@@ -107,7 +107,7 @@ describe('where a Slurm launch listens', () => {
     const p = new lp.Program('p');
     p.addNode(new lp.FunctionNode(idle), 'idle');
     expect(() => lp.launch(p, { launchType: 'slurm', slurm: { ports: '0-9' } })).toThrow(
-      /^Slurm option ports must be a port range/,
+      /^Launch option slurm.ports must be a port range/,
     );
     const check = (slurm: object): void => {
       resolveGroupResources(p, slurm);
@@ -115,20 +115,20 @@ describe('where a Slurm launch listens', () => {
     expect(() => {
       check({ ports: '5000' });
     }).toThrow(
-      `Slurm option ports must be a port range such as '50000-50999' (first ≤ last, within 1-65535), got "5000".`,
+      `Launch option slurm.ports must be a port range such as '50000-50999' (first ≤ last, within 1-65535), got "5000".`,
     );
     expect(() => {
       check({ ports: '6000-5000' });
-    }).toThrow(/Slurm option ports must be a port range/);
+    }).toThrow(/Launch option slurm.ports must be a port range/);
     expect(() => {
       check({ ports: '1-70000' });
-    }).toThrow(/Slurm option ports must be a port range/);
+    }).toThrow(/Launch option slurm.ports must be a port range/);
     expect(() => {
       check({ controlHost: 'a b' });
-    }).toThrow(`Slurm option controlHost must be a host name or address, got "a b".`);
+    }).toThrow(`Launch option slurm.controlHost must be a host name or address, got "a b".`);
     expect(() => {
       check({ interface: 42 });
-    }).toThrow('Slurm option interface must be a network interface name, got 42.');
+    }).toThrow('Launch option slurm.interface must be a network interface name, got 42.');
   });
 });
 

@@ -3,7 +3,8 @@
  * The options of the `kubernetes` launch type: image and resources per group, where the
  * cluster is, and render mode.
  */
-import { LaunchpadError } from '../../errors/errors.ts';
+import { boolean, either, integer, must, object, recordOf, string } from '../../internal/shape.ts';
+import { checkOption, optionError } from './option-check.ts';
 
 /** The container settings of every node of one group (each node is one Pod). */
 export interface KubernetesResources {
@@ -73,26 +74,49 @@ export const DEFAULT_START_DEADLINE_MS = 300_000;
 /** The longest delay a timer takes. */
 const LONGEST_TIMER_MS = 2 ** 31 - 1;
 
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** One group's container settings. */
+const kubernetesResourcesShape = object({
+  image: string('a container image name', /./),
+  cpu: either(
+    must('a number > 0', (value) => typeof value === 'number' && value > 0),
+    string('', /^\d+(\.\d+)?m?$/),
+    "a number of CPUs or a quantity like '500m'",
+  ),
+  memory: string("a quantity like '512Mi'", /^\d/),
+  gpus: integer(0),
+  env: recordOf(string()),
+  nodeSelector: recordOf(string()),
+});
+
+/** Every field of {@link KubernetesOptions}. */
+const kubernetesOptionsShape = object({
+  namespace: string('a DNS label', DNS_LABEL),
+  defaults: kubernetesResourcesShape,
+  groups: recordOf(kubernetesResourcesShape),
+  cluster: object(
+    {
+      server: string('an API server URL', /^https?:\/\//),
+      token: string(),
+      skipTlsVerify: boolean,
+    },
+    ['server'],
+  ),
+  renderTo: string('a file path'),
+  workingDir: string('a directory path'),
+  controlHost: string('a host name or address'),
+  advertiseHost: string('a host name'),
+  pollIntervalMs: integer(1),
+  startDeadlineMs: integer(1, LONGEST_TIMER_MS),
+});
+
 /**
- * The validated {@link KubernetesOptions.startDeadlineMs}, or its default.
- *
- * @throws LaunchpadError `INVALID_ARGUMENT` naming the option and the value
+ * The {@link KubernetesOptions.startDeadlineMs} (checked by
+ * {@link resolveKubernetesGroups}), or its default.
  */
 export function startDeadlineOf(options: KubernetesOptions): number {
-  const value: unknown = options.startDeadlineMs;
-  if (value === undefined) return DEFAULT_START_DEADLINE_MS;
-  if (
-    typeof value !== 'number' ||
-    !Number.isInteger(value) ||
-    value <= 0 ||
-    value > LONGEST_TIMER_MS
-  ) {
-    throw new LaunchpadError(
-      'INVALID_ARGUMENT',
-      `Kubernetes option startDeadlineMs must be a whole number of milliseconds from 1 to ${String(LONGEST_TIMER_MS)}, got ${typeof value === 'number' ? String(value) : JSON.stringify(value)}.`,
-    );
-  }
-  return value;
+  return options.startDeadlineMs ?? DEFAULT_START_DEADLINE_MS;
 }
 
 /**
@@ -106,23 +130,15 @@ export function resolveKubernetesGroups(
   labels: readonly string[],
   options: KubernetesOptions,
 ): Map<string, KubernetesResources> {
+  checkOption(kubernetesOptionsShape, options, 'kubernetes');
   const groups = options.groups ?? {};
   for (const label of Object.keys(groups)) {
     if (!labels.includes(label)) {
-      throw new LaunchpadError(
-        'INVALID_ARGUMENT',
-        `Kubernetes option groups.${label} names no group of program ${programName}; its groups are: ${labels.join(', ')}.`,
+      throw optionError(
+        `kubernetes.groups[${JSON.stringify(label)}]`,
+        `names no group of program ${programName}; its groups are: ${labels.join(', ')}.`,
       );
     }
-  }
-  if (
-    options.namespace !== undefined &&
-    !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(options.namespace)
-  ) {
-    throw new LaunchpadError(
-      'INVALID_ARGUMENT',
-      `Kubernetes option namespace must be a DNS label, got ${JSON.stringify(options.namespace)}.`,
-    );
   }
   return new Map(
     labels.map((label) => {
@@ -136,9 +152,9 @@ export function resolveKubernetesGroups(
         env: { ...options.defaults?.env, ...own.env },
       };
       if (typeof merged.image !== 'string' || merged.image === '') {
-        throw new LaunchpadError(
-          'INVALID_ARGUMENT',
-          `Group ${label} has no container image: set the Kubernetes option defaults.image or groups.${label}.image (or LP_KUBERNETES_IMAGE).`,
+        throw optionError(
+          `kubernetes.groups[${JSON.stringify(label)}].image`,
+          `is not set, and neither is kubernetes.defaults.image (or LP_KUBERNETES_IMAGE): group ${label} has no container image.`,
         );
       }
       return [label, merged];

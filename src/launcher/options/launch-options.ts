@@ -4,11 +4,23 @@
  */
 import { statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
-import { describeThrown, LaunchpadError } from '../../errors/errors.ts';
+import { LaunchpadError } from '../../errors/errors.ts';
+import {
+  boolean,
+  must,
+  nonNegative,
+  object,
+  oneOf,
+  recordOf,
+  string,
+} from '../../internal/shape.ts';
+import { checkOption, optionError } from './option-check.ts';
+import { localResourcesShape, restartShape } from './option-shapes.ts';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../rpc/codec.ts';
 import type { RestartPolicies } from './restart-policy.ts';
 import { resolveMetricsOptions } from './metrics-option.ts';
 import { resolveTimeLimit } from './time-limit-option.ts';
+import { launchFlags } from './launch-flags.ts';
 import type { KubernetesOptions } from './kubernetes-options.ts';
 import type { SlurmOptions } from './slurm-options.ts';
 import type { LocalResources } from '../../protocol/local-resources.ts';
@@ -63,7 +75,10 @@ export interface LaunchOptions {
   readonly output?: OutputMode;
   /** Where node processes' standard output goes, prefixed by node id. @default process.stdout */
   readonly stdout?: Writable;
-  /** Where node processes' standard error goes, prefixed by node id. @default process.stderr */
+  /**
+   * Where node processes' standard error goes, prefixed by node id, and every message of
+   * the launcher itself (a node failed, the time limit, Ctrl-C). @default process.stderr
+   */
   readonly stderr?: Writable;
   /** Resources and submission options of the `slurm` launch type. */
   readonly slurm?: SlurmOptions;
@@ -120,37 +135,52 @@ export interface ResolvedLaunchOptions {
 /** The default grace period between stop and kill, as in Launchpad. */
 export const DEFAULT_TERMINATION_GRACE_MS = 10_000;
 
-function nonNegative(name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
-    throw new LaunchpadError(
-      'INVALID_ARGUMENT',
-      `Expected launch option \`${name}\` to be a non-negative number, got ${describeThrown(value)} (${typeof value}).`,
-    );
-  }
-  return value;
-}
+const writable = must(
+  'a writable stream',
+  (value) => typeof value === 'object' && value !== null && 'write' in value,
+);
 
-/** Validates `options` and fills in defaults. */
+/** A launch type's own section: checked by that launch type against its own shape. */
+const section = must('an object', (value) => typeof value === 'object' && value !== null);
+
+/** Every field of {@link LaunchOptions}: an unknown one is refused, naming it. */
+const launchOptionsShape = object({
+  launchType: string('a launch type name'),
+  terminationGraceMs: nonNegative,
+  workdir: string('a directory path'),
+  maxMessageBytes: nonNegative,
+  restart: restartShape,
+  resources: recordOf(localResourcesShape),
+  output: oneOf(OUTPUT_MODES),
+  stdout: writable,
+  stderr: writable,
+  slurm: section,
+  kubernetes: section,
+  dryRun: boolean,
+  timeLimitMs: must(
+    'a positive number of milliseconds',
+    (value) => typeof value === 'number' && value > 0,
+  ),
+  metrics: boolean,
+  metricsPort: must(
+    'a port number from 0 (any free port) to 65535',
+    (value) => Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 65_535,
+  ),
+});
+
+/**
+ * Checks the shape of every option (the launch type's own section aside) and fills in
+ * defaults.
+ *
+ * @throws LaunchpadError `INVALID_ARGUMENT` naming the option's path, or an unknown option
+ */
 export function resolveLaunchOptions(options: LaunchOptions): ResolvedLaunchOptions {
-  if (options.workdir !== undefined && typeof options.workdir !== 'string') {
-    throw new LaunchpadError(
-      'INVALID_ARGUMENT',
-      'Expected launch option `workdir` to be a path string.',
-    );
-  }
+  checkOption(launchOptionsShape, options, '');
+  const flags = launchFlags();
   return {
-    terminationGraceMs: nonNegative(
-      'terminationGraceMs',
-      options.terminationGraceMs,
-      DEFAULT_TERMINATION_GRACE_MS,
-    ),
+    terminationGraceMs: options.terminationGraceMs ?? DEFAULT_TERMINATION_GRACE_MS,
     workdir: options.workdir,
-    maxMessageBytes: nonNegative(
-      'maxMessageBytes',
-      options.maxMessageBytes,
-      DEFAULT_MAX_MESSAGE_BYTES,
-    ),
+    maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
     restart: options.restart,
     resources: options.resources ?? {},
     output: resolveOutputMode(options.output),
@@ -158,11 +188,9 @@ export function resolveLaunchOptions(options: LaunchOptions): ResolvedLaunchOpti
     stderr: options.stderr ?? process.stderr,
     slurm: options.slurm ?? {},
     kubernetes: options.kubernetes ?? {},
-    dryRun:
-      options.dryRun ??
-      (process.argv.includes('--lp_dry_run') || process.env['LP_DRY_RUN'] === '1'),
-    timeLimitMs: resolveTimeLimit(options.timeLimitMs, process.argv),
-    ...resolveMetricsOptions(options, process.argv, process.env),
+    dryRun: options.dryRun ?? flags.dryRun ?? process.env['LP_DRY_RUN'] === '1',
+    timeLimitMs: resolveTimeLimit(options.timeLimitMs, flags.timeLimit),
+    ...resolveMetricsOptions(options, flags.metricsPort, process.env),
   };
 }
 
@@ -206,9 +234,9 @@ export function checkNodeKeys(
   const known = new Set(nodes.flatMap((node) => [node.id, node.label]));
   for (const key of Object.keys(record)) {
     if (!known.has(key)) {
-      throw new LaunchpadError(
-        'INVALID_ARGUMENT',
-        `${optionName}["${key}"] names no group or node of the program; known: ${[...known].sort().join(', ')}.`,
+      throw optionError(
+        `${optionName}[${JSON.stringify(key)}]`,
+        `names no group or node of the program; known: ${[...known].sort().join(', ')}.`,
       );
     }
   }
@@ -226,9 +254,10 @@ export function checkNodeCwds(
   for (const node of nodes) {
     const { cwd } = resourcesOf(resources, node);
     if (cwd !== undefined && !isDirectory(cwd)) {
-      throw new LaunchpadError(
-        'INVALID_ARGUMENT',
-        `Node ${node.id}: resources cwd ${cwd} is not an existing directory; create it or fix the path.`,
+      const key = resources[node.id]?.cwd === undefined ? node.label : node.id;
+      throw optionError(
+        `resources[${JSON.stringify(key)}].cwd`,
+        `is ${cwd}, which is not an existing directory (node ${node.id}); create it or fix the path.`,
       );
     }
   }

@@ -4,6 +4,7 @@
  * option, else `--lp_launch_type`, else `LP_LAUNCH_TYPE`, else `processes`.
  */
 import { LaunchpadError } from '../../errors/errors.ts';
+import { launchFlags } from './launch-flags.ts';
 
 /** Every launch type this version knows. */
 export const LAUNCH_TYPES = ['in-process', 'threads', 'processes', 'slurm', 'kubernetes'] as const;
@@ -23,17 +24,6 @@ export const LAUNCH_TYPE_ALIASES: Readonly<Record<string, LaunchType>> = {
 /** The launch type when nothing chooses one. */
 export const DEFAULT_LAUNCH_TYPE: LaunchType = 'processes';
 
-/** The value of `--lp_launch_type=X` or `--lp_launch_type X` in `argv`, if present. */
-export function launchTypeFlag(argv: readonly string[] = process.argv): string | undefined {
-  for (let index = 0; index < argv.length; index++) {
-    const arg = argv[index];
-    if (arg === undefined) continue;
-    if (arg.startsWith('--lp_launch_type=')) return arg.slice('--lp_launch_type='.length);
-    if (arg === '--lp_launch_type') return argv[index + 1];
-  }
-  return undefined;
-}
-
 /**
  * Picks the launch type: `explicit` (the launch option) if given, else the command-line
  * flag, else the environment variable, else {@link DEFAULT_LAUNCH_TYPE}.
@@ -41,11 +31,12 @@ export function launchTypeFlag(argv: readonly string[] = process.argv): string |
  * @throws LaunchpadError `INVALID_ARGUMENT` for an unknown name, listing the known ones
  */
 export function resolveLaunchType(explicit?: string): LaunchType {
+  const flag = explicit === undefined ? launchFlags().launchType : undefined;
   const [source, name] =
     explicit !== undefined
       ? ['the launchType option', explicit]
-      : launchTypeFlag() !== undefined
-        ? ['--lp_launch_type', launchTypeFlag() ?? '']
+      : flag !== undefined
+        ? ['--lp_launch_type', flag]
         : process.env['LP_LAUNCH_TYPE'] !== undefined && process.env['LP_LAUNCH_TYPE'] !== ''
           ? ['LP_LAUNCH_TYPE', process.env['LP_LAUNCH_TYPE']]
           : ['the default', DEFAULT_LAUNCH_TYPE];

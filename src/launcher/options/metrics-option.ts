@@ -16,11 +16,12 @@ export interface ResolvedMetricsOptions {
 
 /**
  * Checks the metrics options: `metrics` from the option, else `LP_METRICS` (`0` turns
- * recording off), else on; `metricsPort` from the option, else `--lp_metrics_port`.
+ * recording off), else on; `metricsPort` from the option, else `--lp_metrics_port`
+ * (`flagPort`, as {@link launchFlags} read it).
  */
 export function resolveMetricsOptions(
   options: { readonly metrics?: unknown; readonly metricsPort?: unknown },
-  argv: readonly string[],
+  flagPort: string | undefined,
   environment: NodeJS.ProcessEnv,
 ): ResolvedMetricsOptions {
   if (options.metrics !== undefined && typeof options.metrics !== 'boolean') {
@@ -30,7 +31,7 @@ export function resolveMetricsOptions(
     );
   }
   const metrics = options.metrics ?? environment['LP_METRICS'] !== '0';
-  const port = options.metricsPort ?? flagValue(argv, '--lp_metrics_port');
+  const port = options.metricsPort ?? flagPort;
   if (port === undefined) return { metrics, metricsPort: undefined };
   const number = typeof port === 'string' ? Number(port) : port;
   if (typeof number !== 'number' || !Number.isInteger(number) || number < 0 || number > 65_535) {
@@ -48,14 +49,4 @@ export function resolveMetricsOptions(
     );
   }
   return { metrics, metricsPort: number };
-}
-
-// `--name=value`, or `--name value`; `--name` alone means 0 (any free port).
-function flagValue(argv: readonly string[], name: string): string | undefined {
-  const index = argv.findIndex((arg) => arg === name || arg.startsWith(`${name}=`));
-  if (index < 0) return undefined;
-  const arg = argv[index] ?? '';
-  if (arg.includes('=')) return arg.slice(arg.indexOf('=') + 1);
-  const next = argv[index + 1];
-  return next === undefined || next.startsWith('--') ? '0' : next;
 }

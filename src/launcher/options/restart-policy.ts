@@ -3,7 +3,8 @@
  * Restart policies: what a launcher does when a node ends. Launchpad has none (the first
  * failure stops the program); `never` keeps that default.
  */
-import { describeThrown, LaunchpadError } from '../../errors/errors.ts';
+import { checkOption } from './option-check.ts';
+import { isOnePolicy, restartShape } from './option-shapes.ts';
 import { checkNodeKeys } from './launch-options.ts';
 
 /** When to restart a node. */
@@ -42,40 +43,26 @@ const NEVER: ResolvedRestartPolicy = {
   backoffMs: 0,
   maxBackoffMs: 0,
 };
-const MODES: readonly string[] = ['never', 'on-failure', 'always'];
-
 function isPolicy(value: RestartPolicies): value is RestartPolicy {
-  return typeof (value as { mode?: unknown }).mode === 'string';
+  return isOnePolicy(value);
 }
 
-function resolvePolicy(policy: RestartPolicy, where: string): ResolvedRestartPolicy {
-  if (!MODES.includes(policy.mode)) {
-    throw new LaunchpadError(
-      'INVALID_ARGUMENT',
-      `Expected ${where}.mode to be one of ${MODES.join(', ')}, got ${describeThrown(policy.mode)}.`,
-    );
-  }
-  const count = (name: keyof RestartPolicy, fallback: number): number => {
-    const value = policy[name] ?? fallback;
-    if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
-      throw new LaunchpadError(
-        'INVALID_ARGUMENT',
-        `Expected ${where}.${name} to be a non-negative number, got ${describeThrown(value)}.`,
-      );
-    }
-    return value;
-  };
+/** `policy` (already checked) with every default filled in. */
+function resolvePolicy(policy: RestartPolicy): ResolvedRestartPolicy {
   return {
     mode: policy.mode,
-    maxRestarts: count('maxRestarts', 3),
-    backoffMs: count('backoffMs', 100),
-    maxBackoffMs: count('maxBackoffMs', 5_000),
+    maxRestarts: policy.maxRestarts ?? 3,
+    backoffMs: policy.backoffMs ?? 100,
+    maxBackoffMs: policy.maxBackoffMs ?? 5_000,
   };
 }
 
 /**
- * Validates `policies` against the program's labels and node ids, and returns the
- * policy of each node.
+ * Validates `policies` (their shape, then their keys against the program's labels and
+ * node ids), and returns the policy of each node.
+ *
+ * @throws LaunchpadError `INVALID_ARGUMENT` naming the option's path, e.g.
+ * `restart["learner"].maxRestarts`, or a key that names no group or node
  */
 export function resolveRestartPolicies(
   policies: RestartPolicies | undefined,
@@ -86,18 +73,16 @@ export function resolveRestartPolicies(
     for (const node of nodes) result.set(node.id, NEVER);
     return result;
   }
+  checkOption(restartShape, policies, 'restart');
   if (isPolicy(policies)) {
-    const policy = resolvePolicy(policies, 'restart');
+    const policy = resolvePolicy(policies);
     for (const node of nodes) result.set(node.id, policy);
     return result;
   }
   checkNodeKeys('restart', policies, nodes);
   for (const node of nodes) {
     const policy = policies[node.id] ?? policies[node.label];
-    result.set(
-      node.id,
-      policy === undefined ? NEVER : resolvePolicy(policy, `restart["${node.id}"]`),
-    );
+    result.set(node.id, policy === undefined ? NEVER : resolvePolicy(policy));
   }
   return result;
 }

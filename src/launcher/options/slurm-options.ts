@@ -3,7 +3,8 @@
  * The options of the `slurm` launch type: resources per group and how the job is
  * submitted, and their validation against the program.
  */
-import { describeThrown, LaunchpadError } from '../../errors/errors.ts';
+import { arrayOf, either, integer, object, recordOf, string } from '../../internal/shape.ts';
+import { checkOption, optionError } from './option-check.ts';
 import type { Program } from '../../model/program.ts';
 import { parsePortRange } from '../../rpc/port-range.ts';
 
@@ -74,54 +75,31 @@ export type ResolvedResources = SlurmResources;
 const MEMORY = /^\d+[KMGT]?$/i;
 const TIME = /^(\d+-)?\d+(:\d+){0,2}$/;
 
-function positiveInteger(where: string, name: string, value: unknown): void {
-  if (value === undefined) return;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new LaunchpadError(
-      'INVALID_ARGUMENT',
-      `Slurm option ${where}.${name} must be a positive integer, got ${describeThrown(value)}.`,
-    );
-  }
-}
+/** One group's Slurm resources. */
+const slurmResourcesShape = object({
+  cpus: integer(1),
+  memory: either(integer(1), string('', MEMORY), "megabytes or a size like '4G'"),
+  gpus: integer(0),
+  time: either(integer(1), string('', TIME), "minutes or a time like '1:30:00'"),
+  partition: string('a partition name', /^[\w.-]+$/),
+  sbatchOptions: arrayOf(
+    string("a single-line flag such as '--constraint=x'", /^-[^\n\r]*$/),
+    "a list of single-line flags such as '--constraint=x'",
+  ),
+});
 
-function checkResources(where: string, resources: SlurmResources): void {
-  positiveInteger(where, 'cpus', resources.cpus);
-  if (resources.gpus !== 0) positiveInteger(where, 'gpus', resources.gpus);
-  const { memory, time, partition, sbatchOptions } = resources;
-  if (memory !== undefined) {
-    const ok =
-      typeof memory === 'number' ? Number.isInteger(memory) && memory > 0 : MEMORY.test(memory);
-    if (!ok) {
-      throw new LaunchpadError(
-        'INVALID_ARGUMENT',
-        `Slurm option ${where}.memory must be megabytes or a size like '4G', got ${String(memory)}.`,
-      );
-    }
-  }
-  if (time !== undefined) {
-    const ok = typeof time === 'number' ? Number.isInteger(time) && time > 0 : TIME.test(time);
-    if (!ok) {
-      throw new LaunchpadError(
-        'INVALID_ARGUMENT',
-        `Slurm option ${where}.time must be minutes or a time like '1:30:00', got ${String(time)}.`,
-      );
-    }
-  }
-  if (partition !== undefined && (typeof partition !== 'string' || !/^[\w.-]+$/.test(partition))) {
-    throw new LaunchpadError(
-      'INVALID_ARGUMENT',
-      `Slurm option ${where}.partition must be a partition name, got ${describeThrown(partition)}.`,
-    );
-  }
-  for (const option of sbatchOptions ?? []) {
-    if (typeof option !== 'string' || !option.startsWith('-') || /[\n\r]/.test(option)) {
-      throw new LaunchpadError(
-        'INVALID_ARGUMENT',
-        `Slurm option ${where}.sbatchOptions must hold single-line flags such as '--constraint=x', got ${JSON.stringify(option)}.`,
-      );
-    }
-  }
-}
+/** Every field of {@link SlurmOptions}. */
+const slurmOptionsShape = object({
+  defaults: slurmResourcesShape,
+  groups: recordOf(slurmResourcesShape),
+  jobName: string('a job name', /^[^\n\r]+$/),
+  output: string('a file path'),
+  controlHost: string('a host name or address'),
+  advertiseHost: string('a host name'),
+  interface: string('a network interface name'),
+  ports: string("a port range such as '50000-50999'"),
+  pollIntervalMs: integer(1),
+});
 
 const HOST = /^[\w.:-]+$/;
 
@@ -130,13 +108,13 @@ function checkHostOptions(options: SlurmOptions): void {
   for (const name of ['controlHost', 'advertiseHost', 'interface'] as const) {
     const value = options[name];
     if (value !== undefined && (typeof value !== 'string' || !HOST.test(value))) {
-      throw new LaunchpadError(
-        'INVALID_ARGUMENT',
-        `Slurm option ${name} must be ${name === 'interface' ? 'a network interface name' : 'a host name or address'}, got ${describeThrown(value)}.`,
+      throw optionError(
+        `slurm.${name}`,
+        `must be ${name === 'interface' ? 'a network interface name' : 'a host name or address'}, got ${JSON.stringify(value)}.`,
       );
     }
   }
-  if (options.ports !== undefined) parsePortRange(options.ports, 'Slurm option ports');
+  if (options.ports !== undefined) parsePortRange(options.ports, 'Launch option slurm.ports');
 }
 
 /**
@@ -148,20 +126,18 @@ export function resolveGroupResources(
   program: Program,
   options: SlurmOptions,
 ): Map<string, ResolvedResources> {
+  checkOption(slurmOptionsShape, options, 'slurm');
   const labels = [...new Set(program.nodes.map((node) => node.label))];
   const defaults = options.defaults ?? {};
-  checkResources('defaults', defaults);
   const groups = options.groups ?? {};
-  for (const [label, resources] of Object.entries(groups)) {
+  for (const label of Object.keys(groups)) {
     if (!labels.includes(label)) {
-      throw new LaunchpadError(
-        'INVALID_ARGUMENT',
-        `Slurm option groups.${label} names no group of program ${program.name}; its groups are: ${labels.join(', ')}.`,
+      throw optionError(
+        `slurm.groups[${JSON.stringify(label)}]`,
+        `names no group of program ${program.name}; its groups are: ${labels.join(', ')}.`,
       );
     }
-    checkResources(`groups.${label}`, resources);
   }
-  positiveInteger('slurm', 'pollIntervalMs', options.pollIntervalMs);
   checkHostOptions(options);
   return new Map(
     labels.map((label) => {

@@ -3,6 +3,7 @@
  * The time-limit option: `timeLimitMs`, or the flag `--lp_time_limit`.
  */
 import { describeThrown, LaunchpadError } from '../../errors/errors.ts';
+import { optionError } from './option-check.ts';
 
 const UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
 
@@ -22,22 +23,19 @@ export function parseTimeLimit(text: string): number {
   return Number(amount) * (UNITS[match[2] ?? 's'] ?? 1_000);
 }
 
-/** The time limit from `options.timeLimitMs`, else `--lp_time_limit`, else none. */
-export function resolveTimeLimit(option: unknown, argv: readonly string[]): number | undefined {
+/**
+ * The time limit from `options.timeLimitMs`, else `--lp_time_limit` (`flag`, as written),
+ * else none.
+ */
+export function resolveTimeLimit(option: unknown, flag: string | undefined): number | undefined {
   if (option !== undefined) {
     if (typeof option !== 'number' || !(option > 0)) {
-      throw new LaunchpadError(
-        'INVALID_ARGUMENT',
-        `Expected launch option \`timeLimitMs\` to be a positive number of milliseconds, got ${describeThrown(option)}.`,
+      throw optionError(
+        'timeLimitMs',
+        `must be a positive number of milliseconds, got ${describeThrown(option)}.`,
       );
     }
     return option;
   }
-  const index = argv.findIndex(
-    (arg) => arg === '--lp_time_limit' || arg.startsWith('--lp_time_limit='),
-  );
-  if (index < 0) return undefined;
-  const arg = argv[index] ?? '';
-  const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[index + 1];
-  return parseTimeLimit(value ?? '');
+  return flag === undefined ? undefined : parseTimeLimit(flag);
 }

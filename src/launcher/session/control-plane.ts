@@ -1,14 +1,14 @@
 /**
  * @module
  * The launcher's side of the control plane: it prepares every node's spec, serves the
- * {@link ControlService} on an RPC server, and tells node processes how to reach it.
+ * {@link ControlService} (the `ControlProtocol`, and only it) on an RPC server, keeps the
+ * nodes' failure reports for the launcher, and tells node processes how to reach it.
  * Every launcher that runs nodes as separate OS processes (local processes, Slurm,
  * Kubernetes) uses it.
  */
-import { LaunchpadError, RemoteError } from '../../errors/errors.ts';
+import { LaunchpadError, RemoteError, type RemoteErrorInfo } from '../../errors/errors.ts';
 import type { AddressBook } from './address-book.ts';
 import type { ProgramLifecycle } from './program-lifecycle.ts';
-import { serviceDispatch } from '../../model/service-dispatch.ts';
 import type { Program } from '../../model/program.ts';
 import { definitionUrls } from '../../internal/function-location.ts';
 import { RpcServer } from '../../rpc/server.ts';
@@ -22,6 +22,9 @@ import type {
 } from '../../protocol/node-spec.ts';
 import type { PortRange } from '../../rpc/port-range.ts';
 import type { MetricsStore } from '../metrics/metrics-store.ts';
+import { controlDispatch } from './control-dispatch.ts';
+import { FailureReports } from './failure-reports.ts';
+import { CONTROL_NODE_ID } from '../../protocol/control-protocol.ts';
 
 /** What the control plane needs to know about the launch. */
 export interface ControlPlaneOptions {
@@ -84,8 +87,11 @@ export interface ControlPlaneOptions {
 export interface ControlPlane {
   /** `host:port` of the control server. */
   readonly address: string;
-  /** The service node processes call. */
-  readonly service: ControlService;
+  /**
+   * The failure `nodeId` last reported, forgotten once taken: the launcher's alone, never
+   * served to nodes.
+   */
+  takeReportedFailure(nodeId: string): RemoteErrorInfo | undefined;
   /** What node `nodeId`'s process must be given to reach the control plane. */
   bootstrap(nodeId: string): ChildBootstrap;
   /**
@@ -127,20 +133,27 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     });
   }
   const store = options.metrics;
-  const service = new ControlService(specs, options.book, options.lifecycle, {
-    ...options.listener,
-    ...(store === undefined
-      ? {}
-      : {
-          metrics: (report) => {
-            store.apply(report);
-          },
-        }),
+  const failures = new FailureReports();
+  const service = new ControlService({
+    specs,
+    book: options.book,
+    lifecycle: options.lifecycle,
+    failures,
+    listener: {
+      ...options.listener,
+      ...(store === undefined
+        ? {}
+        : {
+            metrics: (report) => {
+              store.apply(report);
+            },
+          }),
+    },
   });
   const server = await RpcServer.listen({
     secret: options.secret,
-    nodeId: 'launcher',
-    dispatch: serviceDispatch(service, 'launcher'),
+    nodeId: CONTROL_NODE_ID,
+    dispatch: controlDispatch(service),
     maxMessageBytes: options.maxMessageBytes,
     ...(options.host === undefined ? {} : { host: options.host }),
     ...(options.ports === undefined ? {} : { ports: options.ports }),
@@ -150,7 +163,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     options.advertiseHost === undefined ? server.address : `${options.advertiseHost}:${port}`;
   return {
     address: server.address,
-    service,
+    takeReportedFailure: (nodeId) => failures.take(nodeId),
     bootstrap: (nodeId) => ({
       controlAddress,
       secret: options.secret,
@@ -164,7 +177,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     exitError: (nodeId, { code, signal }) => {
       // A report belongs to the run that just ended: take it, so a restarted run that
       // ends cleanly (or is killed) is not blamed for its predecessor's error.
-      const reported = service.takeReportedFailure(nodeId);
+      const reported = failures.take(nodeId);
       if (code === 0) return undefined;
       if (reported !== undefined) return new RemoteError(reported);
       const how = signal !== null ? `was killed by ${signal}` : `exited with code ${String(code)}`;

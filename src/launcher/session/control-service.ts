@@ -1,17 +1,20 @@
 /**
  * @module
- * The launcher's control service, served over the same RPC as the nodes: node processes
- * fetch their spec, register their address, look up their peers, learn when to stop,
- * ask for a stop, report their failure, and send their metrics through it.
+ * The launcher's side of the {@link ControlProtocol}: node processes fetch their spec,
+ * register their address, look up their peers, learn when to stop, ask for a stop,
+ * report their failure, and send their metrics through it. The server serves exactly the protocol's methods,
+ * each argument checked; the failure reports are read by the launcher alone
+ * ({@link FailureReports}), which no node can reach.
  */
 import { whenAborted } from '../../internal/aborted.ts';
 import { LaunchpadError, type RemoteErrorInfo } from '../../errors/errors.ts';
 import type { AddressBook } from './address-book.ts';
 import type { ProgramLifecycle } from './program-lifecycle.ts';
 import type { NodeSpec } from '../../protocol/node-spec.ts';
-
 import type { OutputStream } from '../../protocol/output-stream.ts';
 import type { NodeMetricsReport } from '../../metrics/report.ts';
+import type { ControlProtocol } from '../../protocol/control-protocol.ts';
+import type { FailureReports } from './failure-reports.ts';
 
 export type { OutputStream } from '../../protocol/output-stream.ts';
 
@@ -28,30 +31,35 @@ export interface ControlListener {
   metrics?(report: NodeMetricsReport): void;
 }
 
-/** The methods node processes call on their launcher. */
-export class ControlService {
+/** What the control service works with. */
+export interface ControlServiceParts {
+  /** Node id → spec. */
+  readonly specs: ReadonlyMap<string, NodeSpec>;
+  /** The program's addresses. */
+  readonly book: AddressBook;
+  /** The program's state. */
+  readonly lifecycle: ProgramLifecycle;
+  /** Where reported failures wait for the launcher. */
+  readonly failures: FailureReports;
+  /** Hears forwarded output and exit codes, when children send them. */
+  readonly listener?: ControlListener | undefined;
+}
+
+/** The methods node processes call on their launcher, and nothing else. */
+export class ControlService implements ControlProtocol {
   readonly #specs: ReadonlyMap<string, NodeSpec>;
   readonly #book: AddressBook;
   readonly #lifecycle: ProgramLifecycle;
+  readonly #failures: FailureReports;
   readonly #listener: ControlListener;
-  readonly #failures = new Map<string, RemoteErrorInfo>();
 
-  /**
-   * @param specs - node id → spec
-   * @param book - the program's addresses
-   * @param lifecycle - the program's state
-   * @param listener - hears forwarded output and exit codes, when children send them
-   */
-  constructor(
-    specs: ReadonlyMap<string, NodeSpec>,
-    book: AddressBook,
-    lifecycle: ProgramLifecycle,
-    listener: ControlListener = {},
-  ) {
-    this.#specs = specs;
-    this.#book = book;
-    this.#lifecycle = lifecycle;
-    this.#listener = listener;
+  /** @param parts - the launch's specs, addresses, state, failure reports and listener */
+  constructor(parts: ControlServiceParts) {
+    this.#specs = parts.specs;
+    this.#book = parts.book;
+    this.#lifecycle = parts.lifecycle;
+    this.#failures = parts.failures;
+    this.#listener = parts.listener ?? {};
   }
 
   /** The spec of `nodeId`. */
@@ -65,6 +73,7 @@ export class ControlService {
 
   /** `nodeId` is up, serving at `address` (`null` for function nodes). */
   register(nodeId: string, address: string | null): void {
+    this.spec(nodeId);
     this.#book.register(nodeId, address ?? undefined);
     this.#lifecycle.nodeUp(nodeId);
   }
@@ -86,15 +95,14 @@ export class ControlService {
 
   /** A node failed with this error; its process exits next. */
   reportFailure(nodeId: string, error: RemoteErrorInfo): void {
-    this.#failures.set(nodeId, error);
+    this.spec(nodeId);
+    this.#failures.record(nodeId, error);
   }
 
   /** Lines `nodeId` printed; sent only by children told to forward their output. */
-  output(nodeId: string, stream: string, lines: unknown): void {
+  output(nodeId: string, stream: OutputStream, lines: readonly string[]): void {
     this.spec(nodeId);
-    if (!Array.isArray(lines)) return;
-    const text = lines.map((line) => String(line));
-    this.#listener.output?.(nodeId, stream === 'stderr' ? 'stderr' : 'stdout', text);
+    this.#listener.output?.(nodeId, stream, lines);
   }
 
   /** `nodeId`'s process exits next with `code`; sent only by children told to report it. */
@@ -106,12 +114,5 @@ export class ControlService {
   /** A node's periodic metrics report (see docs/observability.md); ignored when metrics are off. */
   reportMetrics(report: NodeMetricsReport): void {
     this.#listener.metrics?.(report);
-  }
-
-  /** The failure `nodeId` last reported, if any, forgotten once taken. */
-  takeReportedFailure(nodeId: string): RemoteErrorInfo | undefined {
-    const failure = this.#failures.get(nodeId);
-    this.#failures.delete(nodeId);
-    return failure;
   }
 }

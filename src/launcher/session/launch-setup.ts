@@ -16,6 +16,7 @@ import { ProgramLifecycle } from './program-lifecycle.ts';
 import { resolveRestartPolicies, type ResolvedRestartPolicy } from '../options/restart-policy.ts';
 import { createWorkdir } from './workdir.ts';
 import { METRICS_INTERVAL_MS, MetricsStore } from '../metrics/metrics-store.ts';
+import { userArgs } from '../options/launch-flags.ts';
 
 /** One launch, as every launcher receives it. */
 export interface LaunchSetup {
@@ -72,11 +73,12 @@ export function createLaunchSetup(
     wireArgs,
     policies,
     entry,
-    // The entry strategy re-runs the main script, which must see the same flags.
-    args: entry === undefined ? [] : process.argv.slice(2),
+    // The entry strategy re-runs the main script, which must see the same flags: the
+    // program's own, not the launcher's (a node neither launches nor needs them).
+    args: entry === undefined ? [] : userArgs(),
     secret: randomBytes(16).toString('hex'),
     workdir: createWorkdir(program.name, options.workdir),
-    lifecycle: new ProgramLifecycle(program.name, ids),
+    lifecycle: new ProgramLifecycle(program.name, ids, options.stderr),
     book: new AddressBook(ids),
     metrics: options.metrics ? new MetricsStore(ids, METRICS_INTERVAL_MS) : undefined,
   };

@@ -3,6 +3,7 @@
  * {@link ProgramLifecycle}: the launcher-side state machine of one launch (nodes up,
  * nodes ended, the first failure, the stop) shared by every launcher.
  */
+import type { Writable } from 'node:stream';
 import { styleText } from 'node:util';
 import { LaunchpadError, RemoteError } from '../../errors/errors.ts';
 import { deferred } from '../../internal/deferred.ts';
@@ -45,13 +46,16 @@ export class ProgramLifecycle implements ActiveProgram {
   #failure: LaunchpadError | undefined;
   #stopping: Promise<void> | undefined;
   #backend: LaunchBackend | undefined;
+  readonly #stderr: Writable;
 
   /**
    * @param programName - for messages
    * @param nodeIds - every node of the program
+   * @param stderr - where the launcher's own messages go (the launch's `stderr` option)
    */
-  constructor(programName: string, nodeIds: readonly string[]) {
+  constructor(programName: string, nodeIds: readonly string[], stderr: Writable) {
     this.#programName = programName;
+    this.#stderr = stderr;
     this.#nodeIds = new Set(nodeIds);
     this.stopScope = new StopScope(() => {
       this.#stopInBackground();
@@ -133,7 +137,7 @@ export class ProgramLifecycle implements ActiveProgram {
       );
       // The message already holds the node's own stack; the launcher's frames add nothing.
       this.#failure.stack = `${this.#failure.name}: ${this.#failure.message}`;
-      process.stderr.write(
+      this.#stderr.write(
         `${styleText('red', `launchpad-ts: node ${nodeId} of ${this.#programName} failed; stopping the program.`)}\n`,
       );
       this.#stopInBackground();
@@ -144,9 +148,7 @@ export class ProgramLifecycle implements ActiveProgram {
 
   #stopInBackground(): void {
     this.stop().catch((error: unknown) => {
-      process.stderr.write(
-        `launchpad-ts: stopping ${this.#programName} failed: ${String(error)}\n`,
-      );
+      this.#stderr.write(`launchpad-ts: stopping ${this.#programName} failed: ${String(error)}\n`);
     });
   }
 

@@ -49,7 +49,7 @@ export function launchKubernetes(setup: LaunchSetup): void {
   const kube = options.kubernetes;
   const groups = resolveKubernetesGroups(program.name, [...program.groups.keys()], kube);
   const startDeadlineMs = startDeadlineOf(kube);
-  const args = setup.args.filter((a) => a !== '--lp_dry_run');
+  const args = setup.args;
   const namespace = kube.namespace ?? 'default';
   const launchId = randomBytes(3).toString('hex');
   const render = (bootstrap: (nodeId: string) => string): Manifests =>

@@ -43,7 +43,7 @@ export function launchSlurm(setup: LaunchSetup): void {
   const output =
     slurm.output ?? join(process.cwd(), `lp-${program.name.replace(/[^\w.-]/g, '_')}-%j.out`);
   // A node may import the main script (its launcher code in lp.main()): same flags.
-  const args = setup.args.filter((a) => a !== '--lp_dry_run');
+  const args = setup.args;
   const script = renderBatchScript({
     programName: program.name,
     jobName: slurm.jobName ?? `lp-${program.name}`,
@@ -111,7 +111,7 @@ export function launchSlurm(setup: LaunchSetup): void {
   const onJobEnded = (finalState: string): void => {
     const unreported: string[] = [];
     for (const nodeId of states.unfinished()) {
-      const reported = plane?.service.takeReportedFailure(nodeId);
+      const reported = plane?.takeReportedFailure(nodeId);
       if (reported === undefined) unreported.push(nodeId);
       else nodeEnded(nodeId, new RemoteError(reported));
     }

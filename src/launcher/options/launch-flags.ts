@@ -1,0 +1,149 @@
+/**
+ * @module
+ * The launcher's command-line flags (`--lp_launch_type`, `--lp_dry_run`,
+ * `--lp_time_limit`, `--lp_metrics_port`), parsed in one place with `node:util` `parseArgs`, in every spelling
+ * it knows (`--lp_dry_run`, `--lp_dry_run=1`, `--lp_launch_type slurm`,
+ * `--lp_launch_type=slurm`), and taken out of what the program's own flag parser sees
+ * ({@link userArgs}).
+ */
+import { parseArgs } from 'node:util';
+import { LaunchpadError } from '../../errors/errors.ts';
+
+/** The launcher's flags as given on the command line; a flag not given is absent. */
+export interface LaunchFlags {
+  /** `--lp_launch_type`: the launch type, not yet checked. */
+  readonly launchType?: string;
+  /** `--lp_dry_run`: show what would be submitted, submit nothing. */
+  readonly dryRun?: boolean;
+  /** `--lp_time_limit`: the time limit as written (`300`, `90s`), not yet parsed. */
+  readonly timeLimit?: string;
+  /** `--lp_metrics_port`: the port to serve `/metrics` on, as written; `0` when given alone. */
+  readonly metricsPort?: string;
+}
+
+/** The flags and how `parseArgs` reads each (a boolean takes no separate value). */
+const FLAGS = {
+  lp_launch_type: { type: 'string' },
+  lp_dry_run: { type: 'boolean' },
+  lp_time_limit: { type: 'string' },
+  lp_metrics_port: { type: 'string' },
+} as const;
+
+type FlagName = keyof typeof FLAGS;
+
+const FLAG_NAMES = Object.keys(FLAGS) as FlagName[];
+
+function isFlagName(name: string): name is FlagName {
+  return (FLAG_NAMES as string[]).includes(name);
+}
+
+/** The spellings `--lp_dry_run=<value>` accepts, and what each means. */
+const BOOLEAN_VALUES: Readonly<Record<string, boolean>> = {
+  '1': true,
+  true: true,
+  '0': false,
+  false: false,
+};
+
+/** What one parse found: the flags, and the positions in argv that hold them. */
+interface ParsedFlags {
+  readonly flags: LaunchFlags;
+  readonly lpIndices: ReadonlySet<number>;
+}
+
+let cache: { readonly key: string; readonly parsed: ParsedFlags } | undefined;
+
+/**
+ * Parses `args` once per distinct command line (the program's arguments, without the
+ * Node binary and script).
+ */
+function parse(args: readonly string[]): ParsedFlags {
+  const key = args.join('\0');
+  if (cache?.key === key) return cache.parsed;
+  // Not strict: every other flag belongs to the program and is left to its own parser.
+  const { tokens } = parseArgs({
+    args: [...args],
+    options: FLAGS,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  const found: { launchType?: string; dryRun?: boolean; timeLimit?: string; metricsPort?: string } =
+    {};
+  const lpIndices = new Set<number>();
+  for (const token of tokens) {
+    if (token.kind !== 'option' || !token.name.startsWith('lp_')) continue;
+    const { name, value, index } = token;
+    if (!isFlagName(name)) {
+      throw new LaunchpadError(
+        'INVALID_ARGUMENT',
+        `Unknown launcher flag --${name}; the launcher's flags are: ${FLAG_NAMES.map((flag) => `--${flag}`).join(', ')}.`,
+      );
+    }
+    lpIndices.add(index);
+    if (name === 'lp_metrics_port' && (value === undefined || value === '')) {
+      // Given alone: serve on any free port.
+      found.metricsPort = '0';
+      continue;
+    }
+    if (FLAGS[name].type === 'string') {
+      // A value given as the next argument occupies that position too.
+      if (token.inlineValue === false) lpIndices.add(index + 1);
+      if (value === undefined || value === '') {
+        throw new LaunchpadError(
+          'INVALID_ARGUMENT',
+          `Expected --${name} to have a value: --${name}=<value> or --${name} <value>.`,
+        );
+      }
+      if (name === 'lp_launch_type') found.launchType = value;
+      else if (name === 'lp_metrics_port') found.metricsPort = value;
+      else found.timeLimit = value;
+    } else {
+      found.dryRun = value === undefined ? true : booleanValue(name, value);
+    }
+  }
+  const parsed = { flags: found, lpIndices };
+  cache = { key, parsed };
+  return parsed;
+}
+
+function booleanValue(name: string, value: string): boolean {
+  const meaning = BOOLEAN_VALUES[value.toLowerCase()];
+  if (meaning === undefined) {
+    throw new LaunchpadError(
+      'INVALID_ARGUMENT',
+      `Expected --${name} to be given alone or as --${name}=1, =true, =0 or =false, got --${name}=${value}.`,
+    );
+  }
+  return meaning;
+}
+
+/**
+ * The launcher's flags on this command line.
+ *
+ * @param args - the program's arguments @default process.argv.slice(2)
+ * @throws LaunchpadError `INVALID_ARGUMENT` for an unknown `--lp_*` flag, a flag without
+ * its value, or a `--lp_dry_run` value that is not 1, true, 0 or false
+ */
+export function launchFlags(args: readonly string[] = process.argv.slice(2)): LaunchFlags {
+  return parse(args).flags;
+}
+
+/**
+ * The program's own command-line arguments: `process.argv.slice(2)` without the
+ * launcher's `--lp_*` flags (and their values), for the program's own flag parser, so a
+ * strict parser need not declare them. Node processes are started with these arguments
+ * already, so their `process.argv` holds no `--lp_*` flag.
+ *
+ * @param args - the arguments to filter @default process.argv.slice(2)
+ * @throws LaunchpadError `INVALID_ARGUMENT` as {@link launchFlags} does
+ *
+ * @example
+ * ```ts
+ * const { values } = parseArgs({ args: lp.userArgs(), options: { workers: { type: 'string' } } });
+ * ```
+ */
+export function userArgs(args: readonly string[] = process.argv.slice(2)): string[] {
+  const { lpIndices } = parse(args);
+  return args.filter((_, index) => !lpIndices.has(index));
+}

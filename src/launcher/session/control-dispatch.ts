@@ -1,0 +1,121 @@
+/**
+ * @module
+ * How the control server answers a call: only the methods of the {@link ControlProtocol},
+ * each argument checked against a table before the service sees it, so a confused or
+ * hostile node gets a clear refusal instead of reaching launcher-only code or corrupting
+ * the launcher's state.
+ */
+import { LaunchpadError } from '../../errors/errors.ts';
+import {
+  arrayOf,
+  type Check,
+  integer,
+  must,
+  nonNegative,
+  nullable,
+  object,
+  oneOf,
+  ShapeError,
+  string,
+} from '../../internal/shape.ts';
+import {
+  CONTROL_METHODS,
+  CONTROL_NODE_ID,
+  type ControlProtocol,
+} from '../../protocol/control-protocol.ts';
+import type { Dispatch } from '../../rpc/server.ts';
+
+const nodeId = string('a node id');
+
+const remoteErrorInfo = object(
+  {
+    name: string(),
+    message: string(),
+    stack: string(),
+    nodeId,
+    code: string('an error code'),
+    via: arrayOf(nodeId),
+  },
+  ['name', 'message', 'stack', 'nodeId', 'code'],
+);
+
+/** Each method's parameters, in order: name and check. */
+const PARAMETERS: Readonly<Record<keyof ControlProtocol, readonly (readonly [string, Check])[]>> = {
+  spec: [['nodeId', nodeId]],
+  register: [
+    ['nodeId', nodeId],
+    ['address', nullable(string('a host:port address', /^.+:\d+$/))],
+  ],
+  lookup: [
+    ['nodeId', nodeId],
+    ['timeoutMs', nonNegative],
+  ],
+  awaitStop: [],
+  requestStop: [],
+  reportFailure: [
+    ['nodeId', nodeId],
+    ['error', remoteErrorInfo],
+  ],
+  output: [
+    ['nodeId', nodeId],
+    ['stream', oneOf(['stdout', 'stderr'])],
+    ['lines', arrayOf(string())],
+  ],
+  reportExit: [
+    ['nodeId', nodeId],
+    ['code', integer(0, 255)],
+  ],
+  reportMetrics: [
+    [
+      'report',
+      must(
+        'a metrics report naming its node',
+        (value) =>
+          typeof value === 'object' &&
+          value !== null &&
+          typeof (value as { nodeId?: unknown }).nodeId === 'string',
+      ),
+    ],
+  ],
+};
+
+function isControlMethod(method: string): method is keyof ControlProtocol {
+  return (CONTROL_METHODS as readonly string[]).includes(method);
+}
+
+/**
+ * The dispatch of the control server: calls `service`'s protocol methods, and refuses
+ * any other method name (`UNIMPLEMENTED`) and any argument of the wrong form
+ * (`INVALID_ARGUMENT`, naming the method and the argument's path).
+ */
+export function controlDispatch(service: ControlProtocol): Dispatch {
+  return (method, args) => {
+    if (!isControlMethod(method)) {
+      throw new LaunchpadError(
+        'UNIMPLEMENTED',
+        `Node ${CONTROL_NODE_ID} has no method "${method}". Its RPC methods are: ${[...CONTROL_METHODS].sort().join(', ')}.`,
+      );
+    }
+    const parameters = PARAMETERS[method];
+    if (!Array.isArray(args) || args.length > parameters.length) {
+      throw new LaunchpadError(
+        'INVALID_ARGUMENT',
+        `Control call ${method}() takes ${String(parameters.length)} argument(s): ${parameters.map(([name]) => name).join(', ') || 'none'}.`,
+      );
+    }
+    try {
+      parameters.forEach(([name, check], index) => {
+        check(args[index], name);
+      });
+    } catch (error) {
+      if (!(error instanceof ShapeError)) throw error;
+      throw new LaunchpadError('INVALID_ARGUMENT', `Control call ${method}(): ${error.message}`);
+    }
+    const fn: unknown = Reflect.get(service, method);
+    if (typeof fn !== 'function') {
+      throw new LaunchpadError('INTERNAL', `The control service lacks ${method}().`);
+    }
+    const result: unknown = Reflect.apply(fn, service, args);
+    return result;
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * The one bootstrap decoder every entry script uses: JSON checked against its shape, with
+ * an error naming where it came from and the wrong field.
+ */
+import { describe, expect, it } from 'vitest';
+import { decodeBootstrap } from '../../src/node/bootstrap-decoder.ts';
+import {
+  childBootstrapShape,
+  colocatedTaskShape,
+  slurmTasksShape,
+} from '../../src/protocol/bootstrap-shapes.ts';
+import { startScript } from '../helpers/scripts.ts';
+
+const GOOD = { controlAddress: '127.0.0.1:4000', secret: 's3cret', nodeId: 'learner/0' };
+
+describe('decodeBootstrap', () => {
+  it('accepts a well-formed bootstrap', () => {
+    expect(decodeBootstrap(JSON.stringify(GOOD), 'LAUNCHPAD_TS_NODE', childBootstrapShape)).toEqual(
+      GOOD,
+    );
+  });
+
+  it.each([
+    [
+      '{',
+      /^What LAUNCHPAD_TS_NODE holds is not JSON \(.+\); this process must be started by launchpad-ts\.$/,
+    ],
+    [
+      JSON.stringify({ ...GOOD, secret: undefined }),
+      'LAUNCHPAD_TS_NODE.secret is missing. This process must be started by a launcher of the same launchpad-ts version.',
+    ],
+    [
+      JSON.stringify({ ...GOOD, parentPid: 'one' }),
+      'LAUNCHPAD_TS_NODE.parentPid must be a positive whole number, got "one".',
+    ],
+    [
+      JSON.stringify({ ...GOOD, extra: 1 }),
+      'LAUNCHPAD_TS_NODE has no key "extra"; the allowed keys are:',
+    ],
+    ['[]', 'LAUNCHPAD_TS_NODE must be an object, got [].'],
+  ])('refuses %s with a clear error', (raw, message) => {
+    expect(() => decodeBootstrap(raw, 'LAUNCHPAD_TS_NODE', childBootstrapShape)).toThrow(message);
+  });
+
+  it('checks nested bootstraps and task lists by path', () => {
+    expect(() =>
+      decodeBootstrap(
+        JSON.stringify({ kind: 'threads', bootstraps: [GOOD, { ...GOOD, nodeId: 7 }] }),
+        'LAUNCHPAD_TS_TASK',
+        colocatedTaskShape,
+      ),
+    ).toThrow('LAUNCHPAD_TS_TASK.bootstraps[1].nodeId must be a node id (label/index), got 7.');
+    expect(() =>
+      decodeBootstrap(
+        JSON.stringify(['a/0', { kind: 'fibers', nodeIds: ['b/0'] }]),
+        'LP_SLURM_NODE_IDS',
+        slurmTasksShape,
+      ),
+    ).toThrow('LP_SLURM_NODE_IDS[1].kind must be one of "threads", "processes", got "fibers".');
+  });
+});
+
+describe('an entry script', () => {
+  it('given a malformed task, exits 1 naming the variable and the field', async () => {
+    const run = startScript('src/node/task-entry.ts', [], {
+      LAUNCHPAD_TS_TASK: JSON.stringify({ kind: 'threads' }),
+    });
+    expect((await run.exited).code).toBe(1);
+    expect(run.stderr()).toContain('launchpad-ts: LAUNCHPAD_TS_TASK.bootstraps is missing.');
+  });
+});

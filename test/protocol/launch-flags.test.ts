@@ -1,0 +1,78 @@
+/**
+ * The launcher's `--lp_*` flags: every spelling, clear errors, and the program's own
+ * arguments without them.
+ */
+import * as lp from 'launchpad-ts';
+import { describe, expect, it } from 'vitest';
+
+describe('launchFlags', () => {
+  it.each([
+    [['--lp_launch_type', 'slurm'], 'slurm'],
+    [['--lp_launch_type=slurm'], 'slurm'],
+    [['--workers=2', '--lp_launch_type', 'threads', 'extra'], 'threads'],
+    [[], undefined],
+  ])('reads the launch type from %j', (args, launchType) => {
+    expect(lp.launchFlags(args).launchType).toBe(launchType);
+  });
+
+  it.each([
+    [['--lp_dry_run'], true],
+    [['--lp_dry_run=1'], true],
+    [['--lp_dry_run=true'], true],
+    [['--lp_dry_run=0'], false],
+    [['--lp_dry_run=false'], false],
+    [['--other'], undefined],
+  ])('reads the dry run from %j', (args, dryRun) => {
+    expect(lp.launchFlags(args).dryRun).toBe(dryRun);
+  });
+
+  it.each([
+    [['--lp_time_limit', '90s'], '90s'],
+    [['--lp_time_limit=5m'], '5m'],
+  ])('reads the time limit from %j', (args, timeLimit) => {
+    expect(lp.launchFlags(args).timeLimit).toBe(timeLimit);
+  });
+
+  it('leaves flags after -- to the program', () => {
+    expect(lp.launchFlags(['--', '--lp_dry_run']).dryRun).toBeUndefined();
+    expect(lp.userArgs(['--', '--lp_dry_run'])).toEqual(['--', '--lp_dry_run']);
+  });
+
+  it('refuses an unknown --lp_ flag, a flag without its value, and a wrong dry-run value', () => {
+    expect(() => lp.launchFlags(['--lp_lauch_type=slurm'])).toThrow(
+      "Unknown launcher flag --lp_lauch_type; the launcher's flags are: --lp_launch_type, --lp_dry_run, --lp_time_limit, --lp_metrics_port.",
+    );
+    expect(() => lp.launchFlags(['--lp_launch_type'])).toThrow(
+      'Expected --lp_launch_type to have a value: --lp_launch_type=<value> or --lp_launch_type <value>.',
+    );
+    expect(() => lp.launchFlags(['--lp_dry_run=maybe'])).toThrow(
+      'Expected --lp_dry_run to be given alone or as --lp_dry_run=1, =true, =0 or =false, got --lp_dry_run=maybe.',
+    );
+  });
+});
+
+describe('userArgs', () => {
+  it('removes every spelling of the launcher flags and their values, and keeps the rest', () => {
+    expect(
+      lp.userArgs([
+        '--workers=2',
+        '--lp_launch_type',
+        'slurm',
+        'input.txt',
+        '--lp_dry_run=1',
+        '--seed',
+        '7',
+        '--lp_time_limit=90s',
+        '--lp_dry_run',
+        '-v',
+      ]),
+    ).toEqual(['--workers=2', 'input.txt', '--seed', '7', '-v']);
+  });
+
+  it('gives a strict parser only the flags it declares', async () => {
+    const { parseArgs } = await import('node:util');
+    const args = lp.userArgs(['--lp_launch_type=threads', '--workers', '3', '--lp_dry_run']);
+    const { values } = parseArgs({ args, options: { workers: { type: 'string' } } });
+    expect(values).toEqual({ workers: '3' });
+  });
+});
