@@ -55,7 +55,8 @@ export function launchSuite(
     const calls = Array.from({ length: 300 }, (_, i) => client.gather(i));
     await lp.withOptions(client, { timeoutMs: 30_000 }).gathered(300);
     // No connection was opened for them (under in-process both ends are counted here).
-    expect(openChannels()).toBe(channelsBefore);
+    // At most as many: a socket of an earlier launch may close meanwhile.
+    expect(openChannels()).toBeLessThanOrEqual(channelsBefore);
     await client.release();
     expect(await Promise.all(calls)).toEqual(Array.from({ length: 300 }, (_, i) => 2 * i));
   });
