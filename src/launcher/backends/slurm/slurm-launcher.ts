@@ -18,7 +18,7 @@ import { nodeProcessArgs } from '../../../spawn/node-command.ts';
 import type { LaunchSetup } from '../../session/launch-setup.ts';
 import { jobComponents, renderBatchScript, SLURM_BOOTSTRAP_VARIABLE } from './batch-script.ts';
 import { NodeStates } from './node-states.ts';
-import { waitForJobEndCause } from './job-end-cause.ts';
+import { describeJobEnd, waitForJobEndCause } from './job-end-cause.ts';
 import { cancelJob, cancelJobNow, submitBatch } from './slurm-cli.ts';
 import { resolveGroupResources } from '../../options/slurm-options.ts';
 import { outputPath, unreportedEnds } from './job-output.ts';
@@ -27,6 +27,18 @@ import { followJob, type JobFollower } from './job-follower.ts';
 
 // The exit code of a task sent SIGTERM by the cluster (128 + 15), as a shell reports it.
 const TERMINATED_FROM_OUTSIDE = 143;
+
+// Job states that mean Slurm, not the launcher, ended the job.
+const ENDED_BY_CLUSTER = new Set([
+  'TIMEOUT',
+  'NODE_FAIL',
+  'PREEMPTED',
+  'OUT_OF_MEMORY',
+  'CANCELLED',
+]);
+
+// How long a task's report of its end may trail squeue's news that the job ended.
+const REPORT_GRACE_MS = 2_000;
 
 // After the nodes end, the job ends by itself within moments; wait that long before scancel.
 const NATURAL_END_MS = 3_000;
@@ -75,6 +87,8 @@ export function launchSlurm(setup: LaunchSetup): void {
     lifecycle.nodeEnded(nodeId, error);
     if (states.unfinished().length === 0) allEnded.resolve(undefined);
   };
+  // Nodes whose end (exit 143) waits for the job's state to explain it.
+  const explaining = new Set<string>();
   const prefixes = new Map(ids.map((id, index) => [id, prefixFor(id, index, options.stdout)]));
   const listener: ControlListener = {
     output: (nodeId, stream, lines) => {
@@ -92,7 +106,9 @@ export function launchSlurm(setup: LaunchSetup): void {
       }
       // The task only saw a SIGTERM; the job's state says whether it was the time limit,
       // a failed node, preemption or someone's scancel.
+      explaining.add(nodeId);
       void waitForJobEndCause(jobId).then((cause) => {
+        explaining.delete(nodeId);
         nodeEnded(
           nodeId,
           cause === undefined
@@ -108,12 +124,14 @@ export function launchSlurm(setup: LaunchSetup): void {
   // job's output file.
   // Whether the job's output file explains a node's end, and so is worth keeping.
   let keepOutput = false;
-  const onJobEnded = (finalState: string): void => {
+  const endNow = (finalState: string): void => {
     const unreported: string[] = [];
     for (const nodeId of states.unfinished()) {
+      // Its end is being explained from the job's state (exit code 143, above).
+      if (explaining.has(nodeId)) continue;
       const reported = plane?.takeReportedFailure(nodeId);
       if (reported === undefined) unreported.push(nodeId);
-      else nodeEnded(nodeId, new RemoteError(reported));
+      else nodeEnded(nodeId, withJobEndCause(new RemoteError(reported), finalState));
     }
     if (unreported.length === 0) return;
     keepOutput = true;
@@ -122,8 +140,21 @@ export function launchSlurm(setup: LaunchSetup): void {
     for (const { nodeId, lines, error } of unreportedEnds(job, unreported, tasks)) {
       const prefix = prefixes.get(nodeId) ?? `[${nodeId}]`;
       for (const line of lines) options.stderr.write(`${prefix} ${line}\n`);
-      nodeEnded(nodeId, error);
+      nodeEnded(nodeId, withJobEndCause(error, finalState));
     }
+  };
+  // A task's report of its end may still be on its way when squeue shows the job ended:
+  // give it a moment before taking its silence for an unexplained end.
+  const onJobEnded = (finalState: string): void => {
+    setTimeout(() => {
+      endNow(finalState);
+    }, REPORT_GRACE_MS);
+  };
+  const withJobEndCause = (error: Error, finalState: string): Error => {
+    const state = finalState.split(/[ ,(]/)[0] ?? '';
+    if (jobId === undefined || !ENDED_BY_CLUSTER.has(state)) return error;
+    const cause = describeJobEnd(jobId, { component: 0, state, reason: '', nodes: '' });
+    return new LaunchpadError('UNAVAILABLE', `${cause} ${error.message}`);
   };
 
   let interrupts = 0;
@@ -232,7 +263,7 @@ export function launchSlurm(setup: LaunchSetup): void {
         }
         follower.close();
       }
-      onJobEnded('stopped');
+      endNow('stopped');
       if (jobId !== undefined && slurm.output === undefined) {
         // The output file is the launcher's: kept only when it tells what the launcher
         // could not hear, how a node ended without reporting.
