@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import * as lp from 'launchpad-ts';
 import { capture } from '../helpers/capture.ts';
 import { expectColocated } from '../helpers/colocation-checks.ts';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { makeProgram } from '../../examples/consumer_producers/program.ts';
 import { runScript } from '../helpers/scripts.ts';
 import { startFakeApiServer, type FakeApiServer, type KubeObject } from './fake-api-server.ts';
@@ -95,7 +95,14 @@ describe('the kubernetes launcher against a fake API server', () => {
     } finally {
       await running.stop();
     }
-    expect(fake.objects()).toEqual([]);
+    // Deletion is graceful, as in Kubernetes: a Pod whose node processes are still ending
+    // stays listed, with its deletion timestamp, until they have ended.
+    await vi.waitFor(
+      () => {
+        expect(fake!.objects()).toEqual([]);
+      },
+      { timeout: 30_000, interval: 100 },
+    );
   });
 
   it('fails the launch naming the node when a Pod fails, and deletes everything', async () => {
