@@ -119,11 +119,11 @@ export function launchSlurm(setup: LaunchSetup): void {
     },
   };
 
+  // Whether the job's output file explains a node's end, and so is worth keeping.
+  let keepOutput = false;
   // The job ended: nodes that never said how they ended did not end well. What their
   // task printed (a task that never reached the launcher could send nothing) is in the
   // job's output file.
-  // Whether the job's output file explains a node's end, and so is worth keeping.
-  let keepOutput = false;
   const endNow = (finalState: string): void => {
     const unreported: string[] = [];
     for (const nodeId of states.unfinished()) {
