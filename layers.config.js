@@ -5,72 +5,41 @@
  * draws the same table. A layer may always import its own files.
  */
 
+// What each layer may import, built upward so that every list is the one below plus a
+// layer: the chain that keeps folders free of import cycles.
+const core = ['metrics', 'errors', 'internal'];
+const nodeSide = ['node', 'spawn', 'protocol', 'model', 'rpc', ...core];
+const session = ['launcher-metrics', 'launcher-options', ...nodeSide];
+
 /** Each layer: its name, its files, and the layers it may import. */
 const table = [
   ['internal', 'src/internal', []],
   ['errors', 'src/errors', ['internal']],
   ['metrics', 'src/metrics', ['errors', 'internal']],
-  ['rpc', 'src/rpc', ['metrics', 'errors', 'internal']],
-  ['model', 'src/model', ['rpc', 'metrics', 'errors', 'internal']],
-  ['protocol', 'src/protocol', ['model', 'rpc', 'metrics', 'errors', 'internal']],
-  ['spawn', 'src/spawn', ['protocol', 'model', 'rpc', 'metrics', 'errors', 'internal']],
-  ['node', 'src/node', ['spawn', 'protocol', 'model', 'rpc', 'metrics', 'errors', 'internal']],
-  ['checkpoint', 'src/checkpoint', ['node', 'model', 'rpc', 'metrics', 'errors', 'internal']],
-  ['variables', 'src/variables', ['node', 'model', 'rpc', 'metrics', 'errors', 'internal']],
-  ['replay', 'src/replay', ['checkpoint', 'node', 'model', 'rpc', 'metrics', 'errors', 'internal']],
-  [
-    'launcher-options',
-    'src/launcher/options',
-    ['protocol', 'spawn', 'model', 'rpc', 'metrics', 'errors', 'internal'],
-  ],
-  ['launcher-metrics', 'src/launcher/metrics', ['metrics', 'errors', 'internal']],
-  [
-    'launcher-session',
-    'src/launcher/session',
-    [
-      'launcher-metrics',
-      'launcher-options',
-      'node',
-      'spawn',
-      'protocol',
-      'model',
-      'rpc',
-      'metrics',
-      'errors',
-      'internal',
-    ],
-  ],
-  [
-    'launcher-backend',
-    'src/launcher/backends/*',
-    [
-      'launcher-metrics',
-      'launcher-session',
-      'launcher-options',
-      'node',
-      'spawn',
-      'protocol',
-      'model',
-      'rpc',
-      'metrics',
-      'errors',
-      'internal',
-    ],
-  ],
+  ['rpc', 'src/rpc', core],
+  ['model', 'src/model', ['rpc', ...core]],
+  ['protocol', 'src/protocol', ['model', 'rpc', ...core]],
+  ['spawn', 'src/spawn', ['protocol', 'model', 'rpc', ...core]],
+  ['node', 'src/node', nodeSide.slice(1)],
+  ['checkpoint', 'src/checkpoint', ['node', 'model', 'rpc', ...core]],
+  ['variables', 'src/variables', ['node', 'model', 'rpc', ...core]],
+  ['replay', 'src/replay', ['checkpoint', 'node', 'model', 'rpc', ...core]],
+  ['launcher-options', 'src/launcher/options', ['protocol', 'spawn', 'model', 'rpc', ...core]],
+  ['launcher-metrics', 'src/launcher/metrics', core],
+  ['launcher-session', 'src/launcher/session', session],
+  ['launcher-backend', 'src/launcher/backends/*', ['launcher-session', ...session]],
   [
     'launcher',
     'src/launcher',
     [
       'launcher-backend',
-      'launcher-metrics',
       'launcher-session',
+      'launcher-metrics',
       'launcher-options',
       'node',
       'model',
       'rpc',
-      'metrics',
-      'errors',
-      'internal',
+      ...core,
     ],
   ],
 ];
