@@ -10,6 +10,7 @@ import { BOOTSTRAP_VARIABLE, type ChildBootstrap } from '../protocol/node-spec.t
 import {
   NODE_IDS_VARIABLE,
   SLURM_BOOTSTRAP_VARIABLE,
+  TASK_INDEX_VARIABLE,
   type SlurmTask,
 } from '../protocol/slurm-task-env.ts';
 
@@ -20,10 +21,12 @@ function fail(message: string): never {
 
 const shared = process.env[SLURM_BOOTSTRAP_VARIABLE];
 const tasksJson = process.env[NODE_IDS_VARIABLE];
-const rank = Number(process.env['SLURM_PROCID']);
+// A restarted node runs as a step of its own, which names its task; else the rank does.
+const rank = Number(process.env[TASK_INDEX_VARIABLE] ?? process.env['SLURM_PROCID']);
 // Neither the secret nor the job's plumbing may leak into processes the node starts.
 Reflect.deleteProperty(process.env, SLURM_BOOTSTRAP_VARIABLE);
 Reflect.deleteProperty(process.env, NODE_IDS_VARIABLE);
+Reflect.deleteProperty(process.env, TASK_INDEX_VARIABLE);
 if (shared === undefined || tasksJson === undefined) {
   fail(
     `${SLURM_BOOTSTRAP_VARIABLE} or ${NODE_IDS_VARIABLE} is not set; this script runs inside a job submitted by launchpad-ts.`,

@@ -116,3 +116,27 @@ export function shouldRestart(
 export function restartDelay(policy: ResolvedRestartPolicy, restarts: number): number {
   return Math.min(policy.maxBackoffMs, policy.backoffMs * 2 ** restarts);
 }
+
+/**
+ * Refuses a restart policy for a colocated node where a colocation runs as one unit (one
+ * Slurm task, one Pod): restarting one of its nodes would restart its siblings too.
+ *
+ * @throws LaunchpadError `INVALID_ARGUMENT` naming the node and the launch type
+ */
+export function refuseColocatedRestarts(
+  policies: ReadonlyMap<string, ResolvedRestartPolicy>,
+  colocations: readonly { readonly nodeIds: readonly string[] }[],
+  launchType: string,
+): void {
+  for (const { nodeIds } of colocations) {
+    const restarted = nodeIds.find((id) => (policies.get(id)?.mode ?? 'never') !== 'never');
+    if (restarted !== undefined) {
+      throw new LaunchpadError(
+        'INVALID_ARGUMENT',
+        `restart["${restarted}"]: node ${restarted} is colocated, and under ${launchType} a colocation ` +
+          'runs as one unit, so its nodes cannot be restarted one by one; give it mode "never" ' +
+          'or launch it under processes.',
+      );
+    }
+  }
+}

@@ -15,6 +15,7 @@ import { toWireArguments } from './node-arguments.ts';
 import { ProgramLifecycle } from './program-lifecycle.ts';
 import { resolveRestartPolicies, type ResolvedRestartPolicy } from '../options/restart-policy.ts';
 import { createWorkdir } from './workdir.ts';
+import type { SessionBackend } from './launch-session.ts';
 
 /** One launch, as every launcher receives it. */
 export interface LaunchSetup {
@@ -78,5 +79,8 @@ export function createLaunchSetup(
   };
 }
 
-/** Starts the nodes of a prepared launch and attaches itself to its lifecycle. */
-export type Launcher = (setup: LaunchSetup) => void;
+/**
+ * A launch type's backend for a prepared launch, run by the launch session; `undefined`
+ * when there is nothing to run (a dry run printed what it would do).
+ */
+export type Launcher = (setup: LaunchSetup) => SessionBackend | undefined;

@@ -43,6 +43,7 @@ export class ProgramLifecycle implements ActiveProgram {
   #failure: LaunchpadError | undefined;
   #stopping: Promise<void> | undefined;
   #backend: LaunchBackend | undefined;
+  #watchers: ((nodeId: string, state: NodeState) => void)[] = [];
 
   /**
    * @param programName - for messages
@@ -72,6 +73,11 @@ export class ProgramLifecycle implements ActiveProgram {
   /** True once a stop has begun. */
   get stopping(): boolean {
     return this.#stopping !== undefined;
+  }
+
+  /** Calls `watcher` whenever a node's state changes. */
+  watchStates(watcher: (nodeId: string, state: NodeState) => void): void {
+    this.#watchers.push(watcher);
   }
 
   /** Connects the launcher that runs the nodes. */
@@ -145,10 +151,13 @@ export class ProgramLifecycle implements ActiveProgram {
   /** A node ended and will be started again after a delay. */
   nodeRestarting(nodeId: string): void {
     this.#statuses.set(nodeId, { state: 'restarting', restarts: this.restartsOf(nodeId) + 1 });
+    for (const watcher of this.#watchers) watcher(nodeId, 'restarting');
   }
 
   #setState(nodeId: string, state: NodeState): void {
+    const before = this.#statuses.get(nodeId)?.state;
     this.#statuses.set(nodeId, { state, restarts: this.restartsOf(nodeId) });
+    if (before !== state) for (const watcher of this.#watchers) watcher(nodeId, state);
   }
 
   /** Fails the launch itself (not a node): for errors found while starting. */

@@ -133,6 +133,26 @@ export class KubeClient {
     }
   }
 
+  /**
+   * Creates one more Pod (a node's replacement) beside the launch's objects.
+   *
+   * @throws LaunchpadError `FAILED_PRECONDITION` with the API's reason when it is refused
+   */
+  async createPod(pod: KubeManifest): Promise<void> {
+    const namespace = this.#namespace;
+    await this.#create('Pod', pod, (body) =>
+      this.#core.createNamespacedPod({ namespace, body: asModel<k8s.V1Pod>(body) }),
+    );
+  }
+
+  /** Deletes Pod `name` of this launch; one already gone is fine. */
+  async deletePod(name: string): Promise<void> {
+    const namespace = this.#namespace;
+    await deleteWithRetries({ kind: 'Pod', name }, () =>
+      this.#core.deleteNamespacedPod({ name, namespace }),
+    );
+  }
+
   /** Pod `name` as the API server has it now, or undefined when it cannot be read. */
   async readPod(name: string): Promise<k8s.V1Pod | undefined> {
     return this.#core

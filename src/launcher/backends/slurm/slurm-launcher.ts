@@ -1,22 +1,30 @@
 /**
  * @module
- * The `slurm` launcher: the program becomes one Slurm job submitted with `sbatch`, one
- * task per node. Tasks reach the launcher's control plane for their spec, their peers'
- * addresses and the stop, and send their output and exit codes back over it, since no
- * shared filesystem is assumed. The launcher follows the job with `squeue` and cancels
- * it on stop, Ctrl-C, or a node's failure, so nothing is left in the queue.
+ * The `slurm` backend: the program becomes one Slurm job submitted with `sbatch`, one task
+ * per node (or colocation). Tasks reach the launcher's control plane for their spec, their
+ * peers' addresses and the stop, and send their output and exit codes back over it, since
+ * no shared filesystem is assumed. The launcher follows the job with `squeue` and cancels
+ * it at the end, so nothing is left in the queue. A node restarted by its restart policy
+ * runs again inside the job's allocation, as a new job step started with `srun`.
  */
 import { styleText } from 'node:util';
-import { startControlPlane, type ControlPlane } from '../../session/control-plane.ts';
-import type { ControlListener } from '../../session/control-service.ts';
+import type { ControlPlane } from '../../session/control-plane.ts';
 import { LaunchpadError, RemoteError } from '../../../errors/errors.ts';
 import { deferred } from '../../../internal/deferred.ts';
 import { settlesWithin } from '../../../internal/within.ts';
 import { nodeProcessArgs } from '../../../spawn/node-command.ts';
 import type { LaunchSetup } from '../../session/launch-setup.ts';
-import { jobComponents, renderBatchScript, SLURM_BOOTSTRAP_VARIABLE } from './batch-script.ts';
-import { NodeStates } from './node-states.ts';
-import { cancelJob, cancelJobNow, submitBatch } from './slurm-cli.ts';
+import type { BackendUnit, SessionBackend, UnitEnd } from '../../session/launch-session.ts';
+import {
+  jobComponents,
+  LAUNCHER_HOST_VARIABLE,
+  LAUNCHER_PORT_VARIABLE,
+  NODE_IDS_VARIABLE,
+  renderBatchScript,
+  SLURM_BOOTSTRAP_VARIABLE,
+} from './batch-script.ts';
+import { TASK_INDEX_VARIABLE } from '../../../protocol/slurm-task-env.ts';
+import { cancelJob, cancelJobNow, startStep, submitBatch } from './slurm-cli.ts';
 import { resolveGroupResources } from '../../options/slurm-options.ts';
 import { followJob, type JobFollower } from './job-follower.ts';
 
@@ -24,183 +32,209 @@ import { followJob, type JobFollower } from './job-follower.ts';
 const NATURAL_END_MS = 3_000;
 const CANCEL_WAIT_MS = 60_000;
 
-/** Launches `program` as one Slurm job. */
-export function launchSlurm(setup: LaunchSetup): void {
-  const { program, options, ids, wireArgs, entry, secret, workdir, lifecycle, book } = setup;
+/** The backend that runs `setup` as one Slurm job, or prints its batch script. */
+export function slurmBackend(setup: LaunchSetup): SessionBackend | undefined {
+  const { program, options, ids } = setup;
   const slurm = options.slurm;
   const components = jobComponents(program, resolveGroupResources(program, slurm));
+  const tasks = components.flatMap((component) => component.tasks);
   // A node may import the main script (its launcher code in lp.main()): same flags.
   const args = setup.args.filter((a) => a !== '--lp_dry_run');
+  // The code must be at the same path on every host that runs a task.
+  const taskCommand = [process.execPath, ...nodeProcessArgs([], args, 'node/slurm-task')];
+  const hold = [...setup.policies.values()].some((policy) => policy.mode !== 'never');
+  const output = slurm.output ?? '/dev/null';
   const script = renderBatchScript({
     programName: program.name,
     jobName: slurm.jobName ?? `lp-${program.name}`,
-    output: slurm.output ?? '/dev/null',
+    output,
     chdir: process.cwd(),
     components,
-    // The code must be at the same path on every host that runs a task.
-    taskCommand: [process.execPath, ...nodeProcessArgs([], args, 'node/slurm-task')],
+    taskCommand,
+    hold,
   });
   if (options.dryRun) {
     options.stdout.write(script);
-    lifecycle.endWithoutRunning();
-    return;
+    return undefined;
   }
 
   const say = (line: string): void => {
     options.stderr.write(`launchpad-ts: ${line}\n`);
   };
-  const states = new NodeStates(ids, say);
-  const allEnded = deferred<undefined>();
   let plane: ControlPlane | undefined;
   let jobId: string | undefined;
   let follower: JobFollower | undefined;
-
-  const nodeEnded = (nodeId: string, error: Error | undefined): void => {
-    if (states.get(nodeId) === 'done' || states.get(nodeId) === 'failed') return;
-    states.set([nodeId], error === undefined ? 'done' : 'failed');
-    book.unregister(nodeId);
-    lifecycle.nodeEnded(nodeId, error);
-    if (states.unfinished().length === 0) allEnded.resolve(undefined);
+  let taskEnv: NodeJS.ProcessEnv = {};
+  /** How each node's current run ends; an end heard before its unit exists waits here. */
+  const ends = new Map<string, ReturnType<typeof deferred<UnitEnd>>>();
+  const endOf = (nodeId: string): ReturnType<typeof deferred<UnitEnd>> => {
+    let end = ends.get(nodeId);
+    if (end === undefined) {
+      end = deferred<UnitEnd>();
+      ends.set(nodeId, end);
+    }
+    return end;
   };
   const prefixes = new Map(ids.map((id, index) => [id, prefixFor(id, index, options.stdout)]));
-  const listener: ControlListener = {
-    output: (nodeId, stream, lines) => {
-      // Squeue polls can miss a short task; a node that prints is running.
-      states.set([nodeId], 'running');
-      const target = stream === 'stderr' ? options.stderr : options.stdout;
-      const prefix = prefixes.get(nodeId) ?? `[${nodeId}]`;
-      for (const line of lines) target.write(`${prefix} ${line}\n`);
-    },
-    exited: (nodeId, code) => {
-      nodeEnded(nodeId, plane?.exitError(nodeId, { code, signal: null }));
-    },
-  };
 
   // The job ended: nodes that never said how they ended did not end well.
   const onJobEnded = (finalState: string): void => {
-    for (const nodeId of states.unfinished()) {
+    for (const [nodeId, end] of ends) {
       const reported = plane?.service.takeReportedFailure(nodeId);
-      nodeEnded(
-        nodeId,
-        reported !== undefined
-          ? new RemoteError(reported)
-          : new LaunchpadError(
-              'UNKNOWN',
-              `Slurm job ${jobId ?? '?'} ended (${finalState}) before node ${nodeId} reported how it ended. ` +
-                'Set the slurm option `output` to keep the batch log for details.',
-            ),
-      );
+      end.resolve({
+        error:
+          reported !== undefined
+            ? new RemoteError(reported)
+            : new LaunchpadError(
+                'UNKNOWN',
+                `Slurm job ${jobId ?? '?'} ended (${finalState}) before node ${nodeId} reported how it ended. ` +
+                  'Set the slurm option `output` to keep the batch log for details.',
+              ),
+      });
     }
   };
 
-  let interrupts = 0;
-  const onInterrupt = (): void => {
-    interrupts += 1;
-    if (interrupts === 1) {
-      say('stopping the program (Ctrl-C again to cancel the Slurm job at once).');
-      void lifecycle.stop();
-    } else if (jobId !== undefined) {
-      cancelJobNow(jobId);
-    }
+  const firstRun = (nodeId: string): BackendUnit => {
+    const end = endOf(nodeId);
+    let running = true;
+    return {
+      exited: end.promise.finally(() => {
+        running = false;
+      }),
+      get running() {
+        return running;
+      },
+      // One task of the job's first step cannot be ended alone: ending it ends the job.
+      kill: () => {
+        if (jobId !== undefined && follower?.ended !== true) void cancelJob(jobId);
+      },
+    };
   };
-  const onTerminate = (): void => {
-    void lifecycle.stop();
-  };
-  // Last resort: whatever ends the launcher's process cancels the job with it.
-  const onExit = (): void => {
-    if (jobId !== undefined && follower?.ended !== true) cancelJobNow(jobId);
-  };
-  process.on('SIGINT', onInterrupt);
-  process.on('SIGTERM', onTerminate);
-  process.on('exit', onExit);
 
-  const submit = async (): Promise<void> => {
-    plane = await startControlPlane({
-      program,
-      wireArgs,
-      entry,
-      launchType: 'slurm',
-      workdir,
-      lifecycle,
-      book,
-      secret,
-      maxMessageBytes: options.maxMessageBytes,
+  const restartedRun = (nodeId: string): BackendUnit => {
+    const end = endOf(nodeId);
+    const taskIndex = tasks.indexOf(nodeId);
+    const hetGroup = components.findIndex((component) => component.nodeIds.includes(nodeId));
+    const step = startStep(
+      {
+        jobId: jobId ?? '',
+        ...(components.length > 1 ? { hetGroup } : {}),
+        output,
+      },
+      taskCommand,
+      { ...taskEnv, [TASK_INDEX_VARIABLE]: String(taskIndex) },
+    );
+    let stderr = '';
+    step.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr = (stderr + chunk).slice(-2_000);
+    });
+    step.once('error', (error) => {
+      end.resolve({ error: new LaunchpadError('UNKNOWN', `Cannot run srun: ${error.message}`) });
+    });
+    step.once('close', (code, signal) => {
+      if (code !== 0 && stderr.trim() !== '') say(`srun for ${nodeId}: ${stderr.trim()}`);
+      end.resolve({ code, signal });
+    });
+    let running = true;
+    return {
+      exited: end.promise.finally(() => {
+        running = false;
+      }),
+      get running() {
+        return running;
+      },
+      // srun passes the signal on to its task.
+      kill: () => {
+        step.kill('SIGTERM');
+      },
+    };
+  };
+
+  return {
+    announceStates: true,
+    controlPlane: {
       host: slurm.controlHost ?? '127.0.0.1',
       // Nodes that reach the launcher from other hosts must be reachable from them too.
       ...(slurm.controlHost === undefined ? {} : { nodeBindHost: slurm.controlHost }),
       ...(slurm.advertiseHost === undefined ? {} : { advertiseHost: slurm.advertiseHost }),
       forwardOutput: true,
       reportExit: true,
-      listener,
-    });
-    if (lifecycle.stopping) return;
-    const { nodeId: _unused, ...shared } = plane.bootstrap(ids[0] ?? '');
-    jobId = await submitBatch(script, {
-      ...process.env,
-      [SLURM_BOOTSTRAP_VARIABLE]: JSON.stringify(shared),
-    });
-    say(
-      `submitted program ${program.name} as Slurm job ${jobId} (${String(ids.length)} nodes, ` +
-        `${components.length === 1 ? 'one component' : `heterogeneous, ${String(components.length)} components`}).`,
-    );
-    follower = followJob({
-      jobId,
-      intervalMs: slurm.pollIntervalMs ?? 500,
-      report: (line) => {
-        say(`Slurm job ${jobId ?? '?'}: ${line}`);
+      listener: {
+        output: (nodeId, stream, lines) => {
+          const target = stream === 'stderr' ? options.stderr : options.stdout;
+          const prefix = prefixes.get(nodeId) ?? `[${nodeId}]`;
+          for (const line of lines) target.write(`${prefix} ${line}\n`);
+        },
+        exited: (nodeId, code) => {
+          endOf(nodeId).resolve({ code, signal: null });
+        },
       },
-      onRunning: (component) => {
-        const nodeIds = components[component]?.nodeIds ?? [];
-        states.set(
-          nodeIds.filter((id) => states.unfinished().includes(id)),
-          'running',
-        );
-      },
-      onEnded: onJobEnded,
-    });
-  };
-  const submission = submit();
-
-  lifecycle.attach({
-    shutdown: async () => {
-      await submission.catch(() => undefined);
+    },
+    prepare: async (context) => {
+      plane = context.plane;
+      if (plane === undefined) throw new Error('The slurm backend needs a control plane.');
+      const { nodeId: _unused, ...shared } = plane.bootstrap(ids[0] ?? '');
+      const { host, port } = splitAddress(shared.controlAddress);
+      taskEnv = {
+        ...process.env,
+        [SLURM_BOOTSTRAP_VARIABLE]: JSON.stringify(shared),
+        [NODE_IDS_VARIABLE]: JSON.stringify(tasks),
+        [LAUNCHER_HOST_VARIABLE]: host,
+        [LAUNCHER_PORT_VARIABLE]: port,
+      };
+      const id = await submitBatch(script, taskEnv);
+      jobId = id;
+      say(
+        `submitted program ${program.name} as Slurm job ${id} (${String(ids.length)} nodes, ` +
+          `${components.length === 1 ? 'one component' : `heterogeneous, ${String(components.length)} components`}).`,
+      );
+      follower = followJob({
+        jobId: id,
+        intervalMs: slurm.pollIntervalMs ?? 500,
+        report: (line) => {
+          say(`Slurm job ${id}: ${line}`);
+        },
+        onRunning: () => undefined,
+        onEnded: onJobEnded,
+      });
+    },
+    start: ({ nodeId, restart }) => {
+      // Each run has its own end: an exit report of the run before is not this run's.
+      if (restart > 0) ends.delete(nodeId);
+      return restart === 0 ? firstRun(nodeId) : restartedRun(nodeId);
+    },
+    killAll: () => {
+      if (jobId !== undefined && follower?.ended !== true) cancelJobNow(jobId);
+    },
+    release: async () => {
       const job = jobId;
-      if (job !== undefined && follower !== undefined) {
-        // Running nodes have seen the stop; give them the grace period to end cleanly.
-        if (states.anyStarted()) {
-          await settlesWithin(
-            Promise.race([allEnded.promise, follower.done]),
-            options.terminationGraceMs,
+      if (job === undefined || follower === undefined) return;
+      // A job that holds its allocation for restarts never ends by itself.
+      if (!follower.ended && !hold) await settlesWithin(follower.done, NATURAL_END_MS);
+      if (!follower.ended) {
+        say(`cancelling Slurm job ${job}.`);
+        await cancelJob(job);
+        if (!(await settlesWithin(follower.done, CANCEL_WAIT_MS))) {
+          say(
+            styleText(
+              'red',
+              `Slurm job ${job} is still in squeue ${String(CANCEL_WAIT_MS)} ms after scancel.`,
+            ),
           );
         }
-        if (!follower.ended && states.unfinished().length === 0) {
-          await settlesWithin(follower.done, NATURAL_END_MS);
-        }
-        if (!follower.ended) {
-          say(`cancelling Slurm job ${job}.`);
-          await cancelJob(job);
-          if (!(await settlesWithin(follower.done, CANCEL_WAIT_MS))) {
-            say(
-              styleText(
-                'red',
-                `Slurm job ${job} is still in squeue ${String(CANCEL_WAIT_MS)} ms after scancel.`,
-              ),
-            );
-          }
-        }
-        follower.close();
       }
-      onJobEnded('stopped');
-      book.close(`program ${program.name} has stopped`);
-      await plane?.close();
-      process.off('SIGINT', onInterrupt);
-      process.off('SIGTERM', onTerminate);
-      process.off('exit', onExit);
+      follower.close();
     },
-  });
-  submission.catch((error: unknown) => {
-    lifecycle.fail(error instanceof Error ? error : new Error(String(error)));
-  });
+  };
+}
+
+/** The host and port of a `host:port` address (an IPv6 host in brackets or not). */
+function splitAddress(address: string): { host: string; port: string } {
+  const colon = address.lastIndexOf(':');
+  return {
+    host: address.slice(0, colon).replace(/^\[(.*)\]$/, '$1'),
+    port: address.slice(colon + 1),
+  };
 }
 
 function prefixFor(nodeId: string, index: number, target: NodeJS.WritableStream): string {

@@ -1,0 +1,171 @@
+/**
+ * @module
+ * {@link LaunchSession}: the one launch sequence every launch type goes through. It starts
+ * the control plane, lets the backend prepare (open a tmux server, submit a Slurm job,
+ * create Kubernetes objects), starts every node through a {@link Supervisor} (which
+ * applies restart policies), answers signals, and releases everything at the end. A
+ * backend only says how to start one unit, how to kill it, and how it ended.
+ */
+import type { Writable } from 'node:stream';
+import type { Node } from '../../model/node.ts';
+import type { UnitExit, UnitLaunch } from '../../spawn/unit.ts';
+import { resourcesOf } from '../options/launch-options.ts';
+import type { AddressBook } from './address-book.ts';
+import { startControlPlane, type ControlPlane, type ControlPlaneOptions } from './control-plane.ts';
+import { handleInterrupts } from './interrupts.ts';
+import type { LaunchSetup } from './launch-setup.ts';
+import { Supervisor, type NodeUnit } from './supervisor.ts';
+
+/** What one node needs to start, with the node itself. */
+export interface UnitStart extends UnitLaunch {
+  /** The node. */
+  readonly node: Node;
+  /** 0 for the node's first start, n for its n-th restart. */
+  readonly restart: number;
+}
+
+/**
+ * How a unit ended: a process's exit status (read against the node's own failure report),
+ * or an outcome the backend already knows (`error` unset for a clean end).
+ */
+export type UnitEnd = UnitExit | { readonly error: Error | undefined };
+
+/** A node started by a backend, as the session follows it. */
+export interface BackendUnit {
+  /** Resolves once the node has ended. */
+  readonly exited: Promise<UnitEnd>;
+  /** True until it has ended. */
+  readonly running: boolean;
+  /** Ends it at once, where the backend can. */
+  kill(): void;
+}
+
+/** What a backend has once the control plane is up. */
+export interface SessionContext {
+  /** The launch's working directory. */
+  readonly workdir: string;
+  /** The launch's addresses. */
+  readonly book: AddressBook;
+  /** The control plane, unless the backend runs without one (`in-process`). */
+  readonly plane: ControlPlane | undefined;
+  /** Where the launcher's own messages go. */
+  readonly stderr: Writable;
+}
+
+/** The control plane settings a backend may choose. */
+export type BackendControlPlane = Pick<
+  ControlPlaneOptions,
+  | 'host'
+  | 'advertiseHost'
+  | 'nodeBindHost'
+  | 'nodeAdvertiseHosts'
+  | 'forwardOutput'
+  | 'reportExit'
+  | 'listener'
+>;
+
+/** What a launch type provides: how to start, kill and follow its units. */
+export interface SessionBackend {
+  /** Control plane settings, or `false` for nodes that run in the launcher itself. */
+  readonly controlPlane?: BackendControlPlane | false;
+  /** Print each node's state changes (cluster backends, whose nodes are out of sight). */
+  readonly announceStates?: boolean;
+  /** Runs once the control plane is up, before any node starts. */
+  prepare?(context: SessionContext): Promise<void>;
+  /** Starts one node (its first start, or a restart). */
+  start(unit: UnitStart): BackendUnit;
+  /** Ends every unit at once (a second Ctrl-C, the launcher's exit). */
+  killAll?(): void;
+  /** Runs once every node has ended. */
+  release?(): Promise<void>;
+}
+
+/** Runs a prepared launch through `backend`, from the control plane to the release. */
+export function runLaunchSession(setup: LaunchSetup, backend: SessionBackend): void {
+  const { program, options, ids, lifecycle, book } = setup;
+  let plane: ControlPlane | undefined;
+  let releaseInterrupts = (): void => undefined;
+  let starting: Promise<void> = Promise.resolve();
+  if (backend.announceStates === true) {
+    lifecycle.watchStates((nodeId, state) => {
+      options.stderr.write(`launchpad-ts: ${nodeId}: ${state === 'stopped' ? 'done' : state}\n`);
+    });
+  }
+  const startUnit = (nodeId: string): NodeUnit => {
+    const index = ids.indexOf(nodeId);
+    const node = program.nodes[index];
+    if (node === undefined) throw new Error(`No node ${nodeId}.`);
+    const unit = backend.start({
+      node,
+      nodeId,
+      index,
+      restart: lifecycle.restartsOf(nodeId),
+      bootstrap: plane?.bootstrap(nodeId) ?? { controlAddress: '', secret: '', nodeId },
+      // A node may import the main script (its launcher code in lp.main()): same flags.
+      args: setup.args,
+      resources: resourcesOf(options.resources, node),
+    });
+    const control = plane;
+    return {
+      exited: unit.exited.then((end) =>
+        'error' in end ? end.error : control?.exitError(nodeId, end),
+      ),
+      get running() {
+        return unit.running;
+      },
+      kill: () => {
+        unit.kill();
+      },
+    };
+  };
+  const killAll = (): void => {
+    supervisor.killAll();
+    backend.killAll?.();
+  };
+  const supervisor = new Supervisor({
+    lifecycle,
+    book,
+    policies: setup.policies,
+    terminationGraceMs: options.terminationGraceMs,
+    stderr: options.stderr,
+    start: startUnit,
+    release: async () => {
+      // A stop during the start must still close what the start opens.
+      await starting.catch(() => undefined);
+      await backend.release?.();
+      await plane?.close();
+      releaseInterrupts();
+    },
+  });
+  releaseInterrupts = handleInterrupts({
+    stop: () => void lifecycle.stop(),
+    kill: killAll,
+    stderr: options.stderr,
+  });
+  lifecycle.attach(supervisor);
+  const start = async (): Promise<void> => {
+    if (backend.controlPlane !== false) {
+      plane = await startControlPlane({
+        program,
+        wireArgs: setup.wireArgs,
+        entry: setup.entry,
+        launchType: setup.launchType,
+        workdir: setup.workdir,
+        lifecycle,
+        book,
+        secret: setup.secret,
+        maxMessageBytes: options.maxMessageBytes,
+        ...backend.controlPlane,
+      });
+    }
+    // A stop may come while the plane starts or the backend prepares.
+    const stopped = (): boolean => lifecycle.stopping;
+    if (stopped()) return;
+    await backend.prepare?.({ workdir: setup.workdir, book, plane, stderr: options.stderr });
+    if (!stopped()) supervisor.startAll(ids);
+  };
+  starting = start();
+  starting.catch((error: unknown) => {
+    lifecycle.fail(error instanceof Error ? error : new Error(String(error)));
+  });
+}
