@@ -69,6 +69,7 @@ export const LAUNCH_TYPE_TABLE: Readonly<Record<LaunchType, LaunchTypeEntry>> = 
   },
   slurm: {
     check: (program, options) => {
+      checkResourceKeys(program, options);
       resolveGroupResources(program, options.slurm);
       checkClusterRestarts(program, options, 'slurm');
     },
@@ -76,6 +77,7 @@ export const LAUNCH_TYPE_TABLE: Readonly<Record<LaunchType, LaunchTypeEntry>> = 
   },
   kubernetes: {
     check: (program, options) => {
+      checkResourceKeys(program, options);
       resolveKubernetesGroups(program.name, [...program.groups.keys()], options.kubernetes);
       startDeadlineOf(options.kubernetes);
       checkClusterRestarts(program, options, 'kubernetes');

@@ -50,6 +50,11 @@ export interface SessionContext {
   readonly plane: ControlPlane | undefined;
   /** Where the launcher's own messages go. */
   readonly stderr: Writable;
+  /**
+   * Tells the session that the cluster runs `nodeId` (its Pod is Running), which may be
+   * before the node registers.
+   */
+  running(nodeId: string): void;
 }
 
 /** The control plane settings a backend may choose. */
@@ -86,11 +91,14 @@ export function runLaunchSession(setup: LaunchSetup, backend: SessionBackend): v
   let plane: ControlPlane | undefined;
   let releaseInterrupts = (): void => undefined;
   let starting: Promise<void> = Promise.resolve();
-  if (backend.announceStates === true) {
-    lifecycle.watchStates((nodeId, state) => {
-      options.stderr.write(`launchpad-ts: ${nodeId}: ${state === 'stopped' ? 'done' : state}\n`);
-    });
-  }
+  // Each state is said once per run, whether the cluster or the node said it first.
+  const announced = new Map<string, string>();
+  const announce = (nodeId: string, state: string): void => {
+    if (backend.announceStates !== true || announced.get(nodeId) === state) return;
+    announced.set(nodeId, state);
+    options.stderr.write(`launchpad-ts: ${nodeId}: ${state === 'stopped' ? 'done' : state}\n`);
+  };
+  lifecycle.watchStates(announce);
   const startUnit = (nodeId: string): NodeUnit => {
     const index = ids.indexOf(nodeId);
     const node = program.nodes[index];
@@ -161,7 +169,15 @@ export function runLaunchSession(setup: LaunchSetup, backend: SessionBackend): v
     // A stop may come while the plane starts or the backend prepares.
     const stopped = (): boolean => lifecycle.stopping;
     if (stopped()) return;
-    await backend.prepare?.({ workdir: setup.workdir, book, plane, stderr: options.stderr });
+    await backend.prepare?.({
+      workdir: setup.workdir,
+      book,
+      plane,
+      stderr: options.stderr,
+      running: (nodeId) => {
+        announce(nodeId, 'running');
+      },
+    });
     if (!stopped()) supervisor.startAll(ids);
   };
   starting = start();

@@ -16,7 +16,12 @@ import type { ControlPlane } from '../../session/control-plane.ts';
 import { RemoteError } from '../../../errors/errors.ts';
 import { deferred } from '../../../internal/deferred.ts';
 import { settlesWithin } from '../../../internal/within.ts';
-import type { BackendUnit, SessionBackend, UnitEnd } from '../../session/launch-session.ts';
+import type {
+  BackendUnit,
+  SessionBackend,
+  SessionContext,
+  UnitEnd,
+} from '../../session/launch-session.ts';
 import {
   entryScriptPath,
   typeScriptLoaderUrl,
@@ -100,6 +105,7 @@ export function kubernetesBackend(setup: LaunchSetup): SessionBackend | undefine
   let plane: ControlPlane | undefined;
   let manifests: Manifests | undefined;
   let informer: PodInformer | undefined;
+  let session: SessionContext | undefined;
 
   const runOf = (nodeId: string, podName: string): PodRun | undefined => {
     const run = runs.get(nodeId);
@@ -140,6 +146,12 @@ export function kubernetesBackend(setup: LaunchSetup): SessionBackend | undefine
     if (phase === 'Running' || phase === 'Succeeded' || phase === 'Failed') {
       startedPods.add(podName);
       followLog(podName, nodeIds);
+    }
+    if (phase === 'Running') {
+      // A Pod replaced since (or not yet followed by its node's run) still counts at first.
+      const current = (nodeId: string): boolean =>
+        (runs.get(nodeId)?.podName ?? podName) === podName;
+      for (const nodeId of nodeIds.filter(current)) session?.running(nodeId);
     }
     const reason = phase === 'Pending' ? pendingReason(pod) : undefined;
     if (reason !== undefined && pendingReasons.get(podName) !== reason) {
@@ -233,6 +245,7 @@ export function kubernetesBackend(setup: LaunchSetup): SessionBackend | undefine
       const started = context.plane;
       if (started === undefined) throw new Error('The kubernetes backend needs a control plane.');
       plane = started;
+      session = context;
       const rendered = render((nodeId) => JSON.stringify(started.bootstrap(nodeId)));
       manifests = rendered;
       for (const [podName, nodeIds] of rendered.nodesOfPod) podNodes.set(podName, nodeIds);
