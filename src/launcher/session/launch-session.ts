@@ -40,6 +40,21 @@ export interface BackendUnit {
   kill(): void;
 }
 
+/** A unit that ends when `end` settles, and `kill` ends at once. */
+export function unitEndingWith(end: Promise<UnitEnd>, kill: () => void): BackendUnit {
+  let running = true;
+  const exited = end.finally(() => {
+    running = false;
+  });
+  return {
+    exited,
+    get running() {
+      return running;
+    },
+    kill,
+  };
+}
+
 /** What a backend has once the control plane is up. */
 export interface SessionContext {
   /** The launch's working directory. */

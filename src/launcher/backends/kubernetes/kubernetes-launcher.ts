@@ -16,11 +16,12 @@ import type { ControlPlane } from '../../session/control-plane.ts';
 import { RemoteError } from '../../../errors/errors.ts';
 import { deferred } from '../../../internal/deferred.ts';
 import { settlesWithin } from '../../../internal/within.ts';
-import type {
-  BackendUnit,
-  SessionBackend,
-  SessionContext,
-  UnitEnd,
+import {
+  unitEndingWith,
+  type BackendUnit,
+  type SessionBackend,
+  type SessionContext,
+  type UnitEnd,
 } from '../../session/launch-session.ts';
 import {
   entryScriptPath,
@@ -187,22 +188,13 @@ export function kubernetesBackend(setup: LaunchSetup): SessionBackend | undefine
   const follow = (nodeId: string, podName: string): BackendUnit => {
     const run: PodRun = { podName, end: deferred<UnitEnd>() };
     runs.set(nodeId, run);
-    let running = true;
-    return {
-      exited: run.end.promise.finally(() => {
-        running = false;
-      }),
-      get running() {
-        return running;
-      },
-      // A deleted Pod's containers are killed; its node has ended once the API says so.
-      kill: () => {
-        const ended = (): void => {
-          run.end.resolve({ error: undefined });
-        };
-        void client.deletePod(podName).then(ended, ended);
-      },
-    };
+    // A deleted Pod's containers are killed; its node has ended once the API says so.
+    return unitEndingWith(run.end.promise, () => {
+      const ended = (): void => {
+        run.end.resolve({ error: undefined });
+      };
+      void client.deletePod(podName).then(ended, ended);
+    });
   };
   // A restarted node gets a new Pod: its old one is deleted first, so that one Pod at a
   // time answers to the node's host name.

@@ -14,7 +14,12 @@ import { deferred } from '../../../internal/deferred.ts';
 import { settlesWithin } from '../../../internal/within.ts';
 import { nodeProcessArgs } from '../../../spawn/node-command.ts';
 import type { LaunchSetup } from '../../session/launch-setup.ts';
-import type { BackendUnit, SessionBackend, UnitEnd } from '../../session/launch-session.ts';
+import {
+  unitEndingWith,
+  type BackendUnit,
+  type SessionBackend,
+  type UnitEnd,
+} from '../../session/launch-session.ts';
 import {
   jobComponents,
   LAUNCHER_HOST_VARIABLE,
@@ -95,20 +100,10 @@ export function slurmBackend(setup: LaunchSetup): SessionBackend | undefined {
   };
 
   const firstRun = (nodeId: string): BackendUnit => {
-    const end = endOf(nodeId);
-    let running = true;
-    return {
-      exited: end.promise.finally(() => {
-        running = false;
-      }),
-      get running() {
-        return running;
-      },
-      // One task of the job's first step cannot be ended alone: ending it ends the job.
-      kill: () => {
-        if (jobId !== undefined && follower?.ended !== true) void cancelJob(jobId);
-      },
-    };
+    // One task of the job's first step cannot be ended alone: ending it ends the job.
+    return unitEndingWith(endOf(nodeId).promise, () => {
+      if (jobId !== undefined && follower?.ended !== true) void cancelJob(jobId);
+    });
   };
 
   const restartedRun = (nodeId: string): BackendUnit => {
@@ -135,19 +130,10 @@ export function slurmBackend(setup: LaunchSetup): SessionBackend | undefined {
       if (code !== 0 && stderr.trim() !== '') say(`srun for ${nodeId}: ${stderr.trim()}`);
       end.resolve({ code, signal });
     });
-    let running = true;
-    return {
-      exited: end.promise.finally(() => {
-        running = false;
-      }),
-      get running() {
-        return running;
-      },
-      // srun passes the signal on to its task.
-      kill: () => {
-        step.kill('SIGTERM');
-      },
-    };
+    // srun passes the signal on to its task.
+    return unitEndingWith(end.promise, () => {
+      step.kill('SIGTERM');
+    });
   };
 
   return {
