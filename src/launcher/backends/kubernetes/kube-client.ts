@@ -145,11 +145,15 @@ export class KubeClient {
     );
   }
 
-  /** Deletes Pod `name` of this launch; one already gone is fine. */
-  async deletePod(name: string): Promise<void> {
+  /**
+   * Deletes Pod `name` of this launch; one already gone is fine. `now` kills its
+   * containers at once (a grace period of 0) rather than after the Pod's grace period.
+   */
+  async deletePod(name: string, now = false): Promise<void> {
     const namespace = this.#namespace;
+    const body = now ? { body: { gracePeriodSeconds: 0 } } : {};
     await deleteWithRetries({ kind: 'Pod', name }, () =>
-      this.#core.deleteNamespacedPod({ name, namespace }),
+      this.#core.deleteNamespacedPod({ name, namespace, ...body }),
     );
   }
 

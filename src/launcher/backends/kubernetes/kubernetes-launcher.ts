@@ -188,12 +188,12 @@ export function kubernetesBackend(setup: LaunchSetup): SessionBackend | undefine
   const follow = (nodeId: string, podName: string): BackendUnit => {
     const run: PodRun = { podName, end: deferred<UnitEnd>() };
     runs.set(nodeId, run);
-    // A deleted Pod's containers are killed; its node has ended once the API says so.
+    // A Pod deleted with no grace period has its containers killed at once.
     return unitEndingWith(run.end.promise, () => {
       const ended = (): void => {
         run.end.resolve({ error: undefined });
       };
-      void client.deletePod(podName).then(ended, ended);
+      void client.deletePod(podName, true).then(ended, ended);
     });
   };
   // A restarted node gets a new Pod: its old one is deleted first, so that one Pod at a
