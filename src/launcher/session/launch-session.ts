@@ -8,7 +8,7 @@
  */
 import type { Writable } from 'node:stream';
 import type { Node } from '../../model/node.ts';
-import type { UnitExit, UnitLaunch } from '../../spawn/unit.ts';
+import type { Unit, UnitExit, UnitLaunch } from '../../spawn/unit.ts';
 import { resourcesOf } from '../options/launch-options.ts';
 import type { AddressBook } from './address-book.ts';
 import { startControlPlane, type ControlPlane, type ControlPlaneOptions } from './control-plane.ts';
@@ -31,14 +31,7 @@ export interface UnitStart extends UnitLaunch {
 export type UnitEnd = UnitExit | { readonly error: Error | undefined };
 
 /** A node started by a backend, as the session follows it. */
-export interface BackendUnit {
-  /** Resolves once the node has ended. */
-  readonly exited: Promise<UnitEnd>;
-  /** True until it has ended. */
-  readonly running: boolean;
-  /** Ends it at once, where the backend can. */
-  kill(): void;
-}
+export type BackendUnit = Unit<UnitEnd>;
 
 /** A unit that ends when `end` settles, and `kill` ends at once. */
 export function unitEndingWith(end: Promise<UnitEnd>, kill: () => void): BackendUnit {

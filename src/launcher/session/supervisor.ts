@@ -7,6 +7,7 @@
 import type { Writable } from 'node:stream';
 import { settlesWithin, timerDelay } from '../../internal/within.ts';
 import type { AddressBook } from './address-book.ts';
+import type { Unit } from '../../spawn/unit.ts';
 import type { ProgramLifecycle } from './program-lifecycle.ts';
 import {
   restartDelay,
@@ -14,15 +15,8 @@ import {
   type ResolvedRestartPolicy,
 } from '../options/restart-policy.ts';
 
-/** One running instance of a node, however the launcher runs it. */
-export interface NodeUnit {
-  /** Resolves when the node has ended: `undefined` if cleanly, else its error. */
-  readonly exited: Promise<Error | undefined>;
-  /** True until the node has ended. */
-  readonly running: boolean;
-  /** Ends the node at once (where the launcher can). */
-  kill(): void;
-}
+/** One run of a node, however it runs: it ends with its error, or `undefined` if cleanly. */
+export type NodeUnit = Unit<Error | undefined>;
 
 /** What a supervisor needs from its launcher. */
 export interface SupervisorOptions {
