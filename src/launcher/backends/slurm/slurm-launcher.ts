@@ -180,7 +180,6 @@ export function slurmBackend(setup: LaunchSetup): SessionBackend | undefined {
         report: (line) => {
           say(`Slurm job ${id}: ${line}`);
         },
-        onRunning: () => undefined,
         onEnded: onJobEnded,
       });
     },
