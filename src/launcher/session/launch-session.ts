@@ -87,6 +87,8 @@ export interface SessionBackend {
   prepare?(context: SessionContext): Promise<void>;
   /** Starts one node (its first start, or a restart). */
   start(unit: UnitStart): BackendUnit;
+  /** True while the cluster has started nothing of the launch (see the Supervisor's). */
+  nothingStarted?(): boolean;
   /** Ends every unit at once (a second Ctrl-C, the launcher's exit). */
   killAll?(): void;
   /** Runs once every node has ended. */
@@ -145,6 +147,7 @@ export function runLaunchSession(setup: LaunchSetup, backend: SessionBackend): v
     terminationGraceMs: options.terminationGraceMs,
     stderr: options.stderr,
     start: startUnit,
+    nothingStarted: () => backend.nothingStarted?.() === true,
     release: async () => {
       // A stop during the start must still close what the start opens.
       await starting.catch(() => undefined);

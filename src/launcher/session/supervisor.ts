@@ -34,6 +34,11 @@ export interface SupervisorOptions {
   start(nodeId: string): NodeUnit;
   /** Releases the launcher's resources once every node has ended. */
   release(): Promise<void>;
+  /**
+   * True while nothing of the launch has started (a queued Slurm job, unscheduled Pods):
+   * no node has a stop to honour, so a stop kills at once instead of waiting.
+   */
+  nothingStarted?(): boolean;
 }
 
 /** Runs and restarts a program's nodes. */
@@ -76,7 +81,10 @@ export class Supervisor {
     this.#pendingRestarts.clear();
     const allEnded = (): Promise<unknown> =>
       Promise.all([...this.#units.values()].map((unit) => unit.exited));
-    if (!(await settlesWithin(allEnded(), terminationGraceMs))) {
+    if (this.#options.nothingStarted?.() === true) {
+      this.killAll();
+      await allEnded();
+    } else if (!(await settlesWithin(allEnded(), terminationGraceMs))) {
       const left = [...this.#units].filter(([, unit]) => unit.running).map(([id]) => id);
       stderr.write(
         `launchpad-ts: killing nodes that did not stop within ${terminationGraceMs} ms: ${left.join(', ')}.\n`,

@@ -258,6 +258,7 @@ export function kubernetesBackend(setup: LaunchSetup): SessionBackend | undefine
           `(launch ${launchId}, Service ${rendered.service.metadata.name}).`,
       );
     },
+    nothingStarted: () => startedPods.size === 0,
     start: ({ nodeId, restart }) => {
       if (restart > 0) return replace(nodeId, restart);
       const podName = [...podNodes].find(([, nodeIds]) => nodeIds.includes(nodeId))?.[0] ?? '';

@@ -70,6 +70,7 @@ export function slurmBackend(setup: LaunchSetup): SessionBackend | undefined {
   let jobId: string | undefined;
   let follower: JobFollower | undefined;
   let taskEnv: NodeJS.ProcessEnv = {};
+  let jobRan = false;
   /** How each node's current run ends; an end heard before its unit exists waits here. */
   const ends = new Map<string, ReturnType<typeof deferred<UnitEnd>>>();
   const endOf = (nodeId: string): ReturnType<typeof deferred<UnitEnd>> => {
@@ -147,11 +148,14 @@ export function slurmBackend(setup: LaunchSetup): SessionBackend | undefined {
       reportExit: true,
       listener: {
         output: (nodeId, stream, lines) => {
+          // A node that prints runs, even if squeue missed the job's short run.
+          jobRan = true;
           const target = stream === 'stderr' ? options.stderr : options.stdout;
           const prefix = prefixes.get(nodeId) ?? `[${nodeId}]`;
           for (const line of lines) target.write(`${prefix} ${line}\n`);
         },
         exited: (nodeId, code) => {
+          jobRan = true;
           endOf(nodeId).resolve({ code, signal: null });
         },
       },
@@ -180,6 +184,9 @@ export function slurmBackend(setup: LaunchSetup): SessionBackend | undefined {
         report: (line) => {
           say(`Slurm job ${id}: ${line}`);
         },
+        onRunning: () => {
+          jobRan = true;
+        },
         onEnded: onJobEnded,
       });
     },
@@ -188,6 +195,7 @@ export function slurmBackend(setup: LaunchSetup): SessionBackend | undefined {
       if (restart > 0) ends.delete(nodeId);
       return restart === 0 ? firstRun(nodeId) : restartedRun(nodeId);
     },
+    nothingStarted: () => !jobRan,
     killAll: () => {
       if (jobId !== undefined && follower?.ended !== true) cancelJobNow(jobId);
     },
