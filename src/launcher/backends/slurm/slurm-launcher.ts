@@ -100,10 +100,20 @@ export function slurmBackend(setup: LaunchSetup): SessionBackend | undefined {
     }
   };
 
+  let cancelling: Promise<void> | undefined;
+  /** Cancels the job, once. */
+  const cancel = (job: string): Promise<void> => {
+    if (cancelling === undefined) {
+      say(`cancelling Slurm job ${job}.`);
+      cancelling = cancelJob(job);
+    }
+    return cancelling;
+  };
+
   const firstRun = (nodeId: string): BackendUnit => {
     // One task of the job's first step cannot be ended alone: ending it ends the job.
     return unitEndingWith(endOf(nodeId).promise, () => {
-      if (jobId !== undefined && follower?.ended !== true) void cancelJob(jobId);
+      if (jobId !== undefined && follower?.ended !== true) void cancel(jobId);
     });
   };
 
@@ -205,8 +215,7 @@ export function slurmBackend(setup: LaunchSetup): SessionBackend | undefined {
       // A job that holds its allocation for restarts never ends by itself.
       if (!follower.ended && !hold) await settlesWithin(follower.done, NATURAL_END_MS);
       if (!follower.ended) {
-        say(`cancelling Slurm job ${job}.`);
-        await cancelJob(job);
+        await cancel(job);
         if (!(await settlesWithin(follower.done, CANCEL_WAIT_MS))) {
           say(
             styleText(
