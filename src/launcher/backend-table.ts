@@ -17,6 +17,7 @@ import { resolveKubernetesGroups } from './options/kubernetes-options.ts';
 import { checkProcessOptions } from './options/process-options.ts';
 import { resolveGroupResources } from './options/slurm-options.ts';
 import { checkThreadOptions } from './options/thread-options.ts';
+import { refuseColocatedRestarts, resolveRestartPolicies } from './options/restart-policy.ts';
 
 /** One launch type's entry in the table. */
 interface LaunchTypeEntry {
@@ -30,6 +31,16 @@ const checkResourceKeys = (program: Program, options: ResolvedLaunchOptions): vo
   checkNodeKeys('resources', options.resources, program.nodes);
 };
 
+// A cluster runs a colocation as one unit (a Slurm task, a Pod).
+const checkClusterRestarts = (
+  program: Program,
+  options: ResolvedLaunchOptions,
+  launchType: LaunchType,
+): void => {
+  const policies = resolveRestartPolicies(options.restart, program.nodes);
+  refuseColocatedRestarts(policies, program.colocations, launchType);
+};
+
 const checkLocalResources = (program: Program, options: ResolvedLaunchOptions): void => {
   checkResourceKeys(program, options);
   checkNodeCwds(program.nodes, options.resources);
@@ -40,35 +51,37 @@ export const LAUNCH_TYPE_TABLE: Readonly<Record<LaunchType, LaunchTypeEntry>> = 
   'in-process': {
     check: checkResourceKeys,
     load: async () =>
-      (await import('./backends/in-process/in-process-launcher.ts')).launchInProcess,
+      (await import('./backends/in-process/in-process-launcher.ts')).inProcessBackend,
   },
   threads: {
     check: (program, options) => {
       checkLocalResources(program, options);
       checkThreadOptions(program, options);
     },
-    load: async () => (await import('./backends/threads/threads-launcher.ts')).launchThreads,
+    load: async () => (await import('./backends/threads/threads-launcher.ts')).threadsBackend,
   },
   processes: {
     check: (program, options) => {
       checkLocalResources(program, options);
       checkProcessOptions(program, options);
     },
-    load: async () => (await import('./backends/processes/processes-launcher.ts')).launchProcesses,
+    load: async () => (await import('./backends/processes/processes-launcher.ts')).processesBackend,
   },
-  // Slurm and Kubernetes refuse unknown `resources` keys as local launches do; `restart`
-  // keys are checked for every launch type when the launch is set up.
+  // Slurm and Kubernetes refuse unknown `resources` keys as local launches do, and
+  // restart policies they cannot honour (a colocated node restarted on its own).
   slurm: {
     check: (program, options) => {
       checkResourceKeys(program, options);
       resolveGroupResources(program, options.slurm);
+      checkClusterRestarts(program, options, 'slurm');
     },
-    load: async () => (await import('./backends/slurm/slurm-launcher.ts')).launchSlurm,
+    load: async () => (await import('./backends/slurm/slurm-launcher.ts')).slurmBackend,
   },
   kubernetes: {
     check: (program, options) => {
       checkResourceKeys(program, options);
       resolveKubernetesGroups(program.name, [...program.groups.keys()], options.kubernetes);
+      checkClusterRestarts(program, options, 'kubernetes');
     },
     load: async () =>
       (await import('./backends/kubernetes/load-kubernetes-launcher.ts')).loadKubernetesLauncher(),

@@ -8,6 +8,7 @@ import { Program } from '../model/program.ts';
 import { childLaunchHook } from '../node/child-hook.ts';
 import { resolveLaunchOptions, type LaunchOptions } from './options/launch-options.ts';
 import { createLaunchSetup } from './session/launch-setup.ts';
+import { runLaunchSession } from './session/launch-session.ts';
 import { resolveLaunchType } from './options/launch-type.ts';
 import { RunningProgram } from './session/running-program.ts';
 import { enforceTimeLimit } from './session/time-limit.ts';
@@ -50,7 +51,10 @@ export function launch(program: Program, options: LaunchOptions = {}): RunningPr
   entry
     .load()
     .then((launcher) => {
-      if (!lifecycle.stopping) launcher(setup);
+      if (lifecycle.stopping) return;
+      const backend = launcher(setup);
+      if (backend === undefined) lifecycle.endWithoutRunning();
+      else runLaunchSession(setup, backend);
     })
     .catch((error: unknown) => {
       lifecycle.fail(error instanceof Error ? error : new Error(String(error)));

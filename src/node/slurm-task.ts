@@ -11,6 +11,7 @@ import { BOOTSTRAP_VARIABLE, type ChildBootstrap } from '../protocol/node-spec.t
 import {
   NODE_IDS_VARIABLE,
   SLURM_BOOTSTRAP_VARIABLE,
+  TASK_INDEX_VARIABLE,
   type SlurmTask,
 } from '../protocol/slurm-task-env.ts';
 import { takeFromEnvironment } from './bootstrap-decoder.ts';
@@ -30,7 +31,9 @@ try {
 } catch (error) {
   fail(error instanceof Error ? error.message : String(error));
 }
-const rank = Number(process.env['SLURM_PROCID']);
+// A restarted node runs as a step of its own, which names its task; else the rank does.
+const rank = Number(process.env[TASK_INDEX_VARIABLE] ?? process.env['SLURM_PROCID']);
+Reflect.deleteProperty(process.env, TASK_INDEX_VARIABLE);
 const task = Number.isInteger(rank) ? tasks[rank] : undefined;
 if (task === undefined) {
   fail(

@@ -19,3 +19,9 @@ export const NODE_IDS_VARIABLE = 'LP_SLURM_NODE_IDS';
  */
 export type SlurmTask =
   string | { readonly kind: ColocationKind; readonly nodeIds: readonly string[] };
+
+/**
+ * The environment variable that names the task a restarted node's step runs (its index in
+ * the job's tasks): a step of its own counts its task as rank 0.
+ */
+export const TASK_INDEX_VARIABLE = 'LP_SLURM_TASK_INDEX';

@@ -11,7 +11,7 @@ import { capture } from '../helpers/capture.ts';
 import { expectColocated } from '../helpers/colocation-checks.ts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { makeProgram } from '../../examples/consumer_producers/program.ts';
-import { runScript } from '../helpers/scripts.ts';
+import { runScript, startScript } from '../helpers/scripts.ts';
 import { startFakeApiServer, type FakeApiServer, type KubeObject } from './fake-api-server.ts';
 import { throwingProgram } from './fixtures.ts';
 import { makeColocatedProgram, waitForReports } from '../fixtures/colocation.ts';
@@ -32,6 +32,29 @@ function options(server: FakeApiServer, stdout = capture(), stderr = capture()):
       namespace: 'lp-test',
       controlHost: '127.0.0.1',
       defaults: { image: 'node:20-slim', cpu: 1, memory: '256Mi' },
+    },
+  };
+}
+
+/** A kubeconfig file that points at `server`, and its removal. */
+function writeKubeconfig(server: string): { path: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'lp-kubeconfig-'));
+  const path = join(dir, 'config');
+  writeFileSync(
+    path,
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'fake', cluster: { server, 'insecure-skip-tls-verify': true } }],
+      users: [{ name: 'fake', user: { token: 'test' } }],
+      contexts: [{ name: 'fake', context: { cluster: 'fake', user: 'fake' } }],
+      'current-context': 'fake',
+    }),
+  );
+  return {
+    path,
+    remove: () => {
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
@@ -128,36 +151,44 @@ describe('the kubernetes launcher against a fake API server', () => {
 
   it('runs the consumer_producers example unchanged with --lp_launch_type=kubernetes', async () => {
     fake = await startFakeApiServer({ runPods: true });
-    const dir = mkdtempSync(join(tmpdir(), 'lp-kubeconfig-'));
-    const kubeconfig = join(dir, 'config');
-    writeFileSync(
-      kubeconfig,
-      JSON.stringify({
-        apiVersion: 'v1',
-        kind: 'Config',
-        clusters: [
-          { name: 'fake', cluster: { server: fake.url, 'insecure-skip-tls-verify': true } },
-        ],
-        users: [{ name: 'fake', user: { token: 'test' } }],
-        contexts: [{ name: 'fake', context: { cluster: 'fake', user: 'fake' } }],
-        'current-context': 'fake',
-      }),
-    );
+    const kubeconfig = writeKubeconfig(fake.url);
     const { code, stdout, stderr } = await runScript(
       'examples/consumer_producers/main.ts',
       ['--lp_launch_type=kubernetes', '--num_producers=3'],
       {
-        KUBECONFIG: kubeconfig,
+        KUBECONFIG: kubeconfig.path,
         LP_KUBERNETES_CONTROL_HOST: '127.0.0.1',
         LP_KUBERNETES_IMAGE: 'node:20',
       },
-    ).finally(() => {
-      rmSync(dir, { recursive: true, force: true });
-    });
+    ).finally(kubeconfig.remove);
     expect(stderr).toContain('created 4 Pods for program consumer_producers');
     expect(code).toBe(0);
     expect(stdout).toContain('[consumer/0] Results: [ 0, 1, 2 ]');
     expect(fake.objects()).toEqual([]);
+  });
+
+  it('stops on Ctrl-C and deletes every Pod at once on a second Ctrl-C, whatever the grace period', async () => {
+    fake = await startFakeApiServer({ runPods: true });
+    const kubeconfig = writeKubeconfig(fake.url);
+    // Its node ignores the stop and the grace period is ten minutes.
+    const run = startScript('test/slurm/fixtures/stubborn.ts', ['--lp_launch_type=kubernetes'], {
+      KUBECONFIG: kubeconfig.path,
+      LP_KUBERNETES_CONTROL_HOST: '127.0.0.1',
+      LP_KUBERNETES_IMAGE: 'node:20',
+    });
+    try {
+      await run.waitForOutput('[stubborn/0] up: stubborn/0');
+      run.child.kill('SIGINT');
+      await run.waitForError('Ctrl-C again to kill it at once');
+      expect(fake.objects().filter((o) => o.startsWith('Pod/'))).toHaveLength(1);
+      run.child.kill('SIGINT');
+      await run.exited;
+      expect(run.stdout()).toContain('stubborn: launcher done');
+      expect(fake.objects()).toEqual([]);
+    } finally {
+      run.child.kill('SIGKILL');
+      kubeconfig.remove();
+    }
   });
 
   it('names the group that has no image', () => {

@@ -30,9 +30,10 @@ function program(): lp.Program {
   return p;
 }
 
-function render(options: SlurmOptions): string {
+function render(options: SlurmOptions, hold = false): string {
   const p = program();
   return renderBatchScript({
+    hold,
     programName: p.name,
     jobName: 'lp-render',
     output: '/dev/null',
@@ -71,6 +72,15 @@ describe('the Slurm batch script', () => {
     );
     expect(script).toContain('srun --het-group=0 --ntasks=3 --kill-on-bad-exit=1');
     expect(script).toContain(': --het-group=1 --ntasks=2 --kill-on-bad-exit=1');
+  });
+
+  it('keeps the allocation for restarted nodes while the launcher answers, and lets a failed task end alone', () => {
+    const script = render({}, true);
+    expect(script).toContain(`srun --kill-on-bad-exit=0 node task.ts '--msg=it'\\''s'\n`);
+    expect(script).not.toContain('exec srun');
+    expect(script).toContain(
+      `while timeout 10 bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$LP_SLURM_LAUNCHER_HOST" "$LP_SLURM_LAUNCHER_PORT" 2>/dev/null; do`,
+    );
   });
 
   it('holds no secret: the bootstrap travels in the environment', () => {

@@ -115,7 +115,7 @@ describe.skipIf(!RUN_SLURM_TESTS)('the slurm launcher on a real Slurm', () => {
       const run = startScript('test/slurm/fixtures/stubborn.ts', [SLURM]);
       await run.waitForOutput('[stubborn/0] up: stubborn/0');
       run.child.kill('SIGINT');
-      await run.waitForError('Ctrl-C again to cancel the Slurm job at once');
+      await run.waitForError('Ctrl-C again to kill it at once');
       expect(queuedJobs('lp-stubborn')).toHaveLength(1);
       // The grace period is ten minutes: only the second Ctrl-C can end the job in time.
       run.child.kill('SIGINT');

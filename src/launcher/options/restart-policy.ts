@@ -3,7 +3,7 @@
  * Restart policies: what a launcher does when a node ends. Launchpad has none (the first
  * failure stops the program); `never` keeps that default.
  */
-import { checkOption } from './option-check.ts';
+import { checkOption, optionError } from './option-check.ts';
 import { isOnePolicy, restartShape } from './option-shapes.ts';
 import { checkNodeKeys } from './launch-options.ts';
 
@@ -100,4 +100,28 @@ export function shouldRestart(
 /** The delay before restart number `restarts + 1`. */
 export function restartDelay(policy: ResolvedRestartPolicy, restarts: number): number {
   return Math.min(policy.maxBackoffMs, policy.backoffMs * 2 ** restarts);
+}
+
+/**
+ * Refuses a restart policy for a colocated node where a colocation runs as one unit (one
+ * Slurm task, one Pod): restarting one of its nodes would restart its siblings too.
+ *
+ * @throws LaunchpadError `INVALID_ARGUMENT` naming the node and the launch type
+ */
+export function refuseColocatedRestarts(
+  policies: ReadonlyMap<string, ResolvedRestartPolicy>,
+  colocations: readonly { readonly nodeIds: readonly string[] }[],
+  launchType: string,
+): void {
+  for (const { nodeIds } of colocations) {
+    const restarted = nodeIds.find((id) => (policies.get(id)?.mode ?? 'never') !== 'never');
+    if (restarted !== undefined) {
+      throw optionError(
+        `restart["${restarted}"]`,
+        `restarts node ${restarted}, which is colocated: under ${launchType} a colocation ` +
+          'runs as one unit, so its nodes cannot be restarted one by one. Give it mode "never" ' +
+          'or launch it under processes.',
+      );
+    }
+  }
 }

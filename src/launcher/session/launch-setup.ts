@@ -17,6 +17,7 @@ import { resolveRestartPolicies, type ResolvedRestartPolicy } from '../options/r
 import { createWorkdir } from './workdir.ts';
 import { METRICS_INTERVAL_MS, MetricsStore } from '../metrics/metrics-store.ts';
 import { userArgs } from '../options/launch-flags.ts';
+import type { SessionBackend } from './launch-session.ts';
 
 /** One launch, as every launcher receives it. */
 export interface LaunchSetup {
@@ -84,5 +85,8 @@ export function createLaunchSetup(
   };
 }
 
-/** Starts the nodes of a prepared launch and attaches itself to its lifecycle. */
-export type Launcher = (setup: LaunchSetup) => void;
+/**
+ * A launch type's backend for a prepared launch, run by the launch session; `undefined`
+ * when there is nothing to run (a dry run printed what it would do).
+ */
+export type Launcher = (setup: LaunchSetup) => SessionBackend | undefined;

@@ -47,6 +47,7 @@ export class ProgramLifecycle implements ActiveProgram {
   #stopping: Promise<void> | undefined;
   #backend: LaunchBackend | undefined;
   readonly #stderr: Writable;
+  #watchers: ((nodeId: string, state: NodeState) => void)[] = [];
 
   /**
    * @param programName - for messages
@@ -78,6 +79,11 @@ export class ProgramLifecycle implements ActiveProgram {
   /** True once a stop has begun. */
   get stopping(): boolean {
     return this.#stopping !== undefined;
+  }
+
+  /** Calls `watcher` whenever a node's state changes. */
+  watchStates(watcher: (nodeId: string, state: NodeState) => void): void {
+    this.#watchers.push(watcher);
   }
 
   /** Connects the launcher that runs the nodes. */
@@ -156,10 +162,13 @@ export class ProgramLifecycle implements ActiveProgram {
   nodeRestarting(nodeId: string, error?: Error): void {
     if (error !== undefined) this.#causes.set(nodeId, error.message);
     this.#statuses.set(nodeId, { state: 'restarting', restarts: this.restartsOf(nodeId) + 1 });
+    for (const watcher of this.#watchers) watcher(nodeId, 'restarting');
   }
 
   #setState(nodeId: string, state: NodeState): void {
+    const before = this.#statuses.get(nodeId)?.state;
     this.#statuses.set(nodeId, { state, restarts: this.restartsOf(nodeId) });
+    if (before !== state) for (const watcher of this.#watchers) watcher(nodeId, state);
   }
 
   /** Fails the launch itself (not a node): for errors found while starting. */

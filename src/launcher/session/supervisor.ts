@@ -7,6 +7,7 @@
 import type { Writable } from 'node:stream';
 import { settlesWithin, timerDelay } from '../../internal/within.ts';
 import type { AddressBook } from './address-book.ts';
+import type { Unit } from '../../spawn/unit.ts';
 import type { ProgramLifecycle } from './program-lifecycle.ts';
 import {
   restartDelay,
@@ -14,15 +15,8 @@ import {
   type ResolvedRestartPolicy,
 } from '../options/restart-policy.ts';
 
-/** One running instance of a node, however the launcher runs it. */
-export interface NodeUnit {
-  /** Resolves when the node has ended: `undefined` if cleanly, else its error. */
-  readonly exited: Promise<Error | undefined>;
-  /** True until the node has ended. */
-  readonly running: boolean;
-  /** Ends the node at once (where the launcher can). */
-  kill(): void;
-}
+/** One run of a node, however it runs: it ends with its error, or `undefined` if cleanly. */
+export type NodeUnit = Unit<Error | undefined>;
 
 /** What a supervisor needs from its launcher. */
 export interface SupervisorOptions {
@@ -40,6 +34,11 @@ export interface SupervisorOptions {
   start(nodeId: string): NodeUnit;
   /** Releases the launcher's resources once every node has ended. */
   release(): Promise<void>;
+  /**
+   * True while nothing of the launch has started (a queued Slurm job, unscheduled Pods):
+   * no node has a stop to honour, so a stop kills at once instead of waiting.
+   */
+  nothingStarted?(): boolean;
 }
 
 /** Runs and restarts a program's nodes. */
@@ -82,7 +81,10 @@ export class Supervisor {
     this.#pendingRestarts.clear();
     const allEnded = (): Promise<unknown> =>
       Promise.all([...this.#units.values()].map((unit) => unit.exited));
-    if (!(await settlesWithin(allEnded(), terminationGraceMs))) {
+    if (this.#options.nothingStarted?.() === true) {
+      this.killAll();
+      await allEnded();
+    } else if (!(await settlesWithin(allEnded(), terminationGraceMs))) {
       const left = [...this.#units].filter(([, unit]) => unit.running).map(([id]) => id);
       stderr.write(
         `launchpad-ts: killing nodes that did not stop within ${terminationGraceMs} ms: ${left.join(', ')}.\n`,

@@ -1,19 +1,19 @@
 /**
  * @module
- * The `in-process` launcher (Launchpad's test_mt): every node in the caller's process.
+ * The `in-process` backend (Launchpad's test_mt): every node in the caller's process.
  * Arguments and calls still go through the real serialization and the real TCP RPC, so
  * a program that works here works across processes.
  */
 import { LaunchpadError } from '../../../errors/errors.ts';
 import { deferred } from '../../../internal/deferred.ts';
 import type { LaunchSetup } from '../../session/launch-setup.ts';
-import { Supervisor, type NodeUnit } from '../../session/supervisor.ts';
+import type { BackendUnit, SessionBackend } from '../../session/launch-session.ts';
 import { decode, encode } from '../../../rpc/codec.ts';
 import { nodeError, runNode, type NodeHost } from '../../../node/node-runner.ts';
 
-/** Launches `program` inside this process. */
-export function launchInProcess(setup: LaunchSetup): void {
-  const { program, options, ids, policies, secret, workdir, lifecycle, book } = setup;
+/** The backend that runs `setup`'s nodes inside this process. */
+export function inProcessBackend(setup: LaunchSetup): SessionBackend {
+  const { program, options, ids, secret, workdir, lifecycle, book } = setup;
   const wireArgs = new Map(ids.map((id, index) => [id, setup.wireArgs[index]]));
   const host: NodeHost = {
     secret,
@@ -39,62 +39,57 @@ export function launchInProcess(setup: LaunchSetup): void {
       return Promise.resolve();
     },
   };
-  const startNode = (nodeId: string): NodeUnit => {
-    const node = program.node(nodeId);
-    if (node === undefined) throw new Error(`No node ${nodeId}.`);
-    let running = true;
-    const abandoned = deferred<Error | undefined>();
-    const ran = runNode(
-      {
-        id: node.id,
-        label: node.label,
-        kind: node.kind,
-        code: node.code,
-        // Encode and decode like any launcher would, so nodes get copies, never shared objects.
-        args: decode(encode(wireArgs.get(nodeId))) as unknown[],
-      },
-      host,
-    )
-      .then(
-        () => undefined,
-        (error: unknown) => nodeError(error),
+  const units = new Set<BackendUnit>();
+  return {
+    controlPlane: false,
+    start: ({ node, nodeId }) => {
+      let running = true;
+      const abandoned = deferred<Error | undefined>();
+      const ran = runNode(
+        {
+          id: node.id,
+          label: node.label,
+          kind: node.kind,
+          code: node.code,
+          // Encode and decode like any launcher would, so nodes get copies, never shared objects.
+          args: decode(encode(wireArgs.get(nodeId))) as unknown[],
+        },
+        host,
       )
-      .finally(() => {
-        running = false;
-      });
-    return {
-      exited: Promise.race([ran, abandoned.promise]),
-      get running() {
-        return running;
-      },
-      // Code in this process cannot be killed: the node is abandoned (it may go on running
-      // in the background) so that the program can end.
-      kill: () => {
-        abandoned.resolve(
-          new LaunchpadError(
-            'CANCELLED',
-            `Node ${nodeId} did not stop within the grace period; in-process nodes cannot be killed, so it was abandoned.`,
-          ),
-        );
-      },
-    };
-  };
-  const supervisor = new Supervisor({
-    lifecycle,
-    book,
-    policies,
-    terminationGraceMs: options.terminationGraceMs,
-    stderr: options.stderr,
-    start: startNode,
+        .then(
+          () => undefined,
+          (error: unknown) => nodeError(error),
+        )
+        .finally(() => {
+          running = false;
+        });
+      const unit: BackendUnit = {
+        exited: Promise.race([ran, abandoned.promise]).then((error) => ({ error })),
+        get running() {
+          return running;
+        },
+        // Code in this process cannot be killed: the node is abandoned (it may go on running
+        // in the background) so that the program can end.
+        kill: () => {
+          abandoned.resolve(
+            new LaunchpadError(
+              'CANCELLED',
+              `Node ${nodeId} did not stop within the grace period; in-process nodes cannot be killed, so it was abandoned.`,
+            ),
+          );
+        },
+      };
+      units.add(unit);
+      return unit;
+    },
     release: () => {
-      if (supervisor.running.length > 0) {
+      const left = [...units].filter((unit) => unit.running).length;
+      if (left > 0) {
         options.stderr.write(
-          `launchpad-ts: in-process nodes cannot be killed; left running: ${supervisor.running.length}.\n`,
+          `launchpad-ts: in-process nodes cannot be killed; left running: ${String(left)}.\n`,
         );
       }
       return Promise.resolve();
     },
-  });
-  lifecycle.attach(supervisor);
-  supervisor.startAll(ids);
+  };
 }

@@ -133,6 +133,30 @@ export class KubeClient {
     }
   }
 
+  /**
+   * Creates one more Pod (a node's replacement) beside the launch's objects.
+   *
+   * @throws LaunchpadError `FAILED_PRECONDITION` with the API's reason when it is refused
+   */
+  async createPod(pod: KubeManifest): Promise<void> {
+    const namespace = this.#namespace;
+    await this.#create('Pod', pod, (body) =>
+      this.#core.createNamespacedPod({ namespace, body: asModel<k8s.V1Pod>(body) }),
+    );
+  }
+
+  /**
+   * Deletes Pod `name` of this launch; one already gone is fine. `now` kills its
+   * containers at once (a grace period of 0) rather than after the Pod's grace period.
+   */
+  async deletePod(name: string, now = false): Promise<void> {
+    const namespace = this.#namespace;
+    const body = now ? { body: { gracePeriodSeconds: 0 } } : {};
+    await deleteWithRetries({ kind: 'Pod', name }, () =>
+      this.#core.deleteNamespacedPod({ name, namespace, ...body }),
+    );
+  }
+
   /** Pod `name` as the API server has it now, or undefined when it cannot be read. */
   async readPod(name: string): Promise<k8s.V1Pod | undefined> {
     return this.#core

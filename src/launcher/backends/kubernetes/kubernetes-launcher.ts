@@ -1,21 +1,28 @@
 /**
  * @module
- * The `kubernetes` launcher: one Pod per node (or per colocation) behind a headless
- * Service, created through
- * the API server. Pods run the shared child main and reach the launcher's control plane
- * for their spec, their peers and the stop; the launcher watches their phases, follows
- * their logs with node-id prefixes, and deletes every object it created when the program
- * stops. Render mode writes the manifests and creates nothing.
+ * The `kubernetes` backend: one Pod per node (or per colocation) behind a headless
+ * Service, created through the API server. Pods run the shared child main and reach the
+ * launcher's control plane for their spec, their peers and the stop; the backend watches
+ * their phases, follows their logs with node-id prefixes, replaces the Pod of a node its
+ * restart policy restarts, and deletes every object it created when the program stops.
+ * Render mode writes the manifests and creates nothing.
  */
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { relative } from 'node:path';
 import type { V1Pod } from '@kubernetes/client-node';
-import { startControlPlane, type ControlPlane } from '../../session/control-plane.ts';
+import type { ControlPlane } from '../../session/control-plane.ts';
 import { RemoteError } from '../../../errors/errors.ts';
 import { deferred } from '../../../internal/deferred.ts';
 import { settlesWithin } from '../../../internal/within.ts';
+import {
+  unitEndingWith,
+  type BackendUnit,
+  type SessionBackend,
+  type SessionContext,
+  type UnitEnd,
+} from '../../session/launch-session.ts';
 import {
   entryScriptPath,
   typeScriptLoaderUrl,
@@ -29,6 +36,7 @@ import {
   LABELS,
   manifestsYaml,
   nodeDnsNames,
+  replacementPod,
   type Manifests,
 } from './manifests.ts';
 import { kubernetesNetwork } from './network.ts';
@@ -41,11 +49,15 @@ function podCommand(entry: EntryScript, args: readonly string[]): string[] {
   return ['node', ...loader, relative(process.cwd(), entryScriptPath(entry)), ...args];
 }
 
-type PodState = 'pending' | 'running' | 'done' | 'failed';
+/** One run of a node: the Pod it runs in, and how it ends. */
+interface PodRun {
+  readonly podName: string;
+  readonly end: ReturnType<typeof deferred<UnitEnd>>;
+}
 
-/** Launches `program` on Kubernetes, or renders its manifests. */
-export function launchKubernetes(setup: LaunchSetup): void {
-  const { program, options, ids, wireArgs, entry, secret, workdir, lifecycle, book } = setup;
+/** The backend that runs `setup` on Kubernetes, or renders its manifests. */
+export function kubernetesBackend(setup: LaunchSetup): SessionBackend | undefined {
+  const { program, options, ids, lifecycle } = setup;
   const kube = options.kubernetes;
   const groups = resolveKubernetesGroups(program.name, [...program.groups.keys()], kube);
   const startDeadlineMs = startDeadlineOf(kube);
@@ -73,36 +85,36 @@ export function launchKubernetes(setup: LaunchSetup): void {
     );
     if (kube.renderTo !== undefined) writeFileSync(kube.renderTo, yaml);
     else options.stdout.write(yaml);
-    lifecycle.endWithoutRunning();
-    return;
+    return undefined;
   }
 
   const say = (line: string): void => {
     options.stderr.write(`launchpad-ts: ${line}\n`);
   };
-  const states = new Map<string, PodState>(ids.map((id) => [id, 'pending']));
-  const allEnded = deferred<undefined>();
   const logs = new Map<string, Promise<{ controller: AbortController; ended: Promise<void> }>>();
   const client = new KubeClient(loadKubeConfig(kube.cluster), namespace);
   /** The last status seen of each Pod, to say why one is still Pending. */
   const lastSeen = new Map<string, V1Pod>();
   const pendingReasons = new Map<string, string>();
+  /** Which nodes each Pod of this launch runs, replacements included. */
+  const podNodes = new Map<string, readonly string[]>();
+  /** Pods that have left Pending. */
+  const startedPods = new Set<string>();
+  /** Each node's current run; events of a replaced Pod are no longer its node's. */
+  const runs = new Map<string, PodRun>();
+  const deadlines = new Set<NodeJS.Timeout>();
   let plane: ControlPlane | undefined;
   let manifests: Manifests | undefined;
   let informer: PodInformer | undefined;
-  let startDeadline: NodeJS.Timeout | undefined;
+  let session: SessionContext | undefined;
 
-  const setState = (nodeId: string, state: PodState, error?: Error): void => {
-    const current = states.get(nodeId);
-    if (current === undefined || current === 'done' || current === 'failed' || current === state)
-      return;
-    states.set(nodeId, state);
-    say(`${nodeId}: ${state}`);
-    if (state === 'done' || state === 'failed') {
-      book.unregister(nodeId);
-      lifecycle.nodeEnded(nodeId, error);
-      if ([...states.values()].every((s) => s === 'done' || s === 'failed'))
-        allEnded.resolve(undefined);
+  const runOf = (nodeId: string, podName: string): PodRun | undefined => {
+    const run = runs.get(nodeId);
+    return run?.podName === podName ? run : undefined;
+  };
+  const endPod = (podName: string, end: (nodeId: string) => Error | undefined): void => {
+    for (const nodeId of podNodes.get(podName) ?? []) {
+      runOf(nodeId, podName)?.end.resolve({ error: end(nodeId) });
     }
   };
   const followLog = (podName: string, nodeIds: readonly string[]): void => {
@@ -128,13 +140,19 @@ export function launchKubernetes(setup: LaunchSetup): void {
   };
   const onPod = (change: PodChange, pod: V1Pod): void => {
     const podName = pod.metadata?.name ?? '';
-    const nodeIds = manifests?.nodesOfPod.get(podName);
+    const nodeIds = podNodes.get(podName);
     if (nodeIds === undefined) return;
     lastSeen.set(podName, pod);
     const phase = pod.status?.phase;
     if (phase === 'Running' || phase === 'Succeeded' || phase === 'Failed') {
+      startedPods.add(podName);
       followLog(podName, nodeIds);
-      if (phase === 'Running') for (const nodeId of nodeIds) setState(nodeId, 'running');
+    }
+    if (phase === 'Running') {
+      // A Pod replaced since (or not yet followed by its node's run) still counts at first.
+      const current = (nodeId: string): boolean =>
+        (runs.get(nodeId)?.podName ?? podName) === podName;
+      for (const nodeId of nodeIds.filter(current)) session?.running(nodeId);
     }
     const reason = phase === 'Pending' ? pendingReason(pod) : undefined;
     if (reason !== undefined && pendingReasons.get(podName) !== reason) {
@@ -143,91 +161,110 @@ export function launchKubernetes(setup: LaunchSetup): void {
     }
     const deleted = change === 'deleted' || pod.metadata?.deletionTimestamp !== undefined;
     if (deleted && !lifecycle.stopping) {
-      for (const nodeId of nodeIds) setState(nodeId, 'failed', deletedError(nodeId, podName));
+      endPod(podName, (nodeId) => deletedError(nodeId, podName));
     } else if (phase === 'Succeeded' || (change === 'deleted' && phase !== 'Failed')) {
-      for (const nodeId of nodeIds) setState(nodeId, 'done');
+      endPod(podName, () => undefined);
     } else if (phase === 'Failed') {
-      for (const nodeId of nodeIds) setState(nodeId, 'failed', failure(nodeId, podName, pod));
+      endPod(podName, (nodeId) => failure(nodeId, podName, pod));
     }
   };
   // A Pod that never leaves Pending (an image that cannot be pulled, no node with room)
   // would keep the program waiting for ever: past the deadline its nodes fail, saying why.
-  const watchStartDeadline = (created: Manifests): void => {
-    const failUnstarted = async ([podName, nodeIds]: [
-      string,
-      readonly string[],
-    ]): Promise<void> => {
-      if (nodeIds.every((nodeId) => states.get(nodeId) !== 'pending')) return;
+  const watchStartDeadline = (podName: string): void => {
+    const failUnstarted = async (): Promise<void> => {
+      if (startedPods.has(podName)) return;
       // The Pod's status now, not as last watched: its reason may be newer.
       const pod = (await client.readPod(podName)) ?? lastSeen.get(podName);
       // It started after all; the watch brings the news.
       if (pod?.status?.phase !== undefined && pod.status.phase !== 'Pending') return;
-      for (const nodeId of nodeIds) {
-        if (states.get(nodeId) !== 'pending') continue;
-        setState(nodeId, 'failed', notStartedError(nodeId, podName, pod, startDeadlineMs));
-      }
+      endPod(podName, (nodeId) => notStartedError(nodeId, podName, pod, startDeadlineMs));
     };
-    startDeadline = setTimeout(() => {
-      void Promise.all([...created.nodesOfPod].map(failUnstarted));
+    const timer = setTimeout(() => {
+      deadlines.delete(timer);
+      void failUnstarted();
     }, startDeadlineMs);
+    deadlines.add(timer);
+  };
+  const follow = (nodeId: string, podName: string): BackendUnit => {
+    const run: PodRun = { podName, end: deferred<UnitEnd>() };
+    runs.set(nodeId, run);
+    // A Pod deleted with no grace period has its containers killed at once.
+    return unitEndingWith(run.end.promise, () => {
+      const ended = (): void => {
+        run.end.resolve({ error: undefined });
+      };
+      void client.deletePod(podName, true).then(ended, ended);
+    });
+  };
+  // A restarted node gets a new Pod: its old one is deleted first, so that one Pod at a
+  // time answers to the node's host name.
+  const replace = (nodeId: string, restart: number): BackendUnit => {
+    const created = manifests;
+    const first = created?.pods.find((pod) => podNodes.get(pod.metadata.name)?.includes(nodeId));
+    if (created === undefined || first === undefined) throw new Error(`No Pod runs ${nodeId}.`);
+    const old = runs.get(nodeId)?.podName;
+    const pod = replacementPod(created, first.metadata.name, restart);
+    podNodes.set(pod.metadata.name, [nodeId]);
+    const unit = follow(nodeId, pod.metadata.name);
+    const run = runs.get(nodeId);
+    void (async () => {
+      if (old !== undefined) await client.deletePod(old);
+      await client.createPod(pod);
+      watchStartDeadline(pod.metadata.name);
+      say(`created Pod ${pod.metadata.name} for ${nodeId} (restart ${String(restart)}).`);
+    })().catch((error: unknown) => {
+      run?.end.resolve({ error: error instanceof Error ? error : new Error(String(error)) });
+    });
+    return unit;
   };
 
-  const start = async (): Promise<void> => {
-    const network = kubernetesNetwork(kube, process.env, hostname());
-    const started = await startControlPlane({
-      program,
-      wireArgs,
-      entry,
-      launchType: 'kubernetes',
-      workdir,
-      lifecycle,
-      book,
-      secret,
-      maxMessageBytes: options.maxMessageBytes,
-      metrics: setup.metrics,
-      host: network.controlHost,
-      advertiseHost: network.advertiseHost,
-      // Each Pod has its own network: its servers bind all of it. Only a loopback control
-      // host (a test cluster that shares this machine's network) keeps them on loopback.
-      nodeBindHost: network.nodeBindHost,
-      // Peers find a node by its Pod's DNS name, which the headless Service gives; the
-      // Pod's host name resolves nowhere else.
-      nodeAdvertiseHosts: nodeDnsNames(program, launchId, namespace),
-    });
-    plane = started;
-    if (lifecycle.stopping) return;
-    const rendered = render((nodeId) => JSON.stringify(started.bootstrap(nodeId)));
-    manifests = rendered;
-    informer = await startPodInformer({
-      config: client.config,
-      namespace,
-      labelSelector: `${LABELS.launch}=${launchId}`,
-      onPod,
-      onRetry: (error, delayMs) => {
-        if (!lifecycle.stopping)
-          say(`watching Pods failed (${String(error)}); trying again in ${String(delayMs)} ms.`);
-      },
-    });
-    await client.apply(rendered);
-    watchStartDeadline(rendered);
-    say(
-      `created ${String(ids.length)} Pods for program ${program.name} in namespace ${namespace} ` +
-        `(launch ${launchId}, Service ${rendered.service.metadata.name}).`,
-    );
-  };
-  const starting = start();
-  const onInterrupt = (): void => {
-    if (!lifecycle.stopping) say('stopping the program; its Kubernetes objects are deleted next.');
-    void lifecycle.stop();
-  };
-  process.on('SIGINT', onInterrupt);
-  process.on('SIGTERM', onInterrupt);
-
-  lifecycle.attach({
-    shutdown: async () => {
-      await starting.catch(() => undefined);
-      const started = [...states.values()].some((s) => s !== 'pending');
-      if (started) await settlesWithin(allEnded.promise, options.terminationGraceMs);
+  return {
+    announceStates: true,
+    controlPlane: (() => {
+      const network = kubernetesNetwork(kube, process.env, hostname());
+      return {
+        host: network.controlHost,
+        advertiseHost: network.advertiseHost,
+        // Each Pod has its own network: its servers bind all of it. Only a loopback control
+        // host (a test cluster that shares this machine's network) keeps them on loopback.
+        nodeBindHost: network.nodeBindHost,
+        // Peers find a node by its Pod's DNS name, which the headless Service gives; the
+        // Pod's host name resolves nowhere else.
+        nodeAdvertiseHosts: nodeDnsNames(program, launchId, namespace),
+      };
+    })(),
+    prepare: async (context) => {
+      const started = context.plane;
+      if (started === undefined) throw new Error('The kubernetes backend needs a control plane.');
+      plane = started;
+      session = context;
+      const rendered = render((nodeId) => JSON.stringify(started.bootstrap(nodeId)));
+      manifests = rendered;
+      for (const [podName, nodeIds] of rendered.nodesOfPod) podNodes.set(podName, nodeIds);
+      informer = await startPodInformer({
+        config: client.config,
+        namespace,
+        labelSelector: `${LABELS.launch}=${launchId}`,
+        onPod,
+        onRetry: (error, delayMs) => {
+          if (!lifecycle.stopping)
+            say(`watching Pods failed (${String(error)}); trying again in ${String(delayMs)} ms.`);
+        },
+      });
+      await client.apply(rendered);
+      for (const podName of rendered.nodesOfPod.keys()) watchStartDeadline(podName);
+      say(
+        `created ${String(ids.length)} Pods for program ${program.name} in namespace ${namespace} ` +
+          `(launch ${launchId}, Service ${rendered.service.metadata.name}).`,
+      );
+    },
+    nothingStarted: () => startedPods.size === 0,
+    start: ({ nodeId, restart }) => {
+      if (restart > 0) return replace(nodeId, restart);
+      const podName = [...podNodes].find(([, nodeIds]) => nodeIds.includes(nodeId))?.[0] ?? '';
+      return follow(nodeId, podName);
+    },
+    release: async () => {
       // Let the logs of ended Pods drain so their last lines are not lost.
       const toDrain = [...logs.values()];
       await settlesWithin(
@@ -241,7 +278,7 @@ export function launchKubernetes(setup: LaunchSetup): void {
         ),
         2_000,
       );
-      clearTimeout(startDeadline);
+      for (const timer of deadlines) clearTimeout(timer);
       if (manifests !== undefined) {
         say(`deleting the Pods, Service and Secret of launch ${launchId}.`);
         await client.deleteAll().catch((error: unknown) => {
@@ -257,14 +294,6 @@ export function launchKubernetes(setup: LaunchSetup): void {
           () => undefined,
         );
       }
-      process.off('SIGINT', onInterrupt);
-      process.off('SIGTERM', onInterrupt);
-      for (const id of ids) lifecycle.nodeEnded(id);
-      book.close(`program ${program.name} has stopped`);
-      await plane?.close();
     },
-  });
-  starting.catch((error: unknown) => {
-    lifecycle.fail(error instanceof Error ? error : new Error(String(error)));
-  });
+  };
 }

@@ -16,7 +16,7 @@ const CLIENT_PACKAGE = '@kubernetes/client-node';
  */
 export async function loadKubernetesLauncher(): Promise<Launcher> {
   try {
-    return (await import('./kubernetes-launcher.ts')).launchKubernetes;
+    return (await import('./kubernetes-launcher.ts')).kubernetesBackend;
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     const message = error instanceof Error ? error.message : String(error);

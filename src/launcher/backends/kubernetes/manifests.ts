@@ -254,3 +254,17 @@ function uniqueLabel(candidate: string, key: string, used: Set<string>): string 
   used.add(label);
   return label;
 }
+
+/**
+ * The Pod that replaces `podName` for its node's restart number `restart`: the same Pod
+ * under a new name, with the same host name, so peers reach it at the same DNS name.
+ */
+export function replacementPod(
+  manifests: Manifests,
+  podName: string,
+  restart: number,
+): KubeManifest {
+  const pod = manifests.pods.find((candidate) => candidate.metadata.name === podName);
+  if (pod === undefined) throw new Error(`No Pod ${podName} in this launch.`);
+  return { ...pod, metadata: { ...pod.metadata, name: `${podName}-r${String(restart)}` } };
+}

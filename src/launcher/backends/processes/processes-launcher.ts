@@ -1,6 +1,6 @@
 /**
  * @module
- * The `processes` launcher (Launchpad's local_mp): one OS process per node, each reaching
+ * The `processes` backend (Launchpad's local_mp): one OS process per node, each reaching
  * the launcher's control plane for its spec, its peers' addresses and the stop, and
  * dying with the launcher. Output goes to the terminal (prefixed), to files, or to tmux.
  */
@@ -9,19 +9,16 @@ import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { nodeProcessArgs } from '../../../spawn/node-command.ts';
 import { BOOTSTRAP_FILE_VARIABLE } from '../../../protocol/node-spec.ts';
-import {
-  launchSupervised,
-  type StartedUnit,
-  type UnitStart,
-} from '../../session/supervised-launch.ts';
+import type { SessionBackend, UnitStart } from '../../session/launch-session.ts';
+import type { StartedUnit } from '../../../spawn/unit.ts';
 import type { LaunchSetup } from '../../session/launch-setup.ts';
 import { startNodeProcess, type ProcessOutput } from '../../../spawn/node-process.ts';
 import { TmuxSession } from './tmux-session.ts';
 import { ColocationHost } from '../../../spawn/colocation-host.ts';
 import { nodeLogFile } from '../../../protocol/colocation-protocol.ts';
 
-/** Launches `program` with one process per node. */
-export function launchProcesses(setup: LaunchSetup): void {
+/** The backend that runs each of `setup`'s nodes in a process of its own. */
+export function processesBackend(setup: LaunchSetup): SessionBackend {
   const { program, options } = setup;
   let logDirectory = '';
   let tmux: TmuxSession | undefined;
@@ -45,7 +42,7 @@ export function launchProcesses(setup: LaunchSetup): void {
     }
     return host;
   };
-  launchSupervised(setup, {
+  const backend: SessionBackend = {
     prepare: ({ workdir }) => {
       if (options.output === 'output_to_files') {
         logDirectory = join(workdir, 'logs');
@@ -71,7 +68,8 @@ export function launchProcesses(setup: LaunchSetup): void {
       await Promise.all([...hosts.values()].map((host) => host.close()));
       await tmux?.close();
     },
-  });
+  };
+  return backend;
 
   function outputFor(unit: UnitStart): ProcessOutput {
     return options.output === 'output_to_files'

@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { StartedUnit, UnitExit } from '../../session/supervised-launch.ts';
+import type { StartedUnit, UnitExit } from '../../../spawn/unit.ts';
 
 const run = promisify(execFile);
 const POLL_MS = 200;

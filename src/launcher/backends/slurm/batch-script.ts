@@ -46,7 +46,17 @@ export interface BatchPlan {
   readonly components: readonly JobComponent[];
   /** The command that runs one task (program, then arguments). */
   readonly taskCommand: readonly string[];
+  /**
+   * Keep the allocation after the first step ends, for as long as the launcher answers:
+   * a node that may be restarted runs again as a further step of this job.
+   */
+  readonly hold?: boolean;
 }
+
+/** The environment variables that tell a holding batch script where the launcher is. */
+export const LAUNCHER_HOST_VARIABLE = 'LP_SLURM_LAUNCHER_HOST';
+/** See {@link LAUNCHER_HOST_VARIABLE}. */
+export const LAUNCHER_PORT_VARIABLE = 'LP_SLURM_LAUNCHER_PORT';
 
 /** Groups the program's nodes into job components by their resources. */
 export function jobComponents(
@@ -137,24 +147,37 @@ export function renderBatchScript(plan: BatchPlan): string {
   const tasks = plan.components.flatMap((component) => component.tasks);
   const command = plan.taskCommand.map(shellQuote).join(' ');
   // --kill-on-bad-exit: a node that crashes without reporting ends the step, so the job
-  // ends and the launcher notices instead of waiting forever. --label: each line of the
-  // output file names its task, so the launcher can tell what a task that never reached
-  // it printed.
+  // ends and the launcher notices instead of waiting forever. A job that restarts nodes
+  // keeps its other nodes running instead, and the launcher restarts the failed one.
+  // --label: each line of the output file names its task, so the launcher can tell what a
+  // task that never reached it printed.
+  const killOnBadExit = `--kill-on-bad-exit=${plan.hold === true ? '0' : '1'}`;
   const steps =
     plan.components.length === 1
-      ? [`srun --kill-on-bad-exit=1 --label ${command}`]
+      ? [`srun ${killOnBadExit} --label ${command}`]
       : plan.components.map(
           (component, index) =>
-            `--het-group=${String(index)} --ntasks=${String(component.tasks.length)} --kill-on-bad-exit=1 --label ${command}`,
+            `--het-group=${String(index)} --ntasks=${String(component.tasks.length)} ${killOnBadExit} --label ${command}`,
         );
+  const step = plan.components.length === 1 ? (steps[0] ?? '') : `srun ${steps.join(' \\\n  : ')}`;
+  // Holding: restarted nodes run as further steps of this job, so the job must outlive
+  // its first step. It ends when the launcher cancels it, or once the launcher's control
+  // server stops answering (the launcher died), so no job is left in the queue.
+  const run =
+    plan.hold === true
+      ? [
+          step,
+          `while timeout 10 bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$${LAUNCHER_HOST_VARIABLE}" "$${LAUNCHER_PORT_VARIABLE}" 2>/dev/null; do`,
+          '  sleep 2',
+          'done',
+        ]
+      : [`exec ${step}`];
   lines.push(
     '',
     '# Task i runs entry i of this list: a node, or a colocation of nodes',
     '# (SLURM_PROCID counts across all components).',
     `export ${NODE_IDS_VARIABLE}=${shellQuote(JSON.stringify(tasks))}`,
-    plan.components.length === 1
-      ? `exec ${steps[0] ?? ''}`
-      : `exec srun ${steps.join(' \\\n  : ')}`,
+    ...run,
     '',
   );
   return lines.join('\n');

@@ -1,7 +1,7 @@
 /**
  * @module
  * Follows a Slurm job with `squeue` until it has left the queue: reports its state when
- * it changes, says when a component starts running, and when the job has ended.
+ * it changes, and says when the job runs and when it has ended.
  */
 import { deferred } from '../../../internal/deferred.ts';
 import { isFinished, jobStates } from './slurm-cli.ts';
@@ -14,8 +14,8 @@ export interface FollowOptions {
   readonly intervalMs: number;
   /** Prints a state change, e.g. `PENDING (Resources)`. */
   report(line: string): void;
-  /** Component `component` is running. */
-  onRunning(component: number): void;
+  /** Some component of the job is running. */
+  onRunning(): void;
   /** The job has ended in `finalState` (or is no longer known to Slurm). */
   onEnded(finalState: string): void;
 }
@@ -54,8 +54,8 @@ export function followJob(options: FollowOptions): JobFollower {
       lastReport = summary;
       options.report(summary);
     }
-    for (const { component, state } of components) {
-      if (state === 'RUNNING' || state === 'COMPLETING') options.onRunning(component);
+    if (components.some(({ state }) => state === 'RUNNING' || state === 'COMPLETING')) {
+      options.onRunning();
     }
     if (components.every(({ state }) => isFinished(state))) {
       ended = true;

@@ -1,10 +1,10 @@
 /**
  * @module
  * The Slurm commands the launcher runs: `sbatch` to submit, `squeue` to follow the job,
- * `scancel` to end it. The command-line tools are used rather than slurmrestd because
+ * `scancel` to end it, `srun` to start a restarted node inside the job. The command-line tools are used rather than slurmrestd because
  * every Slurm installation has them and they need no extra daemon or token.
  */
-import { execFile, spawn, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { LaunchpadError } from '../../../errors/errors.ts';
 
 /** Slurm job states after which nothing of the job runs any more. */
@@ -160,4 +160,42 @@ export function nodeAddresses(partitions: readonly string[] | undefined): Promis
       );
     });
   });
+}
+
+/** Where a new job step runs inside a job. */
+export interface StepPlace {
+  /** The job. */
+  readonly jobId: string;
+  /** The component of a heterogeneous job, else unset. */
+  readonly hetGroup?: number;
+  /** Where the step's output goes (a file, or `/dev/null`). */
+  readonly output: string;
+}
+
+/**
+ * Starts `command` as one task of a new step inside a running job's allocation. The step
+ * overlaps the job's other steps: the first step keeps its CPUs until all of its tasks
+ * end, so a step that waited for free CPUs would never start.
+ */
+export function startStep(
+  place: StepPlace,
+  command: readonly string[],
+  env: NodeJS.ProcessEnv,
+): ChildProcess {
+  const [program = 'node', ...args] = command;
+  return spawn(
+    'srun',
+    [
+      `--jobid=${place.jobId}`,
+      ...(place.hetGroup === undefined ? [] : [`--het-group=${String(place.hetGroup)}`]),
+      '--overlap',
+      '--nodes=1',
+      '--ntasks=1',
+      `--output=${place.output}`,
+      '--open-mode=append',
+      program,
+      ...args,
+    ],
+    { env, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
 }

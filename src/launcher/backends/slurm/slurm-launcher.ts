@@ -1,28 +1,41 @@
 /**
  * @module
- * The `slurm` launcher: the program becomes one Slurm job submitted with `sbatch`, one
- * task per node. Tasks reach the launcher's control plane for their spec, their peers'
- * addresses and the stop, and send their output and exit codes back over it, since no
- * shared filesystem is assumed. The launcher follows the job with `squeue` and cancels
- * it on stop, Ctrl-C, or a node's failure, so nothing is left in the queue.
+ * The `slurm` backend: the program becomes one Slurm job submitted with `sbatch`, one task
+ * per node (or colocation). Tasks reach the launcher's control plane for their spec, their
+ * peers' addresses and the stop, and send their output and exit codes back over it, since
+ * no shared filesystem is assumed. The launcher follows the job with `squeue` and cancels
+ * it at the end, so nothing is left in the queue. A node restarted by its restart policy
+ * runs again inside the job's allocation, as a new job step started with `srun`.
  */
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { styleText } from 'node:util';
-import { startControlPlane, type ControlPlane } from '../../session/control-plane.ts';
-import type { ControlListener } from '../../session/control-service.ts';
+import type { ControlPlane } from '../../session/control-plane.ts';
 import { LaunchpadError, RemoteError } from '../../../errors/errors.ts';
 import { deferred } from '../../../internal/deferred.ts';
 import { settlesWithin } from '../../../internal/within.ts';
 import { nodeProcessArgs } from '../../../spawn/node-command.ts';
 import type { LaunchSetup } from '../../session/launch-setup.ts';
-import { jobComponents, renderBatchScript, SLURM_BOOTSTRAP_VARIABLE } from './batch-script.ts';
-import { NodeStates } from './node-states.ts';
+import {
+  unitEndingWith,
+  type BackendUnit,
+  type SessionBackend,
+  type UnitEnd,
+} from '../../session/launch-session.ts';
+import {
+  jobComponents,
+  LAUNCHER_HOST_VARIABLE,
+  LAUNCHER_PORT_VARIABLE,
+  NODE_IDS_VARIABLE,
+  renderBatchScript,
+  SLURM_BOOTSTRAP_VARIABLE,
+} from './batch-script.ts';
+import { TASK_INDEX_VARIABLE } from '../../../protocol/slurm-task-env.ts';
 import { describeJobEnd, waitForJobEndCause } from './job-end-cause.ts';
-import { cancelJob, cancelJobNow, submitBatch } from './slurm-cli.ts';
-import { resolveGroupResources } from '../../options/slurm-options.ts';
 import { outputPath, unreportedEnds } from './job-output.ts';
-import { partitionsOf, slurmNetwork } from './slurm-network.ts';
+import { partitionsOf, slurmNetwork, type SlurmNetwork } from './slurm-network.ts';
+import { cancelJob, cancelJobNow, startStep, submitBatch } from './slurm-cli.ts';
+import { resolveGroupResources } from '../../options/slurm-options.ts';
 import { followJob, type JobFollower } from './job-follower.ts';
 
 // The exit code of a task sent SIGTERM by the cluster (128 + 15), as a shell reports it.
@@ -44,94 +57,83 @@ const REPORT_GRACE_MS = 2_000;
 const NATURAL_END_MS = 3_000;
 const CANCEL_WAIT_MS = 60_000;
 
-/** Launches `program` as one Slurm job. */
-export function launchSlurm(setup: LaunchSetup): void {
-  const { program, options, ids, wireArgs, entry, secret, workdir, lifecycle, book } = setup;
+/** The backend that runs `setup` as one Slurm job, or prints its batch script. */
+export function slurmBackend(setup: LaunchSetup): SessionBackend | undefined {
+  const { program, options, ids } = setup;
   const slurm = options.slurm;
   const resources = resolveGroupResources(program, slurm);
   const components = jobComponents(program, resources);
   const tasks = components.flatMap((component) => component.tasks);
+  // A node may import the main script (its launcher code in lp.main()): same flags.
+  const args = setup.args;
+  // The code must be at the same path on every host that runs a task.
+  const taskCommand = [process.execPath, ...nodeProcessArgs([], args, 'node/slurm-task')];
+  const hold = [...setup.policies.values()].some((policy) => policy.mode !== 'never');
   // The launcher owns the job's output file unless the user named one.
   const output =
     slurm.output ?? join(process.cwd(), `lp-${program.name.replace(/[^\w.-]/g, '_')}-%j.out`);
-  // A node may import the main script (its launcher code in lp.main()): same flags.
-  const args = setup.args;
   const script = renderBatchScript({
     programName: program.name,
     jobName: slurm.jobName ?? `lp-${program.name}`,
     output,
     chdir: process.cwd(),
     components,
-    // The code must be at the same path on every host that runs a task.
-    taskCommand: [process.execPath, ...nodeProcessArgs([], args, 'node/slurm-task')],
+    taskCommand,
+    hold,
   });
   if (options.dryRun) {
     options.stdout.write(script);
-    lifecycle.endWithoutRunning();
-    return;
+    return undefined;
   }
 
   const say = (line: string): void => {
     options.stderr.write(`launchpad-ts: ${line}\n`);
   };
-  const states = new NodeStates(ids, say);
-  const allEnded = deferred<undefined>();
   let plane: ControlPlane | undefined;
   let jobId: string | undefined;
   let follower: JobFollower | undefined;
+  let taskEnv: NodeJS.ProcessEnv = {};
+  let network: SlurmNetwork | undefined;
+  let jobRan = false;
+  /** How each node's current run ends; an end heard before its unit exists waits here. */
+  const ends = new Map<string, ReturnType<typeof deferred<UnitEnd>>>();
+  const endOf = (nodeId: string): ReturnType<typeof deferred<UnitEnd>> => {
+    let end = ends.get(nodeId);
+    if (end === undefined) {
+      end = deferred<UnitEnd>();
+      ends.set(nodeId, end);
+    }
+    return end;
+  };
+  const prefixes = new Map(ids.map((id, index) => [id, prefixFor(id, index, options.stdout)]));
 
-  const nodeEnded = (nodeId: string, error: Error | undefined): void => {
-    if (states.get(nodeId) === 'done' || states.get(nodeId) === 'failed') return;
-    states.set([nodeId], error === undefined ? 'done' : 'failed');
-    book.unregister(nodeId);
-    lifecycle.nodeEnded(nodeId, error);
-    if (states.unfinished().length === 0) allEnded.resolve(undefined);
+  // Runs whose end is known; an end heard twice (the task's report, then srun's exit) counts once.
+  const finished = new Set<string>();
+  const finish = (nodeId: string, end: UnitEnd): void => {
+    if (finished.has(nodeId)) return;
+    finished.add(nodeId);
+    endOf(nodeId).resolve(end);
   };
   // Nodes whose end (exit 143) waits for the job's state to explain it.
   const explaining = new Set<string>();
-  const prefixes = new Map(ids.map((id, index) => [id, prefixFor(id, index, options.stdout)]));
-  const listener: ControlListener = {
-    output: (nodeId, stream, lines) => {
-      // Squeue polls can miss a short task; a node that prints is running.
-      states.set([nodeId], 'running');
-      const target = stream === 'stderr' ? options.stderr : options.stdout;
-      const prefix = prefixes.get(nodeId) ?? `[${nodeId}]`;
-      for (const line of lines) target.write(`${prefix} ${line}\n`);
-    },
-    exited: (nodeId, code) => {
-      const error = plane?.exitError(nodeId, { code, signal: null });
-      if (code !== TERMINATED_FROM_OUTSIDE || error === undefined || jobId === undefined) {
-        nodeEnded(nodeId, error);
-        return;
-      }
-      // The task only saw a SIGTERM; the job's state says whether it was the time limit,
-      // a failed node, preemption or someone's scancel.
-      explaining.add(nodeId);
-      void waitForJobEndCause(jobId).then((cause) => {
-        explaining.delete(nodeId);
-        nodeEnded(
-          nodeId,
-          cause === undefined
-            ? error
-            : new LaunchpadError('UNAVAILABLE', `${cause} ${error.message}`),
-        );
-      });
-    },
-  };
-
   // Whether the job's output file explains a node's end, and so is worth keeping.
   let keepOutput = false;
-  // The job ended: nodes that never said how they ended did not end well. What their
-  // task printed (a task that never reached the launcher could send nothing) is in the
-  // job's output file.
+  const withJobEndCause = (error: Error, finalState: string): Error => {
+    const state = finalState.split(/[ ,(]/)[0] ?? '';
+    if (jobId === undefined || !ENDED_BY_CLUSTER.has(state)) return error;
+    const cause = describeJobEnd(jobId, { component: 0, state, reason: '', nodes: '' });
+    return new LaunchpadError('UNAVAILABLE', `${cause} ${error.message}`);
+  };
+  // The job ended: runs that never said how they ended did not end well. What their task
+  // printed (a task that never reached the launcher could send nothing) is in the job's
+  // output file.
   const endNow = (finalState: string): void => {
     const unreported: string[] = [];
-    for (const nodeId of states.unfinished()) {
-      // Its end is being explained from the job's state (exit code 143, above).
-      if (explaining.has(nodeId)) continue;
+    for (const nodeId of ends.keys()) {
+      if (finished.has(nodeId) || explaining.has(nodeId)) continue;
       const reported = plane?.takeReportedFailure(nodeId);
       if (reported === undefined) unreported.push(nodeId);
-      else nodeEnded(nodeId, withJobEndCause(new RemoteError(reported), finalState));
+      else finish(nodeId, { error: withJobEndCause(new RemoteError(reported), finalState) });
     }
     if (unreported.length === 0) return;
     keepOutput = true;
@@ -140,7 +142,7 @@ export function launchSlurm(setup: LaunchSetup): void {
     for (const { nodeId, lines, error } of unreportedEnds(job, unreported, tasks)) {
       const prefix = prefixes.get(nodeId) ?? `[${nodeId}]`;
       for (const line of lines) options.stderr.write(`${prefix} ${line}\n`);
-      nodeEnded(nodeId, withJobEndCause(error, finalState));
+      finish(nodeId, { error: withJobEndCause(error, finalState) });
     }
   };
   // A task's report of its end may still be on its way when squeue shows the job ended:
@@ -150,137 +152,185 @@ export function launchSlurm(setup: LaunchSetup): void {
       endNow(finalState);
     }, REPORT_GRACE_MS);
   };
-  const withJobEndCause = (error: Error, finalState: string): Error => {
-    const state = finalState.split(/[ ,(]/)[0] ?? '';
-    if (jobId === undefined || !ENDED_BY_CLUSTER.has(state)) return error;
-    const cause = describeJobEnd(jobId, { component: 0, state, reason: '', nodes: '' });
-    return new LaunchpadError('UNAVAILABLE', `${cause} ${error.message}`);
-  };
 
-  let interrupts = 0;
-  const onInterrupt = (): void => {
-    interrupts += 1;
-    if (interrupts === 1) {
-      say('stopping the program (Ctrl-C again to cancel the Slurm job at once).');
-      void lifecycle.stop();
-    } else if (jobId !== undefined) {
-      cancelJobNow(jobId);
+  let cancelling: Promise<void> | undefined;
+  /** Cancels the job, once. */
+  const cancel = (job: string): Promise<void> => {
+    if (cancelling === undefined) {
+      say(`cancelling Slurm job ${job}.`);
+      cancelling = cancelJob(job);
     }
+    return cancelling;
   };
-  const onTerminate = (): void => {
-    void lifecycle.stop();
-  };
-  // Last resort: whatever ends the launcher's process cancels the job with it.
-  const onExit = (): void => {
-    if (jobId !== undefined && follower?.ended !== true) cancelJobNow(jobId);
-  };
-  process.on('SIGINT', onInterrupt);
-  process.on('SIGTERM', onTerminate);
-  process.on('exit', onExit);
 
-  const submit = async (): Promise<void> => {
-    const network = await slurmNetwork(slurm, partitionsOf(resources));
-    plane = await startControlPlane({
-      program,
-      wireArgs,
-      entry,
-      launchType: 'slurm',
-      workdir,
-      lifecycle,
-      book,
-      secret,
-      maxMessageBytes: options.maxMessageBytes,
-      metrics: setup.metrics,
-      host: network.controlHost,
-      advertiseHost: network.advertiseHost,
-      // Nodes that reach the launcher from other hosts must be reachable from them too.
-      ...(network.nodeBindHost === undefined ? {} : { nodeBindHost: network.nodeBindHost }),
-      ...(network.nodeListen === undefined ? {} : { nodeListen: network.nodeListen }),
-      ...(network.ports === undefined ? {} : { ports: network.ports }),
-      unreachableHint: network.unreachableHint,
-      forwardOutput: true,
-      reportExit: true,
-      listener,
-    });
-    if (lifecycle.stopping) return;
-    const { nodeId: _unused, ...shared } = plane.bootstrap(ids[0] ?? '');
-    say(
-      `control server on ${plane.address} (${network.why})` +
-        (shared.controlAddress === plane.address ? '.' : `, reached at ${shared.controlAddress}.`),
-    );
-    jobId = await submitBatch(script, {
-      ...process.env,
-      [SLURM_BOOTSTRAP_VARIABLE]: JSON.stringify(shared),
-    });
-    say(
-      `submitted program ${program.name} as Slurm job ${jobId} (${String(ids.length)} nodes, ` +
-        `${components.length === 1 ? 'one component' : `heterogeneous, ${String(components.length)} components`}).`,
-    );
-    follower = followJob({
-      jobId,
-      intervalMs: slurm.pollIntervalMs ?? 500,
-      report: (line) => {
-        say(`Slurm job ${jobId ?? '?'}: ${line}`);
-      },
-      onRunning: (component) => {
-        const nodeIds = components[component]?.nodeIds ?? [];
-        states.set(
-          nodeIds.filter((id) => states.unfinished().includes(id)),
-          'running',
-        );
-      },
-      onEnded: onJobEnded,
+  const firstRun = (nodeId: string): BackendUnit => {
+    // One task of the job's first step cannot be ended alone: ending it ends the job.
+    return unitEndingWith(endOf(nodeId).promise, () => {
+      if (jobId !== undefined && follower?.ended !== true) void cancel(jobId);
     });
   };
-  const submission = submit();
 
-  lifecycle.attach({
-    shutdown: async () => {
-      await submission.catch(() => undefined);
+  const restartedRun = (nodeId: string): BackendUnit => {
+    const end = endOf(nodeId);
+    const taskIndex = tasks.indexOf(nodeId);
+    const hetGroup = components.findIndex((component) => component.nodeIds.includes(nodeId));
+    const step = startStep(
+      {
+        jobId: jobId ?? '',
+        ...(components.length > 1 ? { hetGroup } : {}),
+        output,
+      },
+      taskCommand,
+      { ...taskEnv, [TASK_INDEX_VARIABLE]: String(taskIndex) },
+    );
+    let stderr = '';
+    step.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr = (stderr + chunk).slice(-2_000);
+    });
+    step.once('error', (error) => {
+      finish(nodeId, {
+        error: new LaunchpadError('UNKNOWN', `Cannot run srun: ${error.message}`),
+      });
+    });
+    step.once('close', (code, signal) => {
+      if (code !== 0 && stderr.trim() !== '') say(`srun for ${nodeId}: ${stderr.trim()}`);
+      finish(nodeId, { code, signal });
+    });
+    // srun passes the signal on to its task.
+    return unitEndingWith(end.promise, () => {
+      step.kill('SIGTERM');
+    });
+  };
+
+  return {
+    announceStates: true,
+    controlPlane: async () => {
+      const chosen = await slurmNetwork(slurm, partitionsOf(resources));
+      network = chosen;
+      return {
+        host: chosen.controlHost,
+        advertiseHost: chosen.advertiseHost,
+        // Nodes that reach the launcher from other hosts must be reachable from them too.
+        ...(chosen.nodeBindHost === undefined ? {} : { nodeBindHost: chosen.nodeBindHost }),
+        ...(chosen.nodeListen === undefined ? {} : { nodeListen: chosen.nodeListen }),
+        ...(chosen.ports === undefined ? {} : { ports: chosen.ports }),
+        unreachableHint: chosen.unreachableHint,
+        forwardOutput: true,
+        reportExit: true,
+        listener: {
+          output: (nodeId, stream, lines) => {
+            // A node that prints runs, even if squeue missed the job's short run.
+            jobRan = true;
+            const target = stream === 'stderr' ? options.stderr : options.stdout;
+            const prefix = prefixes.get(nodeId) ?? `[${nodeId}]`;
+            for (const line of lines) target.write(`${prefix} ${line}\n`);
+          },
+          exited: (nodeId, code) => {
+            jobRan = true;
+            const error = plane?.exitError(nodeId, { code, signal: null });
+            if (code !== TERMINATED_FROM_OUTSIDE || error === undefined || jobId === undefined) {
+              finish(nodeId, { error });
+              return;
+            }
+            // The task only saw a SIGTERM; the job's state says whether it was the time
+            // limit, a failed node, preemption or someone's scancel.
+            explaining.add(nodeId);
+            void waitForJobEndCause(jobId).then((cause) => {
+              explaining.delete(nodeId);
+              finish(nodeId, {
+                error:
+                  cause === undefined
+                    ? error
+                    : new LaunchpadError('UNAVAILABLE', `${cause} ${error.message}`),
+              });
+            });
+          },
+        },
+      };
+    },
+    prepare: async (context) => {
+      plane = context.plane;
+      if (plane === undefined) throw new Error('The slurm backend needs a control plane.');
+      const { nodeId: _unused, ...shared } = plane.bootstrap(ids[0] ?? '');
+      say(
+        `control server on ${plane.address}${network === undefined ? '' : ` (${network.why})`}` +
+          (shared.controlAddress === plane.address
+            ? '.'
+            : `, reached at ${shared.controlAddress}.`),
+      );
+      const { host, port } = splitAddress(shared.controlAddress);
+      taskEnv = {
+        ...process.env,
+        [SLURM_BOOTSTRAP_VARIABLE]: JSON.stringify(shared),
+        [NODE_IDS_VARIABLE]: JSON.stringify(tasks),
+        [LAUNCHER_HOST_VARIABLE]: host,
+        [LAUNCHER_PORT_VARIABLE]: port,
+      };
+      const id = await submitBatch(script, taskEnv);
+      jobId = id;
+      say(
+        `submitted program ${program.name} as Slurm job ${id} (${String(ids.length)} nodes, ` +
+          `${components.length === 1 ? 'one component' : `heterogeneous, ${String(components.length)} components`}).`,
+      );
+      follower = followJob({
+        jobId: id,
+        intervalMs: slurm.pollIntervalMs ?? 500,
+        report: (line) => {
+          say(`Slurm job ${id}: ${line}`);
+        },
+        onRunning: () => {
+          jobRan = true;
+        },
+        onEnded: onJobEnded,
+      });
+    },
+    start: ({ nodeId, restart }) => {
+      // Each run has its own end: an exit report of the run before is not this run's.
+      if (restart > 0) {
+        ends.delete(nodeId);
+        finished.delete(nodeId);
+      }
+      return restart === 0 ? firstRun(nodeId) : restartedRun(nodeId);
+    },
+    nothingStarted: () => !jobRan,
+    killAll: () => {
+      if (jobId !== undefined && follower?.ended !== true) cancelJobNow(jobId);
+    },
+    release: async () => {
       const job = jobId;
-      if (job !== undefined && follower !== undefined) {
-        // Running nodes have seen the stop; give them the grace period to end cleanly.
-        if (states.anyStarted()) {
-          await settlesWithin(
-            Promise.race([allEnded.promise, follower.done]),
-            options.terminationGraceMs,
+      if (job === undefined || follower === undefined) return;
+      // A job that holds its allocation for restarts never ends by itself.
+      if (!follower.ended && !hold) await settlesWithin(follower.done, NATURAL_END_MS);
+      if (!follower.ended) {
+        await cancel(job);
+        if (!(await settlesWithin(follower.done, CANCEL_WAIT_MS))) {
+          say(
+            styleText(
+              'red',
+              `Slurm job ${job} is still in squeue ${String(CANCEL_WAIT_MS)} ms after scancel.`,
+            ),
           );
         }
-        if (!follower.ended && states.unfinished().length === 0) {
-          await settlesWithin(follower.done, NATURAL_END_MS);
-        }
-        if (!follower.ended) {
-          say(`cancelling Slurm job ${job}.`);
-          await cancelJob(job);
-          if (!(await settlesWithin(follower.done, CANCEL_WAIT_MS))) {
-            say(
-              styleText(
-                'red',
-                `Slurm job ${job} is still in squeue ${String(CANCEL_WAIT_MS)} ms after scancel.`,
-              ),
-            );
-          }
-        }
-        follower.close();
       }
-      endNow('stopped');
-      if (jobId !== undefined && slurm.output === undefined) {
+      follower.close();
+      if (slurm.output === undefined) {
         // The output file is the launcher's: kept only when it tells what the launcher
         // could not hear, how a node ended without reporting.
-        const file = outputPath(output, jobId);
+        const file = outputPath(output, job);
         if (!keepOutput) rmSync(file, { force: true });
-        else if (existsSync(file)) say(`the output of Slurm job ${jobId} is kept in ${file}.`);
+        else if (existsSync(file)) say(`the output of Slurm job ${job} is kept in ${file}.`);
       }
-      book.close(`program ${program.name} has stopped`);
-      await plane?.close();
-      process.off('SIGINT', onInterrupt);
-      process.off('SIGTERM', onTerminate);
-      process.off('exit', onExit);
     },
-  });
-  submission.catch((error: unknown) => {
-    lifecycle.fail(error instanceof Error ? error : new Error(String(error)));
-  });
+  };
+}
+
+/** The host and port of a `host:port` address (an IPv6 host in brackets or not). */
+function splitAddress(address: string): { host: string; port: string } {
+  const colon = address.lastIndexOf(':');
+  return {
+    host: address.slice(0, colon).replace(/^\[(.*)\]$/, '$1'),
+    port: address.slice(colon + 1),
+  };
 }
 
 function prefixFor(nodeId: string, index: number, target: NodeJS.WritableStream): string {

@@ -1,6 +1,6 @@
 /**
  * @module
- * The `threads` launcher (Launchpad's local_mt): every node in its own worker thread of
+ * The `threads` backend (Launchpad's local_mt): every node in its own worker thread of
  * the launcher's process; the main thread supervises. Nodes reach each other and the
  * launcher through the same control plane and RPC as node processes.
  */
@@ -10,15 +10,16 @@ import { nodeLogFile } from '../../../protocol/colocation-protocol.ts';
 import { startNodeThread } from '../../../spawn/node-thread.ts';
 import { PortBroker } from '../../session/port-broker.ts';
 import type { Worker } from 'node:worker_threads';
-import { launchSupervised, type StartedUnit } from '../../session/supervised-launch.ts';
+import type { SessionBackend } from '../../session/launch-session.ts';
+import type { StartedUnit } from '../../../spawn/unit.ts';
 import type { LaunchSetup } from '../../session/launch-setup.ts';
 
-/** Launches `program` with one worker thread per node. */
-export function launchThreads(setup: LaunchSetup): void {
+/** The backend that runs each of `setup`'s nodes in a worker thread. */
+export function threadsBackend(setup: LaunchSetup): SessionBackend {
   const { options } = setup;
   let logDirectory: string | undefined;
   let broker: PortBroker | undefined;
-  launchSupervised(setup, {
+  return {
     prepare: ({ workdir, book }) => {
       broker = new PortBroker(book);
       if (options.output === 'output_to_files') {
@@ -39,7 +40,7 @@ export function launchThreads(setup: LaunchSetup): void {
         log,
       );
     },
-  });
+  };
 }
 
 function closingLog(unit: StartedUnit, log: WriteStream): StartedUnit {

@@ -1,0 +1,209 @@
+/**
+ * @module
+ * {@link LaunchSession}: the one launch sequence every launch type goes through. It starts
+ * the control plane, lets the backend prepare (open a tmux server, submit a Slurm job,
+ * create Kubernetes objects), starts every node through a {@link Supervisor} (which
+ * applies restart policies), answers signals, and releases everything at the end. A
+ * backend only says how to start one unit, how to kill it, and how it ended.
+ */
+import type { Writable } from 'node:stream';
+import type { Node } from '../../model/node.ts';
+import type { Unit, UnitExit, UnitLaunch } from '../../spawn/unit.ts';
+import { resourcesOf } from '../options/launch-options.ts';
+import type { AddressBook } from './address-book.ts';
+import { startControlPlane, type ControlPlane, type ControlPlaneOptions } from './control-plane.ts';
+import { handleInterrupts } from './interrupts.ts';
+import type { LaunchSetup } from './launch-setup.ts';
+import { Supervisor, type NodeUnit } from './supervisor.ts';
+
+/** What one node needs to start, with the node itself. */
+export interface UnitStart extends UnitLaunch {
+  /** The node. */
+  readonly node: Node;
+  /** 0 for the node's first start, n for its n-th restart. */
+  readonly restart: number;
+}
+
+/**
+ * How a unit ended: a process's exit status (read against the node's own failure report),
+ * or an outcome the backend already knows (`error` unset for a clean end).
+ */
+export type UnitEnd = UnitExit | { readonly error: Error | undefined };
+
+/** A node started by a backend, as the session follows it. */
+export type BackendUnit = Unit<UnitEnd>;
+
+/** A unit that ends when `end` settles, and `kill` ends at once. */
+export function unitEndingWith(end: Promise<UnitEnd>, kill: () => void): BackendUnit {
+  let running = true;
+  const exited = end.finally(() => {
+    running = false;
+  });
+  return {
+    exited,
+    get running() {
+      return running;
+    },
+    kill,
+  };
+}
+
+/** What a backend has once the control plane is up. */
+export interface SessionContext {
+  /** The launch's working directory. */
+  readonly workdir: string;
+  /** The launch's addresses. */
+  readonly book: AddressBook;
+  /** The control plane, unless the backend runs without one (`in-process`). */
+  readonly plane: ControlPlane | undefined;
+  /** Where the launcher's own messages go. */
+  readonly stderr: Writable;
+  /**
+   * Tells the session that the cluster runs `nodeId` (its Pod is Running), which may be
+   * before the node registers.
+   */
+  running(nodeId: string): void;
+}
+
+/** The control plane settings a backend may choose. */
+export type BackendControlPlane = Pick<
+  ControlPlaneOptions,
+  | 'host'
+  | 'advertiseHost'
+  | 'nodeBindHost'
+  | 'nodeAdvertiseHosts'
+  | 'nodeListen'
+  | 'ports'
+  | 'unreachableHint'
+  | 'forwardOutput'
+  | 'reportExit'
+  | 'listener'
+>;
+
+/** What a launch type provides: how to start, kill and follow its units. */
+export interface SessionBackend {
+  /**
+   * Control plane settings (or how to find them, when that needs asking the cluster), or
+   * `false` for nodes that run in the launcher itself.
+   */
+  readonly controlPlane?: BackendControlPlane | (() => Promise<BackendControlPlane>) | false;
+  /** Print each node's state changes (cluster backends, whose nodes are out of sight). */
+  readonly announceStates?: boolean;
+  /** Runs once the control plane is up, before any node starts. */
+  prepare?(context: SessionContext): Promise<void>;
+  /** Starts one node (its first start, or a restart). */
+  start(unit: UnitStart): BackendUnit;
+  /** True while the cluster has started nothing of the launch (see the Supervisor's). */
+  nothingStarted?(): boolean;
+  /** Ends every unit at once (a second Ctrl-C, the launcher's exit). */
+  killAll?(): void;
+  /** Runs once every node has ended. */
+  release?(): Promise<void>;
+}
+
+/** Runs a prepared launch through `backend`, from the control plane to the release. */
+export function runLaunchSession(setup: LaunchSetup, backend: SessionBackend): void {
+  const { program, options, ids, lifecycle, book } = setup;
+  let plane: ControlPlane | undefined;
+  let releaseInterrupts = (): void => undefined;
+  let starting: Promise<void> = Promise.resolve();
+  // Each state is said once per run, whether the cluster or the node said it first.
+  const announced = new Map<string, string>();
+  const announce = (nodeId: string, state: string): void => {
+    if (backend.announceStates !== true || announced.get(nodeId) === state) return;
+    announced.set(nodeId, state);
+    options.stderr.write(`launchpad-ts: ${nodeId}: ${state === 'stopped' ? 'done' : state}\n`);
+  };
+  lifecycle.watchStates(announce);
+  const startUnit = (nodeId: string): NodeUnit => {
+    const index = ids.indexOf(nodeId);
+    const node = program.nodes[index];
+    if (node === undefined) throw new Error(`No node ${nodeId}.`);
+    const unit = backend.start({
+      node,
+      nodeId,
+      index,
+      restart: lifecycle.restartsOf(nodeId),
+      bootstrap: plane?.bootstrap(nodeId) ?? { controlAddress: '', secret: '', nodeId },
+      // A node may import the main script (its launcher code in lp.main()): same flags.
+      args: setup.args,
+      resources: resourcesOf(options.resources, node),
+    });
+    const control = plane;
+    return {
+      exited: unit.exited.then((end) =>
+        'error' in end ? end.error : control?.exitError(nodeId, end),
+      ),
+      get running() {
+        return unit.running;
+      },
+      kill: () => {
+        unit.kill();
+      },
+    };
+  };
+  const killAll = (): void => {
+    supervisor.killAll();
+    backend.killAll?.();
+  };
+  const supervisor = new Supervisor({
+    lifecycle,
+    book,
+    policies: setup.policies,
+    terminationGraceMs: options.terminationGraceMs,
+    stderr: options.stderr,
+    start: startUnit,
+    nothingStarted: () => backend.nothingStarted?.() === true,
+    release: async () => {
+      // A stop during the start must still close what the start opens.
+      await starting.catch(() => undefined);
+      await backend.release?.();
+      await plane?.close();
+      releaseInterrupts();
+    },
+  });
+  releaseInterrupts = handleInterrupts({
+    stop: () => void lifecycle.stop(),
+    kill: killAll,
+    stderr: options.stderr,
+  });
+  lifecycle.attach(supervisor);
+  const start = async (): Promise<void> => {
+    if (backend.controlPlane !== false) {
+      const settings =
+        typeof backend.controlPlane === 'function'
+          ? await backend.controlPlane()
+          : backend.controlPlane;
+      plane = await startControlPlane({
+        program,
+        wireArgs: setup.wireArgs,
+        entry: setup.entry,
+        launchType: setup.launchType,
+        workdir: setup.workdir,
+        lifecycle,
+        book,
+        secret: setup.secret,
+        maxMessageBytes: options.maxMessageBytes,
+        metrics: setup.metrics,
+        ...settings,
+      });
+    }
+    // A stop may come while the plane starts or the backend prepares.
+    const stopped = (): boolean => lifecycle.stopping;
+    if (stopped()) return;
+    await backend.prepare?.({
+      workdir: setup.workdir,
+      book,
+      plane,
+      stderr: options.stderr,
+      running: (nodeId) => {
+        announce(nodeId, 'running');
+      },
+    });
+    if (!stopped()) supervisor.startAll(ids);
+  };
+  starting = start();
+  starting.catch((error: unknown) => {
+    lifecycle.fail(error instanceof Error ? error : new Error(String(error)));
+  });
+}
