@@ -4,10 +4,10 @@
  * Kubernetes (the fake API server: a restarted node gets a replacement Pod).
  */
 import * as lp from 'launchpad-ts';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { capture } from '../helpers/capture.ts';
 import { LOCAL_LAUNCH_TYPES } from '../helpers/launch-types.ts';
-import { makeFlakyProgram } from '../fixtures/restarts.ts';
+import { makeFlakyProgram, makeWaiterProgram } from '../fixtures/restarts.ts';
 import { startFakeApiServer, type FakeApiServer } from '../kubernetes/fake-api-server.ts';
 import {
   assertSlurmUp,
@@ -86,6 +86,49 @@ describe.each(LAUNCHES)('under $type', ({ type, options }) => {
     expect((error as Error).message).toContain('Node flaky/0 failed');
     expect((error as Error).message).toContain('flaky run 1 fails');
     expect(running.nodes().get('flaky/0')).toEqual({ state: 'failed', restarts: 1 });
+  });
+
+  it('restarts a running node on request, whatever its policy, or says why it cannot', async () => {
+    const { program, counter } = makeWaiterProgram('restart_on_request');
+    const running = lp.launch(program, launchOptions({}));
+    try {
+      await running.ready;
+      const runs = running.client(counter);
+      await vi.waitFor(
+        async () => {
+          expect(await runs.runs()).toBe(1);
+        },
+        { timeout: 30_000 },
+      );
+      expect(() => {
+        running.restartNode('waiter/9');
+      }).toThrow(/no such node; its nodes are counter\/0, waiter\/0/);
+      // In-process nodes run in the launcher; a Slurm node in the job's first step is one
+      // task of a step Slurm ends as a whole.
+      if (type === 'in-process' || type === 'slurm') {
+        expect(() => {
+          running.restartNode('waiter/0');
+        }).toThrow(type === 'slurm' ? /first step/ : /in-process nodes run in the launcher/);
+        return;
+      }
+      running.restartNode('waiter/0');
+      await vi.waitFor(
+        async () => {
+          expect(await runs.runs()).toBe(2);
+        },
+        { timeout: 30_000 },
+      );
+      await vi.waitFor(
+        () => {
+          expect(running.nodes().get('waiter/0')).toEqual({ state: 'running', restarts: 1 });
+        },
+        { timeout: 30_000 },
+      );
+      expect(running.nodes().get('counter/0')).toEqual({ state: 'running', restarts: 0 });
+    } finally {
+      await running.stop();
+    }
+    expect(running.nodes().get('waiter/0')).toEqual({ state: 'stopped', restarts: 1 });
   });
 
   it('refuses restart and resources keys that name no group or node', () => {

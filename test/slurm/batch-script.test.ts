@@ -76,7 +76,7 @@ describe('the Slurm batch script', () => {
 
   it('keeps the allocation for restarted nodes while the launcher answers, and lets a failed task end alone', () => {
     const script = render({}, true);
-    expect(script).toContain(`srun --kill-on-bad-exit=0 node task.ts '--msg=it'\\''s'\n`);
+    expect(script).toContain(`srun --kill-on-bad-exit=0 --label node task.ts '--msg=it'\\''s'\n`);
     expect(script).not.toContain('exec srun');
     expect(script).toContain(
       `while timeout 10 bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$LP_SLURM_LAUNCHER_HOST" "$LP_SLURM_LAUNCHER_PORT" 2>/dev/null; do`,

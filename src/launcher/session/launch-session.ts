@@ -95,6 +95,11 @@ export interface SessionBackend {
   start(unit: UnitStart): BackendUnit;
   /** True while the cluster has started nothing of the launch (see the Supervisor's). */
   nothingStarted?(): boolean;
+  /**
+   * Why node `nodeId` cannot be ended alone to restart it on request (it runs in the
+   * launcher, or shares its unit with other nodes), or `undefined` when it can.
+   */
+  restartRefusal?(nodeId: string): string | undefined;
   /** Ends every unit at once (a second Ctrl-C, the launcher's exit). */
   killAll?(): void;
   /** Runs once every node has ended. */
@@ -154,6 +159,7 @@ export function runLaunchSession(setup: LaunchSetup, backend: SessionBackend): v
     stderr: options.stderr,
     start: startUnit,
     nothingStarted: () => backend.nothingStarted?.() === true,
+    restartRefusal: (nodeId) => backend.restartRefusal?.(nodeId),
     release: async () => {
       // A stop during the start must still close what the start opens.
       await starting.catch(() => undefined);

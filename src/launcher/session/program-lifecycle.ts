@@ -28,6 +28,12 @@ export interface LaunchBackend {
    * period, then kill. Resolves when every node has ended and resources are released.
    */
   shutdown(): Promise<void>;
+  /**
+   * Ends node `nodeId`'s current run and starts it again at once, whatever its restart
+   * policy. Throws `FAILED_PRECONDITION` when the node is not running or its launch type
+   * cannot end it alone.
+   */
+  restartNode?(nodeId: string): void;
 }
 
 /** The life of one launched program, from launch to the end of its last node. */
@@ -180,6 +186,23 @@ export class ProgramLifecycle implements ActiveProgram {
           : new LaunchpadError('INTERNAL', error.message, { cause: error });
     }
     this.#stopInBackground();
+  }
+
+  /** Restarts node `nodeId` now (see {@link LaunchBackend.restartNode}). */
+  restartNode(nodeId: string): void {
+    if (this.stopping) {
+      throw new LaunchpadError(
+        'FAILED_PRECONDITION',
+        `Cannot restart node ${nodeId}: program ${this.#programName} is stopping.`,
+      );
+    }
+    if (this.#backend?.restartNode === undefined) {
+      throw new LaunchpadError(
+        'FAILED_PRECONDITION',
+        `Cannot restart node ${nodeId}: program ${this.#programName} has not started its nodes yet.`,
+      );
+    }
+    this.#backend.restartNode(nodeId);
   }
 
   /** Stops the program (once); resolves when every node has ended. */

@@ -199,6 +199,26 @@ export class RunningProgram implements AsyncDisposable {
     return this.#lifecycle.statuses;
   }
 
+  /**
+   * Ends node `nodeId`'s current run and starts it again at once, whatever its restart
+   * policy (for a node that is stuck, or to pick up new data); counted in its restarts.
+   *
+   * @throws LaunchpadError `INVALID_ARGUMENT` for an unknown node id (the message lists the
+   * node ids); `FAILED_PRECONDITION` when the node is not running, the program is stopping,
+   * or the launch type cannot end the node alone (`in-process`; a colocated node on Slurm or
+   * Kubernetes; on Slurm, a node still in the job's first step)
+   */
+  restartNode(nodeId: string): void {
+    const known = [...this.#lifecycle.statuses.keys()];
+    if (!known.includes(nodeId)) {
+      throw new LaunchpadError(
+        'INVALID_ARGUMENT',
+        `restartNode(${JSON.stringify(nodeId)}): program ${this.programName} has no such node; its nodes are ${known.join(', ')}.`,
+      );
+    }
+    this.#lifecycle.restartNode(nodeId);
+  }
+
   /** True once the program has started to stop. */
   get stopping(): boolean {
     return this.#lifecycle.stopping;

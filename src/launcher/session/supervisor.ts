@@ -5,6 +5,7 @@
  * launcher runs its nodes through one.
  */
 import type { Writable } from 'node:stream';
+import { LaunchpadError } from '../../errors/errors.ts';
 import { settlesWithin, timerDelay } from '../../internal/within.ts';
 import type { AddressBook } from './address-book.ts';
 import type { Unit } from '../../spawn/unit.ts';
@@ -39,6 +40,8 @@ export interface SupervisorOptions {
    * no node has a stop to honour, so a stop kills at once instead of waiting.
    */
   nothingStarted?(): boolean;
+  /** Why node `nodeId` cannot be ended alone to restart it, or `undefined` when it can. */
+  restartRefusal?(nodeId: string): string | undefined;
 }
 
 /** Runs and restarts a program's nodes. */
@@ -46,6 +49,8 @@ export class Supervisor {
   readonly #options: SupervisorOptions;
   readonly #units = new Map<string, NodeUnit>();
   readonly #pendingRestarts = new Map<string, NodeJS.Timeout>();
+  // Nodes killed to be restarted on request: their end is not a failure.
+  readonly #restartRequested = new Set<string>();
 
   /** @param options - how to start nodes and what to report to */
   constructor(options: SupervisorOptions) {
@@ -95,6 +100,35 @@ export class Supervisor {
     await this.#options.release();
   }
 
+  /**
+   * Ends node `nodeId`'s run and starts it again at once, whatever its restart policy; a
+   * restart already waiting for its backoff happens now. Counted as a restart.
+   *
+   * @throws LaunchpadError `FAILED_PRECONDITION` when the node is not running, or its
+   * launch type cannot end it alone
+   */
+  restartNode(nodeId: string): void {
+    const pending = this.#pendingRestarts.get(nodeId);
+    if (pending !== undefined) {
+      clearTimeout(pending);
+      this.#pendingRestarts.delete(nodeId);
+      this.#start(nodeId);
+      return;
+    }
+    const unit = this.#units.get(nodeId);
+    const refusal = this.#options.restartRefusal?.(nodeId);
+    if (unit?.running !== true || this.#restartRequested.has(nodeId) || refusal !== undefined) {
+      const state = this.#options.lifecycle.statuses.get(nodeId)?.state ?? 'not started';
+      throw new LaunchpadError(
+        'FAILED_PRECONDITION',
+        `Cannot restart node ${nodeId}: ${refusal ?? `it is ${this.#restartRequested.has(nodeId) ? 'restarting' : state}, not running`}.`,
+      );
+    }
+    this.#options.stderr.write(`launchpad-ts: restarting node ${nodeId}, as asked.\n`);
+    this.#restartRequested.add(nodeId);
+    unit.kill();
+  }
+
   #start(nodeId: string): void {
     const unit = this.#options.start(nodeId);
     this.#units.set(nodeId, unit);
@@ -106,6 +140,11 @@ export class Supervisor {
   #ended(nodeId: string, error: Error | undefined): void {
     const { lifecycle, book, policies, stderr } = this.#options;
     book.unregister(nodeId);
+    if (this.#restartRequested.delete(nodeId) && !lifecycle.stopping) {
+      lifecycle.nodeRestarting(nodeId);
+      this.#start(nodeId);
+      return;
+    }
     const policy = policies.get(nodeId);
     const restarts = lifecycle.restartsOf(nodeId);
     if (

@@ -259,6 +259,10 @@ export function kubernetesBackend(setup: LaunchSetup): SessionBackend | undefine
       );
     },
     nothingStarted: () => startedPods.size === 0,
+    restartRefusal: (nodeId) =>
+      [...podNodes.values()].some((nodeIds) => nodeIds.length > 1 && nodeIds.includes(nodeId))
+        ? 'it shares its Pod with the other nodes of its colocation'
+        : undefined,
     start: ({ nodeId, restart }) => {
       if (restart > 0) return replace(nodeId, restart);
       const podName = [...podNodes].find(([, nodeIds]) => nodeIds.includes(nodeId))?.[0] ?? '';

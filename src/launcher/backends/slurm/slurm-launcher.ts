@@ -94,6 +94,8 @@ export function slurmBackend(setup: LaunchSetup): SessionBackend | undefined {
   let follower: JobFollower | undefined;
   let taskEnv: NodeJS.ProcessEnv = {};
   let network: SlurmNetwork | undefined;
+  // Nodes running as a job step of their own (restarted ones), which can be ended alone.
+  const ownSteps = new Set<string>();
   let jobRan = false;
   /** How each node's current run ends; an end heard before its unit exists waits here. */
   const ends = new Map<string, ReturnType<typeof deferred<UnitEnd>>>();
@@ -289,10 +291,19 @@ export function slurmBackend(setup: LaunchSetup): SessionBackend | undefined {
       if (restart > 0) {
         ends.delete(nodeId);
         finished.delete(nodeId);
+        ownSteps.add(nodeId);
       }
       return restart === 0 ? firstRun(nodeId) : restartedRun(nodeId);
     },
     nothingStarted: () => !jobRan,
+    restartRefusal: (nodeId) => {
+      if (!tasks.includes(nodeId))
+        return 'it shares its Slurm task with the other nodes of its colocation';
+      // A task of the job's first step cannot be ended alone: Slurm ends the step with it.
+      if (!ownSteps.has(nodeId))
+        return "it runs as a task of the Slurm job's first step, which Slurm cannot end alone (a node restarted by its restart policy runs as a step of its own, and can be)";
+      return undefined;
+    },
     killAll: () => {
       if (jobId !== undefined && follower?.ended !== true) cancelJobNow(jobId);
     },
