@@ -231,6 +231,10 @@ export function kubernetesBackend(setup: LaunchSetup): SessionBackend | undefine
         // Peers find a node by its Pod's DNS name, which the headless Service gives; the
         // Pod's host name resolves nowhere else.
         nodeAdvertiseHosts: nodeDnsNames(program, launchId, namespace),
+        unreachableHint:
+          `The launcher listens on ${network.controlHost}, reached at ${network.advertiseHost}. ` +
+          'Set the kubernetes option advertiseHost to a name or address of the launcher that Pods resolve and reach, ' +
+          'and controlHost to an interface of the launcher on that network.',
       };
     })(),
     prepare: async (context) => {
