@@ -26,9 +26,17 @@ function nodeBox(node: ProgramGraphNode): ElkNode {
   return { id: node.id, width: node.id.length * CHAR_WIDTH + 28, height: NODE_HEIGHT };
 }
 
-/** A box holding other boxes, with room at its top for its title. */
-function container(id: string, children: ElkNode[]): ElkNode {
-  return { id, children, layoutOptions: { 'elk.padding': BOX_PADDING } };
+/** A box holding other boxes, with room at its top for its title and wide enough for it. */
+function container(id: string, title: string, children: ElkNode[]): ElkNode {
+  return {
+    id,
+    children,
+    layoutOptions: {
+      'elk.padding': BOX_PADDING,
+      'elk.nodeSize.constraints': 'MINIMUM_SIZE',
+      'elk.nodeSize.minimum': `(${title.length * CHAR_WIDTH + 24}, 0)`,
+    },
+  };
 }
 
 /** The graph elkjs lays out: label boxes, colocation boxes inside them, node boxes. */
@@ -41,10 +49,11 @@ function elkGraph(graph: ProgramGraph): {
     const id = `label:${group.label}`;
     titles.set(id, group.label);
     const colocations = group.colocations.map(({ colocation, nodes }) => {
-      titles.set(colocation.id, `${colocation.id} (${colocation.kind})`);
-      return container(colocation.id, nodes.map(nodeBox));
+      const title = `${colocation.id} (${colocation.kind})`;
+      titles.set(colocation.id, title);
+      return container(colocation.id, title, nodes.map(nodeBox));
     });
-    return container(id, [...colocations, ...group.nodes.map(nodeBox)]);
+    return container(id, group.label, [...colocations, ...group.nodes.map(nodeBox)]);
   });
   const root = {
     id: 'root',
