@@ -56,6 +56,13 @@ function exitCodeOf(error: unknown): number {
   return EXIT.failed;
 }
 
+// A reader that stops early (`launchpad-ts graph main.js | head`) has all it wanted: end
+// quietly rather than with an unhandled EPIPE error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(EXIT.ok);
+});
+
 createCli()
   .parseAsync(process.argv)
   .catch((error: unknown) => {
