@@ -42,6 +42,8 @@ const table = [
       ...core,
     ],
   ],
+  // The `launchpad-ts` command: runs in its own process, beside launches, never in one.
+  ['cli', 'src/cli', ['launcher', 'model', 'rpc', ...core]],
 ];
 
 /** The element descriptors of eslint-plugin-boundaries, one per layer. */

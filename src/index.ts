@@ -20,6 +20,13 @@
  */
 export { Program } from './model/program.ts';
 export { Handle } from './model/handle.ts';
+export {
+  programGraph,
+  type ProgramGraph,
+  type ProgramGraphNode,
+  type ProgramGraphEdge,
+  type ProgramGraphColocation,
+} from './model/program-graph.ts';
 export type { AcceptHandles } from './model/accept-handles.ts';
 export type { Node, NodeKind } from './model/node.ts';
 export { ServiceNode, type ServiceClass } from './model/service-node.ts';

@@ -13,6 +13,7 @@ import { resolveLaunchType } from './options/launch-type.ts';
 import { RunningProgram } from './session/running-program.ts';
 import { enforceTimeLimit } from './session/time-limit.ts';
 import { serveLaunchMetrics } from './serve-launch-metrics.ts';
+import { exportGraphIfAsked } from './graph-export.ts';
 
 /**
  * Launches `program` and returns at once. The launch type comes from
@@ -35,6 +36,8 @@ export function launch(program: Program, options: LaunchOptions = {}): RunningPr
       `launch() expects a Program (new lp.Program(name)), got ${typeof program}.`,
     );
   }
+  // `launchpad-ts graph`: write the graph and exit before anything starts.
+  exportGraphIfAsked(program);
   const launchType = resolveLaunchType(options.launchType);
   const resolved = resolveLaunchOptions(options);
   if (program.nodes.length === 0) {

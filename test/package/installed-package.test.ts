@@ -1,7 +1,9 @@
 /**
  * The package as a user gets it: packed, installed into a fresh project with an ordinary
  * strict tsconfig.json, compiled with tsc, run with plain `node` under `processes` and
- * `threads`, and run as a TypeScript entry with tsx once the user installs it.
+ * `threads`, and run as a TypeScript entry with tsx once the user installs it; its
+ * `launchpad-ts` command draws the program's graph from the compiled and the TypeScript
+ * entry.
  */
 import { execFile, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -147,6 +149,31 @@ describe('the packed package, installed into a fresh project', () => {
     }
   }, 300_000);
 
+  it('runs npx launchpad-ts graph on a compiled script with plain node, and names tsx for a .ts one', async () => {
+    const graph = await run(
+      'npx',
+      ['launchpad-ts', 'graph', 'out/main.js', '--format', 'json'],
+      project,
+    );
+    expect(graph.stderr).toBe('');
+    expect(graph.code).toBe(0);
+    expect(JSON.parse(graph.stdout)).toEqual({
+      program: 'installed',
+      nodes: [
+        { id: 'producer/0', label: 'producer', kind: 'service' },
+        { id: 'producer/1', label: 'producer', kind: 'service' },
+        { id: 'producer/2', label: 'producer', kind: 'service' },
+        { id: 'consumer/0', label: 'consumer', kind: 'service' },
+      ],
+      colocations: [],
+      edges: [0, 1, 2].map((index) => ({ from: 'consumer/0', to: `producer/${index}` })),
+    });
+    // tsx is not installed yet (see the next tests).
+    const typeScript = await run('npx', ['launchpad-ts', 'graph', 'main.ts'], project);
+    expect(typeScript.code).toBe(1);
+    expect(typeScript.stderr).toContain('is TypeScript, which needs tsx, and tsx is not installed');
+  }, 120_000);
+
   it('says which package to install for Kubernetes, which a user without it never loads', async () => {
     const ran = await run(
       'node',
@@ -171,4 +198,13 @@ describe('the packed package, installed into a fresh project', () => {
     expect(ran.stdout).toContain('[consumer/0] Results: [0,10,20]');
     expect(ran.code).toBe(0);
   }, 300_000);
+
+  it('runs npx launchpad-ts graph on a TypeScript script once tsx is installed', async () => {
+    const graph = await run('npx', ['launchpad-ts', 'graph', 'main.ts'], project);
+    expect(graph.code, graph.stderr).toBe(0);
+    for (const id of ['producer/0', 'producer/1', 'producer/2', 'consumer/0']) {
+      expect(graph.stdout).toContain(`"${id}" [shape=box];`);
+    }
+    expect(graph.stdout).toContain('"consumer/0" -> "producer/2";');
+  }, 120_000);
 });

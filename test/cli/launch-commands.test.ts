@@ -1,0 +1,122 @@
+/**
+ * `status`, `logs`, `stack` and `stop` acting on a running launch through its launch API,
+ * the most recent running launch by default or the one named by `--launch`. The launch
+ * comes from startCliTarget() (a stand-in until the dashboard's launch API is merged).
+ */
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli, startCli } from '../helpers/cli.ts';
+import {
+  READY_LINE,
+  SPIN_FUNCTION,
+  startCliTarget,
+  writeRegistryRecord,
+  type CliTarget,
+} from '../helpers/cli-target.ts';
+
+let target: CliTarget;
+
+beforeEach(async () => {
+  target = await startCliTarget();
+});
+
+afterEach(async () => {
+  await target.close();
+});
+
+describe('launchpad-ts on a running launch', () => {
+  it('status shows the launch and a row per node, as a table and as JSON', async () => {
+    const [table, json] = await Promise.all([
+      runCli(['status'], target.env),
+      runCli(['status', '--json'], target.env),
+    ]);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toContain(`Launch ${target.launchId}: program `);
+    const rows = table.stdout.split('\n').filter((line) => /^\S+\/\d+\s/.test(line));
+    expect(rows.map((row) => row.split(/\s+/).slice(0, 2))).toEqual(
+      target.nodeIds.map((id) => [id, 'running']),
+    );
+    expect(json.code, json.stderr).toBe(0);
+    const parsed = JSON.parse(json.stdout) as {
+      launch: { id: string };
+      nodes: { id: string; state: string }[];
+    };
+    expect(parsed.launch.id).toBe(target.launchId);
+    expect(parsed.nodes.map((node) => node.id)).toEqual(target.nodeIds);
+  }, 60_000);
+
+  it('status --diagnose finds every node answering, exit code 0', async () => {
+    const run = await runCli(['status', '--diagnose'], target.env);
+    expect(run.code, run.stderr).toBe(0);
+    const diagnosis = JSON.parse(run.stdout) as {
+      healthy: boolean;
+      nodes: { id: string; state: string; answered: boolean | null }[];
+    };
+    expect(diagnosis.healthy).toBe(true);
+    expect(diagnosis.nodes.map(({ id, state, answered }) => ({ id, state, answered }))).toEqual(
+      target.nodeIds.map((id) => ({ id, state: 'running', answered: true })),
+    );
+  }, 60_000);
+
+  it('logs prints what a node printed; an unknown node is named with the known ones', async () => {
+    const [logs, unknown] = await Promise.all([
+      runCli(['logs', 'echo/0', '--tail', '5'], target.env),
+      runCli(['logs', 'nobody/0'], target.env),
+    ]);
+    expect(logs.code, logs.stderr).toBe(0);
+    expect(logs.stdout.split('\n')).toContain(READY_LINE);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('nobody/0');
+    expect(unknown.stderr).toContain('404');
+    for (const id of target.nodeIds) expect(unknown.stderr).toContain(id);
+  }, 60_000);
+
+  it('logs -f keeps printing the lines a node prints', async () => {
+    const follow = startCli(['logs', 'echo/0', '-f'], target.env);
+    // The latest lines come first: once they are out, the stream is open.
+    await follow.waitForOutput(READY_LINE);
+    await target.print('a line printed while followed');
+    await follow.waitForOutput('a line printed while followed\n');
+    follow.child.kill('SIGINT');
+    await follow.ended;
+  }, 60_000);
+
+  it('stack prints the stack of a node spinning in a busy loop, naming the function', async () => {
+    const run = await runCli(['stack', 'spinner/0'], target.env);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(SPIN_FUNCTION);
+  }, 60_000);
+
+  it('stop asks the launch to stop', async () => {
+    const run = await runCli(['stop'], target.env);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`Stopping launch ${target.launchId}`);
+    await target.stopped();
+  }, 60_000);
+
+  it('--launch picks a launch by id, and refuses an unknown one or one that ended', async () => {
+    const workdir = join(target.stateDir, 'old-wd');
+    writeRegistryRecord(
+      target.stateDir,
+      { id: 'old-1', programName: 'old', workdir },
+      { url: 'http://127.0.0.1:9', token: 'x' },
+      { endedAt: new Date().toISOString(), outcome: 'stopped' },
+    );
+    const [picked, unknown, ended] = await Promise.all([
+      runCli(['status', '--json', '--launch', target.launchId], target.env),
+      runCli(['status', '--launch', 'no-such-launch'], target.env),
+      runCli(['stack', 'echo/0', '--launch', 'old-1'], target.env),
+    ]);
+    expect(picked.code, picked.stderr).toBe(0);
+    expect((JSON.parse(picked.stdout) as { launch: { id: string } }).launch.id).toBe(
+      target.launchId,
+    );
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('No launch no-such-launch is recorded in');
+    expect(unknown.stderr).toContain(target.launchId);
+    expect(ended.code).toBe(1);
+    expect(ended.stderr).toContain(
+      `Launch old-1 is not running (stopped); reopen it read-only with launchpad-ts dashboard ${workdir}`,
+    );
+  }, 60_000);
+});
