@@ -65,6 +65,8 @@ interface Measurement {
   readonly learnerStepsPerSecond: number;
   /** Each node's share of one core over the window. */
   readonly cpu: Readonly<Record<string, number>>;
+  /** Each node's CPU time per env step, in microseconds: what one more step costs where. */
+  readonly cpuMicrosPerStep: Readonly<Record<string, number>>;
   readonly loadAverage: number;
 }
 
@@ -224,14 +226,22 @@ async function measure(round: number, variant: Variant, actors: number): Promise
         (last.cpuSeconds - first.cpuSeconds) / (last.uptimeSeconds - first.uptimeSeconds),
       );
     }
+    const envStepsPerSecond = (end.inserts - start.inserts) / seconds;
+    const cpuMicrosPerStep = Object.fromEntries(
+      Object.entries(cpu).map(([nodeId, share]) => [
+        nodeId,
+        Math.round((share * 1e6) / envStepsPerSecond),
+      ]),
+    );
     return {
       round,
       variant,
       actors,
       launchType: running.launchType,
-      envStepsPerSecond: Math.round((end.inserts - start.inserts) / seconds),
+      envStepsPerSecond: Math.round(envStepsPerSecond),
       learnerStepsPerSecond: Math.round((end.learnerSteps - start.learnerSteps) / seconds),
       cpu,
+      cpuMicrosPerStep,
       loadAverage: round2(loadavg()[0] ?? 0),
     };
   } finally {
