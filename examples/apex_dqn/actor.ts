@@ -34,6 +34,11 @@ export class Actor {
   /** Acts until the program stops. */
   async run(): Promise<void> {
     const { config } = this;
+    if (!Number.isInteger(config.insertsInFlight) || config.insertsInFlight < 1) {
+      throw new RangeError(
+        `Actor ${this.index}: config.insertsInFlight must be an integer ≥ 1, got ${config.insertsInFlight}`,
+      );
+    }
     const signal = lp.stopSignal();
     const random = new Random(config.seed * 1_000 + this.index);
     const env = new CartPole(random.fork());
