@@ -1,7 +1,8 @@
 /**
  * An Ape-X actor: plays CartPole ε-greedily with its own ε, follows the learner's
  * parameters in the background, and sends n-step transitions with initial priorities
- * (its own TD errors) to replay in batches.
+ * (its own TD errors, from the Q-values it acted with) to replay in batches, several
+ * batches in flight.
  */
 import * as lp from 'launchpad-ts';
 import type { ReplayClient } from 'launchpad-ts/replay';
@@ -9,23 +10,23 @@ import { CartPole } from '../common/cartpole.ts';
 import { Mlp } from '../common/mlp.ts';
 import { Random } from '../common/random.ts';
 import { actorEpsilon, type ApexConfig } from './config.ts';
-import type { Learner } from './learner.ts';
-import { TABLE } from './learner.ts';
+import { TABLE, type ParameterSource } from './learner.ts';
+import { InitialPriorities } from './initial-priorities.ts';
 import { NStepAccumulator } from './n-step.ts';
-import { greedyAction, networkSizes, tdErrors } from './q-learning.ts';
-import { unpackBatch, type Transition } from './transition.ts';
+import { networkSizes } from './q-learning.ts';
+import type { Transition } from './transition.ts';
 
 /** Generates experience until the program stops. */
 export class Actor {
   /**
    * @param replay - where transitions go
-   * @param learner - where parameters come from
+   * @param learner - where parameters come from (the learner, or any parameter source)
    * @param config - the example's settings
    * @param index - this actor's index, which sets its ε and its seed
    */
   constructor(
     private readonly replay: ReplayClient<Transition>,
-    private readonly learner: lp.Client<Learner>,
+    private readonly learner: lp.Client<ParameterSource>,
     private readonly config: ApexConfig,
     private readonly index: number,
   ) {}
@@ -33,19 +34,28 @@ export class Actor {
   /** Acts until the program stops. */
   async run(): Promise<void> {
     const { config } = this;
+    if (!Number.isInteger(config.insertsInFlight) || config.insertsInFlight < 1) {
+      throw new RangeError(
+        `Actor ${this.index}: config.insertsInFlight must be an integer ≥ 1, got ${config.insertsInFlight}`,
+      );
+    }
     const signal = lp.stopSignal();
     const random = new Random(config.seed * 1_000 + this.index);
     const env = new CartPole(random.fork());
     const net = new Mlp(networkSizes(config.hidden));
     const epsilon = actorEpsilon(config, this.index);
     const accumulator = new NStepAccumulator(config.nStep, config.gamma);
+    const priorities = new InitialPriorities();
     const variables = new lp.VariableClient(this.learner, {
       updatePeriod: config.actorUpdatePeriod,
     });
+    const steps = lp.metrics.counter('env_steps_total', {
+      help: 'Environment steps this actor has taken and sent to replay.',
+    });
     let applied = 0;
     let observation = env.reset();
-    let pending: Transition[] = [];
-    let sending: Promise<unknown> = Promise.resolve();
+    // Batches sent and not yet answered, oldest first.
+    const sending: Promise<unknown>[] = [];
     try {
       await variables.updateAndWait();
       while (!signal.aborted) {
@@ -53,28 +63,42 @@ export class Actor {
           net.setParams(variables.values.params);
           applied = variables.version;
         }
-        const action = random.next() < epsilon ? random.int(2) : greedyAction(net, observation);
+        // Q-values on every step, greedy or not: they also give the priorities.
+        const q = net.forwardOne(observation);
+        const left = q[0] ?? 0;
+        const right = q[1] ?? 0;
+        priorities.resolve(Math.max(left, right));
+        const action = random.next() < epsilon ? random.int(2) : right > left ? 1 : 0;
         const step = env.step(action);
-        pending.push(
-          ...accumulator.add({ observation, action, reward: step.reward }, step.observation, step),
+        const value = action === 1 ? right : left;
+        const done = step.terminated || step.truncated;
+        priorities.add(
+          accumulator.add(
+            { observation, action, reward: step.reward, value },
+            step.observation,
+            step,
+          ),
+          // A truncated episode bootstraps from its last observation, never acted on.
+          step.terminated ? 0 : step.truncated ? maxValue(net, step.observation) : undefined,
         );
-        observation = step.terminated || step.truncated ? env.reset() : step.observation;
+        observation = done ? env.reset() : step.observation;
         variables.update();
-        if (pending.length >= config.insertBatch) {
-          const errors = tdErrors(net, net, unpackBatch(pending));
-          const entries = pending.map((data, i) => ({
-            data,
-            priorities: { [TABLE]: Math.abs(errors[i] ?? 0) + 1e-3 },
+        if (priorities.readyCount >= config.insertBatch) {
+          const entries = priorities.take().map(({ transition, priority }) => ({
+            data: transition,
+            priorities: { [TABLE]: priority },
           }));
-          pending = [];
-          // One batch in flight at most: the rate limiter's back-pressure reaches the loop.
-          await sending;
-          sending = this.replay.insertMany(entries);
+          // At most insertsInFlight batches unanswered: the next step overlaps the round
+          // trips, and the rate limiter's back-pressure still reaches the loop.
+          if (sending.length >= config.insertsInFlight) await sending.shift();
+          const sent = this.replay.insertMany(entries);
           // Marked handled now; its error, if any, is thrown where it is awaited.
-          sending.catch(() => undefined);
+          sent.catch(() => undefined);
+          sending.push(sent);
+          steps.inc(entries.length);
         }
       }
-      await sending;
+      await Promise.all(sending);
     } catch (error) {
       // Inserts waiting on the rate limiter are cancelled when the program stops.
       if (!signal.aborted) throw error;
@@ -82,4 +106,10 @@ export class Actor {
       variables.close();
     }
   }
+}
+
+/** The greedy value of one observation. */
+function maxValue(net: Mlp, observation: Float32Array): number {
+  const q = net.forwardOne(observation);
+  return Math.max(q[0] ?? 0, q[1] ?? 0);
 }

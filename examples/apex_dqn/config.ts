@@ -26,6 +26,11 @@ export interface ApexConfig {
   readonly actorUpdatePeriod: number;
   /** Transitions an actor sends per `insertMany` call. */
   readonly insertBatch: number;
+  /**
+   * `insertMany` calls an actor leaves unanswered before it waits for the oldest: with 1,
+   * it stops for a round trip to replay every batch.
+   */
+  readonly insertsInFlight: number;
   /** Replay capacity. */
   readonly replaySize: number;
   /** Transitions in replay before the learner starts. */
@@ -51,6 +56,14 @@ export interface ApexConfig {
   readonly targetReturn: number;
   /** Milliseconds between learner checkpoints (it also saves at stop). */
   readonly checkpointEveryMs: number;
+  /**
+   * The learner's scheduling niceness (0 to 19; 0 leaves it alone). With a positive value
+   * the learner runs on the CPU time the actors and replay leave: on a machine with fewer
+   * cores than busy nodes, a free-running learner (`samplesPerInsert` 0) otherwise takes
+   * its equal share from the actors. Applied only where the learner has a process or
+   * thread of its own (not `in-process`).
+   */
+  readonly learnerNiceness: number;
 }
 
 /** The defaults, tuned for CartPole-v1 with two actors. */
@@ -66,6 +79,7 @@ export const DEFAULT_CONFIG: ApexConfig = {
   publishPeriod: 50,
   actorUpdatePeriod: 200,
   insertBatch: 32,
+  insertsInFlight: 4,
   replaySize: 50_000,
   minReplay: 1_000,
   priorityExponent: 0.6,
@@ -77,6 +91,7 @@ export const DEFAULT_CONFIG: ApexConfig = {
   evalEveryMs: 5_000,
   targetReturn: 475,
   checkpointEveryMs: 30_000,
+  learnerNiceness: 0,
 };
 
 /** Actor `index`'s exploration rate among `count` actors, as in the Ape-X paper. */

@@ -2,6 +2,7 @@
  * The Ape-X learner: samples prioritised batches, takes double-DQN steps against a target
  * network, sends new priorities back, and publishes its parameters as versioned variables.
  */
+import { setPriority } from 'node:os';
 import * as lp from 'launchpad-ts';
 import { sampleStream, type ReplayClient } from 'launchpad-ts/replay';
 import { Adam, Mlp } from '../common/mlp.ts';
@@ -19,6 +20,12 @@ export interface PolicyParams {
   readonly params: Float32Array;
 }
 
+/** What actors need of the learner: its parameters, versioned. */
+export interface ParameterSource {
+  /** The parameters when newer than `sinceVersion`, else `null`. */
+  fetchVariables(sinceVersion: number): lp.VariableUpdate<PolicyParams> | null;
+}
+
 /** What the learner checkpoints. */
 interface LearnerState {
   readonly online: Float32Array;
@@ -27,7 +34,7 @@ interface LearnerState {
 }
 
 /** Trains the Q-network from replay. */
-export class Learner {
+export class Learner implements ParameterSource {
   readonly #online: Mlp;
   readonly #target: Mlp;
   readonly #optimizer: Adam;
@@ -94,6 +101,7 @@ export class Learner {
   /** Trains until the program stops. */
   async run(): Promise<void> {
     const signal = lp.stopSignal();
+    lowerPriority(this.config.learnerNiceness);
     const { batchSize, importanceExponent: beta } = this.config;
     const nets = { online: this.#online, target: this.#target, optimizer: this.#optimizer };
     try {
@@ -137,4 +145,20 @@ export class Learner {
       }
     }
   }
+}
+
+/**
+ * Gives this node's thread the scheduling niceness `niceness` (config.learnerNiceness).
+ * On Linux, setPriority(0, …) changes the calling thread only: the learner's own process
+ * (`processes`, clusters) or worker thread (`threads`); under `in-process` it would slow
+ * every node, so it is not applied there.
+ */
+function lowerPriority(niceness: number): void {
+  if (!Number.isInteger(niceness) || niceness < 0 || niceness > 19) {
+    throw new RangeError(
+      `Learner: config.learnerNiceness must be an integer from 0 to 19, got ${niceness}`,
+    );
+  }
+  if (niceness === 0 || lp.context().launchType === 'in-process') return;
+  setPriority(0, niceness);
 }

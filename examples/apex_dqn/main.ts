@@ -1,7 +1,8 @@
 /**
  * Runs Ape-X DQN on CartPole-v1 until the greedy policy's mean return over 10 episodes
  * reaches 475: `npx tsx examples/apex_dqn/main.ts [--num_actors=2] [--seed=1]
- * [--samples_per_insert=8] [--lp_launch_type=processes] [--lp_time_limit=300]`.
+ * [--samples_per_insert=8] [--learner_niceness=0] [--lp_launch_type=processes]
+ * [--lp_time_limit=300]`.
  * The learning curve goes to `<workdir>/apex_dqn/curve.csv`; the last line printed is a
  * JSON object with the final score, steps and seconds.
  */
@@ -31,6 +32,7 @@ const { values } = parseArgs({
     samples_per_insert: { type: 'string' },
     eval_every_ms: { type: 'string' },
     target_return: { type: 'string' },
+    learner_niceness: { type: 'string' },
   },
 });
 const text = (name: keyof typeof values): string | undefined => {
@@ -48,7 +50,15 @@ const config: ApexConfig = {
   ),
   evalEveryMs: integer('eval_every_ms', text('eval_every_ms'), DEFAULT_CONFIG.evalEveryMs),
   targetReturn: integer('target_return', text('target_return'), DEFAULT_CONFIG.targetReturn),
+  learnerNiceness: integer(
+    'learner_niceness',
+    text('learner_niceness'),
+    DEFAULT_CONFIG.learnerNiceness,
+  ),
 };
+if (config.learnerNiceness > 19) {
+  throw new Error(`--learner_niceness must be from 0 to 19, got ${config.learnerNiceness}`);
+}
 
 const { program } = makeProgram(config);
 const started = performance.now();

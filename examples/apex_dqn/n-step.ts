@@ -1,18 +1,29 @@
 /**
  * Turns an actor's steps into n-step transitions: each step's return sums the next n
- * rewards, discounted, and bootstraps from the observation n steps later.
+ * rewards, discounted, and bootstraps from the observation n steps later. Each transition
+ * keeps the Q-value the actor estimated for its action when it acted, for its priority.
  */
 import { packTransition, type Transition } from './transition.ts';
 
-interface PendingStep {
+/** One step as the actor took it. */
+export interface ActedStep {
   readonly observation: Float32Array;
   readonly action: number;
   readonly reward: number;
+  /** Q(observation, action) by the actor's network when it acted. */
+  readonly value: number;
+}
+
+/** A complete n-step transition and the Q-value of its first step's action. */
+export interface NStepTransition {
+  readonly transition: Transition;
+  /** Q(observation, action) when the actor acted. */
+  readonly value: number;
 }
 
 /** Accumulates steps and emits a transition once n later steps (or the episode's end) are known. */
 export class NStepAccumulator {
-  #steps: PendingStep[] = [];
+  #steps: ActedStep[] = [];
 
   /**
    * @param n - steps per return
@@ -29,12 +40,12 @@ export class NStepAccumulator {
    * bootstraps from `next`, since the pole had not fallen.
    */
   add(
-    step: PendingStep,
+    step: ActedStep,
     next: Float32Array,
     ending: { readonly terminated: boolean; readonly truncated: boolean },
-  ): Transition[] {
+  ): NStepTransition[] {
     this.#steps.push(step);
-    const out: Transition[] = [];
+    const out: NStepTransition[] = [];
     if (this.#steps.length >= this.n) out.push(this.#emit(next, ending.terminated));
     if (ending.terminated || ending.truncated) {
       while (this.#steps.length > 0) out.push(this.#emit(next, ending.terminated));
@@ -42,7 +53,7 @@ export class NStepAccumulator {
     return out;
   }
 
-  #emit(next: Float32Array, terminated: boolean): Transition {
+  #emit(next: Float32Array, terminated: boolean): NStepTransition {
     const first = this.#steps[0];
     if (first === undefined) throw new Error('NStepAccumulator: no step to emit');
     let ret = 0;
@@ -52,12 +63,13 @@ export class NStepAccumulator {
       discount *= this.gamma;
     }
     this.#steps.shift();
-    return packTransition({
+    const transition = packTransition({
       observation: first.observation,
       action: first.action,
       reward: ret,
       next,
       discount: terminated ? 0 : discount,
     });
+    return { transition, value: first.value };
   }
 }

@@ -28,6 +28,22 @@ function rateLimiter(config: ApexConfig): RateLimiterSpec {
   });
 }
 
+/** The prioritised replay node of transitions (shared with `bench/apex-actors.ts`). */
+export function makeReplayNode(config: ApexConfig): ReplayNode<Transition> {
+  return new ReplayNode<Transition>({
+    seed: config.seed,
+    tables: [
+      {
+        name: TABLE,
+        maxSize: config.replaySize,
+        sampler: Samplers.prioritized(config.priorityExponent),
+        remover: Removers.fifo(),
+        rateLimiter: rateLimiter(config),
+      },
+    ],
+  });
+}
+
 /** Builds the program and returns it with the handles a launcher or test needs. */
 export function makeProgram(config: ApexConfig): {
   program: lp.Program;
@@ -36,21 +52,7 @@ export function makeProgram(config: ApexConfig): {
   replay: lp.Handle<ReplayService<Transition>>;
 } {
   const program = new lp.Program('apex_dqn');
-  const replay = program.addNode(
-    new ReplayNode<Transition>({
-      seed: config.seed,
-      tables: [
-        {
-          name: TABLE,
-          maxSize: config.replaySize,
-          sampler: Samplers.prioritized(config.priorityExponent),
-          remover: Removers.fifo(),
-          rateLimiter: rateLimiter(config),
-        },
-      ],
-    }),
-    'replay',
-  );
+  const replay = program.addNode(makeReplayNode(config), 'replay');
   const learnerNode = new lp.ServiceNode(Learner, replay, config);
   const learner = program.addNode(learnerNode, 'learner');
   for (let i = 0; i < config.numActors; i++) {

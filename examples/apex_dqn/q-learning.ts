@@ -8,7 +8,7 @@ import type { TransitionBatch } from './transition.ts';
 
 /** The action with the highest Q-value for one observation. */
 export function greedyAction(net: Mlp, observation: Float32Array): number {
-  const q = net.forward(observation, 1);
+  const q = net.forwardOne(observation);
   return (q[1] ?? 0) > (q[0] ?? 0) ? 1 : 0;
 }
 
@@ -30,7 +30,11 @@ export function doubleQTargets(online: Mlp, target: Mlp, batch: TransitionBatch)
   return targets;
 }
 
-/** TD errors `target − Q(s, a)` of a batch, for initial priorities. */
+/**
+ * TD errors `target − Q(s, a)` of a batch with the network as its own target: what an
+ * actor's initial priorities are, computed over a whole batch (actors get them from the
+ * Q-values they act with, `initial-priorities.ts`; the tests compare the two).
+ */
 export function tdErrors(online: Mlp, target: Mlp, batch: TransitionBatch): Float32Array {
   const targets = doubleQTargets(online, target, batch);
   const q = online.forward(batch.observations, batch.actions.length);

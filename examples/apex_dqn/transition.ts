@@ -38,6 +38,14 @@ export function packTransition(fields: TransitionFields): Transition {
   return packed;
 }
 
+/**
+ * The n-step target of a transition, `return + discount × bootstrap`, where `bootstrap`
+ * is the value of its next observation (ignored when the episode terminated: discount 0).
+ */
+export function nStepTarget(transition: Transition, bootstrap: number): number {
+  return (transition[REWARD] ?? 0) + (transition[DISCOUNT] ?? 0) * bootstrap;
+}
+
 /** The fields of a batch of packed transitions, laid out for the network. */
 export interface TransitionBatch {
   readonly observations: Float32Array;

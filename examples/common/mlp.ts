@@ -38,6 +38,8 @@ export class Mlp {
   // Activations of the last forward pass (index 0 is the input), for backward().
   #activations: Float32Array[] = [];
   #batch = 0;
+  // One output buffer per layer for forwardOne(), made once: an actor calls it every step.
+  #oneBuffers: Float32Array[];
 
   /**
    * @param sizes - input size, hidden sizes, output size, e.g. `[4, 64, 64, 2]`
@@ -66,6 +68,7 @@ export class Mlp {
       }
       offset += (inputs + 1) * outputs;
     }
+    this.#oneBuffers = this.#layers.map((layer) => new Float32Array(layer.outputs));
   }
 
   /** Input size. */
@@ -120,6 +123,35 @@ export class Mlp {
     });
     this.#activations = activations;
     this.#batch = batch;
+    return current;
+  }
+
+  /**
+   * The outputs for one input, as `forward(input, 1)` computes them, without allocating:
+   * the result is a buffer of this network's that the next call overwrites. Keeps nothing
+   * for {@link backward}.
+   */
+  forwardOne(input: Float32Array): Float32Array {
+    if (input.length !== this.inputSize) {
+      throw new RangeError(
+        `Mlp.forwardOne: expected ${this.inputSize} inputs, got ${input.length}`,
+      );
+    }
+    const p = this.params;
+    const layers = this.#layers;
+    let current = input;
+    for (let index = 0; index < layers.length; index++) {
+      const { inputs, outputs, weights, biases } = layers[index]!;
+      const out = this.#oneBuffers[index]!;
+      const last = index === layers.length - 1;
+      for (let o = 0; o < outputs; o++) {
+        let sum = p[biases + o]!;
+        const row = weights + o * inputs;
+        for (let i = 0; i < inputs; i++) sum += p[row + i]! * current[i]!;
+        out[o] = last || sum > 0 ? sum : 0;
+      }
+      current = out;
+    }
     return current;
   }
 

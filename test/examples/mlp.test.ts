@@ -17,6 +17,23 @@ describe('Mlp', () => {
     expect(parameterCount([4, 64, 64, 2])).toBe(4 * 64 + 64 + 64 * 64 + 64 + 64 * 2 + 2);
   });
 
+  it("forwardOne gives forward(x, 1)'s outputs without disturbing the next backward", () => {
+    const random = new Random(5);
+    const net = new Mlp([4, 8, 8, 2], random);
+    const batch = Float32Array.from({ length: 3 * 4 }, () => random.uniform(-1, 1));
+    const out = net.forward(batch, 3).slice();
+    const gradient = Float32Array.from(out, (y) => y);
+    const expected = net.backward(gradient);
+    net.forward(batch, 3);
+    for (let b = 0; b < 3; b++) {
+      const one = batch.subarray(b * 4, b * 4 + 4);
+      expect(Array.from(net.forwardOne(one))).toEqual(Array.from(out.subarray(b * 2, b * 2 + 2)));
+    }
+    // backward() still uses the batch of the last forward(), not forwardOne's input.
+    expect(Array.from(net.backward(gradient))).toEqual(Array.from(expected));
+    expect(() => net.forwardOne(new Float32Array(3))).toThrow(/expected 4 inputs, got 3/);
+  });
+
   it('backward matches central finite differences for every parameter', () => {
     const random = new Random(3);
     const net = new Mlp([3, 5, 4, 2], random);
