@@ -129,7 +129,7 @@ describe.each(LAUNCHES)('under $type', ({ type, options }) => {
       await running.stop();
     }
     expect(running.nodes().get('waiter/0')).toEqual({ state: 'stopped', restarts: 1 });
-  });
+  }, 120_000); // Three phases (start, restart, stop), each a node start or stop on a busy machine.
 
   it('refuses restart and resources keys that name no group or node', () => {
     const program = makeFlakyProgram('unknown_keys', 0);
