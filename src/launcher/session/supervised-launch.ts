@@ -98,6 +98,7 @@ export function launchSupervised(setup: LaunchSetup, launcher: SupervisedLaunche
       secret,
       maxMessageBytes: options.maxMessageBytes,
       metrics: setup.metrics,
+      diagnostics: setup.diagnostics,
     });
     await launcher.prepare?.({ workdir, book });
     if (!lifecycle.stopping) supervisor.startAll(ids);

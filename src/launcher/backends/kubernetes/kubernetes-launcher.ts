@@ -185,6 +185,7 @@ export function launchKubernetes(setup: LaunchSetup): void {
       secret,
       maxMessageBytes: options.maxMessageBytes,
       metrics: setup.metrics,
+      diagnostics: setup.diagnostics,
       host: network.controlHost,
       advertiseHost: network.advertiseHost,
       // Each Pod has its own network: its servers bind all of it. Only a loopback control

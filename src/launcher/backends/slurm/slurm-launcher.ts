@@ -191,6 +191,7 @@ export function launchSlurm(setup: LaunchSetup): void {
       secret,
       maxMessageBytes: options.maxMessageBytes,
       metrics: setup.metrics,
+      diagnostics: setup.diagnostics,
       host: network.controlHost,
       advertiseHost: network.advertiseHost,
       // Nodes that reach the launcher from other hosts must be reachable from them too.

@@ -12,12 +12,16 @@ import { PortBroker } from '../../session/port-broker.ts';
 import type { Worker } from 'node:worker_threads';
 import { launchSupervised, type StartedUnit } from '../../session/supervised-launch.ts';
 import type { LaunchSetup } from '../../session/launch-setup.ts';
+import { WorkerInspector } from '../../../spawn/worker-inspector.ts';
 
 /** Launches `program` with one worker thread per node. */
 export function launchThreads(setup: LaunchSetup): void {
   const { options } = setup;
   let logDirectory: string | undefined;
   let broker: PortBroker | undefined;
+  // A node's helper thread would reach this process's main thread, not the node's:
+  // the launcher inspects its worker threads itself.
+  const inspector = new WorkerInspector();
   launchSupervised(setup, {
     prepare: ({ workdir, book }) => {
       broker = new PortBroker(book);
@@ -31,7 +35,15 @@ export function launchThreads(setup: LaunchSetup): void {
     start: (launch) => {
       // Nodes in threads of one process talk over MessagePorts the broker hands out.
       const unit = { ...launch, bootstrap: { ...launch.bootstrap, ports: true } };
-      const attach = (worker: Worker): void => broker?.attach(unit.nodeId, worker);
+      const attach = (worker: Worker): void => {
+        broker?.attach(unit.nodeId, worker);
+        const { threadId } = worker;
+        setup.diagnostics.set(unit.nodeId, {
+          thread: `worker thread ${String(threadId)} of the launcher's process ${String(process.pid)}`,
+          stack: () => inspector.stack(threadId),
+          profile: (durationMs) => inspector.profile(threadId, durationMs),
+        });
+      };
       if (logDirectory === undefined) return startNodeThread(unit, options, attach);
       const log = createWriteStream(nodeLogFile(logDirectory, unit.nodeId), { flags: 'a' });
       return closingLog(
