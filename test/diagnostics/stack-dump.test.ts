@@ -5,7 +5,7 @@
  */
 import * as lp from 'launchpad-ts';
 import { describe, expect, it } from 'vitest';
-import { busyRun, Idle, Spinner, spinningRun } from '../fixtures/spinning.ts';
+import { busyRun, Idle, Spinner } from '../fixtures/spinning.ts';
 import { isAlive } from '../helpers/scripts.ts';
 import { waitUntil } from '../helpers/wait-until.ts';
 import type { CpuProfile } from '../../src/protocol/diagnostics.ts';

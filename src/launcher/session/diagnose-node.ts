@@ -6,7 +6,12 @@
  */
 import { Session } from 'node:inspector';
 import { LaunchpadError } from '../../errors/errors.ts';
-import { formatStack, MAX_PROFILE_MS, type CpuProfile } from '../../protocol/diagnostics.ts';
+import {
+  formatStack,
+  MAX_PROFILE_MS,
+  type CpuProfile,
+  type StackFrame,
+} from '../../protocol/diagnostics.ts';
 import type { LaunchType } from '../options/launch-type.ts';
 import type { NodeStatus } from './program-lifecycle.ts';
 import { DIAGNOSTICS_TIMEOUT_MS, type DiagnosticsTarget } from './node-diagnostics.ts';
@@ -124,26 +129,20 @@ const LAUNCHER_THREAD: DiagnosticsTarget = {
   profile: (durationMs) => profileOwnThread(durationMs),
 };
 
-function callerFrames(): {
-  functionName: string;
-  url: string;
-  lineNumber: number;
-  columnNumber: number;
-}[] {
-  const holder: { stack?: NodeJS.CallSite[] } = {};
-  const previous = Error.prepareStackTrace;
-  Error.prepareStackTrace = (_, sites) => sites;
-  try {
-    Error.captureStackTrace(holder, callerFrames);
-    return (holder.stack ?? []).map((site) => ({
-      functionName: site.getFunctionName() ?? '',
-      url: site.getFileName() ?? '',
-      lineNumber: (site.getLineNumber() ?? 1) - 1,
-      columnNumber: (site.getColumnNumber() ?? 1) - 1,
-    }));
-  } finally {
-    Error.prepareStackTrace = previous;
+// V8's own text of this call's stack (`at name (url:line:column)`), read back as frames.
+function callerFrames(): StackFrame[] {
+  const frames: StackFrame[] = [];
+  for (const line of (new Error().stack ?? '').split('\n').slice(2)) {
+    const match = /^\s*at (?:(.*?) \()?(.*):(\d+):(\d+)\)?$/.exec(line);
+    if (match === null) continue;
+    frames.push({
+      functionName: match[1] ?? '',
+      url: match[2] ?? '',
+      lineNumber: Number(match[3]) - 1,
+      columnNumber: Number(match[4]) - 1,
+    });
   }
+  return frames;
 }
 
 async function profileOwnThread(durationMs: number): Promise<CpuProfile> {
