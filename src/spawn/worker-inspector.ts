@@ -85,7 +85,11 @@ async function sampleStack(worker: WorkerSession): Promise<StackSample> {
       idle: false,
       frames: frames.map((frame) => ({
         functionName: frame.functionName,
-        url: frame.url ?? urls.get(frame.location.scriptId) ?? '',
+        // V8 gives an empty url in a worker: the script's own event names it.
+        url:
+          frame.url === undefined || frame.url === ''
+            ? (urls.get(frame.location.scriptId) ?? '')
+            : frame.url,
         lineNumber: frame.location.lineNumber,
         columnNumber: frame.location.columnNumber ?? 0,
       })),
@@ -131,7 +135,7 @@ class WorkerSession {
       // Each worker running now attaches in an event that follows NodeWorker.enable.
       const attached = new Promise<string>((resolve) => {
         session.on('NodeWorker.attachedToWorker', ({ params }) => {
-          if (Number(params.workerInfo.workerId) === threadId) resolve(params.sessionId);
+          if (threadIdOf(params.workerInfo.title) === threadId) resolve(params.sessionId);
         });
       });
       await new Promise<void>((resolve, reject) => {
@@ -178,6 +182,13 @@ class WorkerSession {
   close(): void {
     this.#session.disconnect();
   }
+}
+
+// The inspector numbers workers its own way (a loader hooks thread counts too); the
+// title, `[worker <threadId>]`, names the thread.
+function threadIdOf(title: string): number | undefined {
+  const match = /^\[worker (\d+)\]/.exec(title);
+  return match === null ? undefined : Number(match[1]);
 }
 
 function delay(ms: number): Promise<undefined> {
