@@ -5,6 +5,8 @@
  * nodes share the launcher's own thread, so that thread is what is shown.
  */
 import { Session } from 'node:inspector';
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { LaunchpadError } from '../../errors/errors.ts';
 import {
   formatStack,
@@ -31,7 +33,13 @@ export const DEFAULT_PROFILE_MS = 1_000;
 
 /** The text of node `nodeId`'s current stack (see `RunningProgram.stackDump`). */
 export async function stackDump(launch: DiagnosedLaunch, nodeId: string): Promise<string> {
-  const found = targetOf(launch, nodeId, 'stackDump');
+  // Taken now, before any await cuts the caller off the stack.
+  const caller = launch.launchType === 'in-process' ? callerFrames() : [];
+  const found = targetOf(launch, nodeId, 'stackDump').then((target) =>
+    target === LAUNCHER_THREAD
+      ? { ...target, stack: () => Promise.resolve({ idle: false, frames: caller }) }
+      : target,
+  );
   const sample = bounded(
     found.then(async (target) => ({ target, sample: await target.stack() })),
     DIAGNOSTICS_TIMEOUT_MS,
@@ -125,19 +133,22 @@ async function bounded<T>(
 // thread over the whole window, which does include every in-process node's work.
 const LAUNCHER_THREAD: DiagnosticsTarget = {
   thread: `the launcher's own thread (in-process nodes share it; pid ${String(process.pid)}): the stack of the call that asked`,
-  stack: () => Promise.resolve({ idle: false, frames: callerFrames() }),
+  stack: () => Promise.resolve({ idle: false, frames: [] }),
   profile: (durationMs) => profileOwnThread(durationMs),
 };
 
-// V8's own text of this call's stack (`at name (url:line:column)`), read back as frames.
+// V8's own text of this call's stack (`at name (file:line:column)`), read back as
+// frames, without those of launchpad-ts's own diagnostics.
 function callerFrames(): StackFrame[] {
   const frames: StackFrame[] = [];
-  for (const line of (new Error().stack ?? '').split('\n').slice(2)) {
+  for (const line of (new Error().stack ?? '').split('\n').slice(1)) {
     const match = /^\s*at (?:(.*?) \()?(.*):(\d+):(\d+)\)?$/.exec(line);
     if (match === null) continue;
+    const file = match[2] ?? '';
+    if (/[/\\](diagnose-node|running-program)\.[jt]s$/.test(file)) continue;
     frames.push({
       functionName: match[1] ?? '',
-      url: match[2] ?? '',
+      url: isAbsolute(file) ? pathToFileURL(file).href : file,
       lineNumber: Number(match[3]) - 1,
       columnNumber: Number(match[4]) - 1,
     });
