@@ -154,6 +154,8 @@ export async function runChild(): Promise<void> {
           // Started once the node is ready, so its start does not wait for it; but before
           // its run() begins, since a run() that blocks the event loop at once would keep
           // this thread from ever learning the diagnostics thread's port.
+          // LP_DIAGNOSTICS=0 saves the thread's isolate, and gives up stack dumps.
+          if (process.env['LP_DIAGNOSTICS'] === '0') return;
           await startDiagnosticsThread(bootstrap.secret, {
             bindHost: listen.bindHost ?? spec.bindHost,
             advertiseHost: listen.advertiseHost ?? spec.advertiseHost,

@@ -25,8 +25,8 @@ const { Session } = require('node:inspector');
 const { createHash, timingSafeEqual } = require('node:crypto');
 const digest = (text) => createHash('sha256').update(String(text)).digest();
 const secret = digest(workerData.secret);
-const session = new Session();
-session.connectToMainThread();
+// A session per request: one left connected would make the process wait for it at exit.
+let session;
 const post = (method, params) =>
   new Promise((resolve, reject) =>
     session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
@@ -76,10 +76,16 @@ async function answer(line) {
   try { request = JSON.parse(line); } catch { return { error: 'the request is not JSON' }; }
   const given = digest(request && request.secret);
   if (!timingSafeEqual(given, secret)) return { error: 'wrong secret' };
-  if (request.op === 'stack') return { stack: await stack() };
   const ms = Number(request.durationMs);
-  if (request.op === 'profile' && ms >= 1 && ms <= ${MAX_PROFILE_MS}) return { profile: await profile(ms) };
-  return { error: 'unknown request' };
+  const op = request.op === 'stack' ? 'stack' : request.op === 'profile' && ms >= 1 && ms <= ${MAX_PROFILE_MS} ? 'profile' : undefined;
+  if (op === undefined) return { error: 'unknown request' };
+  session = new Session();
+  session.connectToMainThread();
+  try {
+    return op === 'stack' ? { stack: await stack() } : { profile: await profile(ms) };
+  } finally {
+    session.disconnect();
+  }
 }
 let queue = Promise.resolve();
 const server = createServer((socket) => {
