@@ -90,6 +90,7 @@ export type {
   UserSeriesSnapshot,
 } from './metrics/report.ts';
 export type { HistogramSnapshot } from './metrics/latency-histogram.ts';
+export type { CpuProfile } from './protocol/diagnostics.ts';
 export type {
   ProgramMetrics,
   NodeMetricsView,

@@ -80,6 +80,7 @@ export function launch(program: Program, options: LaunchOptions = {}): RunningPr
     rpc: { secret: setup.secret, resolver: setup.book, maxMessageBytes: resolved.maxMessageBytes },
     metrics: setup.metrics,
     metricsUrl,
+    diagnostics: setup.diagnostics,
   });
   if (resolved.timeLimitMs !== undefined) {
     enforceTimeLimit(running, resolved.timeLimitMs, resolved.stderr);

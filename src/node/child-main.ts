@@ -26,6 +26,7 @@ import { takeBootstrap } from './bootstrap-reader.ts';
 import { forwardOutput } from './output-forwarder.ts';
 import { markStartPhase } from './start-phases.ts';
 import { hostOf, resolveListen } from './node-listen.ts';
+import { startDiagnosticsThread } from './diagnostics-thread.ts';
 
 function exitNow(message: string): never {
   process.stderr.write(`launchpad-ts: ${message}\n`);
@@ -150,6 +151,18 @@ export async function runChild(): Promise<void> {
         register: async (nodeId, address) => {
           await control.register(nodeId, address ?? null);
           markStartPhase(nodeId, 'serving');
+          // Started once the node is ready, so its start does not wait for it; but before
+          // its run() begins, since a run() that blocks the event loop at once would keep
+          // this thread from ever learning the diagnostics thread's port.
+          // LP_DIAGNOSTICS=0 saves the thread's isolate, and gives up stack dumps.
+          if (process.env['LP_DIAGNOSTICS'] === '0') return;
+          await startDiagnosticsThread(bootstrap.secret, {
+            bindHost: listen.bindHost ?? spec.bindHost,
+            advertiseHost: listen.advertiseHost ?? spec.advertiseHost,
+          })
+            .then((at) => (at === undefined ? undefined : control.registerDiagnostics(nodeId, at)))
+            // A node without stack dumps still runs; a dump of it says it has none.
+            .catch(() => undefined);
         },
       },
     );

@@ -18,6 +18,8 @@ import { startNodeProcess } from '../spawn/node-process.ts';
 import { takeFromEnvironment } from './bootstrap-decoder.ts';
 import { startNodeThread } from '../spawn/node-thread.ts';
 import type { StartedUnit, UnitLaunch } from '../spawn/unit.ts';
+import { WorkerInspector } from '../spawn/worker-inspector.ts';
+import type { DiagnosticsAnswer } from '../protocol/diagnostics.ts';
 
 function readSettings(): HostSettings {
   if (process.send === undefined) {
@@ -37,9 +39,13 @@ function readSettings(): HostSettings {
   return settings;
 }
 
-/** A node the host runs; a node process has a pid, which the launcher is told. */
+/**
+ * A node the host runs; a node process has a pid, which the launcher is told, and a
+ * node thread a thread id, through which the host inspects it.
+ */
 interface HostedUnit extends StartedUnit {
   readonly pid?: number | undefined;
+  readonly threadId?: number | undefined;
 }
 
 function start(settings: HostSettings, unit: UnitLaunch): HostedUnit {
@@ -65,14 +71,40 @@ function start(settings: HostSettings, unit: UnitLaunch): HostedUnit {
     });
   }
   const target = logFile === undefined ? undefined : createWriteStream(logFile, { flags: 'a' });
-  const started = startNodeThread(unit, {
-    stdout: target ?? process.stdout,
-    stderr: target ?? process.stderr,
-    colour: settings.colour && target === undefined,
-  });
+  let threadId: number | undefined;
+  const started = startNodeThread(
+    unit,
+    {
+      stdout: target ?? process.stdout,
+      stderr: target ?? process.stderr,
+      colour: settings.colour && target === undefined,
+    },
+    (worker) => {
+      threadId = worker.threadId;
+    },
+  );
   // Each run has its own log stream: close it with the run.
   void started.exited.finally(() => target?.end());
-  return started;
+  return Object.assign(started, { threadId });
+}
+
+// A node thread of this host, inspected from this (main) thread, which node code never
+// blocks.
+async function diagnose(
+  inspector: WorkerInspector,
+  unit: HostedUnit | undefined,
+  command: Extract<HostCommand, { type: 'diagnose' }>,
+): Promise<DiagnosticsAnswer> {
+  const threadId = unit?.running === true ? unit.threadId : undefined;
+  if (threadId === undefined)
+    return { error: `node ${command.nodeId} runs in no thread of this host` };
+  try {
+    return command.op === 'stack'
+      ? { stack: await inspector.stack(threadId) }
+      : { profile: await inspector.profile(threadId, command.durationMs) };
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 /** Serves the launcher's commands until the launcher goes away. */
@@ -84,7 +116,14 @@ export function runColocationHost(): void {
   };
   // Ctrl-C reaches every process of the terminal's group; the launcher coordinates.
   process.on('SIGINT', () => undefined);
+  const inspector = new WorkerInspector();
   process.on('message', (command: HostCommand) => {
+    if (command.type === 'diagnose') {
+      void diagnose(inspector, units.get(command.nodeId), command).then((answer) => {
+        send({ type: 'diagnosis', requestId: command.requestId, answer });
+      });
+      return;
+    }
     if (command.type === 'kill') {
       units.get(command.nodeId)?.kill();
       return;

@@ -5,6 +5,7 @@
  */
 import type { ColocationKind } from '../model/colocation.ts';
 import type { UnitExit, UnitLaunch } from './unit-launch.ts';
+import type { DiagnosticsAnswer } from './diagnostics.ts';
 
 /** The environment variable carrying {@link HostSettings}. */
 export const HOST_VARIABLE = 'LAUNCHPAD_TS_HOST';
@@ -24,7 +25,15 @@ export interface HostSettings {
 /** Launcher → host. */
 export type HostCommand =
   | { readonly type: 'start'; readonly unit: UnitLaunch }
-  | { readonly type: 'kill'; readonly nodeId: string };
+  | { readonly type: 'kill'; readonly nodeId: string }
+  /** A stack dump or CPU profile of one of the host's node threads. */
+  | {
+      readonly type: 'diagnose';
+      readonly requestId: number;
+      readonly nodeId: string;
+      readonly op: 'stack' | 'profile';
+      readonly durationMs: number;
+    };
 
 /**
  * Host → launcher: a node process's pid once it is started (so the launcher can make sure
@@ -32,7 +41,8 @@ export type HostCommand =
  */
 export type HostEvent =
   | { readonly type: 'started'; readonly nodeId: string; readonly pid: number }
-  | { readonly type: 'exited'; readonly nodeId: string; readonly exit: UnitExit };
+  | { readonly type: 'exited'; readonly nodeId: string; readonly exit: UnitExit }
+  | { readonly type: 'diagnosis'; readonly requestId: number; readonly answer: DiagnosticsAnswer };
 
 /** The log file of a node under `logDirectory`. */
 export function nodeLogFile(logDirectory: string, nodeId: string): string {

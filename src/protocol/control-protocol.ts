@@ -30,6 +30,11 @@ export interface ControlProtocol {
   reportExit(nodeId: string, code: number): void;
   /** The node's periodic metrics report (see docs/observability.md). */
   reportMetrics(report: NodeMetricsReport): void;
+  /**
+   * `nodeId`'s diagnostics thread answers stack dumps and CPU profiles at `address`
+   * (see `protocol/diagnostics.ts`); sent once per run of a node process.
+   */
+  registerDiagnostics(nodeId: string, address: string): void;
 }
 
 /**
@@ -46,6 +51,7 @@ const METHODS: Readonly<Record<keyof ControlProtocol, true>> = {
   output: true,
   reportExit: true,
   reportMetrics: true,
+  registerDiagnostics: true,
 };
 
 /** The names of {@link ControlProtocol}'s methods. */

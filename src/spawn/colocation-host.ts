@@ -16,6 +16,7 @@ import { nodeProcessArgs } from './node-command.ts';
 import { dyingWithParent } from './parent-death.ts';
 import { killAll, waitUntilGone } from './process-gone.ts';
 import type { StartedUnit, UnitExit, UnitLaunch } from './unit.ts';
+import type { DiagnosticsAnswer } from '../protocol/diagnostics.ts';
 
 // How long a dead host's node processes may take to be gone before their exits are
 // reported anyway; SIGKILL takes effect in far less.
@@ -31,19 +32,22 @@ export interface HostOutput {
 
 /** One colocation's host process. */
 export class ColocationHost {
-  readonly #kind: ColocationKind;
+  /** Threads of the host, or child processes of it. */
+  readonly kind: ColocationKind;
   readonly #output: HostOutput;
   readonly #exits = new Map<string, (exit: UnitExit) => void>();
   // The pids of the host's node processes that have not exited.
   readonly #pids = new Map<string, number>();
   #process: ChildProcess | undefined;
+  readonly #diagnoses = new Map<number, (answer: DiagnosticsAnswer) => void>();
+  #nextRequest = 0;
 
   /**
    * @param kind - threads or child processes
    * @param output - where the host's output goes
    */
   constructor(kind: ColocationKind, output: HostOutput) {
-    this.#kind = kind;
+    this.kind = kind;
     this.#output = output;
   }
 
@@ -67,6 +71,23 @@ export class ColocationHost {
         this.#send(host, { type: 'kill', nodeId: unit.nodeId });
       },
     };
+  }
+
+  /**
+   * Asks the host for a stack dump or CPU profile of its node thread `nodeId`: the host's
+   * main thread inspects it (node code never runs there, so it answers while the node is
+   * blocked).
+   */
+  diagnose(nodeId: string, op: 'stack' | 'profile', durationMs = 0): Promise<DiagnosticsAnswer> {
+    const host = this.#process;
+    if (!isRunning(host) || !host.connected) {
+      return Promise.resolve({ error: `the colocation host of node ${nodeId} is not running` });
+    }
+    const requestId = ++this.#nextRequest;
+    return new Promise((resolve) => {
+      this.#diagnoses.set(requestId, resolve);
+      this.#send(host, { type: 'diagnose', requestId, nodeId, op, durationMs });
+    });
   }
 
   /** Ends the host and whatever still runs in it; resolves once it has exited. */
@@ -103,7 +124,7 @@ export class ColocationHost {
   #ensureHost(): ChildProcess {
     if (isRunning(this.#process)) return this.#process;
     const settings: HostSettings = {
-      kind: this.#kind,
+      kind: this.kind,
       colour: (this.#output.stdout as { isTTY?: boolean }).isTTY === true,
       ...(this.#output.logDirectory === undefined
         ? {}
@@ -125,11 +146,20 @@ export class ColocationHost {
         this.#pids.set(event.nodeId, event.pid);
         return;
       }
+      if (event.type === 'diagnosis') {
+        this.#diagnoses.get(event.requestId)?.(event.answer);
+        this.#diagnoses.delete(event.requestId);
+        return;
+      }
       this.#pids.delete(event.nodeId);
       this.#exits.get(event.nodeId)?.(event.exit);
       this.#exits.delete(event.nodeId);
     });
     host.once('exit', (code, signal) => {
+      for (const resolve of this.#diagnoses.values()) {
+        resolve({ error: 'the colocation host exited before it answered' });
+      }
+      this.#diagnoses.clear();
       void this.#hostExited(
         code === 0 && signal === null ? { code: null, signal: 'SIGKILL' } : { code, signal },
       );

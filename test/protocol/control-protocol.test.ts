@@ -71,7 +71,7 @@ describe('the control server', () => {
     const refused: unknown = await a.call('takeReportedFailure', ['b/0']).catch((e: unknown) => e);
     expect(lp.isLaunchpadError(refused, 'UNIMPLEMENTED')).toBe(true);
     expect((refused as Error).message).toBe(
-      'Node launcher has no method "takeReportedFailure". Its RPC methods are: awaitStop, lookup, output, register, reportExit, reportFailure, reportMetrics, requestStop, spec.',
+      'Node launcher has no method "takeReportedFailure". Its RPC methods are: awaitStop, lookup, output, register, registerDiagnostics, reportExit, reportFailure, reportMetrics, requestStop, spec.',
     );
     // The report is still there for the launcher, and only once.
     expect(plane.takeReportedFailure('b/0')).toMatchObject({ message: 'b broke', nodeId: 'b/0' });

@@ -26,6 +26,7 @@ import {
 import type { Dispatch } from '../../rpc/server.ts';
 
 const nodeId = string('a node id');
+const hostPort = string('a host:port address', /^.+:\d+$/);
 
 const remoteErrorInfo = object(
   {
@@ -76,6 +77,10 @@ const PARAMETERS: Readonly<Record<keyof ControlProtocol, readonly (readonly [str
           typeof (value as { nodeId?: unknown }).nodeId === 'string',
       ),
     ],
+  ],
+  registerDiagnostics: [
+    ['nodeId', nodeId],
+    ['address', hostPort],
   ],
 };
 

@@ -25,6 +25,7 @@ import type { MetricsStore } from '../metrics/metrics-store.ts';
 import { controlDispatch } from './control-dispatch.ts';
 import { FailureReports } from './failure-reports.ts';
 import { CONTROL_NODE_ID } from '../../protocol/control-protocol.ts';
+import { remoteDiagnostics, type DiagnosticsBook } from './node-diagnostics.ts';
 
 /** What the control plane needs to know about the launch. */
 export interface ControlPlaneOptions {
@@ -81,6 +82,8 @@ export interface ControlPlaneOptions {
   readonly listener?: ControlListener;
   /** Where nodes' metric reports go; undefined when metrics are off. */
   readonly metrics: MetricsStore | undefined;
+  /** Where node processes' diagnostics threads are noted. */
+  readonly diagnostics?: DiagnosticsBook;
 }
 
 /** A running control plane. */
@@ -133,6 +136,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     });
   }
   const store = options.metrics;
+  const diagnostics = options.diagnostics;
   const failures = new FailureReports();
   const service = new ControlService({
     specs,
@@ -146,6 +150,13 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
         : {
             metrics: (report) => {
               store.apply(report);
+            },
+          }),
+      ...(diagnostics === undefined
+        ? {}
+        : {
+            diagnostics: (nodeId: string, address: string) => {
+              diagnostics.set(nodeId, remoteDiagnostics(address, options.secret));
             },
           }),
     },

@@ -29,6 +29,8 @@ export interface ControlListener {
   exited?(nodeId: string, code: number): void;
   /** A node reported its metrics. */
   metrics?(report: NodeMetricsReport): void;
+  /** Node `nodeId`'s diagnostics thread answers at `address`. */
+  diagnostics?(nodeId: string, address: string): void;
 }
 
 /** What the control service works with. */
@@ -114,5 +116,11 @@ export class ControlService implements ControlProtocol {
   /** A node's periodic metrics report (see docs/observability.md); ignored when metrics are off. */
   reportMetrics(report: NodeMetricsReport): void {
     this.#listener.metrics?.(report);
+  }
+
+  /** `nodeId`'s diagnostics thread answers stack dumps and profiles at `address`. */
+  registerDiagnostics(nodeId: string, address: string): void {
+    this.spec(nodeId);
+    this.#listener.diagnostics?.(nodeId, address);
   }
 }

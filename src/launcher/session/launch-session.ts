@@ -191,6 +191,7 @@ export function runLaunchSession(setup: LaunchSetup, backend: SessionBackend): v
         secret: setup.secret,
         maxMessageBytes: options.maxMessageBytes,
         metrics: setup.metrics,
+        diagnostics: setup.diagnostics,
         ...settings,
       });
     }

@@ -18,6 +18,7 @@ import { createWorkdir } from './workdir.ts';
 import { METRICS_INTERVAL_MS, MetricsStore } from '../metrics/metrics-store.ts';
 import { userArgs } from '../options/launch-flags.ts';
 import type { SessionBackend } from './launch-session.ts';
+import { DiagnosticsBook } from './node-diagnostics.ts';
 
 /** One launch, as every launcher receives it. */
 export interface LaunchSetup {
@@ -47,6 +48,8 @@ export interface LaunchSetup {
   readonly book: AddressBook;
   /** Every node's metrics, as reported; undefined when metrics are off. */
   readonly metrics: MetricsStore | undefined;
+  /** How to reach each running node's stack and CPU profile. */
+  readonly diagnostics: DiagnosticsBook;
 }
 
 /**
@@ -82,6 +85,7 @@ export function createLaunchSetup(
     lifecycle: new ProgramLifecycle(program.name, ids, options.stderr),
     book: new AddressBook(ids),
     metrics: options.metrics ? new MetricsStore(ids, METRICS_INTERVAL_MS) : undefined,
+    diagnostics: new DiagnosticsBook(),
   };
 }
 

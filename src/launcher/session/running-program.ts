@@ -17,6 +17,9 @@ import type { MetricsStore, ProgramMetrics } from '../metrics/metrics-store.ts';
 import { NodeMetrics } from '../../metrics/node-metrics.ts';
 import type { NodeMetricsReport } from '../../metrics/report.ts';
 import { startMetricsReporting } from '../../node/metrics-reporter.ts';
+import type { DiagnosticsBook } from './node-diagnostics.ts';
+import { cpuProfile, stackDump, type DiagnosedLaunch } from './diagnose-node.ts';
+import type { CpuProfile } from '../../protocol/diagnostics.ts';
 
 /** What a launcher hands to the {@link RunningProgram} it creates. */
 export interface RunningProgramInit {
@@ -40,6 +43,8 @@ export interface RunningProgramInit {
   readonly metrics?: MetricsStore | undefined;
   /** The URL `/metrics` is served at, once it is; undefined when not served. */
   readonly metricsUrl?: Promise<string> | undefined;
+  /** How to reach each running node's stack and CPU profile. */
+  readonly diagnostics?: DiagnosticsBook | undefined;
 }
 
 /**
@@ -69,6 +74,7 @@ export class RunningProgram implements AsyncDisposable {
   // The launcher's own calls to nodes (through client()), reported as node `launcher`.
   readonly #ownMetrics: NodeMetrics | undefined;
   readonly #metricsUrl: Promise<string> | undefined;
+  readonly #diagnosed: DiagnosedLaunch;
 
   /** Made by launchers. @param init - the launch's state */
   constructor(init: RunningProgramInit) {
@@ -80,6 +86,12 @@ export class RunningProgram implements AsyncDisposable {
     this.ready = init.lifecycle.ready;
     this.#metrics = init.metrics;
     this.#metricsUrl = init.metricsUrl;
+    this.#diagnosed = {
+      programName: init.programName,
+      launchType: init.launchType,
+      statuses: () => init.lifecycle.statuses,
+      book: init.diagnostics,
+    };
     const store = init.metrics;
     const own = store === undefined ? undefined : new NodeMetrics('launcher');
     this.#ownMetrics = own;
@@ -239,6 +251,36 @@ export class RunningProgram implements AsyncDisposable {
     }
     const defaults = { ...handle.options, ...options };
     return createClient<TService>(new RpcClient(this.#pool.peer(handle.nodeId), defaults));
+  }
+
+  /**
+   * The current JavaScript stack of node `nodeId`, as text: a line naming the node and
+   * the thread, then one frame per line, innermost first: the function's name (or
+   * `<anonymous>`) and `url:line:column` (1-based). It works while the node's event loop
+   * is blocked (a busy loop): V8 interrupts the thread, through the inspector, with no
+   * ptrace. A node waiting in its event loop shows as idle. Under `in-process` the nodes
+   * share the launcher's thread, so the stack shown is that of this call's caller.
+   * See docs/observability.md, "Stack dumps and CPU profiles".
+   *
+   * @throws LaunchpadError (rejected) `INVALID_ARGUMENT` naming the node and the known
+   * ids for an unknown id, `FAILED_PRECONDITION` with its state for a node not running,
+   * `DEADLINE_EXCEEDED` when it gives no answer within 10 s
+   */
+  stackDump(nodeId: string): Promise<string> {
+    return stackDump(this.#diagnosed, nodeId);
+  }
+
+  /**
+   * A V8 CPU profile of node `nodeId` over `options.durationMs` (1 s by default, at most
+   * 60 s): the `.cpuprofile` object that Chrome DevTools and speedscope open (save it as
+   * JSON). It works while the node's event loop is blocked. Under `in-process` it is the
+   * launcher's thread, which every in-process node shares.
+   *
+   * @throws LaunchpadError (rejected) as {@link RunningProgram.stackDump}, and
+   * `INVALID_ARGUMENT` for a duration that is not a whole number of ms from 1 to 60000
+   */
+  async cpuProfile(nodeId: string, options?: { durationMs?: number }): Promise<CpuProfile> {
+    return cpuProfile(this.#diagnosed, nodeId, options);
   }
 
   /** Stops the program; for `await using`. */

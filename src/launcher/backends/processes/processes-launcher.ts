@@ -15,6 +15,7 @@ import type { LaunchSetup } from '../../session/launch-setup.ts';
 import { startNodeProcess, type ProcessOutput } from '../../../spawn/node-process.ts';
 import { TmuxSession } from './tmux-session.ts';
 import { ColocationHost } from '../../../spawn/colocation-host.ts';
+import type { DiagnosticsTarget } from '../../session/node-diagnostics.ts';
 import { nodeLogFile } from '../../../protocol/colocation-protocol.ts';
 
 /** The backend that runs each of `setup`'s nodes in a process of its own. */
@@ -59,7 +60,13 @@ export function processesBackend(setup: LaunchSetup): SessionBackend {
     },
     start: (unit) => {
       const host = hostFor(unit.nodeId);
-      if (host !== undefined) return host.start(unit);
+      if (host !== undefined) {
+        // A node process of a host says itself where its diagnostics thread is; a node
+        // thread is inspected by its host.
+        if (host.kind === 'threads')
+          setup.diagnostics.set(unit.nodeId, hostedThread(host, unit.nodeId));
+        return host.start(unit);
+      }
       return tmux === undefined
         ? startProcess(unit, outputFor(unit))
         : startInTmux(tmux, unit, options.stderr);
@@ -76,6 +83,27 @@ export function processesBackend(setup: LaunchSetup): SessionBackend {
       ? { mode: 'file', path: nodeLogFile(logDirectory, unit.nodeId) }
       : { mode: 'terminal', stdout: options.stdout, stderr: options.stderr, index: unit.index };
   }
+}
+
+function hostedThread(host: ColocationHost, nodeId: string): DiagnosticsTarget {
+  const answered = async (op: 'stack' | 'profile', durationMs?: number) => {
+    const answer = await host.diagnose(nodeId, op, durationMs);
+    if ('error' in answer) throw new Error(answer.error);
+    return answer;
+  };
+  return {
+    thread: 'a worker thread of its colocation host',
+    stack: async () => {
+      const answer = await answered('stack');
+      if ('stack' in answer) return answer.stack;
+      throw new Error('the host answered with no stack');
+    },
+    profile: async (durationMs) => {
+      const answer = await answered('profile', durationMs);
+      if ('profile' in answer) return answer.profile;
+      throw new Error('the host answered with no profile');
+    },
+  };
 }
 
 function startProcess(unit: UnitStart, output: ProcessOutput): StartedUnit {

@@ -13,12 +13,16 @@ import type { Worker } from 'node:worker_threads';
 import type { SessionBackend } from '../../session/launch-session.ts';
 import type { StartedUnit } from '../../../spawn/unit.ts';
 import type { LaunchSetup } from '../../session/launch-setup.ts';
+import { WorkerInspector } from '../../../spawn/worker-inspector.ts';
 
 /** The backend that runs each of `setup`'s nodes in a worker thread. */
 export function threadsBackend(setup: LaunchSetup): SessionBackend {
   const { options } = setup;
   let logDirectory: string | undefined;
   let broker: PortBroker | undefined;
+  // A node's helper thread would reach this process's main thread, not the node's:
+  // the launcher inspects its worker threads itself.
+  const inspector = new WorkerInspector();
   return {
     prepare: ({ workdir, book }) => {
       broker = new PortBroker(book);
@@ -32,7 +36,15 @@ export function threadsBackend(setup: LaunchSetup): SessionBackend {
     start: (launch) => {
       // Nodes in threads of one process talk over MessagePorts the broker hands out.
       const unit = { ...launch, bootstrap: { ...launch.bootstrap, ports: true } };
-      const attach = (worker: Worker): void => broker?.attach(unit.nodeId, worker);
+      const attach = (worker: Worker): void => {
+        broker?.attach(unit.nodeId, worker);
+        const { threadId } = worker;
+        setup.diagnostics.set(unit.nodeId, {
+          thread: `worker thread ${String(threadId)} of the launcher's process ${String(process.pid)}`,
+          stack: () => inspector.stack(threadId),
+          profile: (durationMs) => inspector.profile(threadId, durationMs),
+        });
+      };
       if (logDirectory === undefined) return startNodeThread(unit, options, attach);
       const log = createWriteStream(nodeLogFile(logDirectory, unit.nodeId), { flags: 'a' });
       return closingLog(

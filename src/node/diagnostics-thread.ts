@@ -1,0 +1,153 @@
+/**
+ * @module
+ * The diagnostics thread of a node process: a small worker thread that answers stack
+ * dumps and CPU profiles of the process's main thread, even while that thread is blocked
+ * in a busy loop. It reaches the main thread through the inspector
+ * (`Session.connectToMainThread()`: V8 interrupts running JavaScript to pause or profile
+ * it, with no ptrace and no privilege), and listens on a socket of its own, because a
+ * blocked main thread answers no RPC. Its code is a string of plain JavaScript that
+ * loads only Node's own modules, so it costs a small isolate and no library.
+ */
+import { isMainThread, Worker } from 'node:worker_threads';
+import { hostname } from 'node:os';
+import {
+  IDLE_AFTER_MS,
+  MAX_DIAGNOSTICS_REQUEST_BYTES,
+  MAX_PROFILE_MS,
+} from '../protocol/diagnostics.ts';
+
+// One request at a time (the inspector session is shared); a request line is checked
+// against the launch's secret in constant time, as a HELLO is.
+const THREAD_CODE = `
+const { workerData, parentPort } = require('node:worker_threads');
+const { createServer } = require('node:net');
+const { Session } = require('node:inspector');
+const { createHash, timingSafeEqual } = require('node:crypto');
+const digest = (text) => createHash('sha256').update(String(text)).digest();
+const secret = digest(workerData.secret);
+// A session per request: one left connected would make the process wait for it at exit.
+let session;
+const post = (method, params) =>
+  new Promise((resolve, reject) =>
+    session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
+const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+async function stack() {
+  const urls = new Map();
+  const onScript = (message) => urls.set(message.params.scriptId, message.params.url);
+  session.on('Debugger.scriptParsed', onScript);
+  let paused;
+  const pausedNow = new Promise((resolve) => {
+    paused = (message) => resolve(message.params.callFrames);
+    session.once('Debugger.paused', paused);
+  });
+  try {
+    await post('Debugger.enable');
+    await post('Debugger.pause');
+    const frames = await Promise.race([pausedNow, delay(${IDLE_AFTER_MS}).then(() => undefined)]);
+    if (frames === undefined) return { idle: true, frames: [] };
+    return {
+      idle: false,
+      frames: frames.map((frame) => ({
+        functionName: frame.functionName,
+        url: frame.url || urls.get(frame.location.scriptId) || '',
+        lineNumber: frame.location.lineNumber,
+        columnNumber: frame.location.columnNumber ?? 0,
+      })),
+    };
+  } finally {
+    session.off('Debugger.scriptParsed', onScript);
+    session.off('Debugger.paused', paused);
+    // Resumes a paused thread, and cancels a pause still pending on an idle one.
+    await post('Debugger.disable').catch(() => undefined);
+  }
+}
+async function profile(ms) {
+  await post('Profiler.enable');
+  try {
+    await post('Profiler.start');
+    await delay(ms);
+    return (await post('Profiler.stop')).profile;
+  } finally {
+    await post('Profiler.disable').catch(() => undefined);
+  }
+}
+async function answer(line) {
+  let request;
+  try { request = JSON.parse(line); } catch { return { error: 'the request is not JSON' }; }
+  const given = digest(request && request.secret);
+  if (!timingSafeEqual(given, secret)) return { error: 'wrong secret' };
+  const ms = Number(request.durationMs);
+  const op = request.op === 'stack' ? 'stack' : request.op === 'profile' && ms >= 1 && ms <= ${MAX_PROFILE_MS} ? 'profile' : undefined;
+  if (op === undefined) return { error: 'unknown request' };
+  session = new Session();
+  session.connectToMainThread();
+  try {
+    return op === 'stack' ? { stack: await stack() } : { profile: await profile(ms) };
+  } finally {
+    session.disconnect();
+  }
+}
+let queue = Promise.resolve();
+const server = createServer((socket) => {
+  let text = '';
+  socket.setEncoding('utf8');
+  socket.on('error', () => undefined);
+  socket.on('data', (chunk) => {
+    text += chunk;
+    const end = text.indexOf('\\n');
+    if (end < 0 && text.length <= ${MAX_DIAGNOSTICS_REQUEST_BYTES}) return;
+    socket.pause();
+    if (end < 0) { socket.end(JSON.stringify({ error: 'request too long' }) + '\\n'); return; }
+    const line = text.slice(0, end);
+    queue = queue.then(() => answer(line)).catch((error) => ({ error: String(error && error.message || error) }))
+      .then((result) => { socket.end(JSON.stringify(result) + '\\n'); });
+  });
+});
+server.listen(0, workerData.host, () => parentPort.postMessage(server.address().port));
+`;
+
+/** Where the diagnostics thread listens: the node server's interface choice. */
+export interface DiagnosticsListen {
+  /** The interface to bind. @default '127.0.0.1' */
+  readonly bindHost?: string | undefined;
+  /** The host name to advertise, when the node's own choice gives one. */
+  readonly advertiseHost?: string | undefined;
+}
+
+/**
+ * Starts the diagnostics thread of this process (none inside a worker thread: there the
+ * inspector would reach the process's main thread, not the node's) and resolves with
+ * the `host:port` it answers at, or `undefined` in a worker thread.
+ *
+ * @param secret - the launch's secret, which every request must carry
+ */
+export function startDiagnosticsThread(
+  secret: string,
+  listen: DiagnosticsListen,
+): Promise<string | undefined> {
+  if (!isMainThread) return Promise.resolve(undefined);
+  const bindHost = listen.bindHost ?? '127.0.0.1';
+  const thread = new Worker(THREAD_CODE, {
+    eval: true,
+    workerData: { secret, host: bindHost },
+    // Its output would go through the main thread, which may be the one that is blocked.
+    stdout: false,
+    stderr: false,
+  });
+  // It must never keep a finished node process alive.
+  thread.unref();
+  return new Promise((resolve, reject) => {
+    thread.once('error', reject);
+    thread.once('message', (port: number) => {
+      resolve(`${advertisedHost(bindHost, listen.advertiseHost)}:${String(port)}`);
+    });
+  });
+}
+
+// As the node's RPC server advertises itself (node-runner.ts): a given name, else the
+// host name for a wildcard bind, else the bound address.
+function advertisedHost(bindHost: string, advertiseHost: string | undefined): string {
+  if (advertiseHost !== undefined) return advertiseHost;
+  if (bindHost === '0.0.0.0' || bindHost === '::') return hostname();
+  return bindHost.includes(':') && !bindHost.startsWith('[') ? `[${bindHost}]` : bindHost;
+}
