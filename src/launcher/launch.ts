@@ -12,6 +12,7 @@ import { resolveLaunchType } from './options/launch-type.ts';
 import { RunningProgram } from './session/running-program.ts';
 import { enforceTimeLimit } from './session/time-limit.ts';
 import { serveLaunchMetrics } from './serve-launch-metrics.ts';
+import { loadCallTracing, tracingOnceLoaded } from '../metrics/load-call-tracing.ts';
 
 /**
  * Launches `program` and returns at once. The launch type comes from
@@ -46,10 +47,12 @@ export function launch(program: Program, options: LaunchOptions = {}): RunningPr
   entry.check(program, resolved);
   const setup = createLaunchSetup(program, resolved, launchType);
   const { lifecycle } = setup;
+  // The launcher's own calls are traced once the tracing module has loaded; the nodes
+  // start only after that, so no call of the launcher goes untraced.
+  const tracing = resolved.tracing ? loadCallTracing('launcher') : undefined;
   // The launcher loads now, so that a node, which never launches, never loads one.
-  entry
-    .load()
-    .then((launcher) => {
+  Promise.all([entry.load(), tracing])
+    .then(([launcher]) => {
       if (!lifecycle.stopping) launcher(setup);
     })
     .catch((error: unknown) => {
@@ -73,6 +76,7 @@ export function launch(program: Program, options: LaunchOptions = {}): RunningPr
     rpc: { secret: setup.secret, resolver: setup.book, maxMessageBytes: resolved.maxMessageBytes },
     metrics: setup.metrics,
     metricsUrl,
+    tracing: tracing === undefined ? undefined : tracingOnceLoaded(tracing),
   });
   if (resolved.timeLimitMs !== undefined) {
     enforceTimeLimit(running, resolved.timeLimitMs, resolved.stderr);

@@ -81,6 +81,8 @@ export interface ControlPlaneOptions {
   readonly listener?: ControlListener;
   /** Where nodes' metric reports go; undefined when metrics are off. */
   readonly metrics: MetricsStore | undefined;
+  /** Whether nodes trace their calls. */
+  readonly tracing?: boolean;
 }
 
 /** A running control plane. */
@@ -130,6 +132,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       ...advertiseHostOf(options.nodeAdvertiseHosts?.get(node.id)),
       ...(options.nodeListen === undefined ? {} : { listen: options.nodeListen }),
       ...(options.metrics === undefined ? {} : { metricsIntervalMs: options.metrics.intervalMs }),
+      ...(options.tracing === true ? { tracing: true } : {}),
     });
   }
   const store = options.metrics;

@@ -98,6 +98,7 @@ export function launchSupervised(setup: LaunchSetup, launcher: SupervisedLaunche
       secret,
       maxMessageBytes: options.maxMessageBytes,
       metrics: setup.metrics,
+      tracing: options.tracing,
     });
     await launcher.prepare?.({ workdir, book });
     if (!lifecycle.stopping) supervisor.startAll(ids);
