@@ -14,6 +14,7 @@ import { RunningProgram } from './session/running-program.ts';
 import { enforceTimeLimit } from './session/time-limit.ts';
 import { serveLaunchMetrics } from './serve-launch-metrics.ts';
 import { exportGraphIfAsked } from './graph-export.ts';
+import { loadCallTracing, tracingOnceLoaded } from '../metrics/load-call-tracing.ts';
 
 /**
  * Launches `program` and returns at once. The launch type comes from
@@ -50,10 +51,12 @@ export function launch(program: Program, options: LaunchOptions = {}): RunningPr
   entry.check(program, resolved);
   const setup = createLaunchSetup(program, resolved, launchType);
   const { lifecycle } = setup;
+  // The launcher's own calls are traced once the tracing module has loaded; the nodes
+  // start only after that, so no call of the launcher goes untraced.
+  const tracing = resolved.tracing ? loadCallTracing('launcher') : undefined;
   // The launcher loads now, so that a node, which never launches, never loads one.
-  entry
-    .load()
-    .then((launcher) => {
+  Promise.all([entry.load(), tracing])
+    .then(([launcher]) => {
       if (lifecycle.stopping) return;
       const backend = launcher(setup);
       if (backend === undefined) lifecycle.endWithoutRunning();
@@ -81,6 +84,7 @@ export function launch(program: Program, options: LaunchOptions = {}): RunningPr
     metrics: setup.metrics,
     metricsUrl,
     diagnostics: setup.diagnostics,
+    tracing: tracing === undefined ? undefined : tracingOnceLoaded(tracing),
   });
   if (resolved.timeLimitMs !== undefined) {
     enforceTimeLimit(running, resolved.timeLimitMs, resolved.stderr);

@@ -140,6 +140,7 @@ export async function runChild(): Promise<void> {
         ...(spec.advertiseHost === undefined ? {} : { advertiseHost: spec.advertiseHost }),
         ...listen,
         ...(bootstrap.ports === true ? { ports: new PortConnector() } : {}),
+        ...(spec.tracing === true ? { tracing: true } : {}),
         ...(spec.metricsIntervalMs === undefined
           ? {}
           : {

@@ -20,6 +20,8 @@ import { runAsNode, type NodeContext, type NodeRuntime } from './node-context.ts
 import type { StopScope } from './stop-scope.ts';
 import { NodeMetrics } from '../metrics/node-metrics.ts';
 import { startMetricsReporting, type MetricsSink } from './metrics-reporter.ts';
+import type { CallTracing } from '../metrics/call-tracing.ts';
+import { loadCallTracing } from '../metrics/load-call-tracing.ts';
 
 /** A node ready to run here: its code and its decoded arguments. */
 export interface RunnableNode {
@@ -69,12 +71,19 @@ export interface NodeHost {
   readonly portRange?: PortRange;
   /** Where the node reports its metrics; absent when metrics are off. */
   readonly metrics?: MetricsSink;
+  /**
+   * Whether the node traces its calls; only then is `@opentelemetry/api` loaded (see
+   * docs/observability.md).
+   */
+  readonly tracing?: boolean;
   /** Announces that the node is up; `address` is its RPC address (none for functions). */
   register(nodeId: string, address: string | undefined): Promise<void>;
 }
 
 /** Runs the node until it ends. Rejects with the node's error. */
-export function runNode(node: RunnableNode, host: NodeHost): Promise<void> {
+export async function runNode(node: RunnableNode, host: NodeHost): Promise<void> {
+  // Loaded before the node's code runs, so its first call is traced; never when off.
+  const tracing = host.tracing === true ? await loadCallTracing(node.id) : undefined;
   const metrics = host.metrics === undefined ? undefined : new NodeMetrics(node.id);
   const runtime: NodeRuntime = {
     context: { ...host.context, nodeId: node.id, label: node.label },
@@ -90,6 +99,7 @@ export function runNode(node: RunnableNode, host: NodeHost): Promise<void> {
     stopping: () => host.stop.signal.aborted,
     ...(host.ports === undefined ? {} : { connectPort: host.ports.connect.bind(host.ports) }),
     ...(metrics === undefined ? {} : { observe: (callee: string) => metrics.callee(callee) }),
+    ...(tracing === undefined ? {} : { tracing }),
   });
   const reporting =
     metrics === undefined || host.metrics === undefined
@@ -104,7 +114,7 @@ export function runNode(node: RunnableNode, host: NodeHost): Promise<void> {
         await host.register(node.id, undefined);
         await (node.code as (...args: unknown[]) => unknown)(...args);
       } else {
-        await serve(node, args, host, runtime);
+        await serve(node, args, host, { runtime, tracing });
       }
     } finally {
       pool.close();
@@ -117,7 +127,7 @@ async function serve(
   node: RunnableNode,
   args: unknown[],
   host: NodeHost,
-  runtime: NodeRuntime,
+  { runtime, tracing }: { runtime: NodeRuntime; tracing: CallTracing | undefined },
 ): Promise<void> {
   const instance = new (node.code as new (...args: unknown[]) => object)(...args);
   const dispatch = serviceDispatch(instance, node.id);
@@ -130,6 +140,7 @@ async function serve(
     // Calls arrive on sockets; run them as this node's code so lp.context() and friends work.
     dispatch: (method, callArgs) => runAsNode(runtime, () => dispatch(method, callArgs)),
     ...(runtime.metrics === undefined ? {} : { observer: runtime.metrics.server }),
+    ...(tracing === undefined ? {} : { tracing }),
   });
   try {
     // Accept direct channels before registering: a caller may open one as soon as it can.

@@ -28,6 +28,8 @@ export interface NodeSpec {
   readonly maxMessageBytes: number;
   /** How often the node reports its metrics, in milliseconds; absent when metrics are off. */
   readonly metricsIntervalMs?: number;
+  /** True when the node traces its calls (see docs/observability.md); absent when off. */
+  readonly tracing?: true;
   /**
    * The interface the node's RPC server binds; a wildcard (`0.0.0.0`, `::`) makes the node
    * advertise its host name, for clusters where nodes run on several hosts.

@@ -10,6 +10,7 @@ import { FrameType } from './protocol.ts';
 import { RemoteStream, type StreamControl } from './remote-stream.ts';
 import { LaunchpadError } from '../errors/errors.ts';
 import type { CallRecorder } from '../metrics/call-observer.ts';
+import type { ClientCallSpan } from '../metrics/call-tracing.ts';
 
 /** A call waiting for its answer; it is in its peer's pending map until it settles. */
 export class ClientCall implements StreamControl {
@@ -25,6 +26,8 @@ export class ClientCall implements StreamControl {
   // Set while the call is recorded and not yet ended in its recorder.
   #recorder: CallRecorder | undefined;
   #start = 0;
+  // Set while the call is traced and its span not yet ended.
+  #span: ClientCallSpan | undefined;
   /**
    * The promise the caller holds, when the peer wants {@link ClientCall.failQuietly} to
    * be able to mark it handled.
@@ -49,17 +52,26 @@ export class ClientCall implements StreamControl {
 
   /**
    * Sends the call and registers it; `resolve` and `reject` settle the caller's promise.
-   * Throws (having registered nothing) when the call cannot be encoded.
+   * With `span`, the frame carries its trace context and the span ends with the call.
+   * Throws (having registered nothing, and ended no span) when the call cannot be encoded.
    */
   start(
     connection: FrameChannel,
     args: unknown[],
     settle: { resolve: (value: unknown) => void; reject: (error: Error) => void },
+    span?: ClientCallSpan,
   ): void {
     this.#connection = connection;
     this.#resolve = settle.resolve;
     this.#reject = settle.reject;
-    connection.send([FrameType.call, this.id, this.method, args]);
+    const carrier = span?.carrier;
+    // Untraced calls send the frame they always sent: not one byte more.
+    connection.send(
+      carrier === undefined
+        ? [FrameType.call, this.id, this.method, args]
+        : [FrameType.call, this.id, this.method, args, carrier],
+    );
+    this.#span = span;
     this.#pending.set(this.id, this);
   }
 
@@ -96,6 +108,7 @@ export class ClientCall implements StreamControl {
   succeed(value: unknown): void {
     if (!this.#finish()) return;
     this.#recordAnswer();
+    this.#endSpan();
     this.#resolve?.(value);
   }
 
@@ -107,6 +120,7 @@ export class ClientCall implements StreamControl {
       this.#recorder = undefined;
       recorder.failed(this.#start, error instanceof LaunchpadError ? error.code : 'UNKNOWN');
     }
+    this.#endSpan(error);
     if (this.#stream !== undefined) this.#stream.end(error);
     else this.#reject?.(error);
   }
@@ -129,7 +143,9 @@ export class ClientCall implements StreamControl {
   /** END arrived: the stream is complete (possibly without a single item). */
   end(): void {
     const stream = this.#openStream();
-    if (this.#finish()) stream.end();
+    if (!this.#finish()) return;
+    this.#endSpan();
+    stream.end();
   }
 
   /** The caller gave up (deadline, abort): tell the server, then fail with `error`. */
@@ -140,7 +156,10 @@ export class ClientCall implements StreamControl {
 
   /** {@link StreamControl}: the caller stopped iterating. */
   cancel(): void {
-    if (this.#finish()) this.#sendCancel();
+    if (!this.#finish()) return;
+    // Leaving a stream early is the caller's choice, not a failure of the call.
+    this.#endSpan();
+    this.#sendCancel();
   }
 
   /** {@link StreamControl}: the caller consumed `count` values. */
@@ -160,6 +179,15 @@ export class ClientCall implements StreamControl {
       this.#resolve?.(this.#stream);
     }
     return this.#stream;
+  }
+
+  // A traced call's span ends once, with the call: `error` when it failed.
+  #endSpan(error?: Error): void {
+    const span = this.#span;
+    if (span === undefined) return;
+    this.#span = undefined;
+    if (error === undefined) span.end();
+    else span.end(error instanceof LaunchpadError ? error.code : 'UNKNOWN', error.message);
   }
 
   #sendCancel(): void {

@@ -21,6 +21,7 @@ import { FrameType, HELLO_CALLER_ID_CHARS, type Frame } from './protocol.ts';
 import type { AddressResolver } from './resolver.ts';
 import { fromRemoteErrorInfo } from './wire-error.ts';
 import type { CallObserver } from '../metrics/call-observer.ts';
+import type { CallTracing } from '../metrics/call-tracing.ts';
 import {
   isWirePrimitive,
   NOT_REPLACED,
@@ -53,6 +54,8 @@ export interface PeerEnvironment {
   readonly stopping?: () => boolean;
   /** The observer of calls to `callee`, when metrics are on. */
   readonly observe?: (callee: string) => CallObserver;
+  /** Makes a span per call, when tracing is on. */
+  readonly tracing?: CallTracing;
 }
 
 const RETRY_MIN_MS = 10;
@@ -215,11 +218,14 @@ export class Peer {
     options: CallOptions,
   ): Promise<unknown> {
     const call = new ClientCall(this.#nextId++, method, this.#pending);
+    const span = this.#environment.tracing?.client(this.nodeId, method);
     const promise = new Promise<unknown>((resolve, reject) => {
       try {
-        call.start(connection, args, { resolve, reject });
+        call.start(connection, args, { resolve, reject }, span);
       } catch (error) {
-        reject(this.#notSent(method, error));
+        const notSent = this.#notSent(method, error);
+        span?.end(notSent instanceof LaunchpadError ? notSent.code : 'UNKNOWN', notSent.message);
+        reject(notSent);
         return;
       }
       if (this.#observer !== undefined) call.record(this.#observer.method(method));

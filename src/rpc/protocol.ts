@@ -12,6 +12,7 @@
  * server the caller gave up (abort, deadline, or it stopped iterating a stream).
  */
 import type { RemoteErrorInfo } from '../errors/errors.ts';
+import type { TraceCarrier } from '../metrics/call-tracing.ts';
 import { OUT_OF_BAND_HEADER_BYTES, OUT_OF_BAND_MARKER } from './out-of-band.ts';
 
 /** Frame type tags, the first element of every frame. */
@@ -34,8 +35,14 @@ export type HelloFrame = [typeof FrameType.hello, string, string];
 export type WelcomeFrame = [typeof FrameType.welcome, string];
 /** `[REFUSED, reason]`: the server rejected the connection and will close it. */
 export type RefusedFrame = [typeof FrameType.refused, string];
-/** `[CALL, id, method, args]`. */
-export type CallFrame = [typeof FrameType.call, number, string, unknown[]];
+/**
+ * `[CALL, id, method, args]`, or `[CALL, id, method, args, traceContext]` when the caller
+ * traces its calls: the trace context headers (W3C `traceparent`, `tracestate`) as a map
+ * of strings. A caller that does not trace sends the four elements only.
+ */
+export type CallFrame =
+  | [typeof FrameType.call, number, string, unknown[]]
+  | [typeof FrameType.call, number, string, unknown[], TraceCarrier];
 /** `[RESULT, id, value]`. */
 export type ResultFrame = [typeof FrameType.result, number, unknown];
 /** `[ERROR, id, error]`: the call failed, or its stream ended with an error. */

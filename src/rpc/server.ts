@@ -17,12 +17,15 @@ import {
   HELLO_MAX_BYTES,
   HELLO_TIMEOUT_MS,
   REFUSED_LINGER_MS,
+  type CallFrame,
   type Frame,
 } from './protocol.ts';
 import { portsToTry, type PortRange } from './port-range.ts';
 import { StreamSender, type StreamOwner } from './stream-sender.ts';
 import { toRemoteErrorInfo } from './wire-error.ts';
 import type { CallObserver, CallRecorder } from '../metrics/call-observer.ts';
+import type { CallTracing, ServerCallSpan } from '../metrics/call-tracing.ts';
+import type { RemoteErrorInfo } from '../errors/errors.ts';
 
 /**
  * Answers one call: returns the result (or a promise of it), or throws. A result that is
@@ -49,6 +52,8 @@ export interface RpcServerOptions {
   readonly ports?: PortRange;
   /** Records every call, when metrics are on. */
   readonly observer?: CallObserver;
+  /** Makes a span per call, when tracing is on. */
+  readonly tracing?: CallTracing;
 }
 
 // What a CANCEL frame can reach: a streamed result, or a result with a cancel hook.
@@ -185,6 +190,7 @@ export class RpcServer {
         if (Array.isArray(frame) && frame[0] === FrameType.hello && this.#secretMatches(frame[1])) {
           clearTimeout(helloTimer);
           authenticated = true;
+          if (typeof frame[2] === 'string') session.callerId = frame[2];
           connection.send([FrameType.welcome, this.#options.nodeId]);
           return;
         }
@@ -226,6 +232,11 @@ class ServerSession implements StreamOwner {
   // and a stream they resolve to is closed at once. Recorded only on CANCEL, so a plain
   // call still costs nothing.
   readonly #cancelledPlain = new Set<number>();
+  // The spans of streamed answers still flowing, when tracing is on: they end with the
+  // stream, not when it starts.
+  readonly #streamSpans = new Map<number, ServerCallSpan>();
+  /** The calling node's id, from its HELLO (unknown on a thread's MessagePort). */
+  callerId: string | undefined;
 
   constructor(options: RpcServerOptions) {
     this.#options = options;
@@ -240,11 +251,12 @@ class ServerSession implements StreamOwner {
           connection.close();
           return;
         }
-        this.#call(connection, id, method, args);
+        this.#call(connection, frame);
         return;
       }
       case FrameType.cancel: {
         const pending = this.#cancellable.get(frame[1]);
+        this.#endStreamSpan(frame[1], 'CANCELLED', CANCELLED_MESSAGE);
         // Forget it first, so the answer of a call that ends because it was cancelled
         // is not sent to a caller who no longer waits for it.
         this.#cancellable.delete(frame[1]);
@@ -262,29 +274,58 @@ class ServerSession implements StreamOwner {
 
   // The connection is gone: nobody will read the answers, so stop the work that can stop.
   closed(): void {
+    for (const id of [...this.#streamSpans.keys()]) {
+      this.#endStreamSpan(id, 'CANCELLED', 'The connection closed.');
+    }
     for (const pending of [...this.#cancellable.values()]) pending.cancel();
     this.#cancellable.clear();
     this.#cancelledPlain.clear();
   }
 
   fail(connection: FrameChannel, id: number, error: unknown): void {
-    connection.send([FrameType.error, id, toRemoteErrorInfo(error, this.#options.nodeId)]);
+    const info = toRemoteErrorInfo(error, this.#options.nodeId);
+    this.#endStreamSpan(id, info.code, info.message);
+    connection.send([FrameType.error, id, info]);
   }
 
   done(id: number): void {
     this.#streams.delete(id);
     this.#cancellable.delete(id);
+    // A stream that failed or was cancelled has ended its span already.
+    this.#endStreamSpan(id, undefined, undefined);
   }
 
-  #call(connection: FrameChannel, id: number, method: string, args: unknown[]): void {
+  #endStreamSpan(id: number, code: string | undefined, message: string | undefined): void {
+    const span = this.#streamSpans.get(id);
+    if (span === undefined) return;
+    this.#streamSpans.delete(id);
+    span.end(code, message);
+  }
+
+  // A traced call's span ends with its answer; a streamed answer's, with its stream.
+  #endSpan(span: ServerCallSpan, id: number, failed: RemoteErrorInfo | undefined): void {
+    if (failed === undefined && this.#streams.has(id)) this.#streamSpans.set(id, span);
+    else span.end(failed?.code, failed?.message);
+  }
+
+  // `frame` has been checked: its id, method and arguments have the right types.
+  #call(connection: FrameChannel, frame: CallFrame): void {
+    const id = frame[1];
+    const method = frame[2];
+    const args = frame[3];
+    // The trace context is read only when this node traces; a caller that traces may
+    // call one that does not, which ignores it.
+    const span = this.#options.tracing?.server(method, frame[4], this.callerId);
     const recorder = this.#options.observer?.method(method);
     const start = recorder === undefined ? 0 : recorder.started(connection.lastReceivedBytes);
     let result: unknown;
     try {
-      result = this.#options.dispatch(method, args);
+      const { dispatch } = this.#options;
+      result = span === undefined ? dispatch(method, args) : span.run(() => dispatch(method, args));
     } catch (error) {
-      const code = this.#failCall(connection, id, error);
-      recorder?.failed(start, code);
+      const info = this.#failCall(connection, id, error);
+      recorder?.failed(start, info.code);
+      span?.end(info.code, info.message);
       return;
     }
     if (result instanceof Promise) {
@@ -297,12 +338,14 @@ class ServerSession implements StreamOwner {
             this.#cancelledPlain.delete(id)
           ) {
             recorder?.failed(start, 'CANCELLED');
+            span?.end('CANCELLED', CANCELLED_MESSAGE);
             // Nobody waits for it: a stream it resolved to must still be told to stop.
             if (cancel === undefined && isAsyncIterable(value)) void closeIterable(value);
             return;
           }
           const failed = this.#reply(connection, id, value);
-          if (recorder !== undefined) record(recorder, start, failed, connection);
+          if (recorder !== undefined) record(recorder, start, failed?.code, connection);
+          if (span !== undefined) this.#endSpan(span, id, failed);
         },
         (error: unknown) => {
           if (
@@ -310,20 +353,23 @@ class ServerSession implements StreamOwner {
             this.#cancelledPlain.delete(id)
           ) {
             recorder?.failed(start, 'CANCELLED');
+            span?.end('CANCELLED', CANCELLED_MESSAGE);
             return;
           }
-          const code = this.#failCall(connection, id, error);
-          recorder?.failed(start, code);
+          const info = this.#failCall(connection, id, error);
+          recorder?.failed(start, info.code);
+          span?.end(info.code, info.message);
         },
       );
     } else {
       const failed = this.#reply(connection, id, result);
-      if (recorder !== undefined) record(recorder, start, failed, connection);
+      if (recorder !== undefined) record(recorder, start, failed?.code, connection);
+      if (span !== undefined) this.#endSpan(span, id, failed);
     }
   }
 
-  // Sends the answer; returns the error code when it had to answer with an error instead.
-  #reply(connection: FrameChannel, id: number, value: unknown): string | undefined {
+  // Sends the answer; returns the error it had to answer with instead, if any.
+  #reply(connection: FrameChannel, id: number, value: unknown): RemoteErrorInfo | undefined {
     if (isAsyncIterable(value)) {
       if (connection.closed) return undefined;
       const stream = new StreamSender(connection, id, value, this);
@@ -341,13 +387,15 @@ class ServerSession implements StreamOwner {
     return undefined;
   }
 
-  // Answers with the error; returns its code.
-  #failCall(connection: FrameChannel, id: number, error: unknown): string {
+  // Answers with the error; returns what was sent.
+  #failCall(connection: FrameChannel, id: number, error: unknown): RemoteErrorInfo {
     const info = toRemoteErrorInfo(error, this.#options.nodeId);
     connection.send([FrameType.error, id, info]);
-    return info.code;
+    return info;
   }
 }
+
+const CANCELLED_MESSAGE = 'The caller cancelled the call.';
 
 // Ends a recorded call. A streamed answer counts as a success when its stream starts, so
 // its latency is the time to the first answer.

@@ -11,7 +11,7 @@ import type { FrameChannel } from './frame-channel.ts';
 export interface StreamOwner {
   /** The stream ended with `error` thrown by the producer or by encoding. */
   fail(connection: FrameChannel, id: number, error: unknown): void;
-  /** The stream is over (ended, failed, or cancelled); forget it. */
+  /** The stream is over (ended, failed, or cancelled); forget it. After `fail` if it failed. */
   done(id: number): void;
 }
 
@@ -81,11 +81,13 @@ export class StreamSender {
       }
     } catch (error) {
       if (this.#stopped) return;
-      this.#finish();
+      this.#stopped = true;
       // A producer that threw has finished already; one whose item could not be encoded
       // has not, so close it too (closing a finished generator does nothing).
       this.#closeProducer();
+      // The owner hears of the failure before the end, so it knows how the stream ended.
       this.#owner.fail(this.#connection, this.#id, error);
+      this.#owner.done(this.#id);
     } finally {
       this.#pumping = false;
     }

@@ -19,6 +19,7 @@ import { localResourcesShape, restartShape } from './option-shapes.ts';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../rpc/codec.ts';
 import type { RestartPolicies } from './restart-policy.ts';
 import { resolveMetricsOptions } from './metrics-option.ts';
+import { resolveTracingOption } from './tracing-option.ts';
 import { resolveTimeLimit } from './time-limit-option.ts';
 import { launchFlags } from './launch-flags.ts';
 import type { KubernetesOptions } from './kubernetes-options.ts';
@@ -112,6 +113,14 @@ export interface LaunchOptions {
    * @default not served
    */
   readonly metricsPort?: number;
+  /**
+   * Trace calls with OpenTelemetry: a client span per call a node (or the launcher)
+   * makes and a server span per call it handles, with W3C trace context carried in the
+   * call, so one trace follows a request across nodes. Spans go to the SDK that each
+   * node's code registers; needs `@opentelemetry/api`. Also `LP_TRACING=1`. See
+   * docs/observability.md. @default false
+   */
+  readonly tracing?: boolean;
 }
 
 /** {@link LaunchOptions} with defaults filled in. */
@@ -130,6 +139,7 @@ export interface ResolvedLaunchOptions {
   readonly timeLimitMs: number | undefined;
   readonly metrics: boolean;
   readonly metricsPort: number | undefined;
+  readonly tracing: boolean;
 }
 
 /** The default grace period between stop and kill, as in Launchpad. */
@@ -166,6 +176,7 @@ const launchOptionsShape = object({
     'a port number from 0 (any free port) to 65535',
     (value) => Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 65_535,
   ),
+  tracing: boolean,
 });
 
 /**
@@ -191,6 +202,7 @@ export function resolveLaunchOptions(options: LaunchOptions): ResolvedLaunchOpti
     dryRun: options.dryRun ?? flags.dryRun ?? process.env['LP_DRY_RUN'] === '1',
     timeLimitMs: resolveTimeLimit(options.timeLimitMs, flags.timeLimit),
     ...resolveMetricsOptions(options, flags.metricsPort, process.env),
+    tracing: resolveTracingOption(options.tracing, process.env),
   };
 }
 

@@ -84,6 +84,8 @@ export interface ControlPlaneOptions {
   readonly metrics: MetricsStore | undefined;
   /** Where node processes' diagnostics threads are noted. */
   readonly diagnostics?: DiagnosticsBook;
+  /** Whether nodes trace their calls. */
+  readonly tracing?: boolean;
 }
 
 /** A running control plane. */
@@ -133,6 +135,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       ...advertiseHostOf(options.nodeAdvertiseHosts?.get(node.id)),
       ...(options.nodeListen === undefined ? {} : { listen: options.nodeListen }),
       ...(options.metrics === undefined ? {} : { metricsIntervalMs: options.metrics.intervalMs }),
+      ...(options.tracing === true ? { tracing: true } : {}),
     });
   }
   const store = options.metrics;

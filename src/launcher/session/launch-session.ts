@@ -192,6 +192,7 @@ export function runLaunchSession(setup: LaunchSetup, backend: SessionBackend): v
         maxMessageBytes: options.maxMessageBytes,
         metrics: setup.metrics,
         diagnostics: setup.diagnostics,
+        tracing: options.tracing,
         ...settings,
       });
     }

@@ -7,6 +7,7 @@ import { handleOwner, type Handle } from '../../model/handle.ts';
 import type { CallOptions } from '../../rpc/call-options.ts';
 import type { Client } from '../../rpc/client-type.ts';
 import { PeerPool } from '../../rpc/peer-pool.ts';
+import type { CallTracing } from '../../metrics/call-tracing.ts';
 import { RpcClient } from '../../rpc/rpc-client.ts';
 import { createClient } from '../../rpc/typed-client.ts';
 import type { AddressResolver } from '../../rpc/resolver.ts';
@@ -45,6 +46,8 @@ export interface RunningProgramInit {
   readonly metricsUrl?: Promise<string> | undefined;
   /** How to reach each running node's stack and CPU profile. */
   readonly diagnostics?: DiagnosticsBook | undefined;
+  /** Traces the launcher's own calls (as node `launcher`); undefined when tracing is off. */
+  readonly tracing?: CallTracing | undefined;
 }
 
 /**
@@ -101,6 +104,7 @@ export class RunningProgram implements AsyncDisposable {
       // Calls in flight when the program stops are cancelled, never left unhandled.
       stopping: () => init.lifecycle.stopping,
       ...(own === undefined ? {} : { observe: (callee: string) => own.callee(callee) }),
+      ...(init.tracing === undefined ? {} : { tracing: init.tracing }),
     });
     const reporting =
       own === undefined || store === undefined

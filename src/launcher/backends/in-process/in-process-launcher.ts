@@ -21,6 +21,7 @@ export function inProcessBackend(setup: LaunchSetup): SessionBackend {
     maxMessageBytes: options.maxMessageBytes,
     stop: lifecycle.stopScope,
     context: { programName: program.name, launchType: 'in-process', workdir },
+    tracing: options.tracing,
     // The launcher's own store, called directly: no control plane in-process.
     ...(setup.metrics === undefined
       ? {}
