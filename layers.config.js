@@ -28,10 +28,12 @@ const table = [
   ['launcher-metrics', 'src/launcher/metrics', core],
   ['launcher-session', 'src/launcher/session', session],
   ['launcher-backend', 'src/launcher/backends/*', ['launcher-session', ...session]],
+  ['launcher-dashboard', 'src/launcher/dashboard', ['launcher-session', ...session]],
   [
     'launcher',
     'src/launcher',
     [
+      'launcher-dashboard',
       'launcher-backend',
       'launcher-session',
       'launcher-metrics',

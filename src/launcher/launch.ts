@@ -12,6 +12,8 @@ import { resolveLaunchType } from './options/launch-type.ts';
 import { RunningProgram } from './session/running-program.ts';
 import { enforceTimeLimit } from './session/time-limit.ts';
 import { serveLaunchMetrics } from './serve-launch-metrics.ts';
+import { OutputTap } from './dashboard/output-tap.ts';
+import { startLaunchApi } from './dashboard/start-launch-api.ts';
 
 /**
  * Launches `program` and returns at once. The launch type comes from
@@ -35,7 +37,9 @@ export function launch(program: Program, options: LaunchOptions = {}): RunningPr
     );
   }
   const launchType = resolveLaunchType(options.launchType);
-  const resolved = resolveLaunchOptions(options);
+  // Node output is read on its way to the launch's streams, for the dashboard's log tails.
+  const tap = new OutputTap(program.nodes.map((node) => node.id));
+  const resolved = tap.wrap(resolveLaunchOptions(options));
   if (program.nodes.length === 0) {
     throw new LaunchpadError(
       'INVALID_ARGUMENT',
@@ -64,6 +68,13 @@ export function launch(program: Program, options: LaunchOptions = {}): RunningPr
           lifecycle,
           resolved.stderr,
         );
+  const { dashboardUrl } = startLaunchApi({
+    setup,
+    running: () => running,
+    tap,
+    ...resolved.dashboard,
+    stderr: resolved.stderr,
+  });
   const running: RunningProgram = new RunningProgram({
     program,
     programName: program.name,
@@ -73,6 +84,7 @@ export function launch(program: Program, options: LaunchOptions = {}): RunningPr
     rpc: { secret: setup.secret, resolver: setup.book, maxMessageBytes: resolved.maxMessageBytes },
     metrics: setup.metrics,
     metricsUrl,
+    dashboardUrl,
   });
   if (resolved.timeLimitMs !== undefined) {
     enforceTimeLimit(running, resolved.timeLimitMs, resolved.stderr);

@@ -1,7 +1,7 @@
 /**
  * @module
  * The launcher's command-line flags (`--lp_launch_type`, `--lp_dry_run`,
- * `--lp_time_limit`, `--lp_metrics_port`), parsed in one place with `node:util` `parseArgs`, in every spelling
+ * `--lp_time_limit`, `--lp_metrics_port`, `--lp_dashboard`), parsed in one place with `node:util` `parseArgs`, in every spelling
  * it knows (`--lp_dry_run`, `--lp_dry_run=1`, `--lp_launch_type slurm`,
  * `--lp_launch_type=slurm`), and taken out of what the program's own flag parser sees
  * ({@link userArgs}).
@@ -19,6 +19,8 @@ export interface LaunchFlags {
   readonly timeLimit?: string;
   /** `--lp_metrics_port`: the port to serve `/metrics` on, as written; `0` when given alone. */
   readonly metricsPort?: string;
+  /** `--lp_dashboard`: the dashboard's port, as written; `''` when given alone. */
+  readonly dashboard?: string;
 }
 
 /** The flags and how `parseArgs` reads each (a boolean takes no separate value). */
@@ -27,6 +29,7 @@ const FLAGS = {
   lp_dry_run: { type: 'boolean' },
   lp_time_limit: { type: 'string' },
   lp_metrics_port: { type: 'string' },
+  lp_dashboard: { type: 'string' },
 } as const;
 
 type FlagName = keyof typeof FLAGS;
@@ -68,8 +71,13 @@ function parse(args: readonly string[]): ParsedFlags {
     allowPositionals: true,
     tokens: true,
   });
-  const found: { launchType?: string; dryRun?: boolean; timeLimit?: string; metricsPort?: string } =
-    {};
+  const found: {
+    launchType?: string;
+    dryRun?: boolean;
+    timeLimit?: string;
+    metricsPort?: string;
+    dashboard?: string;
+  } = {};
   const lpIndices = new Set<number>();
   for (const token of tokens) {
     if (token.kind !== 'option' || !token.name.startsWith('lp_')) continue;
@@ -84,6 +92,12 @@ function parse(args: readonly string[]): ParsedFlags {
     if (name === 'lp_metrics_port' && (value === undefined || value === '')) {
       // Given alone: serve on any free port.
       found.metricsPort = '0';
+      continue;
+    }
+    if (name === 'lp_dashboard') {
+      // Given alone: print the page's URL, any free port.
+      if (value !== undefined && !token.inlineValue) lpIndices.add(index + 1);
+      found.dashboard = value ?? '';
       continue;
     }
     if (FLAGS[name].type === 'string') {

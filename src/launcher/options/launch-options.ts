@@ -20,6 +20,7 @@ import { DEFAULT_MAX_MESSAGE_BYTES } from '../../rpc/codec.ts';
 import type { RestartPolicies } from './restart-policy.ts';
 import { resolveMetricsOptions } from './metrics-option.ts';
 import { resolveTimeLimit } from './time-limit-option.ts';
+import { resolveDashboardOption, type ResolvedDashboardOption } from './dashboard-option.ts';
 import { launchFlags } from './launch-flags.ts';
 import type { KubernetesOptions } from './kubernetes-options.ts';
 import type { SlurmOptions } from './slurm-options.ts';
@@ -112,6 +113,14 @@ export interface LaunchOptions {
    * @default not served
    */
   readonly metricsPort?: number;
+  /**
+   * Print the URL of the launch's live dashboard (`true`: any free port; a number: that
+   * port on 127.0.0.1). Every launch serves its launch API, behind a per-launch token,
+   * whatever this says; read the URL with `running.dashboardUrl()`. Also set by
+   * `--lp_dashboard` (alone, or `--lp_dashboard=8080`). See docs/observability.md.
+   * @default false
+   */
+  readonly dashboard?: boolean | number;
 }
 
 /** {@link LaunchOptions} with defaults filled in. */
@@ -130,6 +139,7 @@ export interface ResolvedLaunchOptions {
   readonly timeLimitMs: number | undefined;
   readonly metrics: boolean;
   readonly metricsPort: number | undefined;
+  readonly dashboard: ResolvedDashboardOption;
 }
 
 /** The default grace period between stop and kill, as in Launchpad. */
@@ -166,6 +176,12 @@ const launchOptionsShape = object({
     'a port number from 0 (any free port) to 65535',
     (value) => Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 65_535,
   ),
+  dashboard: must(
+    'true, false or a port number from 0 (any free port) to 65535',
+    (value) =>
+      typeof value === 'boolean' ||
+      (Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 65_535),
+  ),
 });
 
 /**
@@ -191,6 +207,7 @@ export function resolveLaunchOptions(options: LaunchOptions): ResolvedLaunchOpti
     dryRun: options.dryRun ?? flags.dryRun ?? process.env['LP_DRY_RUN'] === '1',
     timeLimitMs: resolveTimeLimit(options.timeLimitMs, flags.timeLimit),
     ...resolveMetricsOptions(options, flags.metricsPort, process.env),
+    dashboard: resolveDashboardOption(options.dashboard, flags.dashboard),
   };
 }
 

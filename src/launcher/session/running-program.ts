@@ -40,6 +40,8 @@ export interface RunningProgramInit {
   readonly metrics?: MetricsStore | undefined;
   /** The URL `/metrics` is served at, once it is; undefined when not served. */
   readonly metricsUrl?: Promise<string> | undefined;
+  /** The dashboard page's URL (with its token), once the launch API listens. */
+  readonly dashboardUrl?: Promise<string> | undefined;
 }
 
 /**
@@ -69,6 +71,7 @@ export class RunningProgram implements AsyncDisposable {
   // The launcher's own calls to nodes (through client()), reported as node `launcher`.
   readonly #ownMetrics: NodeMetrics | undefined;
   readonly #metricsUrl: Promise<string> | undefined;
+  readonly #dashboardUrl: Promise<string> | undefined;
 
   /** Made by launchers. @param init - the launch's state */
   constructor(init: RunningProgramInit) {
@@ -80,6 +83,7 @@ export class RunningProgram implements AsyncDisposable {
     this.ready = init.lifecycle.ready;
     this.#metrics = init.metrics;
     this.#metricsUrl = init.metricsUrl;
+    this.#dashboardUrl = init.dashboardUrl;
     const store = init.metrics;
     const own = store === undefined ? undefined : new NodeMetrics('launcher');
     this.#ownMetrics = own;
@@ -169,6 +173,26 @@ export class RunningProgram implements AsyncDisposable {
         new LaunchpadError(
           'FAILED_PRECONDITION',
           `running.metricsUrl(): program ${this.programName} does not serve /metrics; launch it with metricsPort (or --lp_metrics_port).`,
+        ),
+      )
+    );
+  }
+
+  /**
+   * The URL of the launch's live dashboard, with its per-launch token, once the launch
+   * API listens on 127.0.0.1 (every launch serves it; the `dashboard` option or
+   * `--lp_dashboard` also prints it). The same token opens the API routes of
+   * docs/observability.md.
+   *
+   * @throws LaunchpadError `FAILED_PRECONDITION` (rejected) when the API could not start
+   */
+  dashboardUrl(): Promise<string> {
+    return (
+      this.#dashboardUrl ??
+      Promise.reject(
+        new LaunchpadError(
+          'FAILED_PRECONDITION',
+          `running.dashboardUrl(): program ${this.programName} serves no dashboard.`,
         ),
       )
     );
