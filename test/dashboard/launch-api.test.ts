@@ -73,7 +73,7 @@ describe('the launch API of a running four-node program', () => {
       const { origin, searchParams } = new URL(url);
       expect((await fetch(`${origin}/api/launch?token=nope`)).status).toBe(401);
       expect((await fetch(`${origin}/`)).status).toBe(401);
-      expect((await fetch(`${origin}/api/launch?${searchParams}`)).status).toBe(200);
+      expect((await fetch(`${origin}/api/launch?${searchParams.toString()}`)).status).toBe(200);
 
       // The nodes.
       const nodes = await api<Nodes>(url, '/api/nodes');
@@ -89,10 +89,10 @@ describe('the launch API of a running four-node program', () => {
       ]);
 
       // The graph: one edge per handle, the producer's calls to the store.
-      type Graph = {
+      interface Graph {
         nodes: { id: string }[];
         edges: { from: string; to: string; callsPerSec: number }[];
-      };
+      }
       const graph = await api<Graph>(url, '/api/graph');
       expect(graph.body.nodes.map((node) => node.id)).toEqual([
         'store/0',
@@ -148,7 +148,9 @@ describe('the launch API of a running four-node program', () => {
       const said = `hello dashboard ${Math.random().toString(36).slice(2)}`;
       await running.client(store).say(said);
       await running.client(store).complain(`${said} on stderr`);
-      type Lines = { lines: { t: string; stream: string; text: string }[] };
+      interface Lines {
+        lines: { t: string; stream: string; text: string }[];
+      }
       await waitUntil(async () => {
         const { body } = await api<Lines>(url, '/api/logs/store/0?tail=50');
         return body.lines.some((line) => line.text === `${said} on stderr`);
@@ -167,15 +169,18 @@ describe('the launch API of a running four-node program', () => {
       const { origin, searchParams } = new URL(url);
       const controller = new AbortController();
       try {
-        const response = await fetch(`${origin}/api/logs/spare/0?follow=1&${searchParams}`, {
-          signal: controller.signal,
-        });
+        const response = await fetch(
+          `${origin}/api/logs/spare/0?follow=1&${searchParams.toString()}`,
+          {
+            signal: controller.signal,
+          },
+        );
         expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
         const reader = response.body!.getReader();
         await running.client(spare).say('followed line');
         let text = '';
         while (!text.includes('followed line')) {
-          const { value, done } = await reader.read();
+          const { value, done } = (await reader.read()) as { value?: Uint8Array; done: boolean };
           if (done) break;
           text += new TextDecoder().decode(value);
         }

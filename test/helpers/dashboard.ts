@@ -9,6 +9,7 @@ export function apiOf(dashboardUrl: string): { base: string; token: string } {
 }
 
 /** A request to the launch API at `path`; its status and parsed JSON body. */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the body's shape
 export async function api<T = Record<string, unknown>>(
   dashboardUrl: string,
   path: string,
