@@ -259,6 +259,16 @@ describe('the dashboard option and flag', () => {
     expect(lp.launchFlags(['--lp_dashboard=8123', 'x']).dashboard).toBe('8123');
     expect(lp.userArgs(['--lp_dashboard=8123', 'x'])).toEqual(['x']);
     expect(lp.userArgs(['a', '--lp_dashboard'])).toEqual(['a']);
+    expect(lp.launchFlags(['--lp_dashboard', '8124']).dashboard).toBe('8124');
+    expect(lp.userArgs(['--lp_dashboard', '8124', 'x'])).toEqual(['x']);
+    // Alone before another flag or the program's own argument, it takes neither.
+    const args = ['--lp_dashboard', '--lp_time_limit=240', '--lp_metrics_port', 'mine'];
+    expect(lp.launchFlags(args)).toMatchObject({
+      dashboard: '',
+      timeLimit: '240',
+      metricsPort: '0',
+    });
+    expect(lp.userArgs(args)).toEqual(['mine']);
   });
 
   it('refuses a port that is not one, naming the option', () => {

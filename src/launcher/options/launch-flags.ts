@@ -65,7 +65,7 @@ function parse(args: readonly string[]): ParsedFlags {
   if (cache?.key === key) return cache.parsed;
   // Not strict: every other flag belongs to the program and is left to its own parser.
   const { tokens } = parseArgs({
-    args: [...args],
+    args: withOptionalValues(args),
     options: FLAGS,
     strict: false,
     allowPositionals: true,
@@ -94,10 +94,9 @@ function parse(args: readonly string[]): ParsedFlags {
       found.metricsPort = '0';
       continue;
     }
-    if (name === 'lp_dashboard') {
+    if (name === 'lp_dashboard' && (value === undefined || value === '')) {
       // Given alone: print the page's URL, any free port.
-      if (value !== undefined && !token.inlineValue) lpIndices.add(index + 1);
-      found.dashboard = value ?? '';
+      found.dashboard = '';
       continue;
     }
     if (FLAGS[name].type === 'string') {
@@ -111,6 +110,7 @@ function parse(args: readonly string[]): ParsedFlags {
       }
       if (name === 'lp_launch_type') found.launchType = value;
       else if (name === 'lp_metrics_port') found.metricsPort = value;
+      else if (name === 'lp_dashboard') found.dashboard = value;
       else found.timeLimit = value;
     } else {
       found.dryRun = value === undefined ? true : booleanValue(name, value);
@@ -119,6 +119,18 @@ function parse(args: readonly string[]): ParsedFlags {
   const parsed = { flags: found, lpIndices };
   cache = { key, parsed };
   return parsed;
+}
+
+// Flags whose value may be left out (`--lp_dashboard` alone: any free port). parseArgs
+// would take the next argument as their value, even another flag or one of the program's
+// own arguments, so one given alone, not followed by a port number, is handed to it as
+// `--flag=` (same positions, so the indices of userArgs() still hold).
+const OPTIONAL_VALUE_FLAGS = ['--lp_dashboard', '--lp_metrics_port'];
+
+function withOptionalValues(args: readonly string[]): string[] {
+  return args.map((arg, index) =>
+    OPTIONAL_VALUE_FLAGS.includes(arg) && !/^\d+$/.test(args[index + 1] ?? '') ? `${arg}=` : arg,
+  );
 }
 
 function booleanValue(name: string, value: string): boolean {
