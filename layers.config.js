@@ -28,10 +28,12 @@ const table = [
   ['launcher-metrics', 'src/launcher/metrics', core],
   ['launcher-session', 'src/launcher/session', session],
   ['launcher-backend', 'src/launcher/backends/*', ['launcher-session', ...session]],
+  ['launcher-dashboard', 'src/launcher/dashboard', ['launcher-session', ...session]],
   [
     'launcher',
     'src/launcher',
     [
+      'launcher-dashboard',
       'launcher-backend',
       'launcher-session',
       'launcher-metrics',
@@ -43,7 +45,7 @@ const table = [
     ],
   ],
   // The `launchpad-ts` command: runs in its own process, beside launches, never in one.
-  ['cli', 'src/cli', ['launcher', 'model', 'rpc', ...core]],
+  ['cli', 'src/cli', ['launcher', 'launcher-dashboard', 'model', 'rpc', ...core]],
 ];
 
 /** The element descriptors of eslint-plugin-boundaries, one per layer. */

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs and starts what the tests need beyond npm, on a fresh Debian machine (as root):
-# tmux for the tmux output mode, a real local Slurm for the Slurm launcher, and a Slurm of
+# tmux for the tmux output mode, Chromium for the dashboard's browser tests, a real local Slurm for the Slurm launcher, and a Slurm of
 # three simulated hosts (network namespaces) for the multi-host tests.
 # Idempotent: packages are installed only when missing, daemons started only when down.
 set -euo pipefail
@@ -11,6 +11,13 @@ if ! command -v tmux >/dev/null; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends tmux >/dev/null
+fi
+
+if [ ! -x /usr/bin/chromium ]; then
+  echo 'test-setup: installing chromium' >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends chromium >/dev/null
 fi
 
 bash scripts/slurm-up.sh

@@ -3,7 +3,6 @@
  * {@link loadServeHistory}: the dashboard's server of a past launch, loaded only by
  * `launchpad-ts dashboard`.
  */
-import { CliError } from './cli-error.ts';
 
 /** A served history: its page's URL, and how to stop serving it. */
 export interface ServedHistory {
@@ -14,17 +13,11 @@ export interface ServedHistory {
 /** Serves the history in a launch's working directory, read-only. */
 export type ServeHistory = (workdir: string, options: { port?: number }) => Promise<ServedHistory>;
 
-/**
- * The dashboard's `serveHistory`.
- *
- * @throws CliError while this build has no dashboard
- */
-export function loadServeHistory(): Promise<ServeHistory> {
-  // The dashboard (src/launcher/dashboard/) is not part of this build yet. Once it is, this
-  // body becomes: return import('../launcher/dashboard/index.ts').then((m) => m.serveHistory);
-  return Promise.reject(
-    new CliError(
-      'launchpad-ts dashboard is not available in this build: it has no dashboard server to reopen a past launch with.',
-    ),
-  );
+/** The dashboard's server of a reopened launch, loaded with `import()` when asked for. */
+export async function loadServeHistory(): Promise<ServeHistory> {
+  const dashboard = await import('../launcher/dashboard/index.ts');
+  return async (workdir, options) => {
+    const server = await dashboard.serveHistory(dashboard.openHistory(workdir), options);
+    return { url: server.pageUrl, close: () => server.close() };
+  };
 }

@@ -15,6 +15,8 @@ import { enforceTimeLimit } from './session/time-limit.ts';
 import { serveLaunchMetrics } from './serve-launch-metrics.ts';
 import { exportGraphIfAsked } from './graph-export.ts';
 import { loadCallTracing, tracingOnceLoaded } from '../metrics/load-call-tracing.ts';
+import { OutputTap } from './dashboard/output-tap.ts';
+import { startLaunchApi } from './dashboard/start-launch-api.ts';
 
 /**
  * Launches `program` and returns at once. The launch type comes from
@@ -40,7 +42,9 @@ export function launch(program: Program, options: LaunchOptions = {}): RunningPr
   // `launchpad-ts graph`: write the graph and exit before anything starts.
   exportGraphIfAsked(program);
   const launchType = resolveLaunchType(options.launchType);
-  const resolved = resolveLaunchOptions(options);
+  // Node output is read on its way to the launch's streams, for the dashboard's log tails.
+  const tap = new OutputTap(program.nodes.map((node) => node.id));
+  const resolved = tap.wrap(resolveLaunchOptions(options));
   if (program.nodes.length === 0) {
     throw new LaunchpadError(
       'INVALID_ARGUMENT',
@@ -74,6 +78,13 @@ export function launch(program: Program, options: LaunchOptions = {}): RunningPr
           lifecycle,
           resolved.stderr,
         );
+  const { dashboardUrl } = startLaunchApi({
+    setup,
+    running: () => running,
+    tap,
+    ...resolved.dashboard,
+    stderr: resolved.stderr,
+  });
   const running: RunningProgram = new RunningProgram({
     program,
     programName: program.name,
@@ -85,6 +96,7 @@ export function launch(program: Program, options: LaunchOptions = {}): RunningPr
     metricsUrl,
     diagnostics: setup.diagnostics,
     tracing: tracing === undefined ? undefined : tracingOnceLoaded(tracing),
+    dashboardUrl,
   });
   if (resolved.timeLimitMs !== undefined) {
     enforceTimeLimit(running, resolved.timeLimitMs, resolved.stderr);

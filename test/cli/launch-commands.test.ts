@@ -1,7 +1,7 @@
 /**
  * `status`, `logs`, `stack` and `stop` acting on a running launch through its launch API,
  * the most recent running launch by default or the one named by `--launch`. The launch
- * comes from startCliTarget() (a stand-in until the dashboard's launch API is merged).
+ * comes from startCliTarget(): a real launch under processes.
  */
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

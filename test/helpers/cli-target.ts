@@ -1,21 +1,21 @@
 /**
- * The launch the CLI's `status`, `logs`, `stack` and `stop` tests act on, from one function,
- * {@link startCliTarget}, so that switching them from the stand-in to a real launch is a
- * change of this file only.
- *
- * Today it is a {@link startFakeLaunchApi} stand-in recorded in a temporary registry. Once
- * the dashboard's launch API is merged, it should launch a real program of the same shape
- * with `LAUNCHPAD_STATE_DIR` set to the temporary folder: `echo/0`, a service that prints
- * {@link READY_LINE} when built and prints what its `say(text)` is given; `spinner/0`, a
- * function node spinning in a busy loop in a function named {@link SPIN_FUNCTION}.
+ * The launch the CLI's `status`, `logs`, `stack` and `stop` tests act on: a real launch of
+ * a small program under `processes` ({@link startCliTarget}), recorded in a registry of its
+ * own: `echo/0` prints {@link READY_LINE} when built and what its `say(text)` is given;
+ * `spinner/0` spins in a busy loop in a function named {@link SPIN_FUNCTION}. The stand-in
+ * launch API ({@link startFakeTarget}) is for node states a real launch cannot be put in
+ * on demand (`status --diagnose`).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { basename } from 'node:path';
+import { PassThrough } from 'node:stream';
+import * as lp from 'launchpad-ts';
 import { startFakeLaunchApi, type FakeLaunchApi, type FakeNode } from './fake-launch-api.ts';
+import { makeCliTargetProgram } from '../fixtures/cli-target.ts';
 
-/** What `echo/0` prints once built. */
-export const READY_LINE = 'echo ready';
+export { READY_LINE } from '../fixtures/cli-target.ts';
 /** The function `spinner/0` spins in. */
 export const SPIN_FUNCTION = 'spinForever';
 
@@ -90,25 +90,45 @@ export function fakeNode(id: string, stack: string, logs: string[] = []): FakeNo
   };
 }
 
-/** Starts the launch the CLI's tests act on (see the module's note). */
+/**
+ * Launches the program the CLI's tests act on, with the launch registry in a fresh
+ * folder (the launcher writes its record there at the start and at the end).
+ */
 export async function startCliTarget(): Promise<CliTarget> {
-  const target = await startFakeTarget([
-    fakeNode('echo/0', 'at Echo.say (file:///app/echo.ts:4:5)', [READY_LINE]),
-    fakeNode(
-      'spinner/0',
-      `at ${SPIN_FUNCTION} (file:///app/spinner.ts:3:9)\nat spinner (file:///app/spinner.ts:8:3)`,
-    ),
-  ]);
+  const stateDir = mkdtempSync(join(tmpdir(), 'lp-cli-target-'));
+  const previous = process.env['LAUNCHPAD_STATE_DIR'];
+  process.env['LAUNCHPAD_STATE_DIR'] = stateDir;
+  const { program, echo } = makeCliTargetProgram();
+  const running = lp.launch(program, {
+    launchType: 'processes',
+    stdout: new PassThrough(),
+    stderr: new PassThrough(),
+    // The spinner never sees the stop: it is killed after this.
+    terminationGraceMs: 1_000,
+  });
+  const ended = running.wait().catch(() => undefined);
+  const close = async (): Promise<void> => {
+    await running.stop().catch(() => undefined);
+    await ended;
+    if (previous === undefined) Reflect.deleteProperty(process.env, 'LAUNCHPAD_STATE_DIR');
+    else process.env['LAUNCHPAD_STATE_DIR'] = previous;
+    rmSync(stateDir, { recursive: true, force: true });
+  };
+  try {
+    await running.ready;
+    // The registry record is written once the launch API listens.
+    await running.dashboardUrl();
+  } catch (error) {
+    await close();
+    throw error;
+  }
   return {
-    env: { LAUNCHPAD_STATE_DIR: target.stateDir },
-    stateDir: target.stateDir,
-    launchId: target.launchId,
-    nodeIds: target.api.nodes.map((node) => node.id),
-    print: (text) => {
-      target.api.print('echo/0', text);
-      return Promise.resolve();
-    },
-    stopped: () => target.api.stopRequested,
-    close: target.close,
+    env: { LAUNCHPAD_STATE_DIR: stateDir },
+    stateDir,
+    launchId: basename(running.workdir),
+    nodeIds: program.nodes.map((node) => node.id),
+    print: (text) => running.client(echo).say(text),
+    stopped: () => ended,
+    close,
   };
 }

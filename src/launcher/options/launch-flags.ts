@@ -1,7 +1,7 @@
 /**
  * @module
  * The launcher's command-line flags (`--lp_launch_type`, `--lp_dry_run`,
- * `--lp_time_limit`, `--lp_metrics_port`), parsed in one place with `node:util` `parseArgs`, in every spelling
+ * `--lp_time_limit`, `--lp_metrics_port`, `--lp_dashboard`), parsed in one place with `node:util` `parseArgs`, in every spelling
  * it knows (`--lp_dry_run`, `--lp_dry_run=1`, `--lp_launch_type slurm`,
  * `--lp_launch_type=slurm`), and taken out of what the program's own flag parser sees
  * ({@link userArgs}).
@@ -19,6 +19,8 @@ export interface LaunchFlags {
   readonly timeLimit?: string;
   /** `--lp_metrics_port`: the port to serve `/metrics` on, as written; `0` when given alone. */
   readonly metricsPort?: string;
+  /** `--lp_dashboard`: the dashboard's port, as written; `''` when given alone. */
+  readonly dashboard?: string;
 }
 
 /** The flags and how `parseArgs` reads each (a boolean takes no separate value). */
@@ -27,6 +29,7 @@ const FLAGS = {
   lp_dry_run: { type: 'boolean' },
   lp_time_limit: { type: 'string' },
   lp_metrics_port: { type: 'string' },
+  lp_dashboard: { type: 'string' },
 } as const;
 
 type FlagName = keyof typeof FLAGS;
@@ -62,14 +65,19 @@ function parse(args: readonly string[]): ParsedFlags {
   if (cache?.key === key) return cache.parsed;
   // Not strict: every other flag belongs to the program and is left to its own parser.
   const { tokens } = parseArgs({
-    args: [...args],
+    args: withOptionalValues(args),
     options: FLAGS,
     strict: false,
     allowPositionals: true,
     tokens: true,
   });
-  const found: { launchType?: string; dryRun?: boolean; timeLimit?: string; metricsPort?: string } =
-    {};
+  const found: {
+    launchType?: string;
+    dryRun?: boolean;
+    timeLimit?: string;
+    metricsPort?: string;
+    dashboard?: string;
+  } = {};
   const lpIndices = new Set<number>();
   for (const token of tokens) {
     if (token.kind !== 'option' || !token.name.startsWith('lp_')) continue;
@@ -86,6 +94,11 @@ function parse(args: readonly string[]): ParsedFlags {
       found.metricsPort = '0';
       continue;
     }
+    if (name === 'lp_dashboard' && (value === undefined || value === '')) {
+      // Given alone: print the page's URL, any free port.
+      found.dashboard = '';
+      continue;
+    }
     if (FLAGS[name].type === 'string') {
       // A value given as the next argument occupies that position too.
       if (token.inlineValue === false) lpIndices.add(index + 1);
@@ -97,6 +110,7 @@ function parse(args: readonly string[]): ParsedFlags {
       }
       if (name === 'lp_launch_type') found.launchType = value;
       else if (name === 'lp_metrics_port') found.metricsPort = value;
+      else if (name === 'lp_dashboard') found.dashboard = value;
       else found.timeLimit = value;
     } else {
       found.dryRun = value === undefined ? true : booleanValue(name, value);
@@ -105,6 +119,18 @@ function parse(args: readonly string[]): ParsedFlags {
   const parsed = { flags: found, lpIndices };
   cache = { key, parsed };
   return parsed;
+}
+
+// Flags whose value may be left out (`--lp_dashboard` alone: any free port). parseArgs
+// would take the next argument as their value, even another flag or one of the program's
+// own arguments, so one given alone, not followed by a port number, is handed to it as
+// `--flag=` (same positions, so the indices of userArgs() still hold).
+const OPTIONAL_VALUE_FLAGS = ['--lp_dashboard', '--lp_metrics_port'];
+
+function withOptionalValues(args: readonly string[]): string[] {
+  return args.map((arg, index) =>
+    OPTIONAL_VALUE_FLAGS.includes(arg) && !/^\d+$/.test(args[index + 1] ?? '') ? `${arg}=` : arg,
+  );
 }
 
 function booleanValue(name: string, value: string): boolean {

@@ -21,6 +21,7 @@ import type { RestartPolicies } from './restart-policy.ts';
 import { resolveMetricsOptions } from './metrics-option.ts';
 import { resolveTracingOption } from './tracing-option.ts';
 import { resolveTimeLimit } from './time-limit-option.ts';
+import { resolveDashboardOption, type ResolvedDashboardOption } from './dashboard-option.ts';
 import { launchFlags } from './launch-flags.ts';
 import type { KubernetesOptions } from './kubernetes-options.ts';
 import type { SlurmOptions } from './slurm-options.ts';
@@ -121,6 +122,14 @@ export interface LaunchOptions {
    * docs/observability.md. @default false
    */
   readonly tracing?: boolean;
+  /**
+   * Print the URL of the launch's live dashboard (`true`: any free port; a number: that
+   * port on 127.0.0.1). Every launch serves its launch API, behind a per-launch token,
+   * whatever this says; read the URL with `running.dashboardUrl()`. Also set by
+   * `--lp_dashboard` (alone, or `--lp_dashboard=8080`). See docs/observability.md.
+   * @default false
+   */
+  readonly dashboard?: boolean | number;
 }
 
 /** {@link LaunchOptions} with defaults filled in. */
@@ -140,6 +149,7 @@ export interface ResolvedLaunchOptions {
   readonly metrics: boolean;
   readonly metricsPort: number | undefined;
   readonly tracing: boolean;
+  readonly dashboard: ResolvedDashboardOption;
 }
 
 /** The default grace period between stop and kill, as in Launchpad. */
@@ -177,6 +187,12 @@ const launchOptionsShape = object({
     (value) => Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 65_535,
   ),
   tracing: boolean,
+  dashboard: must(
+    'true, false or a port number from 0 (any free port) to 65535',
+    (value) =>
+      typeof value === 'boolean' ||
+      (Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 65_535),
+  ),
 });
 
 /**
@@ -203,6 +219,7 @@ export function resolveLaunchOptions(options: LaunchOptions): ResolvedLaunchOpti
     timeLimitMs: resolveTimeLimit(options.timeLimitMs, flags.timeLimit),
     ...resolveMetricsOptions(options, flags.metricsPort, process.env),
     tracing: resolveTracingOption(options.tracing, process.env),
+    dashboard: resolveDashboardOption(options.dashboard, flags.dashboard),
   };
 }
 

@@ -48,6 +48,8 @@ export interface RunningProgramInit {
   readonly diagnostics?: DiagnosticsBook | undefined;
   /** Traces the launcher's own calls (as node `launcher`); undefined when tracing is off. */
   readonly tracing?: CallTracing | undefined;
+  /** The dashboard page's URL (with its token), once the launch API listens. */
+  readonly dashboardUrl?: Promise<string> | undefined;
 }
 
 /**
@@ -78,6 +80,7 @@ export class RunningProgram implements AsyncDisposable {
   readonly #ownMetrics: NodeMetrics | undefined;
   readonly #metricsUrl: Promise<string> | undefined;
   readonly #diagnosed: DiagnosedLaunch;
+  readonly #dashboardUrl: Promise<string> | undefined;
 
   /** Made by launchers. @param init - the launch's state */
   constructor(init: RunningProgramInit) {
@@ -95,6 +98,7 @@ export class RunningProgram implements AsyncDisposable {
       statuses: () => init.lifecycle.statuses,
       book: init.diagnostics,
     };
+    this.#dashboardUrl = init.dashboardUrl;
     const store = init.metrics;
     const own = store === undefined ? undefined : new NodeMetrics('launcher');
     this.#ownMetrics = own;
@@ -185,6 +189,26 @@ export class RunningProgram implements AsyncDisposable {
         new LaunchpadError(
           'FAILED_PRECONDITION',
           `running.metricsUrl(): program ${this.programName} does not serve /metrics; launch it with metricsPort (or --lp_metrics_port).`,
+        ),
+      )
+    );
+  }
+
+  /**
+   * The URL of the launch's live dashboard, with its per-launch token, once the launch
+   * API listens on 127.0.0.1 (every launch serves it; the `dashboard` option or
+   * `--lp_dashboard` also prints it). The same token opens the API routes of
+   * docs/observability.md.
+   *
+   * @throws LaunchpadError `FAILED_PRECONDITION` (rejected) when the API could not start
+   */
+  dashboardUrl(): Promise<string> {
+    return (
+      this.#dashboardUrl ??
+      Promise.reject(
+        new LaunchpadError(
+          'FAILED_PRECONDITION',
+          `running.dashboardUrl(): program ${this.programName} serves no dashboard.`,
         ),
       )
     );

@@ -1,0 +1,225 @@
+/**
+ * @module
+ * {@link LiveView}: a running launch as the launch API serves it. Once a second it reads
+ * every node's metrics (rates, the table, user series) and samples them into the
+ * history; four times a second it looks for node state changes, so a restart shows at
+ * once; log lines pass through as they come.
+ */
+import type { ProgramMetrics } from '../metrics/metrics-store.ts';
+import type { NodeStatus } from '../session/program-lifecycle.ts';
+import type { HistoryWriter } from './history-writer.ts';
+import type {
+  GraphView,
+  LaunchEvent,
+  LaunchInfo,
+  LaunchOutcome,
+  LaunchView,
+  MetricsSample,
+  NodeRow,
+  ViewUpdate,
+} from './launch-view.ts';
+import type { LogLine, LogTail } from './log-tail.ts';
+import { graphWithRates, measureRates, nodeRow, RateMeter, userSamples } from './node-rows.ts';
+import type { ProgramShape } from './program-graph.ts';
+
+/** What a live view reads of its launch. */
+export interface LiveSource {
+  /** The launch's fixed facts (outcome and end are the view's). */
+  readonly info: Omit<LaunchInfo, 'outcome' | 'readOnly' | 'endedAt'>;
+  readonly shape: ProgramShape;
+  readonly tail: LogTail;
+  /** Every node's state and restarts now. */
+  readonly statuses: () => ReadonlyMap<string, NodeStatus>;
+  /** Why a node last ended, if it failed. */
+  readonly deathCauseOf: (nodeId: string) => string | undefined;
+  /** Every node's metrics now; undefined when the launch records none. */
+  readonly metrics: (() => ProgramMetrics) | undefined;
+  /** Settles when the program has ended; rejects with its failure. */
+  readonly done: Promise<void>;
+  readonly history: HistoryWriter | undefined;
+}
+
+/** How often metrics are sampled, in milliseconds. */
+export const SAMPLE_INTERVAL_MS = 1_000;
+/** How often node states are compared, in milliseconds. */
+export const STATE_INTERVAL_MS = 250;
+// Samples kept for a page that opens late: ten minutes at one a second.
+const SAMPLES_KEPT = 600;
+
+/** A running launch, served live. */
+export class LiveView implements LaunchView {
+  readonly #source: LiveSource;
+  readonly #meter = new RateMeter();
+  readonly #listeners = new Set<(update: ViewUpdate) => void>();
+  readonly #samples: MetricsSample[] = [];
+  readonly #timers: NodeJS.Timeout[];
+  #lastMetrics: ProgramMetrics | undefined;
+  #lastStates = new Map<string, string>();
+  #lastCauses = new Map<string, string>();
+  #outcome: LaunchOutcome = 'running';
+  #endedAt: string | undefined;
+  readonly #unsubscribeLogs: () => void;
+
+  /** Starts sampling `source` until {@link LiveView.close}. */
+  constructor(source: LiveSource) {
+    this.#source = source;
+    this.#unsubscribeLogs = source.tail.subscribe((nodeId, line) => {
+      source.history?.log(nodeId, line);
+      this.#emit({ event: 'log', data: { ...line, nodeId } });
+    });
+    this.#checkStates();
+    this.#timers = [
+      setInterval(() => {
+        this.#sample();
+      }, SAMPLE_INTERVAL_MS),
+      setInterval(() => {
+        this.#checkStates();
+      }, STATE_INTERVAL_MS),
+    ];
+    for (const timer of this.#timers) timer.unref();
+    source.done.then(
+      () => {
+        this.#end('stopped');
+      },
+      (error: unknown) => {
+        this.#record({
+          t: new Date().toISOString(),
+          kind: 'failure',
+          error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+        });
+        this.#end('failed');
+      },
+    );
+  }
+
+  /** How the launch ended so far, and when. */
+  get outcome(): { readonly outcome: LaunchOutcome; readonly endedAt?: string } {
+    return this.#endedAt === undefined
+      ? { outcome: this.#outcome }
+      : { outcome: this.#outcome, endedAt: this.#endedAt };
+  }
+
+  launch(): LaunchInfo {
+    return { ...this.#source.info, ...this.outcome, readOnly: false };
+  }
+
+  nodes(): readonly NodeRow[] {
+    const statuses = this.#source.statuses();
+    const views = new Map((this.#lastMetrics?.nodes ?? []).map((view) => [view.nodeId, view]));
+    return this.#source.shape.nodes.map(({ id, label }) => {
+      const status = statuses.get(id);
+      const deathCause = this.#source.deathCauseOf(id);
+      const life = {
+        state: status?.state ?? 'starting',
+        restarts: status?.restarts ?? 0,
+        ...(deathCause === undefined ? {} : { deathCause }),
+      };
+      const view = views.get(id);
+      if (view === undefined) return { id, label, ...life, callsPerSec: 0, errors: 0 };
+      // The state is read now; the figures are the last sample's.
+      return { ...nodeRow(view, label, this.#meter), ...life, id, label };
+    });
+  }
+
+  graph(): GraphView {
+    return graphWithRates(this.#source.shape, this.#meter);
+  }
+
+  nodeIds(): readonly string[] {
+    return this.#source.tail.nodeIds;
+  }
+
+  logs(nodeId: string, count: number): readonly LogLine[] {
+    return this.#source.tail.tail(nodeId, count);
+  }
+
+  samples(): readonly MetricsSample[] {
+    return this.#samples;
+  }
+
+  subscribe(listener: (update: ViewUpdate) => void): () => void {
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  }
+
+  /** Stops sampling (after one last sample) and writes what the history holds. */
+  close(): void {
+    for (const timer of this.#timers) clearInterval(timer);
+    this.#unsubscribeLogs();
+    this.#checkStates();
+    this.#source.history?.close();
+  }
+
+  #emit(update: ViewUpdate): void {
+    for (const listener of this.#listeners) listener(update);
+  }
+
+  #record(event: LaunchEvent): void {
+    this.#source.history?.event(event);
+  }
+
+  #sample(): void {
+    const read = this.#source.metrics;
+    const now = Date.now();
+    const t = new Date(now).toISOString();
+    if (read !== undefined) {
+      try {
+        this.#lastMetrics = read();
+      } catch {
+        // A launch that is ending may refuse; the last sample stands.
+      }
+      if (this.#lastMetrics !== undefined) measureRates(this.#lastMetrics, this.#meter, now);
+    }
+    const rows = this.nodes();
+    const user = this.#lastMetrics === undefined ? [] : userSamples(this.#lastMetrics);
+    const sample = { t, user };
+    this.#samples.push(sample);
+    if (this.#samples.length > SAMPLES_KEPT) this.#samples.shift();
+    for (const row of rows) {
+      this.#source.history?.metrics({
+        t,
+        node: row,
+        user: user.filter((one) => one.node === row.id),
+      });
+    }
+    this.#emit({ event: 'nodes', data: { nodes: rows } });
+    this.#emit({ event: 'graph', data: this.graph() });
+    this.#emit({ event: 'metrics', data: sample });
+  }
+
+  #checkStates(): void {
+    const statuses = this.#source.statuses();
+    let changed = false;
+    const t = new Date().toISOString();
+    for (const [nodeId, status] of statuses) {
+      const key = `${status.state}/${String(status.restarts)}`;
+      const cause = this.#source.deathCauseOf(nodeId);
+      if (cause !== undefined && this.#lastCauses.get(nodeId) !== cause) {
+        this.#lastCauses.set(nodeId, cause);
+        this.#record({ t, kind: 'failure', nodeId, deathCause: cause, restarts: status.restarts });
+      }
+      if (this.#lastStates.get(nodeId) === key) continue;
+      this.#lastStates.set(nodeId, key);
+      changed = true;
+      this.#record({
+        t,
+        kind: 'state',
+        nodeId,
+        state: status.state,
+        restarts: status.restarts,
+        ...(cause === undefined ? {} : { deathCause: cause }),
+      });
+    }
+    if (changed) this.#emit({ event: 'nodes', data: { nodes: this.nodes() } });
+  }
+
+  #end(outcome: 'stopped' | 'failed'): void {
+    this.#outcome = outcome;
+    this.#endedAt = new Date().toISOString();
+    this.#checkStates();
+    this.#record({ t: this.#endedAt, kind: 'launch', outcome });
+    this.#emit({ event: 'launch', data: this.launch() });
+  }
+}
