@@ -160,6 +160,7 @@ export async function runChild(): Promise<void> {
           await startDiagnosticsThread(bootstrap.secret, {
             bindHost: listen.bindHost ?? spec.bindHost,
             advertiseHost: listen.advertiseHost ?? spec.advertiseHost,
+            portRange: listen.portRange,
           })
             .then((at) => (at === undefined ? undefined : control.registerDiagnostics(nodeId, at)))
             // A node without stack dumps still runs; a dump of it says it has none.

@@ -10,6 +10,7 @@
  */
 import { isMainThread, Worker } from 'node:worker_threads';
 import { hostname } from 'node:os';
+import { portsToTry, type PortRange } from '../rpc/port-range.ts';
 import {
   IDLE_AFTER_MS,
   MAX_DIAGNOSTICS_REQUEST_BYTES,
@@ -103,7 +104,16 @@ const server = createServer((socket) => {
       .then((result) => { socket.end(JSON.stringify(result) + '\\n'); });
   });
 });
-server.listen(0, workerData.host, () => parentPort.postMessage(server.address().port));
+// Within the node's port range when it has one (a firewalled cluster), else any port.
+const ports = workerData.ports.length === 0 ? [0] : workerData.ports;
+function listenOn(index) {
+  server.once('error', (error) => {
+    if (error.code !== 'EADDRINUSE' || index + 1 >= ports.length) throw error;
+    listenOn(index + 1);
+  });
+  server.listen(ports[index], workerData.host, () => parentPort.postMessage(server.address().port));
+}
+listenOn(0);
 `;
 
 /** Where the diagnostics thread listens: the node server's interface choice. */
@@ -112,6 +122,8 @@ export interface DiagnosticsListen {
   readonly bindHost?: string | undefined;
   /** The host name to advertise, when the node's own choice gives one. */
   readonly advertiseHost?: string | undefined;
+  /** The ports it may listen on, as the node's RPC server. @default any */
+  readonly portRange?: PortRange | undefined;
 }
 
 /**
@@ -129,7 +141,11 @@ export function startDiagnosticsThread(
   const bindHost = listen.bindHost ?? '127.0.0.1';
   const thread = new Worker(THREAD_CODE, {
     eval: true,
-    workerData: { secret, host: bindHost },
+    workerData: {
+      secret,
+      host: bindHost,
+      ports: listen.portRange === undefined ? [] : portsToTry(listen.portRange),
+    },
     // Its output would go through the main thread, which may be the one that is blocked.
     stdout: false,
     stderr: false,

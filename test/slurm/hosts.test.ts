@@ -102,8 +102,9 @@ describe.skipIf(!RUN_HOSTS_TESTS)('slurm across simulated hosts', () => {
     const hosts = [...processesOnHosts().keys()];
     expect(hosts.length).toBeGreaterThanOrEqual(2);
     const listeners = hosts.flatMap(nodeListeners);
-    // Three stations serve; the surveyor is a function node and serves nothing.
-    expect(listeners).toHaveLength(3);
+    // Three stations serve calls (the surveyor is a function node and serves none), and
+    // each of the four node processes answers stack dumps on a socket of its own.
+    expect(listeners).toHaveLength(3 + 4);
     for (const address of listeners) expect(address).toMatch(/^10\.77\.0\.\d+:470\d\d$/);
     run.child.kill('SIGINT');
     const { code } = await run.exited;

@@ -147,10 +147,6 @@ function getRoute(view: LaunchView, path: string, { request, response, url }: Ex
 
 function logsRoute(view: LaunchView, nodeId: string, { request, response, url }: Exchange): void {
   if (!knownNode(view, nodeId, `GET /api/logs/${nodeId}`, response)) return;
-  if (url.searchParams.get('follow') === '1') {
-    followLogs(view, nodeId, request, response);
-    return;
-  }
   const given = url.searchParams.get('tail');
   const tail = Number(given ?? DEFAULT_TAIL);
   if (!Number.isInteger(tail) || tail < 0) {
@@ -159,6 +155,11 @@ function logsRoute(view: LaunchView, nodeId: string, { request, response, url }:
       400,
       `GET /api/logs/${nodeId}: tail must be a whole number of lines, got ${given ?? ''}.`,
     );
+    return;
+  }
+  // Following sends the latest `tail` lines first, then each line as it comes, as `tail -f`.
+  if (url.searchParams.get('follow') === '1') {
+    followLogs(view, nodeId, tail, { request, response });
     return;
   }
   sendJson(response, 200, { lines: view.logs(nodeId, tail) });
@@ -251,10 +252,13 @@ function streamEvents(view: LaunchView, request: IncomingMessage, response: Serv
 function followLogs(
   view: LaunchView,
   nodeId: string,
-  request: IncomingMessage,
-  response: ServerResponse,
+  tail: number,
+  { request, response }: { readonly request: IncomingMessage; readonly response: ServerResponse },
 ): void {
   const stream = openEventStream(request, response);
+  for (const { t, stream: which, text } of view.logs(nodeId, tail)) {
+    stream.send({ t, stream: which, text });
+  }
   stream.onClose(
     view.subscribe((update) => {
       if (update.event !== 'log' || update.data.nodeId !== nodeId) return;
