@@ -14,45 +14,9 @@ export interface RequestOptions {
   readonly timeoutMs?: number;
 }
 
-/** What the launch API answers on `GET /api/launch`. */
-export interface LaunchInfo {
-  readonly id: string;
-  readonly programName: string;
-  readonly launchType: string;
-  readonly workdir: string;
-  readonly script: string;
-  readonly pid: number;
-  readonly startedAt: string;
-  readonly endedAt?: string;
-  readonly outcome: 'running' | 'stopped' | 'failed';
-  readonly readOnly: boolean;
-}
-
-/** One node as `GET /api/nodes` describes it. */
-export interface NodeInfo {
-  readonly id: string;
-  readonly label: string;
-  readonly state: string;
-  readonly restarts: number;
-  readonly deathCause?: string;
-  readonly pid?: number;
-  readonly host?: string;
-  readonly uptimeMs?: number;
-  readonly cpuPercent?: number;
-  readonly rssBytes?: number;
-  readonly eventLoopUtilization?: number;
-  readonly callsPerSec: number;
-  readonly p50Ms?: number;
-  readonly p99Ms?: number;
-  readonly errors: number;
-}
-
-/** One log line as the launch API sends it. */
-export interface LogLine {
-  readonly t: string;
-  readonly stream: 'stdout' | 'stderr';
-  readonly text: string;
-}
+/** What the launch API answers on `GET /api/launch`, one node of `GET /api/nodes`, a log line. */
+export type { LaunchInfo, NodeRow as NodeInfo } from '../launcher/dashboard/launch-view.ts';
+export type { LogLine } from '../launcher/dashboard/log-tail.ts';
 
 /** An answer of the launch API that is not a success, with the API's own explanation. */
 export class LaunchApiError extends CliError {

@@ -6,32 +6,12 @@
  * launcher process is gone is a launch that crashed.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { launchesDirectory } from '../launcher/dashboard/launch-registry.ts';
+import type { LaunchRecord as WrittenRecord } from '../launcher/dashboard/launch-record.ts';
 
-/** A launch as its launcher recorded it. */
-export interface LaunchRecord {
-  /** The basename of the launch's working directory. */
-  readonly id: string;
-  readonly programName: string;
-  readonly launchType: string;
-  /** The script the launcher ran. */
-  readonly script: string;
-  /** The launcher's process id. */
-  readonly pid: number;
-  readonly workdir: string;
-  /** ISO time. */
-  readonly startedAt: string;
-  /** The launch API's base URL, e.g. `http://127.0.0.1:40123`. */
-  readonly apiUrl: string;
-  /** The per-launch token the launch API asks for. */
-  readonly token: string;
-  readonly dashboardUrl?: string;
-  /** ISO time, once the launcher ended the launch. */
-  readonly endedAt?: string;
-  /** How the launch ended, once it did. */
-  readonly outcome?: 'stopped' | 'failed';
-}
+/** A launch as its launcher recorded it in the registry, where the token is always set. */
+export type LaunchRecord = WrittenRecord & { readonly token: string };
 
 /** Where a launch is: its launcher's record, or the record's absence on a dead pid. */
 export type LaunchState = 'running' | 'stopped' | 'failed' | 'crashed';
@@ -40,23 +20,6 @@ export type LaunchState = 'running' | 'stopped' | 'failed' | 'crashed';
 export interface RegisteredLaunch {
   readonly record: LaunchRecord;
   readonly state: LaunchState;
-}
-
-/**
- * The folder of launchpad-ts's state: `$LAUNCHPAD_STATE_DIR`, else
- * `$XDG_STATE_HOME/launchpad-ts`, else `~/.local/state/launchpad-ts`.
- */
-export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
-  const explicit = env['LAUNCHPAD_STATE_DIR'];
-  if (explicit !== undefined && explicit !== '') return explicit;
-  const xdg = env['XDG_STATE_HOME'];
-  if (xdg !== undefined && xdg !== '') return join(xdg, 'launchpad-ts');
-  return join(homedir(), '.local', 'state', 'launchpad-ts');
-}
-
-/** The folder holding one record per launch. */
-export function registryDir(env: NodeJS.ProcessEnv = process.env): string {
-  return join(stateDir(env), 'launches');
 }
 
 /** True while a process with this id exists (it may belong to another user). */
@@ -104,7 +67,7 @@ export interface RegistryContents {
 
 /** Reads every record of the registry; a registry that does not exist yet is empty. */
 export function readRegistry(env: NodeJS.ProcessEnv = process.env): RegistryContents {
-  const folder = registryDir(env);
+  const folder = launchesDirectory(env);
   let files: string[];
   try {
     // Only finished records: a launcher writes `<id>.json` through a temporary name.

@@ -5,7 +5,8 @@
  */
 import { CliError } from './cli-error.ts';
 import { LaunchApi } from './launch-api.ts';
-import { readRegistry, registryDir } from './launch-registry.ts';
+import { launchesDirectory } from '../launcher/dashboard/launch-registry.ts';
+import { readRegistry } from './launch-registry.ts';
 
 /** The option every command acting on a launch takes. */
 export const LAUNCH_OPTION = {
@@ -24,7 +25,7 @@ export function targetLaunch(launchId: string | undefined): LaunchApi {
     const running = launches.find((launch) => launch.state === 'running');
     if (running === undefined) {
       throw new CliError(
-        `No running launch: none of the ${launches.length} launches recorded in ${registryDir()} is running. ` +
+        `No running launch: none of the ${launches.length} launches recorded in ${launchesDirectory()} is running. ` +
           'Start a program, or see past ones with launchpad-ts ls.',
       );
     }
@@ -34,7 +35,7 @@ export function targetLaunch(launchId: string | undefined): LaunchApi {
   if (found === undefined) {
     const known = launches.map((launch) => launch.record.id);
     throw new CliError(
-      `No launch ${launchId} is recorded in ${registryDir()}; ` +
+      `No launch ${launchId} is recorded in ${launchesDirectory()}; ` +
         (known.length === 0
           ? 'no launch is recorded there.'
           : `the recorded ones are: ${known.join(', ')}.`),

@@ -3,7 +3,8 @@
  * `launchpad-ts ls`: this user's running and recent launches, from the launch registry.
  */
 import type { Command } from 'commander';
-import { readRegistry, registryDir } from './launch-registry.ts';
+import { launchesDirectory } from '../launcher/dashboard/launch-registry.ts';
+import { readRegistry } from './launch-registry.ts';
 import { count } from './option-values.ts';
 import { textTable } from './text-table.ts';
 
@@ -50,7 +51,7 @@ Example:
       if (options.json === true) {
         process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       } else if (rows.length === 0) {
-        process.stdout.write(`No launches recorded in ${registryDir()}.\n`);
+        process.stdout.write(`No launches recorded in ${launchesDirectory()}.\n`);
       } else {
         process.stdout.write(
           textTable(
