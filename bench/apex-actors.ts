@@ -41,6 +41,7 @@ import * as currentProgram from '../examples/apex_dqn/program.ts';
 import type { Transition } from '../examples/apex_dqn/transition.ts';
 import { FrozenParameters } from './apex-frozen-parameters.ts';
 import { summariseCpuProfile, type CpuProfile } from './cpu-profile-summary.ts';
+import { median } from './stats.ts';
 
 const WARMUP_LIMIT_MS = 120_000;
 const WARMUP_LEARNER_STEPS = 50;
@@ -267,14 +268,6 @@ function printProfile(dir: string, title: string): void {
 
 function round2(value: number): number {
   return Math.round(value * 100) / 100;
-}
-
-function median(numbers: readonly number[]): number {
-  const sorted = [...numbers].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? 0)
-    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
 const results: Measurement[] = [];

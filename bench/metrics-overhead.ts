@@ -4,37 +4,18 @@
  * (default 3) so drift on a shared machine hits both alike, and prints the medians and
  * their ratio. The target: calls/s at 64 in flight lose at most 5%.
  */
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Figures } from './measure.ts';
+import { median, runSuiteResult } from './stats.ts';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const suite = fileURLToPath(new URL('suites/launchpad.ts', import.meta.url));
 
 function runSuite(metrics: boolean): Promise<Figures> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', suite, 'processes'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, LP_METRICS: metrics ? '1' : '0' },
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      const line = output.split('\n').findLast((text) => text.startsWith('RESULT '));
-      if (code === 0 && line !== undefined) resolve(JSON.parse(line.slice(7)) as Figures);
-      else reject(new Error(`The suite exited with ${String(code)}:\n${output}`));
-    });
+  return runSuiteResult<Figures>(['--import', 'tsx', suite, 'processes'], {
+    ...process.env,
+    LP_METRICS: metrics ? '1' : '0',
   });
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? Number.NaN)
-    : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
 }
 
 const runs: Record<'on' | 'off', Figures[]> = { on: [], off: [] };

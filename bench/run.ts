@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { LAUNCH_TYPES } from 'launchpad-ts';
 import type { Figures } from './measure.ts';
 import { LP_METRICS_OFF, printTable, ratios } from './table.ts';
+import { median } from './stats.ts';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 2);
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
@@ -61,14 +62,6 @@ function runNode(
       else reject(new Error(`${args.join(' ')} exited with ${String(code)}:\n${output}`));
     });
   });
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? Number.NaN)
-    : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
 }
 
 const started = performance.now();

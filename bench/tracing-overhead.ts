@@ -6,8 +6,8 @@
  * tracing off, and tracing on (`LP_TRACING=1`, spans made, propagated and exported by the
  * OpenTelemetry 2.x SDK). Prints each run, the medians and their ratios.
  */
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { median, runSuiteResult } from './stats.ts';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const BASELINE = process.env['BENCH_BASELINE_SRC'];
@@ -20,34 +20,10 @@ function run(variant: Variant): Promise<number> {
   if (variant === 'before' && BASELINE !== undefined) env['BENCH_LAUNCHPAD'] = BASELINE;
   // The code before tracing does not know LP_TRACING; it must not see it at all.
   if (variant === 'before') delete env['LP_TRACING'];
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--conditions=launchpad-ts-source', '--import', 'tsx', suite],
-      {
-        stdio: ['ignore', 'pipe', 'inherit'],
-        env,
-      },
-    );
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      const line = output.split('\n').findLast((text) => text.startsWith('RESULT '));
-      if (code === 0 && line !== undefined) {
-        resolve((JSON.parse(line.slice(7)) as { callsPerSec: number }).callsPerSec);
-      } else reject(new Error(`The ${variant} run exited with ${String(code)}:\n${output}`));
-    });
-  });
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? Number.NaN)
-    : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
+  return runSuiteResult<{ callsPerSec: number }>(
+    ['--conditions=launchpad-ts-source', '--import', 'tsx', suite],
+    env,
+  ).then((result) => result.callsPerSec);
 }
 
 const variants: Variant[] = BASELINE === undefined ? ['off', 'on'] : ['before', 'off', 'on'];
