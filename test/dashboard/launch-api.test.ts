@@ -13,7 +13,6 @@ import { api } from '../helpers/dashboard.ts';
 import { waitUntil } from '../helpers/wait-until.ts';
 import { launchesDirectory } from '../../src/launcher/dashboard/index.ts';
 
-
 interface Nodes {
   nodes: { id: string; label: string; state: string; restarts: number; pid?: number }[];
 }
