@@ -27,7 +27,6 @@ import {
   bareProcesses,
   bareWorkerAdds,
   longRunOf,
-  median,
   medianMemory,
   nodeProcesses,
   nodeThreadAdds,
@@ -44,6 +43,7 @@ import {
   printPhases,
   printSnapshots,
 } from './footprint/report.ts';
+import { median } from './stats.ts';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 2);
 const CALLS = Number(process.env['BENCH_FOOTPRINT_CALLS'] ?? 1_000_000);

@@ -4,6 +4,8 @@
 set -uo pipefail
 
 log() { printf 'slurm-down: %s\n' "$*" >&2; }
+# shellcheck source=scripts/slurm-lib.sh
+source "$(dirname "$0")/slurm-lib.sh"
 
 if command -v scancel >/dev/null && [ -f /run/slurmctld.pid ]; then
   # Jobs left behind would otherwise be restored from the state directory on the next start.
@@ -12,22 +14,6 @@ if command -v scancel >/dev/null && [ -f /run/slurmctld.pid ]; then
     squeue -h -o '%i' 2>/dev/null | xargs -r scancel 2>/dev/null || true
   fi
 fi
-
-stop_pidfile() {
-  local file="$1" pid
-  [ -f "$file" ] || return 0
-  pid="$(cat "$file")"
-  if kill -0 "$pid" 2>/dev/null; then
-    log "stopping $(basename "$file" .pid) ($pid)"
-    kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -9 "$pid" 2>/dev/null || true
-  fi
-  rm -f "$file"
-}
 
 for file in /run/slurmd-*.pid; do
   [ -e "$file" ] && stop_pidfile "$file"

@@ -19,6 +19,8 @@ LOGS=/var/log/lp-slurm-hosts
 MARKER='# launchpad-ts slurm-hosts'
 
 log() { printf 'slurm-hosts-down: %s\n' "$*" >&2; }
+# shellcheck source=scripts/slurm-lib.sh
+source "$(dirname "$0")/slurm-lib.sh"
 
 if [ "$(id -u)" -ne 0 ]; then
   log "must run as root"
@@ -29,22 +31,6 @@ if command -v squeue >/dev/null && [ -f "$CONF" ] && [ -f "$RUN/slurmctld.pid" ]
   # Jobs left behind would be restored from the state directory on the next start.
   SLURM_CONF="$CONF" squeue -h -o '%i' 2>/dev/null | xargs -r env SLURM_CONF="$CONF" scancel 2>/dev/null || true
 fi
-
-stop_pidfile() {
-  local file="$1" pid
-  [ -f "$file" ] || return 0
-  pid="$(cat "$file")"
-  if kill -0 "$pid" 2>/dev/null; then
-    log "stopping $(basename "$file" .pid) ($pid)"
-    kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -9 "$pid" 2>/dev/null || true
-  fi
-  rm -f "$file"
-}
 
 for file in "$RUN"/slurmd-*.pid; do
   [ -e "$file" ] && stop_pidfile "$file"

@@ -36,6 +36,8 @@ SLURMD_PORT=6918
 MARKER='# launchpad-ts slurm-hosts'
 
 log() { printf 'slurm-hosts-up: %s\n' "$*" >&2; }
+# shellcheck source=scripts/slurm-lib.sh
+source "$(dirname "$0")/slurm-lib.sh"
 
 if [ "$(id -u)" -ne 0 ]; then
   log "must run as root (it creates namespaces, writes $CONF and /etc/hosts, starts daemons)"
@@ -153,8 +155,6 @@ ${node_lines}PartitionName=hosts Nodes=lphost[1-$HOSTS] Default=YES MaxTime=INFI
 EOF
 )"
 
-running() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
-
 if [ ! -f "$CONF" ] || [ "$(cat "$CONF")" != "$new_conf" ]; then
   if running "$RUN/slurmctld.pid"; then
     log "configuration changed; restarting the daemons"
@@ -171,10 +171,7 @@ if ! running "$RUN/munge/munged.pid"; then
   su -s /bin/sh munge -c "/usr/sbin/munged --socket=$MUNGE_SOCKET --key-file=$ETC/munge.key \
     --pid-file=$RUN/munge/munged.pid --seed-file=$RUN/munge/munged.seed --log-file=$RUN/munge/munged.log"
 fi
-for _ in $(seq 1 50); do
-  munge -S "$MUNGE_SOCKET" -n 2>/dev/null | unmunge -S "$MUNGE_SOCKET" >/dev/null 2>&1 && break
-  sleep 0.1
-done
+wait_for_munge -S "$MUNGE_SOCKET"
 
 export SLURM_CONF="$CONF"
 if ! running "$RUN/slurmctld.pid"; then
@@ -192,18 +189,4 @@ for i in $(seq 1 "$HOSTS"); do
   fi
 done
 
-for _ in $(seq 1 300); do
-  states="$(sinfo -h -N -o '%t' 2>/dev/null | sort -u | tr '\n' ' ' || true)"
-  count="$(sinfo -h -N -o '%N %t' 2>/dev/null | grep -cE ' (idle|mix|alloc)$' || true)"
-  if [ "$count" -ge "$HOSTS" ]; then
-    log "ready: $HOSTS hosts on $BRIDGE ($states); use SLURM_CONF=$CONF"
-    exit 0
-  fi
-  if printf '%s' "$states" | grep -qE 'down|drain'; then
-    scontrol update NodeName="lphost[1-$HOSTS]" State=RESUME 2>/dev/null || true
-  fi
-  sleep 0.2
-done
-log "the hosts did not become idle within 60 s; sinfo says:"
-sinfo -N >&2 || true
-exit 1
+wait_for_idle_nodes "$HOSTS" "lphost[1-$HOSTS]" "ready: $HOSTS hosts on $BRIDGE; use SLURM_CONF=$CONF"

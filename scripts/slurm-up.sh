@@ -16,6 +16,8 @@ CPUS_PER_NODE="${SLURM_CPUS_PER_NODE:-4}"
 CONF=/etc/slurm/slurm.conf
 
 log() { printf 'slurm-up: %s\n' "$*" >&2; }
+# shellcheck source=scripts/slurm-lib.sh
+source "$(dirname "$0")/slurm-lib.sh"
 
 if [ "$(id -u)" -ne 0 ]; then
   log "must run as root (it installs packages, writes $CONF and starts daemons)"
@@ -81,8 +83,6 @@ ${node_lines}PartitionName=debug Nodes=n[1-$NODES] Default=YES MaxTime=INFINITE 
 EOF
 )"
 
-running() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
-
 conf_changed=0
 if [ ! -f "$CONF" ] || [ "$(cat "$CONF")" != "$new_conf" ]; then
   printf '%s\n' "$new_conf" >"$CONF"
@@ -100,10 +100,7 @@ if ! running /run/munge/munged.pid; then
   log "starting munged"
   su -s /bin/sh munge -c /usr/sbin/munged
 fi
-for _ in $(seq 1 50); do
-  munge -n 2>/dev/null | unmunge >/dev/null 2>&1 && break
-  sleep 0.1
-done
+wait_for_munge
 
 if ! running /run/slurmctld.pid; then
   log "starting slurmctld"
@@ -117,19 +114,4 @@ for i in $(seq 1 "$NODES"); do
 done
 
 # Ready when every node is idle (or busy with a job: mixed/allocated).
-for _ in $(seq 1 300); do
-  states="$(sinfo -h -N -o '%t' 2>/dev/null | sort -u | tr '\n' ' ' || true)"
-  count="$(sinfo -h -N -o '%N %t' 2>/dev/null | grep -cE ' (idle|mix|alloc)$' || true)"
-  if [ "$count" -ge "$NODES" ]; then
-    log "ready: $NODES nodes on $HOST ($states)"
-    exit 0
-  fi
-  # A node that registered before its configuration settled may stay down; resume it.
-  if printf '%s' "$states" | grep -qE 'down|drain'; then
-    scontrol update NodeName="n[1-$NODES]" State=RESUME 2>/dev/null || true
-  fi
-  sleep 0.2
-done
-log "Slurm did not become idle within 60 s; sinfo says:"
-sinfo -N >&2 || true
-exit 1
+wait_for_idle_nodes "$NODES" "n[1-$NODES]" "ready: $NODES nodes on $HOST"

@@ -5,6 +5,7 @@
  */
 import { processMemory, rssByMapping, type ProcessMemory } from './process-memory.ts';
 import { runAndMeasure, until } from './program-run.ts';
+import { median } from '../stats.ts';
 
 /** Nodes of the idle program (or the floor) in the program's `NODES` announcement. */
 type NodeMap = Record<string, { pid: number }>;
@@ -31,15 +32,6 @@ export const PRODUCERS = 8;
 // an idle node is measured once that has passed.
 const SETTLE_MS = 1_000;
 const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-
-/** The median of `values` (NaN for none). */
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? Number.NaN)
-    : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
-}
 
 /** The median of each figure over `samples`. */
 export function medianMemory(samples: readonly ProcessMemory[]): ProcessMemory {

@@ -4,7 +4,8 @@
  * idle node's heap holds.
  */
 import { realpathSync } from 'node:fs';
-import { median, type LongRun, type PhaseRecord } from './measurements.ts';
+import { median } from '../stats.ts';
+import type { LongRun, PhaseRecord } from './measurements.ts';
 import type { ProcessMemory } from './process-memory.ts';
 
 const MB = 1024 * 1024;

@@ -6,24 +6,7 @@ import * as lp from 'launchpad-ts';
 import { describe, expect, it } from 'vitest';
 import { Idle, Spinner } from '../fixtures/spinning.ts';
 import { isAlive } from '../helpers/scripts.ts';
-import { waitUntil } from '../helpers/wait-until.ts';
-
-async function dumpNaming(
-  running: lp.RunningProgram,
-  nodeId: string,
-  name: string,
-): Promise<string> {
-  let text = '';
-  try {
-    await waitUntil(
-      async () => (text = await running.stackDump(nodeId)).includes(name),
-      `a stack of ${nodeId} naming ${name}`,
-    );
-  } catch (error) {
-    throw new Error(`${String(error)} The last dump:\n${text}`);
-  }
-  return text;
-}
+import { dumpNaming } from '../helpers/stack-dumps.ts';
 
 describe('stack dumps of colocated nodes', () => {
   it('show a blocked node in a thread colocation and in a process colocation', async () => {

@@ -7,7 +7,7 @@ import * as lp from 'launchpad-ts';
 import { describe, expect, it } from 'vitest';
 import { busyRun, Idle, Spinner } from '../fixtures/spinning.ts';
 import { isAlive } from '../helpers/scripts.ts';
-import { waitUntil } from '../helpers/wait-until.ts';
+import { dumpNaming } from '../helpers/stack-dumps.ts';
 import type { CpuProfile } from '../../src/protocol/diagnostics.ts';
 
 type LocalType = 'processes' | 'threads';
@@ -27,24 +27,6 @@ function spinningProgram(): {
 /** The function names in a profile's call tree. */
 function profileFunctions(profile: CpuProfile): string[] {
   return profile.nodes.map((node) => node.callFrame.functionName);
-}
-
-/** Retakes a dump until it names `name` (the spin starts just after the call returns). */
-async function dumpNaming(
-  running: lp.RunningProgram,
-  nodeId: string,
-  name: string,
-): Promise<string> {
-  let text = '';
-  try {
-    await waitUntil(
-      async () => (text = await running.stackDump(nodeId)).includes(name),
-      `a stack of ${nodeId} naming ${name}`,
-    );
-  } catch (error) {
-    throw new Error(`${String(error)} The last dump:\n${text}`);
-  }
-  return text;
 }
 
 describe.each(['processes', 'threads'] as const)(
