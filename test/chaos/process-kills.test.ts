@@ -54,13 +54,25 @@ describe('random SIGKILLs of nodes and colocation hosts', () => {
     const failed: { callId: number; code: string }[] = [];
     const kills: string[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      // Every node answers first, which tells where each one runs now.
+      // Every node answers first, which tells where each one runs now. A colocated child
+      // whose host was just killed may still take a call before it notices and exits, and
+      // that call fails with UNAVAILABLE (it may have run): it counts as failed, like any
+      // other, and the probe asks again, now of the restarted node.
       const where: Whereabouts[] = [];
       for (const client of patient) {
-        const callId = nextId++;
-        const answer = await client.add(callId);
-        answered.set(callId, answer.callId);
-        where.push(answer);
+        for (let attempt = 1; ; attempt++) {
+          const callId = nextId++;
+          try {
+            const answer = await client.add(callId);
+            answered.set(callId, answer.callId);
+            where.push(answer);
+            break;
+          } catch (error) {
+            if (!lp.isLaunchpadError(error) || error.code !== 'UNAVAILABLE' || attempt === 3)
+              throw error;
+            failed.push({ callId, code: error.code });
+          }
+        }
       }
       // The victim: a node's process, or the colocation host (and so both of its nodes).
       const pick = Math.floor(random() * (where.length + 1));
