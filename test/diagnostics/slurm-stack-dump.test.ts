@@ -9,6 +9,7 @@ import * as lp from 'launchpad-ts';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { busyRun, Idle, Spinner } from '../fixtures/spinning.ts';
 import { isAlive } from '../helpers/scripts.ts';
+import { dumpNaming } from '../helpers/stack-dumps.ts';
 import { waitUntil } from '../helpers/wait-until.ts';
 import {
   assertSlurmUp,
@@ -49,14 +50,12 @@ describe.skipIf(!RUN_SLURM_TESTS)('stack dumps and CPU profiles on Slurm', () =>
         expect(await running.stackDump('idle/0')).toMatch(
           /^node idle\/0: main thread of its process \(diagnostics at [^)]+:\d+\)\n {2}\S/,
         );
+        // busy/0's run() starts a moment after `ready`: profile it once it is burning.
+        await dumpNaming(running, 'busy/0', 'burnCycles');
         const profile = await running.cpuProfile('busy/0', { durationMs: 300 });
         expect(profile.nodes.map((node) => node.callFrame.functionName)).toContain('burnCycles');
         pids.push(await running.client(spinner).spin());
-        let text = '';
-        await waitUntil(
-          async () => (text = await running.stackDump('spinner/0')).includes('spinForever'),
-          'a stack of spinner/0 naming spinForever',
-        );
+        const text = await dumpNaming(running, 'spinner/0', 'spinForever');
         expect(text).toMatch(
           /\n {2}spinForever file:\/\/.*\/test\/fixtures\/spinning\.ts:\d+:\d+\n/,
         );

@@ -43,7 +43,10 @@ describe.each(['processes', 'threads'] as const)(
         const idleDump = await running.stackDump('idle/0');
         expect(idleDump).toMatch(/^node idle\/0: .*\n {2}\S/);
 
-        // A function node busy since its run() began.
+        // A function node busy since its run() began. Its run() starts once the program
+        // is ready, a moment after `ready` resolves here, so the profile waits until a
+        // stack shows it burning.
+        await dumpNaming(running, 'busy/0', 'burnCycles');
         const profile = await running.cpuProfile('busy/0', { durationMs: 300 });
         expect(profile.nodes.length).toBeGreaterThan(0);
         expect(profile.samples?.length).toBeGreaterThan(0);
