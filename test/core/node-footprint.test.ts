@@ -18,6 +18,10 @@ async function workerThreadsOfNode(options: lp.LaunchOptions): Promise<number> {
   const probe = program.addNode(new lp.ServiceNode(ResourceProbe), 'probe');
   const running = lp.launch(program, { launchType: 'processes', ...options });
   try {
+    // A node starts its diagnostics thread just after it registers; a stack dump of the
+    // running node waits for that thread, so the count below never races its start.
+    await running.ready;
+    await running.stackDump('probe/0');
     return await running.client(probe).workerThreads();
   } finally {
     await running.stop();
