@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import * as lp from 'launchpad-ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Tally, type Whereabouts } from '../fixtures/hardening.ts';
+import { childrenOf, isLive } from '../helpers/processes.ts';
 import { chaosSeed, seededRandom } from '../helpers/seeded.ts';
+import { waitUntil } from '../helpers/wait-until.ts';
 
 const ROUNDS = 4;
 const CALLS_PER_ROUND = 120;
@@ -49,15 +51,29 @@ describe('random SIGKILLs of nodes and colocation hosts', () => {
     const patient = handles.map((handle) =>
       lp.withOptions(running.client(handle), { timeoutMs: 60_000 }),
     );
+    // A pid this test killed, so a re-used or stale pid is never taken for a live node.
+    const killed = new Set<number>();
+    /**
+     * Whether an answer came from the node's current process: a live process whose parent
+     * is this test's launcher (a plain node) or a live, unkilled colocation host the
+     * launcher started. A stale colocated child has been re-parented, so its `ppid` names
+     * some other process, which must never be the victim of a kill.
+     */
+    const isCurrent = (answer: Whereabouts): boolean => {
+      if (killed.has(answer.pid) || killed.has(answer.ppid) || !isLive(answer.pid)) return false;
+      if (answer.ppid === process.pid) return true;
+      return childrenOf(process.pid).some(({ pid }) => pid === answer.ppid);
+    };
     let nextId = 0;
     const answered = new Map<number, number>();
     const failed: { callId: number; code: string }[] = [];
     const kills: string[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       // Every node answers first, which tells where each one runs now. A colocated child
-      // whose host was just killed may still take a call before it notices and exits, and
-      // that call fails with UNAVAILABLE (it may have run): it counts as failed, like any
-      // other, and the probe asks again, now of the restarted node.
+      // whose host was just killed lives on for a moment (until its parent watch ends it)
+      // and may still take a call: its answer ran and counts, but it says nothing of where
+      // the node runs now, so the probe waits for that child to go and asks again. A call
+      // that meets such a child as it goes fails with UNAVAILABLE, and counts as failed.
       const where: Whereabouts[] = [];
       for (const client of patient) {
         for (let attempt = 1; ; attempt++) {
@@ -65,19 +81,26 @@ describe('random SIGKILLs of nodes and colocation hosts', () => {
           try {
             const answer = await client.add(callId);
             answered.set(callId, answer.callId);
-            where.push(answer);
-            break;
+            if (isCurrent(answer)) {
+              where.push(answer);
+              break;
+            }
+            await waitUntil(
+              () => !isLive(answer.pid),
+              `stale node process ${String(answer.pid)} to end`,
+            );
           } catch (error) {
-            if (!lp.isLaunchpadError(error) || error.code !== 'UNAVAILABLE' || attempt === 3)
-              throw error;
+            if (!lp.isLaunchpadError(error) || error.code !== 'UNAVAILABLE') throw error;
             failed.push({ callId, code: error.code });
           }
+          if (attempt === 5) throw new Error(`no current answer from ${String(callId)} in 5 tries`);
         }
       }
       // The victim: a node's process, or the colocation host (and so both of its nodes).
       const pick = Math.floor(random() * (where.length + 1));
       const victim = pick < where.length ? where[pick]! : undefined;
       const pid = victim?.pid ?? where[1]!.ppid;
+      killed.add(pid);
       const killAfter = Math.floor(random() * CALLS_PER_ROUND);
       kills.push(
         victim === undefined ? `host pid ${String(pid)}` : `${victim.nodeId} pid ${String(pid)}`,
@@ -86,13 +109,22 @@ describe('random SIGKILLs of nodes and colocation hosts', () => {
       // the kill lands among calls in flight.
       let issued = 0;
       let settled = 0;
-      await new Promise<void>((roundDone) => {
+      await new Promise<void>((roundDone, roundFailed) => {
         const issue = (): void => {
           if (issued >= CALLS_PER_ROUND) {
             if (settled === CALLS_PER_ROUND) roundDone();
             return;
           }
-          if (issued === killAfter) process.kill(pid, 'SIGKILL');
+          if (issued === killAfter) {
+            try {
+              process.kill(pid, 'SIGKILL');
+            } catch (error) {
+              // The victim was alive at the probe and only this test kills: say so, rather
+              // than leave the round's calls waiting for ever.
+              roundFailed(error instanceof Error ? error : new Error(String(error)));
+              return;
+            }
+          }
           issued++;
           const callId = nextId++;
           const client = clients[Math.floor(random() * clients.length)]!;

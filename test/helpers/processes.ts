@@ -33,6 +33,11 @@ function live(pid: number): LiveProcess | undefined {
   }
 }
 
+/** Whether `pid` is a live process (not gone, not a zombie waiting to be reaped). */
+export function isLive(pid: number): boolean {
+  return live(pid) !== undefined;
+}
+
 /** The live children of `pid` (cheap: one file, unlike a scan of /proc). */
 export function childrenOf(pid: number): LiveProcess[] {
   let text: string;
