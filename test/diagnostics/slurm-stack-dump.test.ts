@@ -53,7 +53,7 @@ describe.skipIf(!RUN_SLURM_TESTS)('stack dumps and CPU profiles on Slurm', () =>
         // busy/0's run() starts a moment after `ready`: profile it once it is burning.
         await dumpNaming(running, 'busy/0', 'burnCycles');
         const profile = await running.cpuProfile('busy/0', { durationMs: 300 });
-        expect(profile.nodes.map((node) => node.callFrame.functionName)).toContain('burnCycles');
+        expect(profile.nodes.map((node) => node.callFrame.functionName)).toContain('fibonacci');
         pids.push(await running.client(spinner).spin());
         const text = await dumpNaming(running, 'spinner/0', 'spinForever');
         expect(text).toMatch(

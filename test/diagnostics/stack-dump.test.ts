@@ -50,7 +50,7 @@ describe.each(['processes', 'threads'] as const)(
         const profile = await running.cpuProfile('busy/0', { durationMs: 300 });
         expect(profile.nodes.length).toBeGreaterThan(0);
         expect(profile.samples?.length).toBeGreaterThan(0);
-        expect(profileFunctions(profile)).toContain('burnCycles');
+        expect(profileFunctions(profile)).toContain('fibonacci');
 
         pids.push(await running.client(spinner).spin());
 
