@@ -48,7 +48,12 @@ export function launchSuite(
     const { program, echo } = makeServicesProgram();
     await using running = lp.launch(program, { launchType, ...extra });
     const client = running.client(echo);
-    await client.add(0, 0); // connected
+    // Every node has registered (each holds a connection to the launcher's control
+    // server) and this client is connected, so any channel opened from here on would be
+    // one opened for the calls. Echo answering is not enough: on a cluster, another node
+    // could still be connecting to the launcher.
+    await running.ready;
+    await client.add(0, 0);
     const channelsBefore = openChannels();
     // Each call is held by the service until all 300 are there: they can only all
     // succeed if they are in flight at once.
