@@ -101,9 +101,14 @@ describe.skipIf(!RUN_HOSTS_TESTS)('slurm across simulated hosts', () => {
     );
     const hosts = [...processesOnHosts().keys()];
     expect(hosts.length).toBeGreaterThanOrEqual(2);
-    const listeners = hosts.flatMap(nodeListeners);
     // Three stations serve calls (the surveyor is a function node and serves none), and
-    // each of the four node processes answers stack dumps on a socket of its own.
+    // each of the four node processes answers stack dumps on a socket of its own. A node
+    // starts that socket's thread just after it registers, so the survey can end first.
+    let listeners: string[] = [];
+    await waitUntil(
+      () => (listeners = hosts.flatMap(nodeListeners)).length >= 3 + 4,
+      'the 3 RPC and 4 diagnostics listeners',
+    );
     expect(listeners).toHaveLength(3 + 4);
     for (const address of listeners) expect(address).toMatch(/^10\.77\.0\.\d+:470\d\d$/);
     run.child.kill('SIGINT');
