@@ -7,7 +7,8 @@
 #
 # Run it after `bash scripts/test-setup.sh && npm ci`, which this script does not repeat.
 # Each run's output and vitest report go to $LOAD_DIR (default: test-under-load/), and a
-# table of the runs (start, load average, result, wall time) is printed at the end.
+# table of the runs (start, load average, result, wall time) is printed, a row as each run
+# ends, and kept in summary.txt there.
 # The loops run at the same niceness as the suite, so they take a fair share of the CPU
 # instead of yielding to it. They are stopped when the script ends, however it ends, and a
 # run that takes longer than $RUN_LIMIT (default: 60m) is ended and counted as failed.
