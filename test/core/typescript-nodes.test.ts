@@ -68,9 +68,9 @@ beforeAll(async () => {
   // The library as a user gets it: its built dist/, which `import 'launchpad-ts'` reaches
   // without the source condition.
   await new Promise<void>((resolve, reject) => {
-    execFile('npm', ['run', 'build'], { cwd: ROOT, timeout: 180_000 }, (error, _out, stderr) => {
+    execFile('npm', ['run', 'build'], { cwd: ROOT, timeout: 180_000 }, (error, stdout, stderr) => {
       if (error === null) resolve();
-      else reject(new Error(`npm run build failed: ${stderr}`));
+      else reject(new Error(`npm run build failed: ${stdout}${stderr}`));
     });
   });
 }, 200_000);
