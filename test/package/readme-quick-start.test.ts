@@ -34,9 +34,10 @@ function readmeBlock(name: string): string {
   const marker = `<!-- checked by test/package/readme-quick-start.test.ts: ${name} -->`;
   const at = README.indexOf(marker);
   if (at < 0) throw new Error(`README.md has no block marked "${marker}"`);
-  const fenced = /^\s*```[a-z]*\n([\s\S]*?)^```$/m.exec(README.slice(at + marker.length));
+  // The fence must follow the marker, with nothing but blank lines between.
+  const fenced = /^\s*```[a-z]*\n([\s\S]*?)\n```(?:\n|$)/.exec(README.slice(at + marker.length));
   if (fenced?.[1] === undefined) throw new Error(`README.md has no fenced block after "${marker}"`);
-  return fenced[1];
+  return `${fenced[1]}\n`;
 }
 
 /** The non-empty lines of a README shell block, as written (comments included). */
@@ -191,6 +192,7 @@ describe("the README's Install and Quick start, verbatim in a fresh project", ()
   it('has the blocks it promises: two run lines, and a strict tsconfig without skipLibCheck', () => {
     expect(TSX_LINE).not.toBe('');
     expect(TSC_LINE).toMatch(/^npx tsc && node main\.js\b/);
+    expect(RUN).toEqual([TSX_LINE, TSC_LINE]);
     const tsconfig = JSON.parse(readmeBlock('tsconfig.json')) as {
       compilerOptions: Record<string, unknown>;
     };
@@ -208,13 +210,13 @@ describe("the README's Install and Quick start, verbatim in a fresh project", ()
     expect(ran.stderr).toBe('');
     expect(ran.stdout).toBe(OUTPUT);
     expect(ran.code).toBe(0);
-  });
+  }, 240_000);
 
   for (const version of TESTED_TYPESCRIPT) {
     it(`compiles with TypeScript ${version} (strict, no skipLibCheck) and runs with plain node`, async () => {
       useTypeScript(version);
       await runCompiled(version);
-    });
+    }, 240_000);
   }
 
   it("compiles with the TypeScript that the README's install brings, if untested above", async (context) => {
@@ -222,5 +224,5 @@ describe("the README's Install and Quick start, verbatim in a fresh project", ()
     if ((TESTED_TYPESCRIPT as readonly string[]).includes(version)) context.skip();
     useTypeScript(version);
     await runCompiled(version);
-  });
+  }, 240_000);
 });
