@@ -71,9 +71,15 @@ describe('descriptor exhaustion', () => {
     const ports = listeningPorts(pid);
     expect(ports.length).toBe(2); // RPC and diagnostics
 
+    // A first report, so the ones made while its descriptors are gone can be told apart.
+    await vi.waitFor(
+      () => {
+        expect(uptimeOf(running, 'counter/0')).toBeGreaterThan(0);
+      },
+      { timeout: 30_000, interval: 250 },
+    );
     const limit = openDescriptors(pid) + HEADROOM;
     execFileSync('prlimit', [`--pid=${String(pid)}`, `--nofile=${String(limit)}:${String(limit)}`]);
-    const before = uptimeOf(running, 'counter/0');
     let peak = 0;
     for (let index = 0; index < CONNECTIONS; index++) {
       await silent(ports[index % ports.length] ?? 0);
@@ -83,14 +89,21 @@ describe('descriptor exhaustion', () => {
     // The node did run out: its table is (all but) full.
     expect(peak).toBeGreaterThanOrEqual(limit - 2);
 
-    // Three more metrics reports arrive while the strangers hold on.
+    // Two more metrics reports arrive while the strangers hold on (the diagnostics
+    // socket lets its strangers go after 5 s, the RPC port after 10 s).
+    const before = uptimeOf(running, 'counter/0');
     await vi.waitFor(
       () => {
-        expect(uptimeOf(running, 'counter/0')).toBeGreaterThan(before + 3);
+        expect(uptimeOf(running, 'counter/0')).toBeGreaterThan(before + 1.5);
       },
       { timeout: 30_000, interval: 250 },
     );
     expect((await client.where()).pid).toBe(pid);
+    // A figure for docs/reliability.md, not an assertion.
+    console.log(
+      `descriptors: limit ${String(limit)}, peak ${String(peak)} with ${String(CONNECTIONS)} strangers; ` +
+        `uptime in the node's reports ${before.toFixed(1)} s -> ${uptimeOf(running, 'counter/0').toFixed(1)} s`,
+    );
 
     for (const socket of sockets.splice(0)) socket.destroy();
     // Accepting again: a stack dump opens a new connection to the diagnostics socket.
