@@ -189,9 +189,12 @@ export class RpcServer {
     }
     this.#unauthenticated++;
     let authenticated = false;
-    const authenticate = (): void => {
-      if (authenticated) return;
-      authenticated = true;
+    // Frees the connection's place among the strangers': once it presents the secret, or
+    // once it is gone.
+    let counted = true;
+    const uncount = (): void => {
+      if (!counted) return;
+      counted = false;
       this.#unauthenticated--;
     };
     this.#sockets.add(socket);
@@ -212,7 +215,7 @@ export class RpcServer {
       onClose: () => {
         clearTimeout(helloTimer);
         // A refused connection counts as a stranger's until it is gone.
-        authenticate();
+        uncount();
         this.#sockets.delete(socket);
         session.closed();
       },
@@ -225,7 +228,8 @@ export class RpcServer {
       if (hello !== undefined && this.#secretMatches(hello.secret)) {
         clearTimeout(helloTimer);
         connection.receiveRaw(undefined);
-        authenticate();
+        authenticated = true;
+        uncount();
         session.callerId = hello.callerId;
         connection.send([FrameType.welcome, this.#options.nodeId]);
         return;
