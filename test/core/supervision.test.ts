@@ -129,7 +129,9 @@ describe('restart policies', () => {
       restart: { mode: 'always', maxRestarts: 5, backoffMs: 2, maxBackoffMs: 10 },
     });
     await running.wait();
-    const delays = [...stderr.text().matchAll(/restarting it in (\d+) ms \(restart (\d) of 5\)/g)];
+    const delays = [
+      ...stderr.text().matchAll(/restarting it in (\d+) ms \(restart (\d) of 5 within 10 min\)/g),
+    ];
     expect(delays.map((match) => [Number(match[2]), Number(match[1])])).toEqual([
       [1, 2],
       [2, 4],
@@ -137,6 +139,42 @@ describe('restart policies', () => {
       [4, 10],
       [5, 10],
     ]);
+  });
+
+  it('starts the backoff again from backoffMs after a healthy run (resetAfterMs)', async () => {
+    const program = new lp.Program('backoff_reset');
+    program.addNode(new lp.FunctionNode(() => Promise.resolve()), 'blink');
+    const stderr = capture();
+    // Every run counts as healthy (it lasted at least 0 ms): no delay ever doubles.
+    const running = lp.launch(program, {
+      launchType: 'in-process',
+      stderr,
+      restart: { mode: 'always', maxRestarts: 3, backoffMs: 2, maxBackoffMs: 10, resetAfterMs: 0 },
+    });
+    await running.wait();
+    const delays = [...stderr.text().matchAll(/restarting it in (\d+) ms/g)];
+    expect(delays.map((match) => Number(match[1]))).toEqual([2, 2, 2]);
+  });
+
+  it('counts restarts against maxRestarts only within windowMs', async () => {
+    const program = new lp.Program('window');
+    let runs = 0;
+    program.addNode(
+      new lp.FunctionNode(async () => {
+        runs++;
+        // A window of 0 ms holds no restart: the node restarts until it stops the program.
+        if (runs === 6) lp.stop();
+        await Promise.resolve();
+      }),
+      'blink',
+    );
+    const running = lp.launch(program, {
+      launchType: 'in-process',
+      restart: { mode: 'always', maxRestarts: 1, backoffMs: 1, windowMs: 0 },
+    });
+    await running.wait();
+    expect(runs).toBe(6);
+    expect(running.nodes().get('blink/0')?.restarts).toBe(5);
   });
 
   it('reports starting, running, restarting and stopped as a node goes through them', async () => {
