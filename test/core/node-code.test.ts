@@ -47,6 +47,22 @@ describe.each(['threads', 'processes'] as const)('under %s', (launchType) => {
     },
     SCRIPT_TIMEOUT_MS,
   );
+
+  it(
+    'says why first on stderr when a one-file script forgets lp.main() and awaits a call',
+    async () => {
+      const { code, stderr } = await runScript('test/fixtures/scripts/forgot-main.ts', [flag]);
+      expect(code).not.toBe(0);
+      const explanation = stderr.indexOf(
+        'Node producer/0: class Producer is defined in the main script',
+      );
+      expect(explanation, stderr).toBeGreaterThanOrEqual(0);
+      expect(stderr).toContain('lp.main(');
+      // Before anything else the launcher or the failed call says.
+      expect(stderr.slice(0, explanation)).not.toMatch(/cancelled|Error/);
+    },
+    SCRIPT_TIMEOUT_MS,
+  );
 });
 
 describe.each(['in-process', 'threads', 'processes'] as const)('under %s', (launchType) => {

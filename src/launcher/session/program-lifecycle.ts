@@ -190,6 +190,11 @@ export class ProgramLifecycle implements ActiveProgram {
         error instanceof LaunchpadError
           ? error
           : new LaunchpadError('INTERNAL', error.message, { cause: error });
+      // Said at once, first: a script may await something else than wait() (a call
+      // that the stop then cancels) and never see this error otherwise.
+      this.#stderr.write(
+        `${styleText('red', `launchpad-ts: could not launch ${this.#programName}: ${error.message}`)}\n`,
+      );
     }
     this.#stopInBackground();
   }
