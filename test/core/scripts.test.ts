@@ -112,6 +112,17 @@ describe('a launcher script', () => {
     expect(signal).toBe('SIGQUIT');
   });
 
+  it('says an unknown --lp_ flag alone, without a stack, and exits 2', async () => {
+    const { code, stdout, stderr } = await runScript('test/fixtures/scripts/single-file.ts', [
+      '--lp_lauch_type=threads',
+    ]);
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      "launchpad-ts: Unknown launcher flag --lp_lauch_type; the launcher's flags are: --lp_launch_type, --lp_dry_run, --lp_time_limit, --lp_metrics_port, --lp_dashboard.\n",
+    );
+    expect(stdout).not.toContain('launcher code');
+  });
+
   it('exits non-zero naming the failed node and its error', async () => {
     const { code, stderr } = await runScript('test/fixtures/scripts/failing.ts');
     expect(code).not.toBe(0);
