@@ -119,4 +119,43 @@ describe('launchpad-ts on a running launch', () => {
       `Launch old-1 is not running (stopped); reopen it read-only with launchpad-ts dashboard ${workdir}`,
     );
   }, 60_000);
+
+  it("without --launch, acts only on this project's running launch; with none or several, lists them and exits 2", async () => {
+    // A running launch of another project, started later: never chosen from here.
+    writeRegistryRecord(
+      target.stateDir,
+      { id: 'other-1', programName: 'other', workdir: join(target.stateDir, 'other-wd') },
+      { url: 'http://127.0.0.1:9', token: 'x' },
+      { script: '/somewhere/else/main.ts', startedAt: new Date(Date.now() + 60_000).toISOString() },
+    );
+    const picked = await runCli(['status', '--json'], target.env);
+    expect(picked.code, picked.stderr).toBe(0);
+    expect((JSON.parse(picked.stdout) as { launch: { id: string } }).launch.id).toBe(
+      target.launchId,
+    );
+    // From a folder of no project with a running launch: nothing is done.
+    const elsewhere = await runCli(['stop'], target.env, { cwd: target.stateDir });
+    expect(elsewhere.code).toBe(2);
+    expect(elsewhere.stderr).toContain('No running launch of this project');
+    expect(elsewhere.stderr).toMatch(
+      /other-1\s+other\s+\/somewhere\/else\/main\.ts\s+\/somewhere\/else/,
+    );
+    expect(elsewhere.stderr).toContain(target.launchId);
+    // A second running launch of this project: the command cannot choose, and stops nothing.
+    writeRegistryRecord(
+      target.stateDir,
+      { id: 'mine-2', programName: 'mine', workdir: join(target.stateDir, 'mine-wd') },
+      { url: 'http://127.0.0.1:9', token: 'x' },
+    );
+    const several = await runCli(['stop'], target.env);
+    expect(several.code).toBe(2);
+    expect(several.stderr).toContain('2 launches of this project');
+    expect(several.stderr).toContain('mine-2');
+    expect(several.stderr).toContain(target.launchId);
+    expect(several.stderr).not.toContain('other-1');
+    const status = await runCli(['status', '--json', '--launch', target.launchId], target.env);
+    expect((JSON.parse(status.stdout) as { nodes: { state: string }[] }).nodes[0]?.state).toBe(
+      'running',
+    );
+  }, 60_000);
 });
