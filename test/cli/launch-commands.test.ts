@@ -3,6 +3,7 @@
  * the most recent running launch by default or the one named by `--launch`. The launch
  * comes from startCliTarget(): a real launch under processes.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, startCli } from '../helpers/cli.ts';
@@ -85,6 +86,32 @@ describe('launchpad-ts on a running launch', () => {
     const run = await runCli(['stack', 'spinner/0'], target.env);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain(SPIN_FUNCTION);
+  }, 60_000);
+
+  it('profile writes a .cpuprofile of a node spinning in a busy loop, where it spins', async () => {
+    const file = join(target.stateDir, 'spinner.cpuprofile');
+    const [run, bad] = await Promise.all([
+      runCli(['profile', 'spinner/0', '--ms', '300', '-o', file], target.env),
+      runCli(['profile', 'spinner/0', '--ms', '0'], target.env),
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toBe(`${file}\n`);
+    const profile = JSON.parse(readFileSync(file, 'utf8')) as {
+      nodes: { callFrame: { functionName: string } }[];
+      startTime: number;
+      endTime: number;
+    };
+    expect(profile.endTime).toBeGreaterThan(profile.startTime);
+    // V8 may inline the busy loop into the node's function: either name shows where it spins.
+    const names = profile.nodes.map((node) => node.callFrame.functionName);
+    expect(
+      names.some((name) => name === SPIN_FUNCTION || name === 'spinner'),
+      names.join(),
+    ).toBe(true);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(
+      'Expected a whole number of milliseconds from 1 to 60000, got "0"',
+    );
   }, 60_000);
 
   it('stop asks the launch to stop', async () => {
