@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, startCli } from '../helpers/cli.ts';
+import { waitUntil } from '../helpers/wait-until.ts';
 import {
   READY_LINE,
   SPIN_FUNCTION,
@@ -46,18 +47,48 @@ describe('launchpad-ts on a running launch', () => {
     expect(parsed.nodes.map((node) => node.id)).toEqual(target.nodeIds);
   }, 60_000);
 
-  it('status --diagnose finds every node answering, exit code 0', async () => {
+  it('status --diagnose finds echo/0 healthy and spinner/0 blocked, with pids and where it spins; exit code 3', async () => {
+    // spinner/0 blocked its event loop from its start: it never reports. Its silence is a
+    // finding once it has lasted the threshold (5 s) of the launch API.
+    interface Row {
+      id: string;
+      state: string;
+      notReporting?: boolean;
+    }
+    let table = '';
+    await waitUntil(async () => {
+      const status = await runCli(['status', '--json'], target.env);
+      const rows = (JSON.parse(status.stdout) as { nodes: Row[] }).nodes;
+      if (rows.find((row) => row.id === 'spinner/0')?.notReporting !== true) return false;
+      table = (await runCli(['status'], target.env)).stdout;
+      return true;
+    }, 'spinner/0 to be not reporting');
+    expect(table).toMatch(/^spinner\/0\s+running \(not reporting\)/m);
     const run = await runCli(['status', '--diagnose'], target.env);
-    expect(run.code, run.stderr).toBe(0);
+    expect(run.code, run.stderr).toBe(3);
     const diagnosis = JSON.parse(run.stdout) as {
       healthy: boolean;
-      nodes: { id: string; state: string; answered: boolean | null }[];
+      nodes: {
+        id: string;
+        state: string;
+        pid?: number;
+        answered: boolean | null;
+        problem?: string;
+      }[];
     };
-    expect(diagnosis.healthy).toBe(true);
-    expect(diagnosis.nodes.map(({ id, state, answered }) => ({ id, state, answered }))).toEqual(
-      target.nodeIds.map((id) => ({ id, state: 'running', answered: true })),
+    expect(diagnosis.healthy).toBe(false);
+    const [echo, spinner] = diagnosis.nodes;
+    expect(echo).toMatchObject({ id: 'echo/0', state: 'running', answered: true });
+    expect(echo?.problem).toBeUndefined();
+    expect(echo?.pid).toEqual(expect.any(Number));
+    expect(spinner).toMatchObject({ id: 'spinner/0', state: 'running', answered: true });
+    // A node that never reported still has its pid, from its stack dump.
+    expect(spinner?.pid).toEqual(expect.any(Number));
+    expect(spinner?.pid).not.toBe(echo?.pid);
+    expect(spinner?.problem).toMatch(
+      /^blocked: its event loop sent no metrics report for \d+ s although its diagnostics thread answered; its stack: (spinForever|spinner) file:/,
     );
-  }, 60_000);
+  }, 90_000);
 
   it('logs prints what a node printed; an unknown node is named with the known ones', async () => {
     const [logs, unknown] = await Promise.all([

@@ -47,7 +47,8 @@ export async function stackDump(launch: DiagnosedLaunch, nodeId: string): Promis
     'stackDump',
   );
   const { target, sample: taken } = await sample;
-  return formatStack(`node ${nodeId}: ${target.thread}`, taken);
+  const pid = taken.pid === undefined ? '' : ` (pid ${String(taken.pid)})`;
+  return formatStack(`node ${nodeId}: ${target.thread}${pid}`, taken);
 }
 
 /** A CPU profile of node `nodeId` (see `RunningProgram.cpuProfile`). */
