@@ -1,12 +1,13 @@
 /**
  * The README's tables against the code: every launcher flag is in the flag table, and
- * every `launchpad-ts` command it shows exists. (What the flags and Ctrl-C do is checked
+ * every `launchpad-ts` command exists and is shown (in the README and in docs/cli.md). (What the flags and Ctrl-C do is checked
  * by the tests that run scripts: `test/core/scripts.test.ts`.)
  */
 import { readFileSync } from 'node:fs';
 import * as lp from 'launchpad-ts';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/scripts.ts';
+import { runCli } from '../helpers/cli.ts';
 
 const readme = readFileSync(`${ROOT}/README.md`, 'utf8');
 
@@ -28,4 +29,27 @@ describe('README', () => {
     const rows = [...table.matchAll(/^\| `(--lp_\w+)`/gm)].map((match) => match[1]);
     expect(rows.sort()).toEqual(knownFlags().sort());
   });
+
+  it('shows every launchpad-ts command, and only real ones, as docs/cli.md does', async () => {
+    const help = await runCli(['--help']);
+    expect(help.code, help.stderr).toBe(0);
+    const commands = [...help.stdout.matchAll(/^ {2}(\w+)\b/gm)]
+      .map((match) => match[1])
+      .filter((name) => name !== 'help');
+    expect(commands.length).toBeGreaterThan(5);
+    const inReadme = new Set([...readme.matchAll(/^npx launchpad-ts (\w+)/gm)].map((m) => m[1]));
+    const cliDoc = readFileSync(`${ROOT}/docs/cli.md`, 'utf8');
+    const inCliDoc = new Set([...cliDoc.matchAll(/^\| `(\w+)[ `]/gm)].map((m) => m[1]));
+    for (const name of inReadme) expect(commands).toContain(name);
+    for (const name of commands) {
+      expect(inCliDoc, `docs/cli.md lists ${name ?? ''}`).toContain(name);
+      // The README shows each command, or names it among the "also:" of logs.
+      expect(
+        inReadme.has(name) ||
+          readme.includes(`${name ?? ''} <node>`) ||
+          readme.includes(`${name ?? ''},`),
+        name,
+      ).toBe(true);
+    }
+  }, 60_000);
 });
