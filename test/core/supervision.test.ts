@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as lp from 'launchpad-ts';
 import { describe, expect, it } from 'vitest';
+import { blink, blinkUntil, runsOf } from '../fixtures/in-process-nodes.ts';
 import { PassThrough } from 'node:stream';
 import { capture } from '../helpers/capture.ts';
 import { waitUntil } from '../helpers/wait-until.ts';
@@ -102,26 +103,19 @@ describe.each(['in-process', 'threads', 'processes'] as const)(
 describe('restart policies', () => {
   it('restarts a node that ends cleanly under always', async () => {
     const program = new lp.Program('always');
-    let runs = 0;
-    program.addNode(
-      new lp.FunctionNode(async () => {
-        runs++;
-        await Promise.resolve();
-      }),
-      'blink',
-    );
+    program.addNode(new lp.FunctionNode(blink), 'blink');
     const running = lp.launch(program, {
       launchType: 'in-process',
       restart: { mode: 'always', maxRestarts: 3, backoffMs: 1 },
     });
     await running.wait();
-    expect(runs).toBe(4);
+    expect(runsOf.get('always')).toBe(4);
     expect(running.nodes().get('blink/0')).toEqual({ state: 'stopped', restarts: 3 });
   });
 
   it('doubles the backoff after each restart, up to maxBackoffMs', async () => {
     const program = new lp.Program('backoff');
-    program.addNode(new lp.FunctionNode(() => Promise.resolve()), 'blink');
+    program.addNode(new lp.FunctionNode(blink), 'blink');
     const stderr = capture();
     const running = lp.launch(program, {
       launchType: 'in-process',
@@ -143,7 +137,7 @@ describe('restart policies', () => {
 
   it('starts the backoff again from backoffMs after a healthy run (resetAfterMs)', async () => {
     const program = new lp.Program('backoff_reset');
-    program.addNode(new lp.FunctionNode(() => Promise.resolve()), 'blink');
+    program.addNode(new lp.FunctionNode(blink), 'blink');
     const stderr = capture();
     // Every run counts as healthy (it lasted at least 0 ms): no delay ever doubles.
     const running = lp.launch(program, {
@@ -158,22 +152,14 @@ describe('restart policies', () => {
 
   it('counts restarts against maxRestarts only within windowMs', async () => {
     const program = new lp.Program('window');
-    let runs = 0;
-    program.addNode(
-      new lp.FunctionNode(async () => {
-        runs++;
-        // A window of 0 ms holds no restart: the node restarts until it stops the program.
-        if (runs === 6) lp.stop();
-        await Promise.resolve();
-      }),
-      'blink',
-    );
+    // A window of 0 ms holds no restart: the node restarts until its 6th run stops the program.
+    program.addNode(new lp.FunctionNode(blinkUntil, 6), 'blink');
     const running = lp.launch(program, {
       launchType: 'in-process',
       restart: { mode: 'always', maxRestarts: 1, backoffMs: 1, windowMs: 0 },
     });
     await running.wait();
-    expect(runs).toBe(6);
+    expect(runsOf.get('window')).toBe(6);
     expect(running.nodes().get('blink/0')?.restarts).toBe(5);
   });
 

@@ -10,13 +10,11 @@ import { LaunchpadError, RemoteError, type RemoteErrorInfo } from '../../errors/
 import type { AddressBook } from './address-book.ts';
 import type { ProgramLifecycle } from './program-lifecycle.ts';
 import type { Program } from '../../model/program.ts';
-import { definitionUrls } from '../../internal/function-location.ts';
 import { RpcServer } from '../../rpc/server.ts';
-import { locateExport, mainScriptGuard } from './code-location.ts';
+import { locateAllExports } from './code-location.ts';
 import { ControlService, type ControlListener } from './control-service.ts';
 import type {
   ChildBootstrap,
-  CodeLocation,
   NodeListen,
   NodeSpec,
 } from '../../protocol/node-spec.ts';
@@ -116,10 +114,10 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const { program } = options;
   const specs = new Map<string, NodeSpec>();
   const nodes = program.nodes;
-  const definitions = await definitionUrls(nodes.map((node) => node.code));
-  const mainScript = mainScriptGuard(options.entry);
+  const locations = await locateAllExports(program, options.entry);
   for (const [index, node] of nodes.entries()) {
-    const code: CodeLocation = await locateExport(node, program, definitions[index], mainScript);
+    const code = locations[index];
+    if (code === undefined) throw new Error(`No code location for node ${node.id}.`);
     specs.set(node.id, {
       programName: program.name,
       nodeId: node.id,

@@ -13,6 +13,7 @@ import {
   MAX_PROFILE_MS,
   type CpuProfile,
   type StackFrame,
+  type StackSample,
 } from '../../protocol/diagnostics.ts';
 import type { LaunchType } from '../options/launch-type.ts';
 import type { NodeStatus } from './program-lifecycle.ts';
@@ -47,7 +48,8 @@ export async function stackDump(launch: DiagnosedLaunch, nodeId: string): Promis
     'stackDump',
   );
   const { target, sample: taken } = await sample;
-  const pid = taken.pid === undefined ? '' : ` (pid ${String(taken.pid)})`;
+  const { pid: sampledPid }: StackSample = taken;
+  const pid = sampledPid === undefined ? '' : ` (pid ${String(sampledPid)})`;
   return formatStack(`node ${nodeId}: ${target.thread}${pid}`, taken);
 }
 
