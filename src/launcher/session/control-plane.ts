@@ -13,11 +13,7 @@ import type { Program } from '../../model/program.ts';
 import { RpcServer } from '../../rpc/server.ts';
 import { locateAllExports } from './code-location.ts';
 import { ControlService, type ControlListener } from './control-service.ts';
-import type {
-  ChildBootstrap,
-  NodeListen,
-  NodeSpec,
-} from '../../protocol/node-spec.ts';
+import type { ChildBootstrap, NodeListen, NodeSpec } from '../../protocol/node-spec.ts';
 import type { PortRange } from '../../rpc/port-range.ts';
 import type { MetricsStore } from '../metrics/metrics-store.ts';
 import { controlDispatch } from './control-dispatch.ts';
