@@ -3,6 +3,8 @@
  * escape, code that throws on its stop signal) do not make `wait()` reject, and a
  * cancellation caused by the stop is no death cause.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as lp from 'launchpad-ts';
 import { describe, expect, it } from 'vitest';
 import { capture } from '../helpers/capture.ts';
@@ -39,6 +41,24 @@ describe.each(LOCAL_LAUNCH_TYPES)('a clean stop under %s', (launchType) => {
       for (const id of ['worker/0', 'worker/1', 'ps/0']) {
         expect(metrics.nodes.find((node) => node.nodeId === id)?.deathCause).toBeUndefined();
       }
+      // Nor in the dashboard's history, which a reopened dashboard shows: only the thrower
+      // has a failure, and the launch ended stopped, not failed.
+      const file = join(running.workdir, 'history', 'events.jsonl');
+      const read = (): { kind: string; nodeId?: string; outcome?: string }[] =>
+        existsSync(file)
+          ? readFileSync(file, 'utf8')
+              .trim()
+              .split('\n')
+              .map(
+                (line) => JSON.parse(line) as { kind: string; nodeId?: string; outcome?: string },
+              )
+          : [];
+      // The history is written as the launch ends, a moment after wait() resolves.
+      await waitUntil(() => read().some((event) => event.kind === 'launch'), 'the launch event');
+      const events = read();
+      const failed = events.filter((event) => event.kind === 'failure').map((e) => e.nodeId);
+      expect([...new Set(failed)]).toEqual(['thrower/0']);
+      expect(events.find((event) => event.kind === 'launch')?.outcome).toBe('stopped');
     } finally {
       await running.stop();
     }
