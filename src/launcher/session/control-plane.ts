@@ -10,17 +10,15 @@ import { LaunchpadError, RemoteError, type RemoteErrorInfo } from '../../errors/
 import type { AddressBook } from './address-book.ts';
 import type { ProgramLifecycle } from './program-lifecycle.ts';
 import type { Program } from '../../model/program.ts';
-import { definitionUrls } from '../../internal/function-location.ts';
 import { RpcServer } from '../../rpc/server.ts';
+<<<<<<< HEAD
 import { locateExport, mainScriptGuard } from './code-location.ts';
 import { compileNodeCode } from './typescript-nodes.ts';
+=======
+import { locateAllExports } from './code-location.ts';
+>>>>>>> everyday
 import { ControlService, type ControlListener } from './control-service.ts';
-import type {
-  ChildBootstrap,
-  CodeLocation,
-  NodeListen,
-  NodeSpec,
-} from '../../protocol/node-spec.ts';
+import type { ChildBootstrap, NodeListen, NodeSpec } from '../../protocol/node-spec.ts';
 import type { PortRange } from '../../rpc/port-range.ts';
 import type { MetricsStore } from '../metrics/metrics-store.ts';
 import { controlDispatch } from './control-dispatch.ts';
@@ -117,6 +115,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const { program } = options;
   const specs = new Map<string, NodeSpec>();
   const nodes = program.nodes;
+<<<<<<< HEAD
   const definitions = await definitionUrls(nodes.map((node) => node.code));
   const mainScript = mainScriptGuard(options.entry);
   const located: CodeLocation[] = [];
@@ -128,6 +127,12 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   for (const [index, node] of nodes.entries()) {
     const code = codes[index];
     if (code === undefined) continue;
+=======
+  const locations = await locateAllExports(program, options.entry);
+  for (const [index, node] of nodes.entries()) {
+    const code = locations[index];
+    if (code === undefined) throw new Error(`No code location for node ${node.id}.`);
+>>>>>>> everyday
     specs.set(node.id, {
       programName: program.name,
       nodeId: node.id,
