@@ -11,12 +11,8 @@ import type { AddressBook } from './address-book.ts';
 import type { ProgramLifecycle } from './program-lifecycle.ts';
 import type { Program } from '../../model/program.ts';
 import { RpcServer } from '../../rpc/server.ts';
-<<<<<<< HEAD
-import { locateExport, mainScriptGuard } from './code-location.ts';
-import { compileNodeCode } from './typescript-nodes.ts';
-=======
 import { locateAllExports } from './code-location.ts';
->>>>>>> everyday
+import { compileNodeCode } from './typescript-nodes.ts';
 import { ControlService, type ControlListener } from './control-service.ts';
 import type { ChildBootstrap, NodeListen, NodeSpec } from '../../protocol/node-spec.ts';
 import type { PortRange } from '../../rpc/port-range.ts';
@@ -115,24 +111,12 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const { program } = options;
   const specs = new Map<string, NodeSpec>();
   const nodes = program.nodes;
-<<<<<<< HEAD
-  const definitions = await definitionUrls(nodes.map((node) => node.code));
-  const mainScript = mainScriptGuard(options.entry);
-  const located: CodeLocation[] = [];
-  for (const [index, node] of nodes.entries()) {
-    located.push(await locateExport(node, program, definitions[index], mainScript));
-  }
+  const located = await locateAllExports(program, options.entry);
   // Nodes load no TypeScript toolchain: TypeScript node code is compiled here, once.
   const codes = await compileNodeCode(located, options.workdir);
   for (const [index, node] of nodes.entries()) {
     const code = codes[index];
-    if (code === undefined) continue;
-=======
-  const locations = await locateAllExports(program, options.entry);
-  for (const [index, node] of nodes.entries()) {
-    const code = locations[index];
     if (code === undefined) throw new Error(`No code location for node ${node.id}.`);
->>>>>>> everyday
     specs.set(node.id, {
       programName: program.name,
       nodeId: node.id,
