@@ -252,10 +252,10 @@ class Peer:
         try:
             # Encoded at once, so the caller may change its arrays as soon as this returns.
             buffers = frames.encode_frame(
-                [CALL, call_id, method, list(args)], "call", self.pool.handle_of
+                [CALL, call_id, method, list(args)], "args", self.pool.handle_of
             )
         except WireValueError as error:
-            where = error.path.replace("call[3]", "args", 1)
+            where = error.path
             raise LaunchpadError(
                 "INVALID_ARGUMENT",
                 f"Call {label}: argument {where} {error.problem}. Call arguments must be plain "

@@ -147,7 +147,10 @@ class Encoder:
     # -- scalars ----------------------------------------------------------------
     def _int(self, value: int, path: str) -> None:
         out = self.out
-        if 0 <= value < 0x40:
+        if 2**32 <= abs(value) <= 2**53 or -(2**53) <= value < -(2**31):
+            # As msgpackr writes such numbers: TypeScript reads them as numbers, not BigInts.
+            out += b"\xcb" + struct.pack(">d", float(value))
+        elif 0 <= value < 0x40:
             out.append(value)
         elif 0 <= value <= 0xFF:
             out += b"\xcc" + value.to_bytes(1, "big")
@@ -180,6 +183,10 @@ class Encoder:
             out += bytes((codes[1],)) + length.to_bytes(2, "big")
         else:
             out += bytes((codes[2],)) + length.to_bytes(4, "big")
+
+    def array_head(self, length: int) -> None:
+        """Writes the head of an array of ``length`` items (the items follow)."""
+        self._head(length, 0x90, 16, (0, 0xDC, 0xDD))
 
     def _str(self, value: str) -> None:
         data = value.encode("utf-8")

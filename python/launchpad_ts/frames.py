@@ -53,9 +53,16 @@ def _align(value: int) -> int:
 def encode_frame(
     frame: list, path: str = "value", handle_of: Callable[[Any], Any] | None = None
 ) -> list[memoryview | bytes]:
-    """The buffers of one frame, length prefix first; segments are not copied."""
+    """The buffers of one frame, length prefix first; segments are not copied.
+
+    ``path`` names the frame's last element (its value or arguments) in errors.
+    """
     segments = Segments()
-    part = Encoder(segments, handle_of).encode(frame, path)
+    encoder = Encoder(segments, handle_of)
+    encoder.array_head(len(frame))
+    for index, item in enumerate(frame):
+        encoder.write(item, path if index == len(frame) - 1 else f"frame[{index}]")
+    part = bytes(encoder.out)
     if not segments.buffers:
         return [struct.pack(">I", len(part)) + part]
     area = _align(HEADER_BYTES + len(part))

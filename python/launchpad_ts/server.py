@@ -209,7 +209,7 @@ class ServerConnection:
                     result.close()
                 return "CANCELLED"
         if inspect.isgenerator(result):
-            return self._stream(call_id, result)
+            return self._stream(call_id, method, result)
         try:
             self.send([RESULT, call_id, result], f"the result of {method}()")
         except (LaunchpadError, TypeError) as error:
@@ -225,7 +225,7 @@ class ServerConnection:
         except OSError:
             pass
 
-    def _stream(self, call_id: int, generator: Any) -> str | None:
+    def _stream(self, call_id: int, method: str, generator: Any) -> str | None:
         stream = _Stream()
         with self.lock:
             self.streams[call_id] = stream
@@ -233,7 +233,7 @@ class ServerConnection:
             for item in generator:
                 if not stream.wait_for_credit():
                     return "CANCELLED"
-                self.send([ITEM, call_id, item], "a streamed item")
+                self.send([ITEM, call_id, item], f"an item streamed by {method}()")
             if stream.cancelled:
                 return "CANCELLED"
             self.send([END, call_id])
