@@ -77,17 +77,19 @@ export function checkPythonNodes(program: Program, interpreter: string): void {
     );
   }
   const missing = missingLine.trim().split(' ').filter(Boolean);
-  if (missing.includes('launchpad_ts')) {
+  // launchpad_ts imports numpy and msgpack: name those first, they are what to install.
+  const modules = missing.filter((name) => name !== 'launchpad_ts');
+  if (modules.length > 0) {
     throw new LaunchpadError(
       'FAILED_PRECONDITION',
-      `${who}, but the Python interpreter "${interpreter}" (${identity}) cannot import launchpad_ts from ${env['PYTHONPATH'] ?? ''}: the package's python/ directory is missing from this launchpad-ts installation.`,
+      `${who}, but the Python interpreter "${interpreter}" (${identity}) has no module ${modules.join(' or ')}. ` +
+        `Install ${modules.join(' and ')} for it, or pick another interpreter. ${INSTALL}.`,
     );
   }
   if (missing.length > 0) {
     throw new LaunchpadError(
       'FAILED_PRECONDITION',
-      `${who}, but the Python interpreter "${interpreter}" (${identity}) has no module ${missing.join(' or ')}. ` +
-        `Install ${missing.join(' and ')} for it, or pick another interpreter. ${INSTALL}.`,
+      `${who}, but the Python interpreter "${interpreter}" (${identity}) cannot import launchpad_ts from ${env['PYTHONPATH'] ?? ''}: the package's python/ directory is missing from this launchpad-ts installation.`,
     );
   }
   passed.add(interpreter);
