@@ -79,12 +79,8 @@ describe('a Python node under the launcher', () => {
     );
     await using running = lp.launch(program, { launchType: 'processes', python: TEST_PYTHON });
     const client = lp.withOptions(running.client(runner), PATIENT);
-    // run() starts once the node serves; its first act is the call to the TypeScript node.
-    let result = await client.result();
-    for (let attempt = 0; attempt < 500 && result === null; attempt++) {
-      result = await client.result();
-    }
-    expect(result).toBe(42);
+    // run() starts once the node serves; result() waits for its call to the TypeScript node.
+    expect(await client.result()).toBe(42);
   });
 
   it('fails the program with the error of a failing constructor, traceback included', async () => {
