@@ -143,7 +143,7 @@ class ServerConnection:
     def _handshake(self) -> None:
         self.sock.settimeout(10.0)
         try:
-            body = frames.read_frame(self.sock, frames.HELLO_MAX_BYTES)
+            body = frames.read_frame(self.sock, frames.HELLO_MAX_BYTES, skip=False)
         except FrameTooLarge:
             raise _Refused() from None
         self.sock.settimeout(None)
