@@ -158,4 +158,14 @@ describe('the interpreter check', () => {
       /Node echo\/0 \(PythonNode Echo\): its file .*missing\.py does not exist/,
     );
   });
+
+  it.each(['slurm', 'kubernetes'] as const)(
+    'refuses %s, which cannot run them yet',
+    (launchType) => {
+      const { program } = echoProgram(`py-${launchType}`);
+      expect(() => lp.launch(program, { launchType, python: TEST_PYTHON })).toThrow(
+        new RegExp(`Python nodes \\(echo/0\\), which launch type ${launchType} cannot run yet`),
+      );
+    },
+  );
 });

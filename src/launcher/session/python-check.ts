@@ -11,6 +11,7 @@ import { LaunchpadError } from '../../errors/errors.ts';
 import type { Program } from '../../model/program.ts';
 import { isPythonNode } from '../../model/python-node.ts';
 import { pythonNodeCommand } from '../../spawn/python-command.ts';
+import type { LaunchType } from '../options/launch-type.ts';
 
 // An interpreter that passed once passes again: launches in one process check it once.
 const passed = new Set<string>();
@@ -38,11 +39,22 @@ const INSTALL =
  * without any.
  *
  * @throws LaunchpadError `FAILED_PRECONDITION` naming the interpreter and what to install,
- * or the node whose `.py` file is missing
+ * or the node whose `.py` file is missing, or a cluster launch type (not supported yet)
  */
-export function checkPythonNodes(program: Program, interpreter: string): void {
+export function checkPythonNodes(
+  program: Program,
+  interpreter: string,
+  launchType: LaunchType,
+): void {
   const nodes = program.nodes.filter(isPythonNode);
   if (nodes.length === 0) return;
+  if (launchType === 'slurm' || launchType === 'kubernetes') {
+    throw new LaunchpadError(
+      'FAILED_PRECONDITION',
+      `Program ${program.name} has Python nodes (${nodes.map((node) => node.id).join(', ')}), which launch type ` +
+        `${launchType} cannot run yet; launch it under processes, threads or in-process (see docs/python.md).`,
+    );
+  }
   for (const node of nodes) {
     if (!existsSync(node.file)) {
       throw new LaunchpadError(
