@@ -132,6 +132,9 @@ describe('the packed package, installed into a fresh project', () => {
     expect(files).toContain('package/dist/index.js');
     expect(files).toContain('package/dist/index.d.ts');
     expect(files).toContain('package/dist/replay/index.d.ts');
+    // The Python side of Python nodes, which the launcher puts on PYTHONPATH; not its tests.
+    expect(files).toContain('package/python/launchpad_ts/__main__.py');
+    expect(files.filter((file) => /^package\/python\/tests\/|__pycache__/.test(file))).toEqual([]);
     expect(files.filter((file) => /^package\/(test|bench|examples|scripts)\//.test(file))).toEqual(
       [],
     );
