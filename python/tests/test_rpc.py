@@ -117,6 +117,11 @@ class Rpc(unittest.TestCase):
         self.assertEqual(caught.exception.code, "INVALID_ARGUMENT")
         self.assertIn("args[0].f", str(caught.exception))
 
+    def test_a_client_cannot_be_passed_in_a_call(self):
+        with self.assertRaises(lp.LaunchpadError) as caught:
+            self.client.echo([self.client])
+        self.assertIn("args[0][0] is a client of node service/0", str(caught.exception))
+
     def test_a_lost_server_fails_calls_in_flight(self):
         future = self.client.slow.future()
         self.assertTrue(self.service.started.wait(5))

@@ -52,6 +52,35 @@ describe('a Python node under the launcher', () => {
     expect(running.nodes().get('echo/0')).toMatchObject({ restarts: 1 });
   });
 
+  it('reaches a TypeScript node again once it was restarted', async () => {
+    const program = new lp.Program('py-peer-restart');
+    const doubler = program.addNode(new lp.ServiceNode(Doubler), 'doubler');
+    const echo = program.addNode(
+      new lp.PythonNode<EchoApi>('./fixtures/nodes.py', 'Echo', { doubler }),
+      'echo',
+    );
+    await using running = lp.launch(program, {
+      launchType: 'processes',
+      python: TEST_PYTHON,
+      restart: { mode: 'on-failure', backoffMs: 0 },
+    });
+    const client = lp.withOptions(running.client(echo), PATIENT);
+    const first = (await client.call_peer('doubler', 'pid')) as number;
+    process.kill(first, 'SIGKILL');
+    // Python's connection to the dead process fails its calls (UNAVAILABLE); a later call
+    // looks the node up again and reaches its successor.
+    let after = first;
+    for (let attempt = 0; attempt < 50 && after === first; attempt++) {
+      after = (await client.call_peer('doubler', 'pid').catch((error: unknown) => {
+        // The failed call escaped the Python method, code and all, as in TypeScript.
+        expect(error).toMatchObject({ code: 'UNAVAILABLE' });
+        return first;
+      })) as number;
+    }
+    expect(after).not.toBe(first);
+    expect(await client.call_peer('doubler', 'double', 4)).toBe(8);
+  });
+
   it('ends with the stop, leaving no process behind', async () => {
     const { program, echo } = echoProgram('py-stop');
     const running = lp.launch(program, { launchType: 'processes', python: TEST_PYTHON });
