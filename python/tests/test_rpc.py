@@ -73,11 +73,12 @@ class Rpc(unittest.TestCase):
         self.assertEqual(caught.exception.node_id, "service/0")
         self.assertIn("Traceback", caught.exception.remote_stack)
 
-    def test_private_and_unknown_methods_are_unimplemented(self):
-        for name in ("_hidden", "missing"):
-            with self.assertRaises(lp.LaunchpadError) as caught:
-                getattr(self.client, name)()
-            self.assertEqual(caught.exception.code, "UNIMPLEMENTED")
+    def test_unknown_methods_are_unimplemented_and_private_ones_not_even_attributes(self):
+        with self.assertRaises(lp.LaunchpadError) as caught:
+            self.client.missing()
+        self.assertEqual(caught.exception.code, "UNIMPLEMENTED")
+        with self.assertRaises(AttributeError):
+            self.client._hidden()
 
     def test_a_generator_streams_with_credit(self):
         self.assertEqual(list(self.client.numbers(100)), list(range(100)))

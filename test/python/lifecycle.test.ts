@@ -197,4 +197,15 @@ describe('the interpreter check', () => {
       );
     },
   );
+
+  it('refuses a Python node in a colocation', () => {
+    const program = new lp.Program('py-colocated');
+    program.addNode(
+      new lp.ProcessColocation([new lp.PythonNode('./fixtures/nodes.py', 'Echo')]),
+      'hosted',
+    );
+    expect(() => lp.launch(program, { launchType: 'processes', python: TEST_PYTHON })).toThrow(
+      /Python node hosted\/0 cannot be colocated/,
+    );
+  });
 });

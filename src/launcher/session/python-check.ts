@@ -48,6 +48,16 @@ export function checkPythonNodes(
 ): void {
   const nodes = program.nodes.filter(isPythonNode);
   if (nodes.length === 0) return;
+  for (const colocation of program.colocations) {
+    const inside = nodes.filter((node) => colocation.nodeIds.includes(node.id));
+    if (inside.length > 0) {
+      throw new LaunchpadError(
+        'INVALID_ARGUMENT',
+        `Python node ${inside.map((node) => node.id).join(', ')} cannot be colocated: a colocation runs ` +
+          'Node.js nodes in one process, and a Python node is a Python process of its own. Add it to the program directly.',
+      );
+    }
+  }
   if (launchType === 'slurm' || launchType === 'kubernetes') {
     throw new LaunchpadError(
       'FAILED_PRECONDITION',
