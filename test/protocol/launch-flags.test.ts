@@ -33,6 +33,14 @@ describe('launchFlags', () => {
     expect(lp.launchFlags(args).timeLimit).toBe(timeLimit);
   });
 
+  it.each([
+    [['--lp_python', '/opt/venv/bin/python'], '/opt/venv/bin/python'],
+    [['--lp_python=python3.12'], 'python3.12'],
+    [['--lr=0.1'], undefined],
+  ])('reads the Python interpreter from %j', (args, python) => {
+    expect(lp.launchFlags(args).python).toBe(python);
+  });
+
   it('leaves flags after -- to the program', () => {
     expect(lp.launchFlags(['--', '--lp_dry_run']).dryRun).toBeUndefined();
     expect(lp.userArgs(['--', '--lp_dry_run'])).toEqual(['--', '--lp_dry_run']);
