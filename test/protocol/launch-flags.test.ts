@@ -48,7 +48,7 @@ describe('launchFlags', () => {
 
   it('refuses an unknown --lp_ flag, a flag without its value, and a wrong dry-run value', () => {
     expect(() => lp.launchFlags(['--lp_lauch_type=slurm'])).toThrow(
-      "Unknown launcher flag --lp_lauch_type; the launcher's flags are: --lp_launch_type, --lp_dry_run, --lp_time_limit, --lp_metrics_port, --lp_dashboard.",
+      "Unknown launcher flag --lp_lauch_type; the launcher's flags are: --lp_launch_type, --lp_dry_run, --lp_time_limit, --lp_metrics_port, --lp_dashboard, --lp_python.",
     );
     expect(() => lp.launchFlags(['--lp_launch_type'])).toThrow(
       'Expected --lp_launch_type to have a value: --lp_launch_type=<value> or --lp_launch_type <value>.',
