@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs and starts what the tests need beyond npm, on a fresh Debian machine (as root):
 # tmux for the tmux output mode, Chromium for the dashboard's browser tests, Debian's Python with numpy,
-# msgpack and PyTorch for Python nodes (tests run /usr/bin/python3), a real local Slurm for the Slurm launcher, and a Slurm of
+# and PyTorch for Python nodes (tests run /usr/bin/python3), a real local Slurm for the Slurm launcher, and a Slurm of
 # three simulated hosts (network namespaces) for the multi-host tests.
 # Idempotent: packages are installed only when missing, daemons started only when down.
 set -euo pipefail
@@ -21,10 +21,10 @@ if [ ! -x /usr/bin/chromium ]; then
   apt-get install -y -qq --no-install-recommends chromium >/dev/null
 fi
 
-# Python nodes: the tests run Debian's /usr/bin/python3, which needs numpy and msgpack
-# (and PyTorch for the examples/apex_dqn_torch learner).
+# Python nodes: the tests run Debian's /usr/bin/python3, which needs numpy (and PyTorch
+# for the examples/apex_dqn_torch learner).
 python_missing=()
-for pair in numpy:python3-numpy msgpack:python3-msgpack torch:python3-torch; do
+for pair in numpy:python3-numpy torch:python3-torch; do
   if ! /usr/bin/python3 -c "import ${pair%%:*}" 2>/dev/null; then
     python_missing+=("${pair#*:}")
   fi

@@ -160,20 +160,20 @@ describe('the interpreter check', () => {
     expect(() =>
       lp.launch(program, { launchType: 'processes', python: '/nonexistent/python3' }),
     ).toThrow(
-      /"\/nonexistent\/python3" was not found.*numpy and msgpack.*apt install python3 python3-numpy python3-msgpack/s,
+      /"\/nonexistent\/python3" was not found.*Python ≥ 3.10 with numpy.*apt install python3 python3-numpy/s,
     );
   });
 
   it('refuses an interpreter without numpy, naming it and the module', () => {
     const directory = mkdtempSync(join(tmpdir(), 'lp-python-'));
     try {
-      // Debian's Python without its site packages: no numpy, no msgpack.
+      // Debian's Python without its site packages: no numpy.
       const bare = join(directory, 'python3');
       writeFileSync(bare, `#!/bin/sh\nexec ${TEST_PYTHON} -S "$@"\n`);
       chmodSync(bare, 0o755);
       const { program } = echoProgram('py-no-numpy');
       expect(() => lp.launch(program, { launchType: 'processes', python: bare })).toThrow(
-        new RegExp(`"${bare}" \\(.*\\) has no module numpy or msgpack.*apt install`, 's'),
+        new RegExp(`"${bare}" \\(.*\\) has no module numpy\\. .*apt install`, 's'),
       );
     } finally {
       rmSync(directory, { recursive: true, force: true });

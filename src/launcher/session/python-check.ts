@@ -2,7 +2,7 @@
  * @module
  * The launcher's check of the Python interpreter, before any node starts, for a program
  * that holds Python nodes: the interpreter runs, is Python ≥ 3.10, and imports `numpy`,
- * `msgpack` and the `launchpad_ts` package shipped with launchpad-ts. A failure names
+ * and the `launchpad_ts` package shipped with launchpad-ts. A failure names
  * the interpreter tried and what to install.
  */
 import { spawnSync } from 'node:child_process';
@@ -21,7 +21,7 @@ const PROBE = [
   'print(sys.executable, "%d.%d.%d" % sys.version_info[:3])',
   'assert sys.version_info >= (3, 10), "old"',
   'missing = []',
-  'for name in ("numpy", "msgpack", "launchpad_ts"):',
+  'for name in ("numpy", "launchpad_ts"):',
   '    try:',
   '        __import__(name)',
   '    except ImportError:',
@@ -30,8 +30,8 @@ const PROBE = [
 ].join('\n');
 
 const INSTALL =
-  'On Debian or Ubuntu: apt install python3 python3-numpy python3-msgpack (for /usr/bin/python3); ' +
-  'elsewhere, in a venv: python3 -m venv .venv && .venv/bin/pip install numpy msgpack, then pass ' +
+  'On Debian or Ubuntu: apt install python3 python3-numpy (for /usr/bin/python3); ' +
+  'elsewhere, in a venv: python3 -m venv .venv && .venv/bin/pip install numpy, then pass ' +
   '--lp_python=.venv/bin/python (or launch(program, { python }))';
 
 /**
@@ -86,7 +86,7 @@ export function checkPythonNodes(
     throw new LaunchpadError(
       'FAILED_PRECONDITION',
       `${who}, but the Python interpreter "${interpreter}" ${code === 'ENOENT' ? 'was not found' : `could not run (${probe.error.message})`}. ` +
-        `Python nodes need Python ≥ 3.10 with numpy and msgpack. ${INSTALL}.`,
+        `Python nodes need Python ≥ 3.10 with numpy. ${INSTALL}.`,
     );
   }
   const [identity = interpreter, missingLine = ''] = probe.stdout.split('\n');
@@ -95,11 +95,11 @@ export function checkPythonNodes(
     throw new LaunchpadError(
       'FAILED_PRECONDITION',
       `${who}, but the Python interpreter "${interpreter}" ${old ? `is ${identity}, older than 3.10` : `failed: ${probe.stderr.trim().split('\n').at(-1) ?? `exit ${String(probe.status)}`}`}. ` +
-        `Python nodes need Python ≥ 3.10 with numpy and msgpack. ${INSTALL}.`,
+        `Python nodes need Python ≥ 3.10 with numpy. ${INSTALL}.`,
     );
   }
   const missing = missingLine.trim().split(' ').filter(Boolean);
-  // launchpad_ts imports numpy and msgpack: name those first, they are what to install.
+  // launchpad_ts imports numpy: name it first, it is what to install.
   const modules = missing.filter((name) => name !== 'launchpad_ts');
   if (modules.length > 0) {
     throw new LaunchpadError(
