@@ -16,6 +16,8 @@ import {
   pollFor,
 } from '../helpers/processes.ts';
 import { startScript } from '../helpers/scripts.ts';
+import { capture } from '../helpers/capture.ts';
+import { api } from '../helpers/dashboard.ts';
 import { Doubler, type EchoApi } from './fixtures/services.ts';
 import { TEST_PYTHON } from './python-interpreter.ts';
 
@@ -122,6 +124,23 @@ describe('a Python node under the launcher', () => {
     expect(cause).toBeInstanceOf(lp.RemoteError);
     expect(cause).toMatchObject({ remoteName: 'RuntimeError', nodeId: 'broken/0' });
     expect((cause as lp.RemoteError).remoteStack).toMatch(/in __init__/);
+  });
+
+  it("prefixes its output with its node id and keeps it in the dashboard's log tail", async () => {
+    const { program, echo } = echoProgram('py-output');
+    const stdout = capture();
+    await using running = lp.launch(program, {
+      launchType: 'processes',
+      python: TEST_PYTHON,
+      stdout,
+    });
+    expect(await lp.withOptions(running.client(echo), PATIENT).say('hello from python')).toBe(true);
+    await stdout.waitFor(/\[echo\/0\] hello from python/);
+    const tail = await api<{ lines: { text: string }[] }>(
+      await running.dashboardUrl(),
+      '/api/logs/echo/0?tail=20',
+    );
+    expect(tail.body.lines.map((line) => line.text)).toContain('hello from python');
   });
 
   it('dumps the Python stack of every thread', async () => {
