@@ -59,7 +59,7 @@ def _answer(line: bytes, secret: bytes) -> dict[str, Any]:
 
 def start_diagnostics(secret: str, host: str) -> str:
     """Starts the answering thread; returns its ``host:port``."""
-    listener = socket.create_server((host, 0))
+    listener = socket.create_server((host, 0), family=socket.AF_INET6 if ":" in host else socket.AF_INET)
     key = secret.encode()
 
     def serve() -> None:

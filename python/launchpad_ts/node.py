@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import signal
+import socket
 import sys
 import threading
 import time
@@ -146,14 +147,22 @@ def main() -> None:
             handle_of=pool.handle_of,
             observer=metrics.observe_call if metrics is not None else None,
         )
+        # As node-runner.ts advertises: a name the launcher gave wins; a server bound to
+        # every interface is reached through the host's name; any other, through its address.
         address = server.address
+        port = address.rsplit(":", 1)[1]
         advertise = spec.get("advertiseHost")
         if advertise:
-            address = f"{advertise}:{address.rsplit(':', 1)[1]}"
+            address = f"{advertise}:{port}"
+        elif bind in ("0.0.0.0", "::"):
+            address = f"{socket.gethostname()}:{port}"
         control.register(node_id, address)
         if os.environ.get("LP_DIAGNOSTICS") != "0":
             try:
-                control.registerDiagnostics(node_id, start_diagnostics(secret, bind if bind != "0.0.0.0" else "0.0.0.0"))
+                at = start_diagnostics(secret, bind)
+                if advertise or bind in ("0.0.0.0", "::"):
+                    at = f"{address.rsplit(':', 1)[0]}:{at.rsplit(':', 1)[1]}"
+                control.registerDiagnostics(node_id, at)
             except Exception:  # noqa: BLE001 - a node without stack dumps still runs
                 pass
         if metrics is not None:
