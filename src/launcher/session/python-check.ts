@@ -39,7 +39,8 @@ const INSTALL =
  * without any.
  *
  * @throws LaunchpadError `FAILED_PRECONDITION` naming the interpreter and what to install,
- * or the node whose `.py` file is missing, or a cluster launch type (not supported yet)
+ * or the node whose `.py` file is missing, or `kubernetes` (which cannot run them yet);
+ * under `slurm` the interpreter is the hosts' own, and not checked here
  */
 export function checkPythonNodes(
   program: Program,
@@ -58,11 +59,11 @@ export function checkPythonNodes(
       );
     }
   }
-  if (launchType === 'slurm' || launchType === 'kubernetes') {
+  if (launchType === 'kubernetes') {
     throw new LaunchpadError(
       'FAILED_PRECONDITION',
       `Program ${program.name} has Python nodes (${nodes.map((node) => node.id).join(', ')}), which launch type ` +
-        `${launchType} cannot run yet; launch it under processes, threads or in-process (see docs/python.md).`,
+        'kubernetes cannot run yet; launch it under processes, threads, in-process or slurm (see docs/python.md).',
     );
   }
   for (const node of nodes) {
@@ -73,7 +74,9 @@ export function checkPythonNodes(
       );
     }
   }
-  if (passed.has(interpreter)) return;
+  // A Slurm job's hosts have interpreters of their own: a task that cannot start one
+  // reports it as its node's failure (node/python-task.ts).
+  if (launchType === 'slurm' || passed.has(interpreter)) return;
   const who = `Program ${program.name} has Python nodes (${nodes.map((node) => node.id).join(', ')})`;
   const { command, args, env } = pythonNodeCommand(interpreter, process.env['PYTHONPATH']);
   const probe = spawnSync(command, [...args.slice(0, 1), '-c', PROBE], {
