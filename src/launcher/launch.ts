@@ -2,6 +2,7 @@
  * @module
  * `launch()`: the one entry point that runs a program under any launch type.
  */
+import { checkPythonNodes } from './session/python-check.ts';
 import { LaunchpadError } from '../errors/errors.ts';
 import { LAUNCH_TYPE_TABLE } from './backend-table.ts';
 import { markLaunched, Program } from '../model/program.ts';
@@ -52,6 +53,8 @@ export function launch(program: Program, options: LaunchOptions = {}): RunningPr
     );
   }
   const entry = LAUNCH_TYPE_TABLE[launchType];
+  // Python nodes: their launch type, then their interpreter, before any node starts.
+  checkPythonNodes(program, resolved.python, launchType);
   entry.check(program, resolved);
   markLaunched(program);
   const setup = createLaunchSetup(program, resolved, launchType);

@@ -207,6 +207,12 @@ async function unreachable(bootstrap: ChildBootstrap, error: unknown): Promise<s
 }
 
 async function loadCode(spec: NodeSpec): Promise<NodeCode> {
+  if (spec.code.strategy !== 'export') {
+    throw new LaunchpadError(
+      'FAILED_PRECONDITION',
+      `Node ${spec.nodeId} is a Python node; it runs in a Python process, not in a Node.js one.`,
+    );
+  }
   const { moduleUrl, exportName, compiledUrl } = spec.code;
   // TypeScript node code comes compiled by the launcher: its stack traces name the user's
   // own .ts files and lines through the source maps beside it. Turned on only then, and

@@ -13,6 +13,7 @@ import { LaunchpadError } from '../../errors/errors.ts';
 import { fileURLToPath } from 'node:url';
 import type { Node } from '../../model/node.ts';
 import type { Program } from '../../model/program.ts';
+import { isPythonNode } from '../../model/python-node.ts';
 import type { CodeLocation } from '../../protocol/node-spec.ts';
 import { mainDeclared } from '../../node/child-hook.ts';
 import { definitionUrls } from '../../internal/function-location.ts';
@@ -88,7 +89,8 @@ export async function locateExport(
 }
 
 /**
- * Where each node's code is, in `program.nodes` order: what a node process imports. Every
+ * Where each TypeScript or JavaScript node's code is, in `program.nodes` order (Python
+ * nodes are skipped: their process imports their `.py` file): what a node process imports. Every
  * launch type asks, `in-process` included though its nodes import nothing, so that a
  * program refused under `processes` (node code in a main script that launches at its top
  * level, code that is not exported) is refused the same way, with the same message, by
@@ -106,6 +108,7 @@ export async function locateAllExports(
   const mainScript = mainScriptGuard(entry);
   const locations: CodeLocation[] = [];
   for (const [index, node] of nodes.entries()) {
+    if (isPythonNode(node)) continue;
     locations.push(await locateExport(node, program, definitions[index], mainScript));
   }
   return locations;

@@ -10,11 +10,18 @@ import { LaunchpadError, RemoteError, type RemoteErrorInfo } from '../../errors/
 import type { AddressBook } from './address-book.ts';
 import type { ProgramLifecycle } from './program-lifecycle.ts';
 import type { Program } from '../../model/program.ts';
+import { isPythonNode } from '../../model/python-node.ts';
 import { RpcServer } from '../../rpc/server.ts';
 import { locateAllExports } from './code-location.ts';
 import { compileNodeCode } from './typescript-nodes.ts';
 import { ControlService, type ControlListener } from './control-service.ts';
-import type { ChildBootstrap, NodeListen, NodeSpec } from '../../protocol/node-spec.ts';
+import type {
+  ChildBootstrap,
+  CodeLocation,
+  NodeListen,
+  PythonCodeLocation,
+  NodeSpec,
+} from '../../protocol/node-spec.ts';
 import type { PortRange } from '../../rpc/port-range.ts';
 import type { MetricsStore } from '../metrics/metrics-store.ts';
 import { controlDispatch } from './control-dispatch.ts';
@@ -111,11 +118,15 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const { program } = options;
   const specs = new Map<string, NodeSpec>();
   const nodes = program.nodes;
+  // A Python node's process imports its .py file; TypeScript nodes import a module export.
   const located = await locateAllExports(program, options.entry);
   // Nodes load no TypeScript toolchain: TypeScript node code is compiled here, once.
-  const codes = await compileNodeCode(located, options.workdir);
+  const compiled = await compileNodeCode(located, options.workdir);
+  let next = 0;
   for (const [index, node] of nodes.entries()) {
-    const code = codes[index];
+    const code: CodeLocation | PythonCodeLocation | undefined = isPythonNode(node)
+      ? { strategy: 'python', ...node.pythonCode }
+      : compiled[next++];
     if (code === undefined) throw new Error(`No code location for node ${node.id}.`);
     specs.set(node.id, {
       programName: program.name,
