@@ -31,6 +31,7 @@ export type { AcceptHandles } from './model/accept-handles.ts';
 export type { Node, NodeKind } from './model/node.ts';
 export { ServiceNode, type ServiceClass } from './model/service-node.ts';
 export { FunctionNode, type NodeFunction } from './model/function-node.ts';
+export { PythonNode } from './model/python-node.ts';
 export {
   Colocation,
   ThreadColocation,

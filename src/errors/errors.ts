@@ -123,7 +123,15 @@ export class RemoteError extends LaunchpadError {
     // The frames that matter are the remote ones; the local ones would only show the
     // socket handler that received the reply.
     const remoteFrames = info.stack.split('\n').filter((line) => /^\s+at /.test(line));
-    this.stack = [`${this.name}: ${this.message}`, ...remoteFrames].join('\n');
+    // A stack of another language (a Python traceback) has no `at` lines: keep it whole.
+    const shown =
+      remoteFrames.length > 0 || info.stack === ''
+        ? remoteFrames
+        : info.stack
+            .trimEnd()
+            .split('\n')
+            .map((line) => `    ${line}`);
+    this.stack = [`${this.name}: ${this.message}`, ...shown].join('\n');
   }
 }
 

@@ -2,6 +2,7 @@
  * @module
  * `launch()`: the one entry point that runs a program under any launch type.
  */
+import { checkPythonNodes } from './session/python-check.ts';
 import { LaunchpadError } from '../errors/errors.ts';
 import { LAUNCH_TYPE_TABLE } from './backend-table.ts';
 import { Program } from '../model/program.ts';
@@ -53,6 +54,11 @@ export function launch(program: Program, options: LaunchOptions = {}): RunningPr
   }
   const entry = LAUNCH_TYPE_TABLE[launchType];
   entry.check(program, resolved);
+  // Local launch types start Python nodes here: their interpreter is checked before any
+  // node starts. A cluster's hosts have their own (see docs/python.md).
+  if (launchType === 'in-process' || launchType === 'threads' || launchType === 'processes') {
+    checkPythonNodes(program, resolved.python);
+  }
   const setup = createLaunchSetup(program, resolved, launchType);
   const { lifecycle } = setup;
   // The launcher's own calls are traced once the tracing module has loaded; the nodes

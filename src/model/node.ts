@@ -6,13 +6,14 @@ import { LaunchpadError } from '../errors/errors.ts';
 import { userCallSite } from '../internal/call-site.ts';
 
 /** The kinds of node a launcher knows how to run. */
-export type NodeKind = 'service' | 'function';
+export type NodeKind = 'service' | 'function' | 'python';
 
 /** A node's code: the class of a service node or the function of a function node. */
 export type NodeCode = (abstract new (...args: never) => object) | ((...args: never) => unknown);
 
 /**
- * A node of a program. Use a concrete kind: {@link ServiceNode} or {@link FunctionNode}.
+ * A node of a program. Use a concrete kind: {@link ServiceNode}, {@link FunctionNode} or
+ * `PythonNode`.
  *
  * @typeParam TService - what a client of this node can call (`never` when nothing)
  */

@@ -207,6 +207,12 @@ async function unreachable(bootstrap: ChildBootstrap, error: unknown): Promise<s
 }
 
 async function loadCode(spec: NodeSpec): Promise<NodeCode> {
+  if (spec.code.strategy !== 'export') {
+    throw new LaunchpadError(
+      'FAILED_PRECONDITION',
+      `Node ${spec.nodeId} is a Python node; it runs in a Python process, not in a Node.js one.`,
+    );
+  }
   const { moduleUrl, exportName } = spec.code;
   // Importing the module runs its top level. If that reaches launch(), the module is a
   // script that launches a program: refuse, rather than run launcher code in a node.

@@ -4,6 +4,7 @@
  * and how the process finds the launcher in the first place.
  */
 import type { NodeKind } from '../model/node.ts';
+import type { PythonCode } from '../model/python-node.ts';
 import type { PortRange } from '../rpc/port-range.ts';
 
 /** Where a child finds its node's code: the export `exportName` of the module `moduleUrl`. */
@@ -13,6 +14,14 @@ export interface CodeLocation {
   readonly exportName: string;
 }
 
+/**
+ * Where a Python node process finds its node's class: `className` in the file `file`,
+ * served by a pool of `threads` threads (see `model/python-node.ts`).
+ */
+export interface PythonCodeLocation extends PythonCode {
+  readonly strategy: 'python';
+}
+
 /** Everything a node process needs to run its node. */
 export interface NodeSpec {
   readonly programName: string;
@@ -20,7 +29,7 @@ export interface NodeSpec {
   readonly label: string;
   readonly kind: NodeKind;
   readonly codeName: string;
-  readonly code: CodeLocation;
+  readonly code: CodeLocation | PythonCodeLocation;
   /** The node's arguments, with handles as `HandleRef`s. */
   readonly args: unknown[];
   readonly launchType: string;

@@ -12,6 +12,7 @@ import { BOOTSTRAP_FD, BOOTSTRAP_FD_VARIABLE, type ChildBootstrap } from '../pro
 import { dyingWithParent } from './parent-death.ts';
 import type { LocalResources } from '../protocol/local-resources.ts';
 import { nodePrefix, prefixLines } from './output-prefixer.ts';
+import type { ProcessCommand } from './python-command.ts';
 
 /** Where a node process's output goes. */
 export type ProcessOutput =
@@ -35,6 +36,11 @@ export interface NodeProcessOptions {
   readonly resources: LocalResources;
   /** Where its output goes. */
   readonly output: ProcessOutput;
+  /**
+   * What to run instead of a Node.js node process (a Python node's interpreter); it
+   * receives its bootstrap the same way, on descriptor 3.
+   */
+  readonly command?: ProcessCommand;
 }
 
 /** How a node process ended. */
@@ -59,14 +65,20 @@ export interface NodeProcess {
 export function startNodeProcess(options: NodeProcessOptions): NodeProcess {
   const { bootstrap, resources, output } = options;
   const logFd = output.mode === 'file' ? openSync(output.path, 'a') : undefined;
+  const own = options.command;
   const { command, args, killedWithParent } = dyingWithParent(
-    process.execPath,
-    nodeProcessArgs(resources.nodeFlags ?? [], options.args),
+    own?.command ?? process.execPath,
+    own?.args ?? nodeProcessArgs(resources.nodeFlags ?? [], options.args),
   );
   // The bootstrap (with the secret) goes through a pipe, not the environment, which
   // /proc/<pid>/environ would show for the life of the process.
   const child = spawn(command, args, {
-    env: { ...process.env, ...resources.env, [BOOTSTRAP_FD_VARIABLE]: String(BOOTSTRAP_FD) },
+    env: {
+      ...process.env,
+      ...resources.env,
+      ...own?.env,
+      [BOOTSTRAP_FD_VARIABLE]: String(BOOTSTRAP_FD),
+    },
     stdio: ['ignore', logFd ?? 'pipe', logFd ?? 'pipe', 'pipe'],
     ...(resources.cwd === undefined ? {} : { cwd: resources.cwd }),
   });

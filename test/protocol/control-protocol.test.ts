@@ -83,7 +83,7 @@ describe('the control server', () => {
     const a = createClient<ControlProtocol>(nodeConnection(plane, 'a/0'));
     const spec = await a.spec('a/0');
     expect(spec).toMatchObject({ nodeId: 'a/0', label: 'a', kind: 'function', args: [] });
-    expect(spec.code.exportName).toBe('failingMain');
+    expect(spec.code).toMatchObject({ strategy: 'export', exportName: 'failingMain' });
   });
 
   it('refuses an argument of the wrong form, naming the method and the argument', async () => {

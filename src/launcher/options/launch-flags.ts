@@ -1,7 +1,7 @@
 /**
  * @module
  * The launcher's command-line flags (`--lp_launch_type`, `--lp_dry_run`,
- * `--lp_time_limit`, `--lp_metrics_port`, `--lp_dashboard`), parsed in one place with `node:util` `parseArgs`, in every spelling
+ * `--lp_time_limit`, `--lp_metrics_port`, `--lp_dashboard`, `--lp_python`), parsed in one place with `node:util` `parseArgs`, in every spelling
  * it knows (`--lp_dry_run`, `--lp_dry_run=1`, `--lp_launch_type slurm`,
  * `--lp_launch_type=slurm`), and taken out of what the program's own flag parser sees
  * ({@link userArgs}).
@@ -21,6 +21,8 @@ export interface LaunchFlags {
   readonly metricsPort?: string;
   /** `--lp_dashboard`: the dashboard's port, as written; `''` when given alone. */
   readonly dashboard?: string;
+  /** `--lp_python`: the Python interpreter that runs Python nodes. */
+  readonly python?: string;
 }
 
 /** The flags and how `parseArgs` reads each (a boolean takes no separate value). */
@@ -30,6 +32,7 @@ const FLAGS = {
   lp_time_limit: { type: 'string' },
   lp_metrics_port: { type: 'string' },
   lp_dashboard: { type: 'string' },
+  lp_python: { type: 'string' },
 } as const;
 
 type FlagName = keyof typeof FLAGS;
@@ -77,6 +80,7 @@ function parse(args: readonly string[]): ParsedFlags {
     timeLimit?: string;
     metricsPort?: string;
     dashboard?: string;
+    python?: string;
   } = {};
   const lpIndices = new Set<number>();
   for (const token of tokens) {
@@ -111,6 +115,7 @@ function parse(args: readonly string[]): ParsedFlags {
       if (name === 'lp_launch_type') found.launchType = value;
       else if (name === 'lp_metrics_port') found.metricsPort = value;
       else if (name === 'lp_dashboard') found.dashboard = value;
+      else if (name === 'lp_python') found.python = value;
       else found.timeLimit = value;
     } else {
       found.dryRun = value === undefined ? true : booleanValue(name, value);

@@ -130,6 +130,14 @@ export interface LaunchOptions {
    * @default false
    */
   readonly dashboard?: boolean | number;
+  /**
+   * The Python interpreter that runs the program's Python nodes (`lp.PythonNode`), a
+   * command on `PATH` or a path (a venv's `bin/python`). It needs Python ≥ 3.10 with
+   * `numpy` and `msgpack`; the launcher checks before any node starts. Also set by
+   * `--lp_python=PATH`, then `LP_PYTHON`. See docs/python.md.
+   * @default 'python3'
+   */
+  readonly python?: string;
 }
 
 /** {@link LaunchOptions} with defaults filled in. */
@@ -150,6 +158,7 @@ export interface ResolvedLaunchOptions {
   readonly metricsPort: number | undefined;
   readonly tracing: boolean;
   readonly dashboard: ResolvedDashboardOption;
+  readonly python: string;
 }
 
 /** The default grace period between stop and kill, as in Launchpad. */
@@ -193,6 +202,7 @@ const launchOptionsShape = object({
       typeof value === 'boolean' ||
       (Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 65_535),
   ),
+  python: string('a Python interpreter (a command or a path)'),
 });
 
 /**
@@ -220,7 +230,14 @@ export function resolveLaunchOptions(options: LaunchOptions): ResolvedLaunchOpti
     ...resolveMetricsOptions(options, flags.metricsPort, process.env),
     tracing: resolveTracingOption(options.tracing, process.env),
     dashboard: resolveDashboardOption(options.dashboard, flags.dashboard),
+    python: options.python ?? flags.python ?? pythonFromEnvironment(),
   };
+}
+
+// An empty LP_PYTHON is unset, as shells write it to clear a variable.
+function pythonFromEnvironment(): string {
+  const value = process.env['LP_PYTHON'];
+  return value === undefined || value === '' ? 'python3' : value;
 }
 
 function resolveOutputMode(option: OutputMode | undefined): OutputMode {

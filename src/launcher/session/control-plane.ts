@@ -10,6 +10,7 @@ import { LaunchpadError, RemoteError, type RemoteErrorInfo } from '../../errors/
 import type { AddressBook } from './address-book.ts';
 import type { ProgramLifecycle } from './program-lifecycle.ts';
 import type { Program } from '../../model/program.ts';
+import { isPythonNode } from '../../model/python-node.ts';
 import { definitionUrls } from '../../internal/function-location.ts';
 import { RpcServer } from '../../rpc/server.ts';
 import { locateExport, mainScriptGuard } from './code-location.ts';
@@ -18,6 +19,7 @@ import type {
   ChildBootstrap,
   CodeLocation,
   NodeListen,
+  PythonCodeLocation,
   NodeSpec,
 } from '../../protocol/node-spec.ts';
 import type { PortRange } from '../../rpc/port-range.ts';
@@ -119,7 +121,10 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const definitions = await definitionUrls(nodes.map((node) => node.code));
   const mainScript = mainScriptGuard(options.entry);
   for (const [index, node] of nodes.entries()) {
-    const code: CodeLocation = await locateExport(node, program, definitions[index], mainScript);
+    // A Python node's process imports its .py file; TypeScript nodes import a module export.
+    const code: CodeLocation | PythonCodeLocation = isPythonNode(node)
+      ? { strategy: 'python', ...node.pythonCode }
+      : await locateExport(node, program, definitions[index], mainScript);
     specs.set(node.id, {
       programName: program.name,
       nodeId: node.id,

@@ -15,6 +15,8 @@ import { startControlPlane, type ControlPlane, type ControlPlaneOptions } from '
 import { handleInterrupts } from './interrupts.ts';
 import type { LaunchSetup } from './launch-setup.ts';
 import { Supervisor, type NodeUnit } from './supervisor.ts';
+import { isPythonNode } from '../../model/python-node.ts';
+import { startLocalPythonUnit } from './python-units.ts';
 
 /** What one node needs to start, with the node itself. */
 export interface UnitStart extends UnitLaunch {
@@ -102,6 +104,12 @@ export interface SessionBackend {
   restartRefusal?(nodeId: string): string | undefined;
   /** Ends every unit at once (a second Ctrl-C, the launcher's exit). */
   killAll?(): void;
+  /**
+   * Starts a Python node (`lp.PythonNode`) where the backend runs nodes (a cluster). A
+   * backend without it runs nodes on this host: the session starts a Python node as a
+   * local process.
+   */
+  startPython?(unit: UnitStart): BackendUnit;
   /** Runs once every node has ended. */
   release?(): Promise<void>;
 }
@@ -124,7 +132,7 @@ export function runLaunchSession(setup: LaunchSetup, backend: SessionBackend): v
     const index = ids.indexOf(nodeId);
     const node = program.nodes[index];
     if (node === undefined) throw new Error(`No node ${nodeId}.`);
-    const unit = backend.start({
+    const launch: UnitStart = {
       node,
       nodeId,
       index,
@@ -133,7 +141,10 @@ export function runLaunchSession(setup: LaunchSetup, backend: SessionBackend): v
       // A node may import the main script (its launcher code in lp.main()): same flags.
       args: setup.args,
       resources: resourcesOf(options.resources, node),
-    });
+    };
+    const unit = !isPythonNode(node)
+      ? backend.start(launch)
+      : (backend.startPython?.(launch) ?? startLocalPythonUnit(launch, options, setup.workdir));
     const control = plane;
     return {
       exited: unit.exited.then((end) =>
@@ -175,11 +186,15 @@ export function runLaunchSession(setup: LaunchSetup, backend: SessionBackend): v
   });
   lifecycle.attach(supervisor);
   const start = async (): Promise<void> => {
-    if (backend.controlPlane !== false) {
+    // A Python node is a process even when the backend runs nodes in the launcher
+    // (in-process): it needs the control plane to fetch its spec and find its peers.
+    if (backend.controlPlane !== false || program.nodes.some(isPythonNode)) {
       const settings =
         typeof backend.controlPlane === 'function'
           ? await backend.controlPlane()
-          : backend.controlPlane;
+          : backend.controlPlane === false
+            ? {}
+            : backend.controlPlane;
       plane = await startControlPlane({
         program,
         wireArgs: setup.wireArgs,

@@ -14,6 +14,7 @@ import type { SessionBackend } from '../../session/launch-session.ts';
 import type { StartedUnit } from '../../../spawn/unit.ts';
 import type { LaunchSetup } from '../../session/launch-setup.ts';
 import { WorkerInspector } from '../../../spawn/worker-inspector.ts';
+import { isPythonNode } from '../../../model/python-node.ts';
 
 /** The backend that runs each of `setup`'s nodes in a worker thread. */
 export function threadsBackend(setup: LaunchSetup): SessionBackend {
@@ -23,6 +24,7 @@ export function threadsBackend(setup: LaunchSetup): SessionBackend {
   // A node's helper thread would reach this process's main thread, not the node's:
   // the launcher inspects its worker threads itself.
   const inspector = new WorkerInspector();
+  const usePorts = !setup.program.nodes.some(isPythonNode);
   return {
     prepare: ({ workdir, book }) => {
       broker = new PortBroker(book);
@@ -34,8 +36,11 @@ export function threadsBackend(setup: LaunchSetup): SessionBackend {
       return Promise.resolve();
     },
     start: (launch) => {
-      // Nodes in threads of one process talk over MessagePorts the broker hands out.
-      const unit = { ...launch, bootstrap: { ...launch.bootstrap, ports: true } };
+      // Nodes in threads of one process talk over MessagePorts the broker hands out; a
+      // program with Python nodes (processes, reached over TCP) talks over TCP throughout.
+      const unit = usePorts
+        ? { ...launch, bootstrap: { ...launch.bootstrap, ports: true } }
+        : launch;
       const attach = (worker: Worker): void => {
         broker?.attach(unit.nodeId, worker);
         const { threadId } = worker;

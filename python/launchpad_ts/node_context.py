@@ -1,0 +1,71 @@
+"""What node code asks about its node: its context, and the stop.
+
+``stop()`` asks the launcher to stop the whole program; ``stop_requested()`` turns true
+once the program is stopping (the launcher's stop, SIGTERM, or this node's ``stop()``);
+``wait_for_stop(timeout)`` blocks until then. ``context()`` says which node this is.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Callable
+
+from .errors import LaunchpadError
+
+
+@dataclass(frozen=True)
+class NodeContext:
+    """Where the calling code runs: its node, program, launch type and working directory."""
+
+    node_id: str
+    label: str
+    program_name: str
+    launch_type: str
+    workdir: str
+
+
+_stop_event = threading.Event()
+_context: NodeContext | None = None
+_request_stop: Callable[[], None] | None = None
+
+
+def install(context: NodeContext, request_stop: Callable[[], None]) -> None:
+    """Called once by the node's main, before the node's code is built."""
+    global _context, _request_stop
+    _context = context
+    _request_stop = request_stop
+
+
+def context() -> NodeContext:
+    """This node's context."""
+    if _context is None:
+        raise LaunchpadError(
+            "FAILED_PRECONDITION",
+            "lp.context() is only available inside a node started by launchpad-ts.",
+        )
+    return _context
+
+
+def stop() -> None:
+    """Stops the program (every node), as ``lp.stop()`` does in TypeScript."""
+    if _request_stop is None:
+        raise LaunchpadError(
+            "FAILED_PRECONDITION", "lp.stop() is only available inside a node started by launchpad-ts."
+        )
+    _stop_event.set()
+    _request_stop()
+
+
+def stop_requested() -> bool:
+    """True once the program is stopping."""
+    return _stop_event.is_set()
+
+
+def wait_for_stop(timeout: float | None = None) -> bool:
+    """Blocks until the program is stopping (or ``timeout`` seconds pass); True if it is."""
+    return _stop_event.wait(timeout)
+
+
+def fire_stop() -> None:
+    """Marks the program as stopping (the node's main calls it)."""
+    _stop_event.set()

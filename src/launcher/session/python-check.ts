@@ -1,0 +1,96 @@
+/**
+ * @module
+ * The launcher's check of the Python interpreter, before any node starts, for a program
+ * that holds Python nodes: the interpreter runs, is Python ≥ 3.10, and imports `numpy`,
+ * `msgpack` and the `launchpad_ts` package shipped with launchpad-ts. A failure names
+ * the interpreter tried and what to install.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { LaunchpadError } from '../../errors/errors.ts';
+import type { Program } from '../../model/program.ts';
+import { isPythonNode } from '../../model/python-node.ts';
+import { pythonNodeCommand } from '../../spawn/python-command.ts';
+
+// An interpreter that passed once passes again: launches in one process check it once.
+const passed = new Set<string>();
+
+const PROBE = [
+  'import sys',
+  'print(sys.executable, "%d.%d.%d" % sys.version_info[:3])',
+  'assert sys.version_info >= (3, 10), "old"',
+  'missing = []',
+  'for name in ("numpy", "msgpack", "launchpad_ts"):',
+  '    try:',
+  '        __import__(name)',
+  '    except ImportError:',
+  '        missing.append(name)',
+  'print(" ".join(missing))',
+].join('\n');
+
+const INSTALL =
+  'On Debian or Ubuntu: apt install python3 python3-numpy python3-msgpack (for /usr/bin/python3); ' +
+  'elsewhere, in a venv: python3 -m venv .venv && .venv/bin/pip install numpy msgpack, then pass ' +
+  '--lp_python=.venv/bin/python (or launch(program, { python }))';
+
+/**
+ * Checks that `interpreter` can run `program`'s Python nodes; does nothing for a program
+ * without any.
+ *
+ * @throws LaunchpadError `FAILED_PRECONDITION` naming the interpreter and what to install,
+ * or the node whose `.py` file is missing
+ */
+export function checkPythonNodes(program: Program, interpreter: string): void {
+  const nodes = program.nodes.filter(isPythonNode);
+  if (nodes.length === 0) return;
+  for (const node of nodes) {
+    if (!existsSync(node.file)) {
+      throw new LaunchpadError(
+        'FAILED_PRECONDITION',
+        `Node ${node.id} (PythonNode ${node.className}): its file ${node.file} does not exist.`,
+      );
+    }
+  }
+  if (passed.has(interpreter)) return;
+  const who = `Program ${program.name} has Python nodes (${nodes.map((node) => node.id).join(', ')})`;
+  const { command, args, env } = pythonNodeCommand(interpreter, process.env['PYTHONPATH']);
+  const probe = spawnSync(command, [...args.slice(0, 1), '-c', PROBE], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 60_000,
+  });
+  if (probe.error !== undefined) {
+    const code = (probe.error as NodeJS.ErrnoException).code;
+    throw new LaunchpadError(
+      'FAILED_PRECONDITION',
+      `${who}, but the Python interpreter "${interpreter}" ${code === 'ENOENT' ? 'was not found' : `could not run (${probe.error.message})`}. ` +
+        `Python nodes need Python ≥ 3.10 with numpy and msgpack. ${INSTALL}.`,
+    );
+  }
+  const [identity = interpreter, missingLine = ''] = probe.stdout.split('\n');
+  if (probe.status !== 0) {
+    const old = probe.stderr.includes('AssertionError: old');
+    throw new LaunchpadError(
+      'FAILED_PRECONDITION',
+      `${who}, but the Python interpreter "${interpreter}" ${old ? `is ${identity}, older than 3.10` : `failed: ${probe.stderr.trim().split('\n').at(-1) ?? `exit ${String(probe.status)}`}`}. ` +
+        `Python nodes need Python ≥ 3.10 with numpy and msgpack. ${INSTALL}.`,
+    );
+  }
+  const missing = missingLine.trim().split(' ').filter(Boolean);
+  // launchpad_ts imports numpy and msgpack: name those first, they are what to install.
+  const modules = missing.filter((name) => name !== 'launchpad_ts');
+  if (modules.length > 0) {
+    throw new LaunchpadError(
+      'FAILED_PRECONDITION',
+      `${who}, but the Python interpreter "${interpreter}" (${identity}) has no module ${modules.join(' or ')}. ` +
+        `Install ${modules.join(' and ')} for it, or pick another interpreter. ${INSTALL}.`,
+    );
+  }
+  if (missing.length > 0) {
+    throw new LaunchpadError(
+      'FAILED_PRECONDITION',
+      `${who}, but the Python interpreter "${interpreter}" (${identity}) cannot import launchpad_ts from ${env['PYTHONPATH'] ?? ''}: the package's python/ directory is missing from this launchpad-ts installation.`,
+    );
+  }
+  passed.add(interpreter);
+}

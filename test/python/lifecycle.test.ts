@@ -1,0 +1,165 @@
+/**
+ * A Python node's life under the launcher: restarts after a SIGKILL, the stop (the
+ * launcher's and its own), run(), a failing constructor, stack dumps, no orphan after the
+ * launcher is SIGKILLed, and the clear errors of a missing interpreter or module.
+ */
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as lp from 'launchpad-ts';
+import { describe, expect, it } from 'vitest';
+import {
+  isLive,
+  MARKER_VARIABLE,
+  markedProcesses,
+  newMarker,
+  pollFor,
+} from '../helpers/processes.ts';
+import { startScript } from '../helpers/scripts.ts';
+import { Doubler, type EchoApi } from './fixtures/services.ts';
+import { TEST_PYTHON } from './python-interpreter.ts';
+
+const PATIENT = { timeoutMs: 30_000 };
+
+function echoProgram(name: string): { program: lp.Program; echo: lp.Handle<EchoApi> } {
+  const program = new lp.Program(name);
+  const echo = program.addNode(new lp.PythonNode<EchoApi>('./fixtures/nodes.py', 'Echo'), 'echo');
+  return { program, echo };
+}
+
+describe('a Python node under the launcher', () => {
+  it('is restarted after a SIGKILL, keeps its id, and answers again', async () => {
+    const { program, echo } = echoProgram('py-restart');
+    await using running = lp.launch(program, {
+      launchType: 'processes',
+      python: TEST_PYTHON,
+      restart: { mode: 'on-failure', backoffMs: 0 },
+    });
+    const client = lp.withOptions(running.client(echo), PATIENT);
+    const first = await client.context();
+    process.kill(first.pid, 'SIGKILL');
+    // A call may meet the dying process (UNAVAILABLE); a later one reaches its successor,
+    // which the launcher started once the first had died.
+    let after = first;
+    for (let attempt = 0; attempt < 50 && after.pid === first.pid; attempt++) {
+      after = await client.context().catch((error: unknown) => {
+        expect(error).toMatchObject({ code: 'UNAVAILABLE' });
+        return first;
+      });
+    }
+    expect(after.pid).not.toBe(first.pid);
+    expect(after.nodeId).toBe('echo/0');
+    expect(running.nodes().get('echo/0')).toMatchObject({ restarts: 1 });
+  });
+
+  it('ends with the stop, leaving no process behind', async () => {
+    const { program, echo } = echoProgram('py-stop');
+    const running = lp.launch(program, { launchType: 'processes', python: TEST_PYTHON });
+    const { pid, ppid } = await lp.withOptions(running.client(echo), PATIENT).context();
+    expect(isLive(pid)).toBe(true);
+    // Started through setpriv's shell, which execs the interpreter: its parent is us.
+    expect(ppid).toBe(process.pid);
+    await running.stop();
+    expect(await pollFor(() => (isLive(pid) ? undefined : true), 5_000)).toBe(true);
+  });
+
+  it('stops the program from Python with lp.stop()', async () => {
+    const { program, echo } = echoProgram('py-own-stop');
+    const running = lp.launch(program, { launchType: 'processes', python: TEST_PYTHON });
+    expect(await lp.withOptions(running.client(echo), PATIENT).stop_program()).toBe(true);
+    await running.wait();
+  });
+
+  it('runs run(), which calls a TypeScript node, until the stop', async () => {
+    const program = new lp.Program('py-run');
+    const doubler = program.addNode(new lp.ServiceNode(Doubler), 'doubler');
+    const runner = program.addNode(
+      new lp.PythonNode<{ result(): number | null }>('./fixtures/nodes.py', 'Runner', doubler),
+      'runner',
+    );
+    await using running = lp.launch(program, { launchType: 'processes', python: TEST_PYTHON });
+    const client = lp.withOptions(running.client(runner), PATIENT);
+    // run() starts once the node serves; its first act is the call to the TypeScript node.
+    let result = await client.result();
+    for (let attempt = 0; attempt < 500 && result === null; attempt++) {
+      result = await client.result();
+    }
+    expect(result).toBe(42);
+  });
+
+  it('fails the program with the error of a failing constructor, traceback included', async () => {
+    const program = new lp.Program('py-broken');
+    program.addNode(new lp.PythonNode('./fixtures/nodes.py', 'Broken'), 'broken');
+    const running = lp.launch(program, { launchType: 'processes', python: TEST_PYTHON });
+    const error = await running.wait().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'NODE_FAILED' });
+    const cause = (error as Error).cause;
+    expect(cause).toBeInstanceOf(lp.RemoteError);
+    expect(cause).toMatchObject({ remoteName: 'RuntimeError', nodeId: 'broken/0' });
+    expect((cause as lp.RemoteError).remoteStack).toMatch(/in __init__/);
+  });
+
+  it('dumps the Python stack of every thread', async () => {
+    const { program, echo } = echoProgram('py-stack');
+    await using running = lp.launch(program, { launchType: 'processes', python: TEST_PYTHON });
+    await lp.withOptions(running.client(echo), PATIENT).echo(1);
+    const dump = await running.stackDump('echo/0');
+    expect(dump).toMatch(/\[thread MainThread\]/);
+    expect(dump).toMatch(/wait_for_stop .*node_context\.py/);
+  });
+});
+
+describe('a launcher killed outright', () => {
+  it('leaves no Python node process behind', async () => {
+    const marker = newMarker();
+    const run = startScript('test/python/fixtures/launcher.ts', [], {
+      [MARKER_VARIABLE]: marker,
+      LP_TEST_PYTHON: TEST_PYTHON,
+    });
+    await run.waitForOutput(/python node pid=\d+/);
+    const pid = Number(/python node pid=(\d+)/.exec(run.stdout())?.[1]);
+    expect(isLive(pid)).toBe(true);
+    run.child.kill('SIGKILL');
+    await run.exited;
+    const left = await pollFor(
+      () => (markedProcesses(marker).length === 0 ? [] : undefined),
+      5_000,
+    );
+    expect(left ?? markedProcesses(marker)).toEqual([]);
+  });
+});
+
+describe('the interpreter check', () => {
+  it('refuses a missing interpreter before any node starts, saying what to install', () => {
+    const { program } = echoProgram('py-no-python');
+    expect(() =>
+      lp.launch(program, { launchType: 'processes', python: '/nonexistent/python3' }),
+    ).toThrow(
+      /"\/nonexistent\/python3" was not found.*numpy and msgpack.*apt install python3 python3-numpy python3-msgpack/s,
+    );
+  });
+
+  it('refuses an interpreter without numpy, naming it and the module', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'lp-python-'));
+    try {
+      // Debian's Python without its site packages: no numpy, no msgpack.
+      const bare = join(directory, 'python3');
+      writeFileSync(bare, `#!/bin/sh\nexec ${TEST_PYTHON} -S "$@"\n`);
+      chmodSync(bare, 0o755);
+      const { program } = echoProgram('py-no-numpy');
+      expect(() => lp.launch(program, { launchType: 'processes', python: bare })).toThrow(
+        new RegExp(`"${bare}" \\(.*\\) has no module numpy or msgpack.*apt install`, 's'),
+      );
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a missing .py file, naming the node', () => {
+    const program = new lp.Program('py-no-file');
+    program.addNode(new lp.PythonNode('./fixtures/missing.py', 'Echo'), 'echo');
+    expect(() => lp.launch(program, { launchType: 'processes', python: TEST_PYTHON })).toThrow(
+      /Node echo\/0 \(PythonNode Echo\): its file .*missing\.py does not exist/,
+    );
+  });
+});
