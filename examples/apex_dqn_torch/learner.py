@@ -17,9 +17,17 @@ import time
 from typing import Any
 
 import numpy as np
-import torch
 
 import launchpad_ts as lp
+
+try:
+    import torch
+except ImportError as missing:
+    raise ImportError(
+        f"The PyTorch learner (examples/apex_dqn_torch/learner.py) needs torch, which "
+        f"{sys.executable} cannot import ({missing}). Install it (Debian: apt-get install "
+        f"python3-torch) or launch with an interpreter that has it: --lp_python=/usr/bin/python3."
+    ) from missing
 
 # The node loads this file by path; its neighbour q_learning.py is imported from here.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -122,8 +130,9 @@ class Learner:
                     self._checkpoint()
                     last_checkpoint = time.monotonic()
         except Exception:
-            # Sample calls waiting on the rate limiter are cancelled when the program stops.
-            if not lp.stop_requested():
+            # Sample calls waiting on the rate limiter are cancelled when the program stops,
+            # and replay may hear of the stop a moment before this node does.
+            if not lp.wait_for_stop(5.0):
                 raise
         finally:
             for future in pending:
