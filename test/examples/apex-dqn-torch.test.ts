@@ -2,8 +2,9 @@
  * Ape-X DQN with the PyTorch learner (`examples/apex_dqn_torch`): the learner's arithmetic
  * checked by its own unittest, and a small seeded run in which the TypeScript actors,
  * replay and evaluator train through the Python learner: the greedy policy must improve
- * within a budget of learner steps (not of time). Needs an interpreter with torch
- * (Debian: python3-torch), `TORCH_PYTHON` or `/usr/bin/python3`.
+ * within a budget of learner steps (not of time); and the command as a user runs it,
+ * under `processes` with `--lp_python`, to a low target. Needs an interpreter with torch
+ * (Debian: python3-torch): `LP_TEST_PYTHON` or `/usr/bin/python3`.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -14,8 +15,8 @@ import * as lp from 'launchpad-ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../examples/apex_dqn/config.ts';
 import { makeProgram } from '../../examples/apex_dqn_torch/program.ts';
-
-const PYTHON = process.env['TORCH_PYTHON'] ?? '/usr/bin/python3';
+import { TEST_PYTHON as PYTHON } from '../python/python-interpreter.ts';
+import { runScript } from '../helpers/scripts.ts';
 const EXAMPLE_DIR = fileURLToPath(new URL('../../examples/apex_dqn_torch', import.meta.url));
 
 describe('apex_dqn_torch', () => {
@@ -64,4 +65,22 @@ describe('apex_dqn_torch', () => {
     expect(curve[0]).toBe('seconds,env_steps,learner_steps,mean_return');
     expect(curve).toHaveLength(6);
   }, 180_000);
+
+  it('runs as a user runs it, under processes, to its final JSON line', async () => {
+    // A low target, reached within about 1,000 learner steps; the time limit only stops a
+    // run that hangs, and the assertions are on what the run reports, not on its time.
+    const { code, stdout, stderr } = await runScript('examples/apex_dqn_torch/main.ts', [
+      '--lp_launch_type=processes',
+      `--lp_python=${PYTHON}`,
+      '--lp_time_limit=240',
+      '--seed=3',
+      '--target_return=100',
+      '--eval_every_ms=2000',
+    ]);
+    expect(code, stderr).toBe(0);
+    const report = JSON.parse(stdout.trimEnd().split('\n').at(-1) ?? '') as Record<string, unknown>;
+    expect(report, stdout).toMatchObject({ solved: true, actors: 2, launchType: 'processes' });
+    expect(report['score']).toBeGreaterThanOrEqual(100);
+    expect(report['learnerSteps']).toBeGreaterThan(0);
+  }, 300_000);
 });
