@@ -29,8 +29,7 @@ except ImportError as missing:
         f"python3-torch) or launch with an interpreter that has it: --lp_python=/usr/bin/python3."
     ) from missing
 
-# The node loads this file by path; its neighbour q_learning.py is imported from here.
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# launchpad_ts puts this file's folder on sys.path, so its sibling imports as in a script.
 from q_learning import QLearner, importance_weights, unpack_batch  # noqa: E402
 
 TABLE = "transitions"
