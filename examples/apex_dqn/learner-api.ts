@@ -30,4 +30,6 @@ export interface LearnerApi extends ParameterSource {
   steps(): number;
   /** Resolves once the learner has taken `steps` steps (for step-budgeted runs and tests). */
   waitForSteps(steps: number): number | Promise<number>;
+  /** The checkpoint this learner was restored from (after a restart), else `null`. */
+  restoredFrom(): string | null;
 }

@@ -58,7 +58,10 @@ class Learner:
         self._stepped = threading.Condition()
         self._version = 0
         self._published: dict[str, Any] | None = None
-        self._checkpoint_path = os.path.join(lp.context().workdir, "apex_dqn_torch", "learner.pt")
+        folder = os.path.join(lp.context().workdir, "apex_dqn_torch")
+        os.makedirs(folder, exist_ok=True)
+        self._checkpoint_path = os.path.join(folder, "learner.pt")
+        self._version_path = os.path.join(folder, "learner.version")
         self._restored_from: str | None = None
         self._restore()
         self._publish()
@@ -141,8 +144,15 @@ class Learner:
                 self._stepped.notify_all()
 
     def _publish(self) -> None:
-        # A new dict each time: readers on other threads hold the old one whole.
         self._version += 1
+        # Readers fetch only versions newer than theirs, so a restarted learner must go on
+        # from the last version it published, which may be later than its checkpoint:
+        # the number is written at each publication (a few bytes, every 50 steps).
+        temporary = self._version_path + ".tmp"
+        with open(temporary, "w", encoding="utf-8") as file:
+            file.write(str(self._version))
+        os.replace(temporary, self._version_path)
+        # A new dict each time: readers on other threads hold the old one whole.
         self._published = {"version": self._version, "values": {"params": self.q.online_params()}}
 
     def _checkpoint(self) -> None:
@@ -152,7 +162,6 @@ class Learner:
             "optimizer": self.q.optimizer.state_dict(),
             "steps": self._steps,
         }
-        os.makedirs(os.path.dirname(self._checkpoint_path), exist_ok=True)
         # Written whole, then renamed: a learner killed mid-write restores the previous one.
         temporary = self._checkpoint_path + ".tmp"
         torch.save(state, temporary)
@@ -160,6 +169,9 @@ class Learner:
 
     def _restore(self) -> None:
         # A restarted learner (or a new launch in the same workdir) goes on from its checkpoint.
+        if os.path.exists(self._version_path):
+            with open(self._version_path, encoding="utf-8") as file:
+                self._version = int(file.read())
         if not os.path.exists(self._checkpoint_path):
             return
         state = torch.load(self._checkpoint_path)

@@ -7,7 +7,7 @@
  * (Debian: python3-torch): `LP_TEST_PYTHON` or `/usr/bin/python3`.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,7 @@ import { DEFAULT_CONFIG } from '../../examples/apex_dqn/config.ts';
 import { makeProgram } from '../../examples/apex_dqn_torch/program.ts';
 import { TEST_PYTHON as PYTHON } from '../python/python-interpreter.ts';
 import { runScript } from '../helpers/scripts.ts';
+import { waitUntil } from '../helpers/wait-until.ts';
 const EXAMPLE_DIR = fileURLToPath(new URL('../../examples/apex_dqn_torch', import.meta.url));
 
 describe('apex_dqn_torch', () => {
@@ -83,4 +84,48 @@ describe('apex_dqn_torch', () => {
     expect(report['score']).toBeGreaterThanOrEqual(100);
     expect(report['learnerSteps']).toBeGreaterThan(0);
   }, 300_000);
+
+  it('resumes from its checkpoint after its process is SIGKILLed, and actors follow it', async () => {
+    const config = {
+      ...DEFAULT_CONFIG,
+      seed: 4,
+      evalEveryMs: 0,
+      minReplay: 500,
+      checkpointEveryMs: 200,
+    };
+    const { program, learner } = makeProgram(config);
+    workdir = mkdtempSync(join(tmpdir(), 'apex-dqn-torch-restart-'));
+    const launched = lp.launch(program, {
+      launchType: 'in-process',
+      workdir,
+      python: PYTHON,
+      restart: { mode: 'on-failure', backoffMs: 0 },
+    });
+    running = launched;
+    await launched.ready;
+    const client = launched.client(learner);
+    await client.waitForSteps(300);
+    const checkpoint = join(workdir, 'apex_dqn_torch', 'learner.pt');
+    await waitUntil(() => existsSync(checkpoint), "the learner's first checkpoint");
+    const before = await client.fetchVariables(0);
+    const pid = launched.metrics().nodes.find((node) => node.nodeId === 'learner/0')?.process.pid;
+    expect(pid).toBeGreaterThan(0);
+    process.kill(pid ?? 0, 'SIGKILL');
+    // Calls may meet the dead process (UNAVAILABLE) until its successor answers.
+    let restored: string | null = null;
+    await waitUntil(async () => {
+      restored = await client.restoredFrom().catch(() => null);
+      return restored !== null;
+    }, 'the restarted learner');
+    expect(restored).toBe(checkpoint);
+    expect(launched.nodes().get('learner/0')).toMatchObject({ restarts: 1 });
+    // It goes on from the checkpoint's step count (taken after its first steps), not from
+    // zero, and publishes versions newer than any reader saw before the kill, so the
+    // actors' next fetch takes its parameters; and it trains on.
+    const after = await client.fetchVariables(0);
+    expect(after?.version).toBeGreaterThan(before?.version ?? Infinity);
+    const resumedAt = await client.steps();
+    expect(resumedAt).toBeGreaterThan(0);
+    await client.waitForSteps(resumedAt + 100);
+  }, 180_000);
 });
