@@ -108,7 +108,7 @@ describe('apex_dqn_torch', () => {
     const checkpoint = join(workdir, 'apex_dqn_torch', 'learner.pt');
     await waitUntil(() => existsSync(checkpoint), "the learner's first checkpoint");
     const before = await client.fetchVariables(0);
-    const pid = launched.metrics().nodes.find((node) => node.nodeId === 'learner/0')?.process.pid;
+    const pid = launched.metrics().nodes.find((node) => node.nodeId === 'learner/0')?.process?.pid;
     expect(pid).toBeGreaterThan(0);
     process.kill(pid ?? 0, 'SIGKILL');
     // Calls may meet the dead process (UNAVAILABLE) until its successor answers.
