@@ -108,9 +108,12 @@ describe('apex_dqn_torch', () => {
     const checkpoint = join(workdir, 'apex_dqn_torch', 'learner.pt');
     await waitUntil(() => existsSync(checkpoint), "the learner's first checkpoint");
     const before = await client.fetchVariables(0);
-    const pid = launched.metrics().nodes.find((node) => node.nodeId === 'learner/0')?.process?.pid;
-    expect(pid).toBeGreaterThan(0);
-    process.kill(pid ?? 0, 'SIGKILL');
+    const learnerPid = (): number | undefined =>
+      launched.metrics().nodes.find((node) => node.nodeId === 'learner/0')?.process?.pid;
+    await waitUntil(() => learnerPid() !== undefined, "the learner's process in the metrics");
+    const pid = learnerPid();
+    if (pid === undefined || pid <= 0) throw new Error(`No process id for learner/0: ${pid}`);
+    process.kill(pid, 'SIGKILL');
     // Calls may meet the dead process (UNAVAILABLE) until its successor answers.
     let restored: string | null = null;
     await waitUntil(async () => {
