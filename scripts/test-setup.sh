@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs and starts what the tests need beyond npm, on a fresh Debian machine (as root):
-# tmux for the tmux output mode, Chromium for the dashboard's browser tests, a real local Slurm for the Slurm launcher, and a Slurm of
+# tmux for the tmux output mode, Chromium for the dashboard's browser tests, Debian's Python with numpy,
+# and PyTorch for Python nodes (tests run /usr/bin/python3), a real local Slurm for the Slurm launcher, and a Slurm of
 # three simulated hosts (network namespaces) for the multi-host tests.
 # Idempotent: packages are installed only when missing, daemons started only when down.
 set -euo pipefail
@@ -18,6 +19,21 @@ if [ ! -x /usr/bin/chromium ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+
+# Python nodes: the tests run Debian's /usr/bin/python3, which needs numpy (and PyTorch
+# for the examples/apex_dqn_torch learner).
+python_missing=()
+for pair in numpy:python3-numpy torch:python3-torch; do
+  if ! /usr/bin/python3 -c "import ${pair%%:*}" 2>/dev/null; then
+    python_missing+=("${pair#*:}")
+  fi
+done
+if [ ! -x /usr/bin/python3 ] || [ "${#python_missing[@]}" -gt 0 ]; then
+  echo "test-setup: installing python3 ${python_missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends python3 "${python_missing[@]}" >/dev/null
 fi
 
 bash scripts/slurm-up.sh

@@ -400,7 +400,9 @@ class Client:
         object.__setattr__(self, "_options", options)
 
     def __getattr__(self, name: str) -> _Method:
-        if name.startswith("__"):
+        # Private names are never served; refusing them keeps libraries that probe
+        # attributes (`_repr_html_`, `__array__`) from making calls.
+        if name.startswith("_"):
             raise AttributeError(name)
         return _Method(self, name)
 

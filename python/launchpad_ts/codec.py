@@ -12,7 +12,8 @@ What is standard MessagePack is written and read as such. On top of it:
   ``OUT_OF_BAND_MIN_BYTES`` inside the MessagePack part (msgpackr's extension 0x74),
   from it up as out-of-band segments (extension 0x53, see ``frames.py``).
 - Extensions written as a marker followed by a value: ``undefined`` (0x00), an Error
-  (0x4d: name, message, stack, cause), a Set (0x73) and a handle (0x4c: node id, options).
+  (0x4d: name, message, stack, cause), a Set (0x73) and, read only, a handle (0x4c: node
+  id, options), which node arguments carry and which arrives as a client.
 
 Anything else fails with :class:`WireValueError`, naming the value's path.
 """
@@ -83,7 +84,7 @@ _KIND_BY_DTYPE = {
 
 _SUPPORTED = (
     "None, bool, int, float, str, bytes, list, tuple, dict, set, numpy arrays of "
-    "(u)int8/16/32/64 or float32/64, numpy scalars, exceptions, and handles"
+    "(u)int8/16/32/64 or float32/64, numpy scalars and exceptions"
 )
 
 
@@ -325,15 +326,19 @@ class Encoder:
             self.write([type(value).__name__, str(value), stack, None], path)
         else:
             handle = self.handle_of(value) if self.handle_of is not None else None
-            if handle is None:
+            if handle is not None:
+                # As in TypeScript: a handle becomes a client only as a node argument.
                 raise WireValueError(
                     path,
-                    f"is a {type(value).__module__}.{type(value).__qualname__} object, which "
-                    f"cannot cross to another node. Values must be {_SUPPORTED}; turn it into "
-                    "one of those first",
+                    f"is a client of node {handle[0]}, which cannot be passed in a call; pass "
+                    "the handle to the node's constructor in the program instead",
                 )
-            self._marker(_HANDLE_EXTENSION)
-            self.write(list(handle), path)
+            raise WireValueError(
+                path,
+                f"is a {type(value).__module__}.{type(value).__qualname__} object, which "
+                f"cannot cross to another node. Values must be {_SUPPORTED}; turn it into "
+                "one of those first",
+            )
 
 
 class Decoder:

@@ -57,9 +57,19 @@ def _answer(line: bytes, secret: bytes) -> dict[str, Any]:
     return {"error": "CPU profiles are not available for Python nodes; use py-spy or cProfile"}
 
 
-def start_diagnostics(secret: str, host: str) -> str:
-    """Starts the answering thread; returns its ``host:port``."""
-    listener = socket.create_server((host, 0))
+def start_diagnostics(secret: str, host: str, ports: list[int] | None = None) -> str:
+    """Starts the answering thread on the first free port of ``ports`` (any when unset);
+    returns its ``host:port``."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = None
+    for port in ports or [0]:
+        try:
+            listener = socket.create_server((host, port), family=family)
+            break
+        except OSError:
+            continue
+    if listener is None:
+        raise OSError(f"no free port for the stack-dump thread on {host}")
     key = secret.encode()
 
     def serve() -> None:

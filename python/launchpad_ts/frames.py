@@ -135,11 +135,13 @@ def _skip(sock: socket.socket, count: int) -> None:
         count -= read
 
 
-def read_frame(sock: socket.socket, max_bytes: int) -> np.ndarray:
-    """Reads one frame body; a body over ``max_bytes`` is skipped and raises FrameTooLarge."""
+def read_frame(sock: socket.socket, max_bytes: int, skip: bool = True) -> np.ndarray:
+    """Reads one frame body; a body over ``max_bytes`` raises FrameTooLarge, once its bytes
+    are skipped (``skip``) or at once, unread (a first frame before the secret)."""
     (length,) = struct.unpack(">I", bytes(_read_exactly(sock, 4)))
     if length > max_bytes:
-        _skip(sock, length)
+        if skip:
+            _skip(sock, length)
         raise FrameTooLarge(length)
     return _read_exactly(sock, length)
 

@@ -9,9 +9,11 @@ A lost launcher ends the process at once.
 """
 from __future__ import annotations
 
+import errno
 import importlib.util
 import os
 import signal
+import socket
 import sys
 import threading
 import time
@@ -23,6 +25,7 @@ from .bootstrap import BootstrapError, take_bootstrap
 from .client import CallOptions, Client, PeerPool, with_options
 from .diagnostics import start_diagnostics
 from .errors import LaunchpadError, error_info
+from .listen import resolve_listen
 from .metrics import NodeMetrics
 from .server import RpcServer
 
@@ -134,28 +137,46 @@ def main() -> None:
         args = _rebind(spec.get("args", []), pool)
         instance = node_class(*args)
         metrics = NodeMetrics(node_id) if spec.get("metricsIntervalMs") else None
-        bind = spec.get("bindHost") or "127.0.0.1"
-        server = RpcServer(
-            instance,
-            secret=secret,
-            node_id=node_id,
-            host=bind,
-            max_workers=int(spec["code"].get("threads") or DEFAULT_THREADS),
-            max_bytes=int(spec.get("maxMessageBytes", 1 << 30)),
-            make_handle=pool.make_handle,
-            handle_of=pool.handle_of,
-            observer=metrics.observe_call if metrics is not None else None,
+        listen_host, ports = resolve_listen(spec.get("listen"), control_address)
+        bind = listen_host or spec.get("bindHost") or "127.0.0.1"
+        server = _serve_on_first_free_port(
+            ports,
+            lambda port: RpcServer(
+                instance,
+                secret=secret,
+                node_id=node_id,
+                host=bind,
+                port=port,
+                max_workers=int(spec["code"].get("threads") or DEFAULT_THREADS),
+                max_bytes=int(spec.get("maxMessageBytes", 1 << 30)),
+                make_handle=pool.make_handle,
+                handle_of=pool.handle_of,
+                observer=metrics.observe_call if metrics is not None else None,
+            ),
+            f"Node {node_id} found no free port on {bind}",
         )
+        # As node-runner.ts advertises: a name the launcher gave wins (or the address the
+        # host chose for it); a server bound to every interface is reached through the
+        # host's name; any other, through its address.
         address = server.address
-        advertise = spec.get("advertiseHost")
+        port = address.rsplit(":", 1)[1]
+        advertise = spec.get("advertiseHost") or (
+            None if listen_host is None else f"[{listen_host}]" if ":" in listen_host else listen_host
+        )
         if advertise:
-            address = f"{advertise}:{address.rsplit(':', 1)[1]}"
-        control.register(node_id, address)
+            address = f"{advertise}:{port}"
+        elif bind in ("0.0.0.0", "::"):
+            address = f"{socket.gethostname()}:{port}"
+        # The stack-dump thread first: once callers can reach the node, so can a dump.
         if os.environ.get("LP_DIAGNOSTICS") != "0":
             try:
-                control.registerDiagnostics(node_id, start_diagnostics(secret, bind if bind != "0.0.0.0" else "0.0.0.0"))
+                at = start_diagnostics(secret, bind, ports)
+                if advertise or bind in ("0.0.0.0", "::"):
+                    at = f"{address.rsplit(':', 1)[0]}:{at.rsplit(':', 1)[1]}"
+                control.registerDiagnostics(node_id, at)
             except Exception:  # noqa: BLE001 - a node without stack dumps still runs
                 pass
+        control.register(node_id, address)
         if metrics is not None:
             _report_metrics(metrics, control, float(spec["metricsIntervalMs"]) / 1000, done)
         run = getattr(instance, "run", None)
@@ -184,6 +205,16 @@ def main() -> None:
     if server is not None:
         server.close()
     os._exit(0)
+
+
+def _serve_on_first_free_port(ports: list[int], make: Any, failure: str) -> RpcServer:
+    for port in ports:
+        try:
+            return make(port)
+        except OSError as error:
+            if error.errno != errno.EADDRINUSE:
+                raise
+    raise LaunchpadError("RESOURCE_EXHAUSTED", f"{failure} in {ports[0]}-{ports[-1]}.")
 
 
 def _rebind(value: Any, pool: PeerPool) -> Any:

@@ -143,7 +143,7 @@ class ServerConnection:
     def _handshake(self) -> None:
         self.sock.settimeout(10.0)
         try:
-            body = frames.read_frame(self.sock, frames.HELLO_MAX_BYTES)
+            body = frames.read_frame(self.sock, frames.HELLO_MAX_BYTES, skip=False)
         except FrameTooLarge:
             raise _Refused() from None
         self.sock.settimeout(None)
@@ -277,9 +277,10 @@ class RpcServer:
         self.make_handle = make_handle
         self.handle_of = handle_of
         self.observer = observer
+        # Listen first: a port already taken fails before anything else is made.
+        self.listener = socket.create_server((host, port), family=_family(host))
         self.methods = public_methods(instance)
         self.pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="lp-call")
-        self.listener = socket.create_server((host, port), family=_family(host))
         self.connections: set[ServerConnection] = set()
         self._lock = threading.Lock()
         bound = self.listener.getsockname()

@@ -53,12 +53,9 @@ export function launch(program: Program, options: LaunchOptions = {}): RunningPr
     );
   }
   const entry = LAUNCH_TYPE_TABLE[launchType];
+  // Python nodes: their launch type, then their interpreter, before any node starts.
+  checkPythonNodes(program, resolved.python, launchType);
   entry.check(program, resolved);
-  // Local launch types start Python nodes here: their interpreter is checked before any
-  // node starts. A cluster's hosts have their own (see docs/python.md).
-  if (launchType === 'in-process' || launchType === 'threads' || launchType === 'processes') {
-    checkPythonNodes(program, resolved.python);
-  }
   const setup = createLaunchSetup(program, resolved, launchType);
   const { lifecycle } = setup;
   // The launcher's own calls are traced once the tracing module has loaded; the nodes

@@ -2,18 +2,26 @@
  * @module
  * The script each Slurm task starts with (`node --import tsx slurm-task.ts [args…]`). It
  * works out what it runs from its global task rank: one node (it hands over to the shared
- * node main), or a colocation, whose nodes it starts as its threads or child processes.
+ * node main), a Python node (it starts the interpreter, `python-task.ts`), or a
+ * colocation, whose nodes it starts as its threads or child processes.
  */
 import { runChild } from './child-main.ts';
 import { runColocatedTask } from './colocated-task.ts';
-import { sharedBootstrapShape, slurmTasksShape } from '../protocol/bootstrap-shapes.ts';
+import {
+  sharedBootstrapShape,
+  slurmPythonNodesShape,
+  slurmTasksShape,
+} from '../protocol/bootstrap-shapes.ts';
 import { BOOTSTRAP_VARIABLE, type ChildBootstrap } from '../protocol/node-spec.ts';
 import {
   NODE_IDS_VARIABLE,
+  PYTHON_NODES_VARIABLE,
   SLURM_BOOTSTRAP_VARIABLE,
   TASK_INDEX_VARIABLE,
+  type SlurmPythonNodes,
   type SlurmTask,
 } from '../protocol/slurm-task-env.ts';
+import { runPythonTask } from './python-task.ts';
 import { takeFromEnvironment } from './bootstrap-decoder.ts';
 
 function fail(message: string): never {
@@ -24,10 +32,15 @@ function fail(message: string): never {
 const purpose = 'inside a Slurm job submitted by launchpad-ts';
 let shared: Omit<ChildBootstrap, 'nodeId'>;
 let tasks: SlurmTask[];
+let python: SlurmPythonNodes | undefined;
 try {
   // Neither the secret nor the job's plumbing may leak into processes the node starts.
   shared = takeFromEnvironment(SLURM_BOOTSTRAP_VARIABLE, sharedBootstrapShape, purpose);
   tasks = takeFromEnvironment(NODE_IDS_VARIABLE, slurmTasksShape, purpose);
+  python =
+    process.env[PYTHON_NODES_VARIABLE] === undefined
+      ? undefined
+      : takeFromEnvironment(PYTHON_NODES_VARIABLE, slurmPythonNodesShape, purpose);
 } catch (error) {
   fail(error instanceof Error ? error.message : String(error));
 }
@@ -42,7 +55,10 @@ if (task === undefined) {
 }
 const bootstrapOf = (nodeId: string): ChildBootstrap => ({ ...shared, nodeId });
 
-if (typeof task === 'string') {
+if (typeof task === 'string' && python?.nodeIds.includes(task) === true) {
+  // A Python node: this task starts the interpreter and follows it.
+  process.exit(await runPythonTask(bootstrapOf(task), python.interpreter));
+} else if (typeof task === 'string') {
   // The node's main reads its bootstrap through the one bootstrap reader.
   process.env[BOOTSTRAP_VARIABLE] = JSON.stringify(bootstrapOf(task));
   await runChild();

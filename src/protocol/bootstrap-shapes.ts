@@ -8,7 +8,7 @@ import { arrayOf, boolean, integer, object, oneOf, string, type Shape } from '..
 import type { ColocationKind } from '../model/colocation.ts';
 import type { HostSettings } from './colocation-protocol.ts';
 import type { ChildBootstrap } from './node-spec.ts';
-import type { SlurmTask } from './slurm-task-env.ts';
+import type { SlurmPythonNodes, SlurmTask } from './slurm-task-env.ts';
 
 const colocationKind = oneOf(['threads', 'processes']);
 const nodeId = string('a node id (label/index)', /\/\d+$/);
@@ -70,3 +70,9 @@ export const slurmTasksShape: Shape<SlurmTask[]> = arrayOf((task, path) => {
   if (typeof task === 'string') nodeId(task, path);
   else object({ kind: colocationKind, nodeIds: arrayOf(nodeId) }, ['kind', 'nodeIds'])(task, path);
 });
+
+/** The shape of a Slurm job's Python nodes (`LP_SLURM_PYTHON_NODES`). */
+export const slurmPythonNodesShape: Shape<SlurmPythonNodes> = object(
+  { interpreter: string(), nodeIds: arrayOf(nodeId) },
+  ['interpreter', 'nodeIds'],
+);

@@ -25,3 +25,18 @@ export type SlurmTask =
  * the job's tasks): a step of its own counts its task as rank 0.
  */
 export const TASK_INDEX_VARIABLE = 'LP_SLURM_TASK_INDEX';
+
+/**
+ * The environment variable naming the job's Python nodes and their interpreter
+ * ({@link SlurmPythonNodes}), set only when the program has Python nodes: their task
+ * starts the interpreter (see `node/python-task.ts`).
+ */
+export const PYTHON_NODES_VARIABLE = 'LP_SLURM_PYTHON_NODES';
+
+/** Which of a Slurm job's nodes are Python nodes, and the interpreter that runs them. */
+export interface SlurmPythonNodes {
+  /** The interpreter, a command on each host's `PATH` or a path. */
+  readonly interpreter: string;
+  /** The Python nodes' ids. */
+  readonly nodeIds: readonly string[];
+}

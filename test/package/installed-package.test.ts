@@ -132,6 +132,9 @@ describe('the packed package, installed into a fresh project', () => {
     expect(files).toContain('package/dist/index.js');
     expect(files).toContain('package/dist/index.d.ts');
     expect(files).toContain('package/dist/replay/index.d.ts');
+    // The Python side of Python nodes, which the launcher puts on PYTHONPATH; not its tests.
+    expect(files).toContain('package/python/launchpad_ts/__main__.py');
+    expect(files.filter((file) => /^package\/python\/tests\/|__pycache__/.test(file))).toEqual([]);
     expect(files.filter((file) => /^package\/(test|bench|examples|scripts)\//.test(file))).toEqual(
       [],
     );
@@ -148,6 +151,30 @@ describe('the packed package, installed into a fresh project', () => {
       expect(ran.code).toBe(0);
     }
   }, 300_000);
+
+  it('runs a Python node from the installed package, with plain node', async () => {
+    writeFileSync(
+      join(project, 'squarer.py'),
+      'import numpy as np\n\nclass Squarer:\n    def square(self, x):\n        return np.asarray(x) ** 2\n',
+    );
+    writeFileSync(
+      join(project, 'python-main.mjs'),
+      [
+        "import * as lp from 'launchpad-ts';",
+        "const p = new lp.Program('py');",
+        "const s = p.addNode(new lp.PythonNode('./squarer.py', 'Squarer'), 'squarer');",
+        'const running = lp.launch(p);',
+        'const squared = await running.client(s).square(new Float64Array([1, 2, 3]));',
+        "console.log('squared', Array.from(squared).join(','));",
+        'await running.stop();',
+        '',
+      ].join('\n'),
+    );
+    const ran = await run('node', ['python-main.mjs', '--lp_python=/usr/bin/python3'], project);
+    expect(ran.stderr).not.toMatch(/Error/);
+    expect(ran.stdout).toContain('squared 1,4,9');
+    expect(ran.code).toBe(0);
+  }, 120_000);
 
   it('runs npx launchpad-ts graph on a compiled script with plain node, and names tsx for a .ts one', async () => {
     const graph = await run(

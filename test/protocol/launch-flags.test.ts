@@ -33,6 +33,14 @@ describe('launchFlags', () => {
     expect(lp.launchFlags(args).timeLimit).toBe(timeLimit);
   });
 
+  it.each([
+    [['--lp_python', '/opt/venv/bin/python'], '/opt/venv/bin/python'],
+    [['--lp_python=python3.12'], 'python3.12'],
+    [['--lr=0.1'], undefined],
+  ])('reads the Python interpreter from %j', (args, python) => {
+    expect(lp.launchFlags(args).python).toBe(python);
+  });
+
   it('leaves flags after -- to the program', () => {
     expect(lp.launchFlags(['--', '--lp_dry_run']).dryRun).toBeUndefined();
     expect(lp.userArgs(['--', '--lp_dry_run'])).toEqual(['--', '--lp_dry_run']);
@@ -40,7 +48,7 @@ describe('launchFlags', () => {
 
   it('refuses an unknown --lp_ flag, a flag without its value, and a wrong dry-run value', () => {
     expect(() => lp.launchFlags(['--lp_lauch_type=slurm'])).toThrow(
-      "Unknown launcher flag --lp_lauch_type; the launcher's flags are: --lp_launch_type, --lp_dry_run, --lp_time_limit, --lp_metrics_port, --lp_dashboard.",
+      "Unknown launcher flag --lp_lauch_type; the launcher's flags are: --lp_launch_type, --lp_dry_run, --lp_time_limit, --lp_metrics_port, --lp_dashboard, --lp_python.",
     );
     expect(() => lp.launchFlags(['--lp_launch_type'])).toThrow(
       'Expected --lp_launch_type to have a value: --lp_launch_type=<value> or --lp_launch_type <value>.',

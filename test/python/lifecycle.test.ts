@@ -16,6 +16,8 @@ import {
   pollFor,
 } from '../helpers/processes.ts';
 import { startScript } from '../helpers/scripts.ts';
+import { capture } from '../helpers/capture.ts';
+import { api } from '../helpers/dashboard.ts';
 import { Doubler, type EchoApi } from './fixtures/services.ts';
 import { TEST_PYTHON } from './python-interpreter.ts';
 
@@ -52,6 +54,35 @@ describe('a Python node under the launcher', () => {
     expect(running.nodes().get('echo/0')).toMatchObject({ restarts: 1 });
   });
 
+  it('reaches a TypeScript node again once it was restarted', async () => {
+    const program = new lp.Program('py-peer-restart');
+    const doubler = program.addNode(new lp.ServiceNode(Doubler), 'doubler');
+    const echo = program.addNode(
+      new lp.PythonNode<EchoApi>('./fixtures/nodes.py', 'Echo', { doubler }),
+      'echo',
+    );
+    await using running = lp.launch(program, {
+      launchType: 'processes',
+      python: TEST_PYTHON,
+      restart: { mode: 'on-failure', backoffMs: 0 },
+    });
+    const client = lp.withOptions(running.client(echo), PATIENT);
+    const first = (await client.call_peer('doubler', 'pid')) as number;
+    process.kill(first, 'SIGKILL');
+    // Python's connection to the dead process fails its calls (UNAVAILABLE); a later call
+    // looks the node up again and reaches its successor.
+    let after = first;
+    for (let attempt = 0; attempt < 50 && after === first; attempt++) {
+      after = (await client.call_peer('doubler', 'pid').catch((error: unknown) => {
+        // The failed call escaped the Python method, code and all, as in TypeScript.
+        expect(error).toMatchObject({ code: 'UNAVAILABLE' });
+        return first;
+      })) as number;
+    }
+    expect(after).not.toBe(first);
+    expect(await client.call_peer('doubler', 'double', 4)).toBe(8);
+  });
+
   it('ends with the stop, leaving no process behind', async () => {
     const { program, echo } = echoProgram('py-stop');
     const running = lp.launch(program, { launchType: 'processes', python: TEST_PYTHON });
@@ -79,12 +110,8 @@ describe('a Python node under the launcher', () => {
     );
     await using running = lp.launch(program, { launchType: 'processes', python: TEST_PYTHON });
     const client = lp.withOptions(running.client(runner), PATIENT);
-    // run() starts once the node serves; its first act is the call to the TypeScript node.
-    let result = await client.result();
-    for (let attempt = 0; attempt < 500 && result === null; attempt++) {
-      result = await client.result();
-    }
-    expect(result).toBe(42);
+    // run() starts once the node serves; result() waits for its call to the TypeScript node.
+    expect(await client.result()).toBe(42);
   });
 
   it('fails the program with the error of a failing constructor, traceback included', async () => {
@@ -99,13 +126,32 @@ describe('a Python node under the launcher', () => {
     expect((cause as lp.RemoteError).remoteStack).toMatch(/in __init__/);
   });
 
+  it("prefixes its output with its node id and keeps it in the dashboard's log tail", async () => {
+    const { program, echo } = echoProgram('py-output');
+    const stdout = capture();
+    await using running = lp.launch(program, {
+      launchType: 'processes',
+      python: TEST_PYTHON,
+      stdout,
+    });
+    expect(await lp.withOptions(running.client(echo), PATIENT).say('hello from python')).toBe(true);
+    await stdout.waitFor(/\[echo\/0\] hello from python/);
+    const tail = await api<{ lines: { text: string }[] }>(
+      await running.dashboardUrl(),
+      '/api/logs/echo/0?tail=20',
+    );
+    expect(tail.body.lines.map((line) => line.text)).toContain('hello from python');
+  });
+
   it('dumps the Python stack of every thread', async () => {
     const { program, echo } = echoProgram('py-stack');
     await using running = lp.launch(program, { launchType: 'processes', python: TEST_PYTHON });
     await lp.withOptions(running.client(echo), PATIENT).echo(1);
     const dump = await running.stackDump('echo/0');
     expect(dump).toMatch(/\[thread MainThread\]/);
-    expect(dump).toMatch(/wait_for_stop .*node_context\.py/);
+    // The main thread runs the node's main (waiting for the stop, once it serves).
+    expect(dump).toMatch(/main .*launchpad_ts\/node\.py:\d+/);
+    expect(dump).toMatch(/\[thread lp-accept\]/);
   });
 });
 
@@ -135,20 +181,20 @@ describe('the interpreter check', () => {
     expect(() =>
       lp.launch(program, { launchType: 'processes', python: '/nonexistent/python3' }),
     ).toThrow(
-      /"\/nonexistent\/python3" was not found.*numpy and msgpack.*apt install python3 python3-numpy python3-msgpack/s,
+      /"\/nonexistent\/python3" was not found.*Python ≥ 3.10 with numpy.*apt install python3 python3-numpy/s,
     );
   });
 
   it('refuses an interpreter without numpy, naming it and the module', () => {
     const directory = mkdtempSync(join(tmpdir(), 'lp-python-'));
     try {
-      // Debian's Python without its site packages: no numpy, no msgpack.
+      // Debian's Python without its site packages: no numpy.
       const bare = join(directory, 'python3');
       writeFileSync(bare, `#!/bin/sh\nexec ${TEST_PYTHON} -S "$@"\n`);
       chmodSync(bare, 0o755);
       const { program } = echoProgram('py-no-numpy');
       expect(() => lp.launch(program, { launchType: 'processes', python: bare })).toThrow(
-        new RegExp(`"${bare}" \\(.*\\) has no module numpy or msgpack.*apt install`, 's'),
+        new RegExp(`"${bare}" \\(.*\\) has no module numpy\\. .*apt install`, 's'),
       );
     } finally {
       rmSync(directory, { recursive: true, force: true });
@@ -160,6 +206,24 @@ describe('the interpreter check', () => {
     program.addNode(new lp.PythonNode('./fixtures/missing.py', 'Echo'), 'echo');
     expect(() => lp.launch(program, { launchType: 'processes', python: TEST_PYTHON })).toThrow(
       /Node echo\/0 \(PythonNode Echo\): its file .*missing\.py does not exist/,
+    );
+  });
+
+  it('refuses kubernetes, which cannot run them yet', () => {
+    const { program } = echoProgram('py-kubernetes');
+    expect(() => lp.launch(program, { launchType: 'kubernetes', python: TEST_PYTHON })).toThrow(
+      /Python nodes \(echo\/0\), which launch type kubernetes cannot run yet/,
+    );
+  });
+
+  it('refuses a Python node in a colocation', () => {
+    const program = new lp.Program('py-colocated');
+    program.addNode(
+      new lp.ProcessColocation([new lp.PythonNode('./fixtures/nodes.py', 'Echo')]),
+      'hosted',
+    );
+    expect(() => lp.launch(program, { launchType: 'processes', python: TEST_PYTHON })).toThrow(
+      /Python node hosted\/0 cannot be colocated/,
     );
   });
 });

@@ -245,4 +245,23 @@ describe('deadlines, cancellation, batching and context', () => {
       workdir: running.workdir,
     });
   });
+
+  it('reports its calls, its process and its user metrics to the launcher', async () => {
+    const reported = new Promise<void>((resolve) => {
+      const off = running.onMetrics((report) => {
+        if (report.nodeId !== 'echo/0') return;
+        if (!report.user.some((metric) => metric.name === 'py_test_calls')) return;
+        off();
+        resolve();
+      });
+    });
+    expect(await echo.count('py_test_calls')).toBe(true);
+    await reported;
+    const view = running.metrics().nodes.find((node) => node.nodeId === 'echo/0');
+    expect(view?.server.find((method) => method.method === 'count')).toMatchObject({ calls: 1 });
+    expect(view?.user.find((metric) => metric.name === 'py_test_calls')).toMatchObject({
+      kind: 'counter',
+    });
+    expect(view?.process?.pid).toBe((await echo.context()).pid);
+  });
 });

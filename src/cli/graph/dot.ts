@@ -12,7 +12,8 @@ function quote(text: string): string {
 }
 
 function nodeLine(node: ProgramGraphNode, indent: string): string {
-  const shape = node.kind === 'service' ? 'box' : 'ellipse';
+  // Nodes that serve calls (TypeScript or Python services) are boxes, functions ellipses.
+  const shape = node.kind === 'function' ? 'ellipse' : 'box';
   return `${indent}${quote(node.id)} [shape=${shape}];`;
 }
 

@@ -18,7 +18,7 @@ export function renderMermaid(graph: ProgramGraph): string {
   const ids = new Map(graph.nodes.map((node, index) => [node.id, `n${index}`]));
   const idOf = (nodeId: string): string => ids.get(nodeId) ?? nodeId;
   const nodeLine = (node: ProgramGraphNode, indent: string): string =>
-    node.kind === 'service'
+    node.kind !== 'function'
       ? `${indent}${idOf(node.id)}[${text(node.id)}]`
       : `${indent}${idOf(node.id)}([${text(node.id)}])`;
   const lines = ['flowchart LR'];

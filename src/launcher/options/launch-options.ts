@@ -133,7 +133,7 @@ export interface LaunchOptions {
   /**
    * The Python interpreter that runs the program's Python nodes (`lp.PythonNode`), a
    * command on `PATH` or a path (a venv's `bin/python`). It needs Python ≥ 3.10 with
-   * `numpy` and `msgpack`; the launcher checks before any node starts. Also set by
+   * `numpy`; the launcher checks before any node starts. Also set by
    * `--lp_python=PATH`, then `LP_PYTHON`. See docs/python.md.
    * @default 'python3'
    */

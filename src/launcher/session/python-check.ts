@@ -2,7 +2,7 @@
  * @module
  * The launcher's check of the Python interpreter, before any node starts, for a program
  * that holds Python nodes: the interpreter runs, is Python ≥ 3.10, and imports `numpy`,
- * `msgpack` and the `launchpad_ts` package shipped with launchpad-ts. A failure names
+ * and the `launchpad_ts` package shipped with launchpad-ts. A failure names
  * the interpreter tried and what to install.
  */
 import { spawnSync } from 'node:child_process';
@@ -11,6 +11,7 @@ import { LaunchpadError } from '../../errors/errors.ts';
 import type { Program } from '../../model/program.ts';
 import { isPythonNode } from '../../model/python-node.ts';
 import { pythonNodeCommand } from '../../spawn/python-command.ts';
+import type { LaunchType } from '../options/launch-type.ts';
 
 // An interpreter that passed once passes again: launches in one process check it once.
 const passed = new Set<string>();
@@ -20,7 +21,7 @@ const PROBE = [
   'print(sys.executable, "%d.%d.%d" % sys.version_info[:3])',
   'assert sys.version_info >= (3, 10), "old"',
   'missing = []',
-  'for name in ("numpy", "msgpack", "launchpad_ts"):',
+  'for name in ("numpy", "launchpad_ts"):',
   '    try:',
   '        __import__(name)',
   '    except ImportError:',
@@ -29,8 +30,8 @@ const PROBE = [
 ].join('\n');
 
 const INSTALL =
-  'On Debian or Ubuntu: apt install python3 python3-numpy python3-msgpack (for /usr/bin/python3); ' +
-  'elsewhere, in a venv: python3 -m venv .venv && .venv/bin/pip install numpy msgpack, then pass ' +
+  'On Debian or Ubuntu: apt install python3 python3-numpy (for /usr/bin/python3); ' +
+  'elsewhere, in a venv: python3 -m venv .venv && .venv/bin/pip install numpy, then pass ' +
   '--lp_python=.venv/bin/python (or launch(program, { python }))';
 
 /**
@@ -38,11 +39,33 @@ const INSTALL =
  * without any.
  *
  * @throws LaunchpadError `FAILED_PRECONDITION` naming the interpreter and what to install,
- * or the node whose `.py` file is missing
+ * or the node whose `.py` file is missing, or `kubernetes` (which cannot run them yet);
+ * under `slurm` the interpreter is the hosts' own, and not checked here
  */
-export function checkPythonNodes(program: Program, interpreter: string): void {
+export function checkPythonNodes(
+  program: Program,
+  interpreter: string,
+  launchType: LaunchType,
+): void {
   const nodes = program.nodes.filter(isPythonNode);
   if (nodes.length === 0) return;
+  for (const colocation of program.colocations) {
+    const inside = nodes.filter((node) => colocation.nodeIds.includes(node.id));
+    if (inside.length > 0) {
+      throw new LaunchpadError(
+        'INVALID_ARGUMENT',
+        `Python node ${inside.map((node) => node.id).join(', ')} cannot be colocated: a colocation runs ` +
+          'Node.js nodes in one process, and a Python node is a Python process of its own. Add it to the program directly.',
+      );
+    }
+  }
+  if (launchType === 'kubernetes') {
+    throw new LaunchpadError(
+      'FAILED_PRECONDITION',
+      `Program ${program.name} has Python nodes (${nodes.map((node) => node.id).join(', ')}), which launch type ` +
+        'kubernetes cannot run yet; launch it under processes, threads, in-process or slurm (see docs/python.md).',
+    );
+  }
   for (const node of nodes) {
     if (!existsSync(node.file)) {
       throw new LaunchpadError(
@@ -51,7 +74,9 @@ export function checkPythonNodes(program: Program, interpreter: string): void {
       );
     }
   }
-  if (passed.has(interpreter)) return;
+  // A Slurm job's hosts have interpreters of their own: a task that cannot start one
+  // reports it as its node's failure (node/python-task.ts).
+  if (launchType === 'slurm' || passed.has(interpreter)) return;
   const who = `Program ${program.name} has Python nodes (${nodes.map((node) => node.id).join(', ')})`;
   const { command, args, env } = pythonNodeCommand(interpreter, process.env['PYTHONPATH']);
   const probe = spawnSync(command, [...args.slice(0, 1), '-c', PROBE], {
@@ -64,7 +89,7 @@ export function checkPythonNodes(program: Program, interpreter: string): void {
     throw new LaunchpadError(
       'FAILED_PRECONDITION',
       `${who}, but the Python interpreter "${interpreter}" ${code === 'ENOENT' ? 'was not found' : `could not run (${probe.error.message})`}. ` +
-        `Python nodes need Python ≥ 3.10 with numpy and msgpack. ${INSTALL}.`,
+        `Python nodes need Python ≥ 3.10 with numpy. ${INSTALL}.`,
     );
   }
   const [identity = interpreter, missingLine = ''] = probe.stdout.split('\n');
@@ -73,11 +98,11 @@ export function checkPythonNodes(program: Program, interpreter: string): void {
     throw new LaunchpadError(
       'FAILED_PRECONDITION',
       `${who}, but the Python interpreter "${interpreter}" ${old ? `is ${identity}, older than 3.10` : `failed: ${probe.stderr.trim().split('\n').at(-1) ?? `exit ${String(probe.status)}`}`}. ` +
-        `Python nodes need Python ≥ 3.10 with numpy and msgpack. ${INSTALL}.`,
+        `Python nodes need Python ≥ 3.10 with numpy. ${INSTALL}.`,
     );
   }
   const missing = missingLine.trim().split(' ').filter(Boolean);
-  // launchpad_ts imports numpy and msgpack: name those first, they are what to install.
+  // launchpad_ts imports numpy: name it first, it is what to install.
   const modules = missing.filter((name) => name !== 'launchpad_ts');
   if (modules.length > 0) {
     throw new LaunchpadError(

@@ -43,8 +43,11 @@ export function inProcessBackend(setup: LaunchSetup): SessionBackend {
   const units = new Set<BackendUnit>();
   return {
     controlPlane: false,
-    restartRefusal: () =>
-      "in-process nodes run in the launcher's own process and cannot be ended alone; launch under threads or processes to restart one",
+    // A Python node is a process of its own even here, and restarts like one.
+    restartRefusal: (nodeId) =>
+      program.nodes.find((node) => node.id === nodeId)?.kind === 'python'
+        ? undefined
+        : "in-process nodes run in the launcher's own process and cannot be ended alone; launch under threads or processes to restart one",
     start: ({ node, nodeId }) => {
       let running = true;
       const abandoned = deferred<Error | undefined>();

@@ -30,7 +30,13 @@ import {
   renderBatchScript,
   SLURM_BOOTSTRAP_VARIABLE,
 } from './batch-script.ts';
-import { TASK_INDEX_VARIABLE } from '../../../protocol/slurm-task-env.ts';
+import {
+  PYTHON_NODES_VARIABLE,
+  TASK_INDEX_VARIABLE,
+  type SlurmPythonNodes,
+} from '../../../protocol/slurm-task-env.ts';
+import { isPythonNode } from '../../../model/python-node.ts';
+import type { Program } from '../../../model/program.ts';
 import { describeJobEnd, waitForJobEndCause } from './job-end-cause.ts';
 import { outputPath, unreportedEnds } from './job-output.ts';
 import { partitionsOf, slurmNetwork, type SlurmNetwork } from './slurm-network.ts';
@@ -265,6 +271,7 @@ export function slurmBackend(setup: LaunchSetup): SessionBackend | undefined {
         ...process.env,
         [SLURM_BOOTSTRAP_VARIABLE]: JSON.stringify(shared),
         [NODE_IDS_VARIABLE]: JSON.stringify(tasks),
+        ...pythonNodesVariable(program, options.python),
         [LAUNCHER_HOST_VARIABLE]: host,
         [LAUNCHER_PORT_VARIABLE]: port,
       };
@@ -350,4 +357,12 @@ function prefixFor(nodeId: string, index: number, target: NodeJS.WritableStream)
   return (target as { isTTY?: boolean }).isTTY === true
     ? styleText(colours[index % colours.length] ?? 'cyan', prefix)
     : prefix;
+}
+
+// Which tasks run Python nodes, and with which interpreter; nothing when there are none.
+function pythonNodesVariable(program: Program, interpreter: string): Record<string, string> {
+  const nodeIds = program.nodes.filter(isPythonNode).map((node) => node.id);
+  if (nodeIds.length === 0) return {};
+  const value: SlurmPythonNodes = { interpreter, nodeIds };
+  return { [PYTHON_NODES_VARIABLE]: JSON.stringify(value) };
 }
