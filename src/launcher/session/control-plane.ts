@@ -14,6 +14,7 @@ import { isPythonNode } from '../../model/python-node.ts';
 import { definitionUrls } from '../../internal/function-location.ts';
 import { RpcServer } from '../../rpc/server.ts';
 import { locateExport, mainScriptGuard } from './code-location.ts';
+import { compileNodeCode } from './typescript-nodes.ts';
 import { ControlService, type ControlListener } from './control-service.ts';
 import type {
   ChildBootstrap,
@@ -120,11 +121,21 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const nodes = program.nodes;
   const definitions = await definitionUrls(nodes.map((node) => node.code));
   const mainScript = mainScriptGuard(options.entry);
+  const located: CodeLocation[] = [];
+  // A Python node's process imports its .py file; TypeScript nodes import a module export.
   for (const [index, node] of nodes.entries()) {
-    // A Python node's process imports its .py file; TypeScript nodes import a module export.
-    const code: CodeLocation | PythonCodeLocation = isPythonNode(node)
+    if (!isPythonNode(node)) {
+      located.push(await locateExport(node, program, definitions[index], mainScript));
+    }
+  }
+  // Nodes load no TypeScript toolchain: TypeScript node code is compiled here, once.
+  const compiled = await compileNodeCode(located, options.workdir);
+  let nextCompiled = 0;
+  for (const [index, node] of nodes.entries()) {
+    const code: CodeLocation | PythonCodeLocation | undefined = isPythonNode(node)
       ? { strategy: 'python', ...node.pythonCode }
-      : await locateExport(node, program, definitions[index], mainScript);
+      : compiled[nextCompiled++];
+    if (code === undefined) continue;
     specs.set(node.id, {
       programName: program.name,
       nodeId: node.id,
