@@ -1,11 +1,13 @@
 """The Ape-X learner in PyTorch, as a Python node of the TypeScript program.
 
 It serves what the TypeScript actors and evaluator call (``LearnerApi`` in
-``examples/apex_dqn/learner-api.ts``): ``fetchVariables``, ``steps`` and ``waitForSteps``;
-its ``run()`` samples prioritised batches from the TypeScript replay node, takes
-double-DQN steps (``q_learning.py``), sends new priorities back and publishes the online
-network every ``publishPeriod`` steps. The hyper-parameters are the TypeScript learner's
-(``examples/apex_dqn/config.ts``), passed in as ``config``.
+``examples/apex_dqn/learner-api.ts``): ``fetchVariables``, ``steps``, ``waitForSteps`` and
+``restoredFrom``; its ``run()`` samples prioritised batches from the TypeScript replay
+node, takes double-DQN steps (``q_learning.py``), sends new priorities back and publishes
+the online network every ``publishPeriod`` steps. The hyper-parameters are the TypeScript
+learner's (``examples/apex_dqn/config.ts``), passed in as ``config``. It checkpoints to
+``<workdir>/apex_dqn_torch/`` every ``checkpointEveryMs`` and at stop, and a restarted
+learner resumes from there.
 """
 
 from __future__ import annotations
