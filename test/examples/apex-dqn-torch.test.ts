@@ -2,9 +2,10 @@
  * Ape-X DQN with the PyTorch learner (`examples/apex_dqn_torch`): the learner's arithmetic
  * checked by its own unittest, and a small seeded run in which the TypeScript actors,
  * replay and evaluator train through the Python learner: the greedy policy must improve
- * within a budget of learner steps (not of time); and the command as a user runs it,
- * under `processes` with `--lp_python`, to a low target. Needs an interpreter with torch
- * (Debian: python3-torch): `LP_TEST_PYTHON` or `/usr/bin/python3`.
+ * within a budget of learner steps (not of time); the command as a user runs it, under
+ * `processes` with `--lp_python`, to a low target; and a learner whose process is
+ * SIGKILLed coming back from its checkpoint. Needs an interpreter with torch (Debian:
+ * python3-torch): `LP_TEST_PYTHON` or `/usr/bin/python3`.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { makeProgram } from '../../examples/apex_dqn_torch/program.ts';
 import { TEST_PYTHON as PYTHON } from '../python/python-interpreter.ts';
 import { runScript } from '../helpers/scripts.ts';
 import { waitUntil } from '../helpers/wait-until.ts';
+
 const EXAMPLE_DIR = fileURLToPath(new URL('../../examples/apex_dqn_torch', import.meta.url));
 
 describe('apex_dqn_torch', () => {
