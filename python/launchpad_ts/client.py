@@ -29,6 +29,9 @@ from .frames import CALL, CANCEL, CREDIT, END, ERROR, HELLO, ITEM, REFUSED, RESU
 Resolver = Callable[[str, float], str]
 
 _STREAM_GRANT = frames.INITIAL_STREAM_CREDIT // 2
+# Backoff between connection attempts to a callee that is not reachable yet.
+_RETRY_MIN_S = 0.01
+_RETRY_MAX_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -156,7 +159,8 @@ class Peer:
             remaining_ms = max(0.0, (deadline - time.monotonic()) * 1000)
             address = self.pool.resolver(self.node_id, remaining_ms)
             host, _, port = address.rpartition(":")
-            sock = socket.create_connection((host.strip("[]"), int(port)), timeout=30)
+            wait = min(30.0, max(0.05, deadline - time.monotonic()))
+            sock = socket.create_connection((host.strip("[]"), int(port)), timeout=wait)
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             frames.send_buffers(
                 sock, frames.encode_frame([HELLO, self.pool.secret, self.pool.caller_id[:256]])
@@ -171,6 +175,24 @@ class Peer:
                 self._sock = sock
             threading.Thread(target=self._read, args=(sock,), name="lp-peer", daemon=True).start()
             return sock
+
+    def _connect_retrying(self, deadline: float, future: Future) -> socket.socket:
+        """Connects, retrying a failed attempt (a refused connect, a name not yet in DNS)
+        with backoff until ``deadline``, as TypeScript's Peer waits for a callee."""
+        delay = _RETRY_MIN_S
+        while True:
+            try:
+                return self._connect(deadline)
+            except LaunchpadError:
+                raise
+            except OSError as error:
+                if time.monotonic() + delay >= deadline or future.done():
+                    raise LaunchpadError(
+                        "UNAVAILABLE",
+                        f"Node {self.node_id} could not be reached before the call's deadline: {error}",
+                    ) from error
+                time.sleep(delay)
+                delay = min(delay * 2, _RETRY_MAX_S)
 
     def _read(self, sock: socket.socket) -> None:
         try:
@@ -270,7 +292,7 @@ class Peer:
 
         def send() -> None:
             try:
-                sock = self._connect(connect_deadline)
+                sock = self._connect_retrying(connect_deadline, future)
                 with self._lock:
                     if future.done():
                         return

@@ -34,7 +34,7 @@ INITIAL_STREAM_CREDIT = 32
 DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024 * 1024
 
 
-class ConnectionClosed(Exception):
+class ConnectionClosed(ConnectionError):
     """The other side closed the connection."""
 
 

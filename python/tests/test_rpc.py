@@ -2,6 +2,7 @@
 deadlines, cancellation and batching."""
 from __future__ import annotations
 
+import socket
 import threading
 import time
 import unittest
@@ -129,6 +130,32 @@ class Rpc(unittest.TestCase):
         self.server.close()
         with self.assertRaises(lp.LaunchpadError) as caught:
             future.result(10)
+        self.assertEqual(caught.exception.code, "UNAVAILABLE")
+
+
+class WaitForReady(unittest.TestCase):
+    def test_a_call_waits_for_a_callee_that_is_not_listening_yet(self):
+        probe = socket.create_server(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+        probe.close()
+        pool = PeerPool(SECRET, "test", lambda node, timeout: f"127.0.0.1:{port}")
+        client = Client(pool.peer("late/0"), CallOptions(connect_timeout_ms=10_000))
+        future = client.echo.future("late")
+        time.sleep(0.2)  # refused meanwhile: the client retries
+        server = RpcServer(Service(), secret=SECRET, node_id="late/0", port=port)
+        try:
+            self.assertEqual(future.result(10), "late")
+        finally:
+            server.close()
+
+    def test_a_callee_that_never_comes_up_fails_unavailable_at_the_connect_deadline(self):
+        probe = socket.create_server(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+        probe.close()
+        pool = PeerPool(SECRET, "test", lambda node, timeout: f"127.0.0.1:{port}")
+        client = Client(pool.peer("never/0"), CallOptions(connect_timeout_ms=300))
+        with self.assertRaises(lp.LaunchpadError) as caught:
+            client.echo(1)
         self.assertEqual(caught.exception.code, "UNAVAILABLE")
 
 

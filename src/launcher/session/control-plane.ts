@@ -121,8 +121,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const nodes = program.nodes;
   const definitions = await definitionUrls(nodes.map((node) => node.code));
   const mainScript = mainScriptGuard(options.entry);
-  const located: CodeLocation[] = [];
   // A Python node's process imports its .py file; TypeScript nodes import a module export.
+  const located: CodeLocation[] = [];
   for (const [index, node] of nodes.entries()) {
     if (!isPythonNode(node)) {
       located.push(await locateExport(node, program, definitions[index], mainScript));
@@ -130,11 +130,11 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   }
   // Nodes load no TypeScript toolchain: TypeScript node code is compiled here, once.
   const compiled = await compileNodeCode(located, options.workdir);
-  let nextCompiled = 0;
+  let next = 0;
   for (const [index, node] of nodes.entries()) {
     const code: CodeLocation | PythonCodeLocation | undefined = isPythonNode(node)
       ? { strategy: 'python', ...node.pythonCode }
-      : compiled[nextCompiled++];
+      : compiled[next++];
     if (code === undefined) continue;
     specs.set(node.id, {
       programName: program.name,
