@@ -5,7 +5,7 @@
  */
 import * as lp from 'launchpad-ts';
 import type { ApexConfig } from '../examples/apex_dqn/config.ts';
-import type { ParameterSource, PolicyParams } from '../examples/apex_dqn/learner.ts';
+import type { ParameterSource, PolicyParams } from '../examples/apex_dqn/learner-api.ts';
 import { networkSizes } from '../examples/apex_dqn/q-learning.ts';
 import { Mlp } from '../examples/common/mlp.ts';
 import { Random } from '../examples/common/random.ts';

@@ -10,7 +10,7 @@ import { CartPole } from '../common/cartpole.ts';
 import { Mlp } from '../common/mlp.ts';
 import { Random } from '../common/random.ts';
 import { actorEpsilon, type ApexConfig } from './config.ts';
-import { TABLE, type ParameterSource } from './learner.ts';
+import { TABLE, type ParameterSource } from './learner-api.ts';
 import { InitialPriorities } from './initial-priorities.ts';
 import { NStepAccumulator } from './n-step.ts';
 import { networkSizes } from './q-learning.ts';

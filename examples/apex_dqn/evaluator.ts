@@ -11,7 +11,7 @@ import { CsvCurveSink, CurveLog, MetricsCurveSink } from '../common/curve-log.ts
 import { Mlp } from '../common/mlp.ts';
 import { Random } from '../common/random.ts';
 import type { ApexConfig } from './config.ts';
-import type { Learner, PolicyParams } from './learner.ts';
+import type { LearnerApi, PolicyParams } from './learner-api.ts';
 import { greedyAction, networkSizes } from './q-learning.ts';
 import type { Transition } from './transition.ts';
 
@@ -47,7 +47,7 @@ export class Evaluator {
    * @param config - the example's settings
    */
   constructor(
-    private readonly learner: lp.Client<Learner>,
+    private readonly learner: lp.Client<LearnerApi>,
     private readonly replay: ReplayClient<Transition>,
     private readonly config: ApexConfig,
   ) {

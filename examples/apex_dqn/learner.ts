@@ -8,23 +8,9 @@ import { sampleStream, type ReplayClient } from 'launchpad-ts/replay';
 import { Adam, Mlp } from '../common/mlp.ts';
 import { Random } from '../common/random.ts';
 import type { ApexConfig } from './config.ts';
+import { TABLE, type LearnerApi, type PolicyParams } from './learner-api.ts';
 import { networkSizes, trainStep } from './q-learning.ts';
 import { unpackBatch, type Transition } from './transition.ts';
-
-/** The replay table of transitions. */
-export const TABLE = 'transitions';
-
-/** What the learner publishes to actors and the evaluator. */
-export interface PolicyParams {
-  /** The online network's parameters. */
-  readonly params: Float32Array;
-}
-
-/** What actors need of the learner: its parameters, versioned. */
-export interface ParameterSource {
-  /** The parameters when newer than `sinceVersion`, else `null`. */
-  fetchVariables(sinceVersion: number): lp.VariableUpdate<PolicyParams> | null;
-}
 
 /** What the learner checkpoints. */
 interface LearnerState {
@@ -34,7 +20,7 @@ interface LearnerState {
 }
 
 /** Trains the Q-network from replay. */
-export class Learner implements ParameterSource {
+export class Learner implements LearnerApi {
   readonly #online: Mlp;
   readonly #target: Mlp;
   readonly #optimizer: Adam;

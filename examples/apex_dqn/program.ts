@@ -14,7 +14,8 @@ import {
 import { Actor } from './actor.ts';
 import type { ApexConfig } from './config.ts';
 import { Evaluator } from './evaluator.ts';
-import { Learner, TABLE } from './learner.ts';
+import { Learner } from './learner.ts';
+import { TABLE, type LearnerApi } from './learner-api.ts';
 import type { Transition } from './transition.ts';
 
 function rateLimiter(config: ApexConfig): RateLimiterSpec {
@@ -53,14 +54,24 @@ export function makeProgram(config: ApexConfig): {
 } {
   const program = new lp.Program('apex_dqn');
   const replay = program.addNode(makeReplayNode(config), 'replay');
-  const learnerNode = new lp.ServiceNode(Learner, replay, config);
-  const learner = program.addNode(learnerNode, 'learner');
+  const learner = program.addNode(new lp.ServiceNode(Learner, replay, config), 'learner');
+  const evaluator = addActorsAndEvaluator(program, config, replay, learner);
+  return { program, learner, evaluator, replay };
+}
+
+/**
+ * Adds the actors and the evaluator around a replay node and a learner, whatever the
+ * learner is written in (`examples/apex_dqn_torch` adds a PyTorch learner); returns the
+ * evaluator's handle.
+ */
+export function addActorsAndEvaluator(
+  program: lp.Program,
+  config: ApexConfig,
+  replay: lp.Handle<ReplayService<Transition>>,
+  learner: lp.Handle<LearnerApi>,
+): lp.Handle<Evaluator> {
   for (let i = 0; i < config.numActors; i++) {
     program.addNode(new lp.ServiceNode(Actor, replay, learner, config, i), 'actor');
   }
-  const evaluator = program.addNode(
-    new lp.ServiceNode(Evaluator, learner, replay, config),
-    'evaluator',
-  );
-  return { program, learner, evaluator, replay };
+  return program.addNode(new lp.ServiceNode(Evaluator, learner, replay, config), 'evaluator');
 }

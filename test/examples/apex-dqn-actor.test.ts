@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Actor } from '../../examples/apex_dqn/actor.ts';
 import { DEFAULT_CONFIG, type ApexConfig } from '../../examples/apex_dqn/config.ts';
 import { InitialPriorities, PRIORITY_FLOOR } from '../../examples/apex_dqn/initial-priorities.ts';
-import type { ParameterSource, PolicyParams } from '../../examples/apex_dqn/learner.ts';
+import type { ParameterSource, PolicyParams } from '../../examples/apex_dqn/learner-api.ts';
 import { NStepAccumulator } from '../../examples/apex_dqn/n-step.ts';
 import { networkSizes, tdErrors } from '../../examples/apex_dqn/q-learning.ts';
 import { unpackBatch, type Transition } from '../../examples/apex_dqn/transition.ts';
