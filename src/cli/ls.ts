@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { launchesDirectory } from '../launcher/dashboard/launch-registry.ts';
 import { readRegistry } from './launch-registry.ts';
 import { count } from './option-values.ts';
+import { printable, printableJson } from './terminal-text.ts';
 import { textTable } from './text-table.ts';
 
 interface LsOptions {
@@ -28,8 +29,9 @@ export function registerLs(cli: Command): void {
     .addHelpText(
       'after',
       `
-A launch's state is running, stopped, failed, or crashed (its launcher is gone without
-having recorded an end). Launches are recorded in $LAUNCHPAD_STATE_DIR/launches, else
+A launch's state is running, stopped, failed, crashed (its launcher is gone without
+having recorded an end), or unknown (it recorded no end and its launcher ran on another
+host, whose processes cannot be checked from here). Launches are recorded in $LAUNCHPAD_STATE_DIR/launches, else
 $XDG_STATE_HOME/launchpad-ts/launches, else ~/.local/state/launchpad-ts/launches.
 
 Example:
@@ -37,7 +39,7 @@ Example:
     )
     .action((options: LsOptions) => {
       const { launches, unreadable } = readRegistry();
-      for (const problem of unreadable) process.stderr.write(`launchpad-ts: skipped ${problem}\n`);
+      for (const problem of unreadable) process.stderr.write(`launchpad-ts: skipped ${printable(problem)}\n`);
       const shown = options.limit === 0 ? launches : launches.slice(0, options.limit);
       const rows = shown.map(({ record, state }) => ({
         id: record.id,
@@ -49,7 +51,7 @@ Example:
         workdir: record.workdir,
       }));
       if (options.json === true) {
-        process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+        process.stdout.write(`${printableJson(rows)}\n`);
       } else if (rows.length === 0) {
         process.stdout.write(`No launches recorded in ${launchesDirectory()}.\n`);
       } else {
