@@ -39,7 +39,8 @@ Example:
     )
     .action((options: LsOptions) => {
       const { launches, unreadable } = readRegistry();
-      for (const problem of unreadable) process.stderr.write(`launchpad-ts: skipped ${printable(problem)}\n`);
+      for (const problem of unreadable)
+        process.stderr.write(`launchpad-ts: skipped ${printable(problem)}\n`);
       const shown = options.limit === 0 ? launches : launches.slice(0, options.limit);
       const rows = shown.map(({ record, state }) => ({
         id: record.id,

@@ -26,6 +26,8 @@ Example:
       const api = targetLaunch(options.launch);
       await api.json('/api/stop', { method: 'POST' });
       const { id, programName } = api.launch;
-      process.stdout.write(`Stopping launch ${printable(id)} (program ${printable(programName)}).\n`);
+      process.stdout.write(
+        `Stopping launch ${printable(id)} (program ${printable(programName)}).\n`,
+      );
     });
 }

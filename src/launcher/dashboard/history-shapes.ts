@@ -73,10 +73,11 @@ const metricsLineShape = objectWithFields(
   ['t', 'node', 'user'],
 );
 
-const logLineShape = objectWithFields(
-  { t: text, stream: oneOf(['stdout', 'stderr']), text },
-  ['t', 'stream', 'text'],
-);
+const logLineShape = objectWithFields({ t: text, stream: oneOf(['stdout', 'stderr']), text }, [
+  't',
+  'stream',
+  'text',
+]);
 
 const nodeIdShape = string('a node id (label/index)', NODE_ID_PATTERN);
 const graphNodeShape = objectWithFields({ id: nodeIdShape, label: text, colocation: text }, [

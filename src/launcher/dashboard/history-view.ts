@@ -10,12 +10,7 @@
  * asks; node ids from `graph.json` name log files only once they match the id pattern.
  */
 import { LaunchpadError } from '../../errors/errors.ts';
-import {
-  FileRefused,
-  forEachLine,
-  lastLines,
-  readSmallFile,
-} from '../../internal/regular-file.ts';
+import { FileRefused, forEachLine, lastLines, readSmallFile } from '../../internal/regular-file.ts';
 import { historyPaths, type MetricsLine } from './history-files.ts';
 import { graphOf, parseEvent, parseLogLine, parseMetricsLine } from './history-shapes.ts';
 import { checkLaunchRecord, type LaunchRecord } from './launch-record.ts';
@@ -127,7 +122,7 @@ export function openHistory(workdir: string): HistoryView {
 }
 
 function invalid(path: string, why: string): LaunchpadError {
-  return new LaunchpadError('INVALID_ARGUMENT', `openHistory: ${path} ${why}.`);
+  return new LaunchpadError('INVALID_ARGUMENT', `openHistory: ${path} ${why.replace(/\.$/, '')}.`);
 }
 
 function readLaunchRecord(workdir: string, path: string): LaunchRecord {

@@ -12,8 +12,9 @@
  *
  * - `id`: a file name (no `/`, not `.` or `..`, no NUL, at most 255 characters), since the
  *   registry names the record's file after it;
- * - `pid`: a whole number from 2 to 4,194,304 (Linux's largest), never 0, -1 (process
- *   groups) or 1 (init, which is always alive);
+ * - `pid`: in the registry, a whole number from 2 to 4,194,304 (Linux's largest), never 0,
+ *   -1 (process groups) or 1 (init, which is always alive); a history may name any whole
+ *   number, and one that cannot be a launcher's reads as a launch that is not running;
  * - `apiUrl`: `http://127.0.0.1:<port>` (or `localhost`, `[::1]`), the only place the
  *   CLI sends the token;
  * - the other strings as strings, `outcome` as `stopped` or `failed`; other keys are
@@ -87,7 +88,12 @@ const RECORD_FIELDS = {
 const REQUIRED = ['id', 'programName', 'launchType', 'pid', 'workdir', 'startedAt', 'apiUrl'];
 
 const registryRecord = objectWithFields(RECORD_FIELDS, [...REQUIRED, 'token']);
-const historyRecord = objectWithFields(RECORD_FIELDS, REQUIRED);
+// A history is worth reopening whatever pid it names: a pid that cannot be a launcher's
+// only means the launch is not running (see launcher-process.ts).
+const historyRecord = objectWithFields(
+  { ...RECORD_FIELDS, pid: integer(-Number.MAX_SAFE_INTEGER) },
+  REQUIRED,
+);
 
 /**
  * Why `value` is not a launch record, or undefined when it is one. A registry record must

@@ -74,7 +74,10 @@ export function checkRegistryFolder(directory: string, secure = false): boolean 
     const stats = fstatSync(fd);
     const uid = process.getuid?.();
     if (uid !== undefined && stats.uid !== uid) {
-      throw refused(directory, `it belongs to user ${String(stats.uid)}, not to you (${String(uid)})`);
+      throw refused(
+        directory,
+        `it belongs to user ${String(stats.uid)}, not to you (${String(uid)})`,
+      );
     }
     if (secure && (stats.mode & 0o777) !== 0o700) fchmodSync(fd, 0o700);
     return true;
