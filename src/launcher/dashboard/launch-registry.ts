@@ -17,6 +17,7 @@ import {
   constants,
   fchmodSync,
   fstatSync,
+  lstatSync,
   mkdirSync,
   openSync,
   readdirSync,
@@ -67,7 +68,10 @@ export function checkRegistryFolder(directory: string, secure = false): boolean 
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return false;
-    const what = code === 'ELOOP' ? 'a symbolic link' : code === 'ENOTDIR' ? 'not a folder' : code;
+    // With O_DIRECTORY, Linux says ENOTDIR for a link too: look at what it is, to say so.
+    const link = lstatSync(directory, { throwIfNoEntry: false })?.isSymbolicLink() === true;
+    const what =
+      link || code === 'ELOOP' ? 'a symbolic link' : code === 'ENOTDIR' ? 'not a folder' : code;
     throw refused(directory, `it is ${what ?? 'unreadable'}`);
   }
   try {
