@@ -18,10 +18,12 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createWorkdir, workdirRootName } from '../../src/launcher/session/workdir.ts';
+import { createWorkdir } from '../../src/launcher/session/workdir.ts';
 import { ROOT } from '../helpers/scripts.ts';
 
 let temporary = '';
+// The root's name: the user's id, so two users' roots never collide.
+const rootName = `launchpad-ts-${String(process.getuid?.() ?? '')}`;
 let savedTmpdir: string | undefined;
 
 beforeEach(() => {
@@ -69,22 +71,23 @@ function createAsNobody(): { status: number | null; out: string } | undefined {
 describe('the default working directory', () => {
   it("lives under the user's own 0700 root, and a second user's launch gets one too", () => {
     const workdir = createWorkdir('first program', undefined);
-    expect(dirname(workdir)).toBe(join(temporary, workdirRootName()));
+    // Another user launches next, in the same temporary folder.
+    const second = createAsNobody();
+    if (second !== undefined) {
+      expect(second.status, second.out).toBe(0);
+      const theirs = second.out.trim();
+      expect(dirname(theirs)).toBe(join(temporary, 'launchpad-ts-65534'));
+      expect(statSync(dirname(theirs)).uid).toBe(65534);
+      expect(statSync(dirname(theirs)).mode & 0o777).toBe(0o700);
+    }
+    expect(dirname(workdir)).toBe(join(temporary, rootName));
     expect(workdir).toMatch(/\/first_program-[^/]+$/);
     expect(statSync(dirname(workdir)).mode & 0o777).toBe(0o700);
     expect(statSync(workdir).mode & 0o777).toBe(0o700);
-
-    const second = createAsNobody();
-    if (second === undefined) return;
-    expect(second.status, second.out).toBe(0);
-    const theirs = second.out.trim();
-    expect(dirname(theirs)).toBe(join(temporary, 'launchpad-ts-65534'));
-    expect(statSync(dirname(theirs)).uid).toBe(65534);
-    expect(statSync(dirname(theirs)).mode & 0o777).toBe(0o700);
   });
 
   it('never uses a root another user made first, nor a symbolic link, and makes its own 0700 root private again', () => {
-    const root = join(temporary, workdirRootName());
+    const root = join(temporary, rootName);
     mkdirSync(root, { mode: 0o755 });
     chmodSync(root, 0o755);
     const mine = createWorkdir('p', undefined);
