@@ -124,12 +124,23 @@ export function forEachLine(
           if (pending > maxLineBytes) {
             skipping = true;
             pieces = [];
-          } else {
+          } else if (end === count) {
+            // The chunk is about to be overwritten: keep a copy of the line's start.
             pieces.push(Buffer.from(chunk.subarray(start, end)));
+          } else {
+            pieces.push(chunk.subarray(start, end));
           }
         }
         if (end === count) break;
-        if (!skipping) visit(Buffer.concat(pieces).toString('utf8'));
+        if (!skipping) {
+          // A line within this chunk is decoded from it directly; one that began in an
+          // earlier chunk is put together first.
+          visit(
+            pieces.length === 1 && pending === end - start
+              ? chunk.toString('utf8', start, end)
+              : Buffer.concat(pieces).toString('utf8'),
+          );
+        }
         pieces = [];
         pending = 0;
         skipping = false;

@@ -230,20 +230,20 @@ class SampleWindow {
       user = [];
       this.#byTime.set(line.t, user);
     }
-    user.push(...line.user);
-    this.#values += line.user.length;
-    // The oldest samples go first (a Map iterates in insertion order).
+    // The oldest samples go first (a Map iterates in insertion order), never this one.
     for (const [t, oldest] of this.#byTime) {
-      if (
-        this.#byTime.size <= HISTORY_LIMITS.samples &&
-        this.#values <= HISTORY_LIMITS.sampleValues
-      ) {
-        break;
-      }
-      if (oldest === user) break;
+      const full =
+        this.#byTime.size > HISTORY_LIMITS.samples ||
+        this.#values + line.user.length > HISTORY_LIMITS.sampleValues;
+      if (!full || oldest === user) break;
       this.#byTime.delete(t);
       this.#values -= oldest.length;
     }
+    // What one time alone holds past the bound is not kept.
+    const room = Math.max(0, HISTORY_LIMITS.sampleValues - this.#values);
+    const added = line.user.length <= room ? line.user : line.user.slice(0, room);
+    user.push(...added);
+    this.#values += added.length;
   }
 
   samples(): MetricsSample[] {

@@ -22,6 +22,8 @@ export const DEFAULT_TAIL_LINES = 1_000;
 export const DEFAULT_TAIL_BYTES = 2 * 1024 * 1024;
 /** The longest line kept whole, in characters; a longer one is cut and marked. */
 export const MAX_LINE_CHARS = 16 * 1024;
+// Dropped lines leave the ring's array this many at a time.
+const DROP_BATCH = 32;
 // What a kept line costs besides its text (the object, its time and stream).
 const LINE_OVERHEAD_BYTES = 96;
 
@@ -35,7 +37,9 @@ export function cutLine(text: string): string {
   // Never half of a surrogate pair.
   const code = text.charCodeAt(end - 1);
   if (code >= 0xd800 && code <= 0xdbff) end -= 1;
-  return `${text.slice(0, end)} … [line cut: ${String(text.length - end)} more characters]`;
+  // A copy, not a slice: V8 keeps the whole of a string alive while a slice of it lives.
+  const kept = Buffer.from(text.slice(0, end), 'utf16le').toString('utf16le');
+  return `${kept} … [line cut: ${String(text.length - end)} more characters]`;
 }
 
 function bytesOf(line: LogLine): number {
@@ -85,16 +89,18 @@ export class LogTail {
     const line = text === given.text ? given : { ...given, text };
     ring.lines.push(line);
     ring.bytes += bytesOf(line);
-    // Lines before `first` are dropped already; they leave the array in batches, which
-    // keeps the cost of a long tail constant per line.
+    // Lines before `first` are dropped already; they leave the array in small batches,
+    // which keeps the cost per line constant and what they hold soon freed.
     while (
       ring.lines.length - ring.first > this.#limit ||
       (ring.bytes > this.#byteLimit && ring.lines.length - ring.first > 1)
     ) {
-      ring.bytes -= bytesOf(ring.lines[ring.first] as LogLine);
+      const oldest = ring.lines[ring.first];
+      if (oldest === undefined) break;
+      ring.bytes -= bytesOf(oldest);
       ring.first += 1;
     }
-    if (ring.first > this.#limit / 4) {
+    if (ring.first >= DROP_BATCH) {
       ring.lines.splice(0, ring.first);
       ring.first = 0;
     }
