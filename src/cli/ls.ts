@@ -29,10 +29,11 @@ export function registerLs(cli: Command): void {
     .addHelpText(
       'after',
       `
-A launch's state is running, stopped, failed, crashed (its launcher is gone without
-having recorded an end), or unknown (it recorded no end and its launcher ran on another
-host, whose processes cannot be checked from here). Launches are recorded in $LAUNCHPAD_STATE_DIR/launches, else
+A launch's state is running, stopped, failed, or crashed (its launcher is gone without
+having recorded an end). Launches are recorded in $LAUNCHPAD_STATE_DIR/launches, else
 $XDG_STATE_HOME/launchpad-ts/launches, else ~/.local/state/launchpad-ts/launches.
+A launch whose launcher ran on another host and recorded no end is unknown: that host's
+processes cannot be checked from here.
 
 Example:
   $ launchpad-ts ls --json`,

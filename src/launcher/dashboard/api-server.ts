@@ -71,13 +71,7 @@ async function route(
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
-  let url: URL;
-  try {
-    url = new URL(request.url ?? '/', 'http://127.0.0.1');
-  } catch {
-    sendError(response, 400, `${request.method ?? '?'}: the request's target is not a URL path.`);
-    return;
-  }
+  const url = new URL(request.url ?? '/', 'http://127.0.0.1');
   if (!hasToken(request, url, options.token)) {
     sendError(
       response,
