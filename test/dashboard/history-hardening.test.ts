@@ -8,12 +8,14 @@
 import { spawnSync } from 'node:child_process';
 import {
   appendFileSync,
+  chmodSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
   truncateSync,
   writeFileSync,
 } from 'node:fs';
@@ -158,6 +160,24 @@ describe("a launch's history on disk (defect 1)", () => {
     // And as another user, where this test can be one.
     const readable = nobodyCanRead(join(history, 'launch.json'));
     if (readable !== undefined) expect(readable).toBe(false);
+  });
+});
+
+describe('a history folder that is a symbolic link', () => {
+  it('is not written through: the history is off, the target untouched', () => {
+    const workdir = tempDir('lp-history-link-');
+    const target = tempDir('lp-history-target-');
+    chmodSync(target, 0o755);
+    symlinkSync(target, join(workdir, 'history'));
+    const warnings: string[] = [];
+    const writer = new HistoryWriter(workdir, (message) => warnings.push(message));
+    writer.writeGraph({ nodes: [], edges: [] });
+    writer.log('store/0', { t: startedAt, stream: 'stdout', text: 'x' });
+    writer.close();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/symbolic link.*history is off/);
+    expect(readdirSync(target)).toEqual([]);
+    expect(statSync(target).mode & 0o777).toBe(0o755);
   });
 });
 

@@ -11,8 +11,9 @@
  * written (read-only, full, a file named `history`) turns it off with one warning, and
  * the launch goes on.
  */
-import { appendFileSync, chmodSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { checkOwnFolder, FolderRefused } from '../../internal/private-folder.ts';
 import type { GraphView, LaunchEvent } from './launch-view.ts';
 import type { LogLine } from './log-tail.ts';
 import { historyDirectory, historyPaths, type MetricsLine } from './history-files.ts';
@@ -45,8 +46,14 @@ export class HistoryWriter {
     this.#guard(() => {
       const directory = historyDirectory(workdir);
       mkdirSync(directory, { recursive: true, mode: HISTORY_DIRECTORY_MODE });
-      // mkdir's mode applies only to a folder it creates: a reused workdir's is made private.
-      chmodSync(directory, HISTORY_DIRECTORY_MODE);
+      // mkdir's mode applies only to a folder it creates: a reused workdir's is made
+      // private, and one that is a link or another user's is not written into.
+      try {
+        checkOwnFolder(directory, HISTORY_DIRECTORY_MODE);
+      } catch (error) {
+        if (error instanceof FolderRefused) throw new Error(`${directory}: ${error.message}`);
+        throw error;
+      }
     });
     this.#timer = setInterval(() => {
       this.flush();

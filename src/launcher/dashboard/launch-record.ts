@@ -85,7 +85,16 @@ const RECORD_FIELDS = {
   outcome: oneOf(['stopped', 'failed']),
 };
 
-const REQUIRED = ['id', 'programName', 'launchType', 'pid', 'workdir', 'startedAt', 'apiUrl'];
+const REQUIRED = [
+  'id',
+  'programName',
+  'launchType',
+  'script',
+  'pid',
+  'workdir',
+  'startedAt',
+  'apiUrl',
+];
 
 const registryRecord = objectWithFields(RECORD_FIELDS, [...REQUIRED, 'token']);
 // A history is worth reopening whatever pid it names: a pid that cannot be a launcher's

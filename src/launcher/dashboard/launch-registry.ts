@@ -12,21 +12,11 @@
  * that read as launch records ({@link readRecordFile}); anything else found there is left
  * alone.
  */
-import {
-  closeSync,
-  constants,
-  fchmodSync,
-  fstatSync,
-  lstatSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  statSync,
-  unlinkSync,
-} from 'node:fs';
+import { mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { LaunchpadError } from '../../errors/errors.ts';
+import { checkOwnFolder, FolderRefused } from '../../internal/private-folder.ts';
 import { FileRefused, readSmallFile } from '../../internal/regular-file.ts';
 import { checkLaunchRecord, writeJsonAtomically, type LaunchRecord } from './launch-record.ts';
 
@@ -60,33 +50,11 @@ export function launchesDirectory(environment: NodeJS.ProcessEnv = process.env):
  * @throws LaunchpadError `FAILED_PRECONDITION` naming the folder and what to do
  */
 export function checkRegistryFolder(directory: string, secure = false): boolean {
-  let fd: number;
   try {
-    // O_NOFOLLOW: a symbolic link fails (ELOOP) instead of being followed; O_DIRECTORY: so
-    // does anything but a directory. fchmod then acts on what was checked, with no race.
-    fd = openSync(directory, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
+    return checkOwnFolder(directory, secure ? 0o700 : undefined);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return false;
-    // With O_DIRECTORY, Linux says ENOTDIR for a link too: look at what it is, to say so.
-    const link = lstatSync(directory, { throwIfNoEntry: false })?.isSymbolicLink() === true;
-    const what =
-      link || code === 'ELOOP' ? 'a symbolic link' : code === 'ENOTDIR' ? 'not a folder' : code;
-    throw refused(directory, `it is ${what ?? 'unreadable'}`);
-  }
-  try {
-    const stats = fstatSync(fd);
-    const uid = process.getuid?.();
-    if (uid !== undefined && stats.uid !== uid) {
-      throw refused(
-        directory,
-        `it belongs to user ${String(stats.uid)}, not to you (${String(uid)})`,
-      );
-    }
-    if (secure && (stats.mode & 0o777) !== 0o700) fchmodSync(fd, 0o700);
-    return true;
-  } finally {
-    closeSync(fd);
+    if (error instanceof FolderRefused) throw refused(directory, error.message);
+    throw error;
   }
 }
 

@@ -5,17 +5,10 @@
  * 0700): `/tmp` is shared between users, and one user's root must neither block another
  * user's launches (EACCES) nor let them read or plant files in it.
  */
-import {
-  closeSync,
-  constants,
-  fchmodSync,
-  fstatSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { checkOwnFolder, FolderRefused } from '../../internal/private-folder.ts';
 
 /** The name of the current user's root of working directories in the temporary folder. */
 export function workdirRootName(): string {
@@ -33,20 +26,11 @@ function ownRoot(root: string): boolean {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
-  let fd: number;
   try {
-    fd = openSync(root, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
-  } catch {
-    return false;
-  }
-  try {
-    const stats = fstatSync(fd);
-    const uid = process.getuid?.();
-    if (uid !== undefined && stats.uid !== uid) return false;
-    if ((stats.mode & 0o777) !== 0o700) fchmodSync(fd, 0o700);
-    return true;
-  } finally {
-    closeSync(fd);
+    return checkOwnFolder(root, 0o700);
+  } catch (error) {
+    if (error instanceof FolderRefused) return false;
+    throw error;
   }
 }
 
