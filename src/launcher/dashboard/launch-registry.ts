@@ -6,6 +6,13 @@
  * every record too (0600, it holds the launch's token), each written atomically; the
  * registry keeps the most recent {@link REGISTRY_LIMIT} records.
  *
+ * A record is a {@link LaunchRecord} (`launch-record.ts` says what each field may hold):
+ * `{ id, programName, launchType, script, pid, host, workdir, startedAt, apiUrl, token }`,
+ * then `endedAt` and `outcome` once the launch ends. `host` is the launcher's host name:
+ * a pid is checked only on its own host, so a home folder shared between machines does
+ * not check another machine's pids here; records written before `host` existed have none
+ * and are checked as this host's. The page's URL is not recorded (it holds the token).
+ *
  * The folder is trusted only when it is a real directory owned by the user: a
  * `launches/` that is a symbolic link (or another user's) is refused, never chmodded or
  * pruned, since whatever it points to is not the registry. Pruning removes only files
