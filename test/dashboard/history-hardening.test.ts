@@ -208,6 +208,22 @@ describe('a working directory the history cannot be written in (defect 7)', () =
     expect(warnings[0]).toContain(join(workdir, 'history'));
   });
 
+  it('on a full disk (/dev/full): one warning, and nothing kept for the history after it', () => {
+    const workdir = tempDir('lp-history-full-');
+    const warnings: string[] = [];
+    const writer = new HistoryWriter(workdir, (message) => warnings.push(message));
+    // Every write to /dev/full fails with ENOSPC, as on a full disk.
+    symlinkSync('/dev/full', join(workdir, 'history', 'events.jsonl'));
+    for (let index = 0; index < 5; index++) {
+      writer.event({ t: startedAt, kind: 'launch', outcome: 'stopped' });
+      writer.flush();
+    }
+    writer.close();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/ENOSPC.*history is off/);
+    expect(writer.writing).toBe(false);
+  });
+
   it('as a writer: one warning, however many writes follow', () => {
     const workdir = tempDir('lp-history-writer-');
     writeFileSync(join(workdir, 'history'), '');
