@@ -5,6 +5,7 @@
  * starved by a busy loop at once.
  */
 import { hostname } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
 import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
 import type { ProcessSnapshot } from './report.ts';
 
@@ -21,6 +22,7 @@ export class ProcessSampler {
   #lastUtilization: EventLoopUtilization = performance.eventLoopUtilization();
   #lastCpu = process.cpuUsage();
   #lastAt = performance.now();
+  #lastRss = 0;
 
   constructor() {
     this.#delay.enable();
@@ -36,7 +38,7 @@ export class ProcessSampler {
     this.#lastUtilization = performance.eventLoopUtilization();
     this.#lastCpu = cpu;
     this.#lastAt = now;
-    const memory = process.memoryUsage();
+    const memory = this.#memory();
     const delay = this.#delay;
     // With no sample yet (a period shorter than the resolution), the monitor reports NaN.
     const seconds = (ns: number): number => (Number.isFinite(ns) ? ns / NS_PER_SECOND : 0);
@@ -59,6 +61,24 @@ export class ProcessSampler {
     };
     delay.reset();
     return snapshot;
+  }
+
+  // process.memoryUsage() reads /proc/self/statm through a descriptor: when the process
+  // has none left (a flood of connections), it throws EMFILE. The heap figures need no
+  // descriptor; the RSS stays at its last reading until one is free again.
+  #memory(): { rss: number; heapUsed: number; heapTotal: number } {
+    try {
+      const memory = process.memoryUsage();
+      this.#lastRss = memory.rss;
+      return memory;
+    } catch {
+      const heap = getHeapStatistics();
+      return {
+        rss: this.#lastRss,
+        heapUsed: heap.used_heap_size,
+        heapTotal: heap.total_heap_size,
+      };
+    }
   }
 
   /** Stops the delay monitor. */

@@ -3,6 +3,9 @@
  * Metrics made by node code (`lp.metrics.counter(…)`, `.gauge(…)`, `.histogram(…)`): named
  * counters, gauges and histograms, each with any number of label sets. They are reported
  * to the launcher with the node's other figures and served as `launchpad_user_<name>`.
+ * Each metric keeps at most {@link MAX_SERIES_PER_METRIC} label sets and a node at most
+ * {@link MAX_SERIES_PER_NODE}; updates of label sets past them are dropped, with one
+ * warning.
  */
 import { LaunchpadError } from '../errors/errors.ts';
 import { FixedHistogram } from './latency-histogram.ts';
@@ -45,6 +48,22 @@ export interface MetricHistogram {
 }
 
 const NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/**
+ * The most label sets one metric keeps: each is a series in every report, in the
+ * launcher's memory, in `/metrics` and in the history. Label values that grow without
+ * end (a step number, a request id) are a mistake this bound turns into a warning.
+ */
+export const MAX_SERIES_PER_METRIC = 1_000;
+/** The most label sets all the user metrics of one node keep together. */
+export const MAX_SERIES_PER_NODE = 2_000;
+
+/** How many series a node's metrics hold, and whether it was told it hit a bound. */
+interface SeriesBudget {
+  used: number;
+  warnedNode: boolean;
+  readonly warn: (message: string) => void;
+}
 // Set by the launcher on every series, or by Prometheus itself on histograms.
 const RESERVED_LABELS = new Set(['node', 'le']);
 
@@ -63,18 +82,23 @@ class UserMetric implements MetricCounter, MetricGauge, MetricHistogram {
   readonly buckets: readonly number[] | undefined;
   readonly #series = new Map<string, Series>();
   readonly #describe: (what: string) => string;
+  readonly #budget: SeriesBudget;
+  // What the updates of label sets past a bound go to: kept nowhere, reported never.
+  #dropped: Series | undefined;
+  #warned = false;
 
   constructor(
     name: string,
     kind: UserMetricKind,
     options: MetricOptions,
-    describe: (what: string) => string,
+    owner: { readonly describe: (what: string) => string; readonly budget: SeriesBudget },
   ) {
     this.name = name;
     this.kind = kind;
     this.help = options.help ?? `${name} (a ${kind} reported by node code)`;
     this.buckets = options.buckets;
-    this.#describe = describe;
+    this.#describe = owner.describe;
+    this.#budget = owner.budget;
   }
 
   inc(amount = 1, labels?: MetricLabels): void {
@@ -133,15 +157,52 @@ class UserMetric implements MetricCounter, MetricGauge, MetricHistogram {
     const key = labels === undefined ? '' : this.#keyOf(method, labels);
     let series = this.#series.get(key);
     if (series === undefined) {
-      series = {
-        labels: labels === undefined ? {} : stringLabels(labels),
-        value: 0,
-        histogram: this.kind === 'histogram' ? new FixedHistogram(this.buckets) : undefined,
-        changed: false,
-      };
+      if (this.#overBudget(method)) {
+        this.#dropped ??= this.#newSeries(undefined);
+        return this.#dropped;
+      }
+      series = this.#newSeries(labels);
       this.#series.set(key, series);
+      this.#budget.used++;
     }
     return series;
+  }
+
+  #newSeries(labels: MetricLabels | undefined): Series {
+    return {
+      labels: labels === undefined ? {} : stringLabels(labels),
+      value: 0,
+      histogram: this.kind === 'histogram' ? new FixedHistogram(this.buckets) : undefined,
+      changed: false,
+    };
+  }
+
+  // True when a new label set would pass a bound; says so once per metric and per node.
+  #overBudget(method: string): boolean {
+    const budget = this.#budget;
+    if (this.#series.size >= MAX_SERIES_PER_METRIC) {
+      if (!this.#warned) {
+        this.#warned = true;
+        budget.warn(
+          `${this.#describe(`${this.kind}('${this.name}').${method}()`)}: this metric has ` +
+            `${String(MAX_SERIES_PER_METRIC)} label sets, its most; updates of new label sets ` +
+            'are dropped. Use labels with few values (not step numbers or ids).',
+        );
+      }
+      return true;
+    }
+    if (budget.used >= MAX_SERIES_PER_NODE) {
+      if (!budget.warnedNode) {
+        budget.warnedNode = true;
+        budget.warn(
+          `${this.#describe(`${this.kind}('${this.name}').${method}()`)}: this node's metrics ` +
+            `have ${String(MAX_SERIES_PER_NODE)} label sets in all, their most; updates of new ` +
+            'label sets are dropped. Use labels with few values (not step numbers or ids).',
+        );
+      }
+      return true;
+    }
+    return false;
   }
 
   #keyOf(method: string, labels: MetricLabels): string {
@@ -184,10 +245,20 @@ function stringLabels(labels: MetricLabels): Record<string, string> {
 export class UserMetrics {
   readonly #metrics = new Map<string, UserMetric>();
   readonly #nodeId: string;
+  readonly #budget: SeriesBudget;
 
-  /** @param nodeId - the node whose code makes them, for error messages */
-  constructor(nodeId: string) {
+  /**
+   * @param nodeId - the node whose code makes them, for error messages
+   * @param warn - told once when a metric, or the node, passes its bound of label sets
+   */
+  constructor(
+    nodeId: string,
+    warn: (message: string) => void = (message) => {
+      console.warn(message);
+    },
+  ) {
     this.#nodeId = nodeId;
+    this.#budget = { used: 0, warnedNode: false, warn };
   }
 
   /**
@@ -215,7 +286,7 @@ export class UserMetrics {
         `${describe(`${kind}('${name}')`)}: ${problem}.`,
       );
     }
-    const metric = new UserMetric(name, kind, options, describe);
+    const metric = new UserMetric(name, kind, options, { describe, budget: this.#budget });
     this.#metrics.set(name, metric);
     return metric;
   }

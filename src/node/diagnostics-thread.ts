@@ -12,13 +12,17 @@ import { isMainThread, Worker } from 'node:worker_threads';
 import { hostname } from 'node:os';
 import { portsToTry, type PortRange } from '../rpc/port-range.ts';
 import {
+  DIAGNOSTICS_LINGER_MS,
+  DIAGNOSTICS_REQUEST_TIMEOUT_MS,
   IDLE_AFTER_MS,
+  MAX_DIAGNOSTICS_CONNECTIONS,
   MAX_DIAGNOSTICS_REQUEST_BYTES,
   MAX_PROFILE_MS,
 } from '../protocol/diagnostics.ts';
 
 // One request at a time (the inspector session is shared); a request line is checked
-// against the launch's secret in constant time, as a HELLO is.
+// against the launch's secret in constant time, as a HELLO is, before it is queued. A
+// connection without the secret is held a few seconds at most, and only a few at once.
 const THREAD_CODE = `
 const { workerData, parentPort } = require('node:worker_threads');
 const { createServer } = require('node:net');
@@ -72,7 +76,7 @@ async function profile(ms) {
     await post('Profiler.disable').catch(() => undefined);
   }
 }
-async function answer(line) {
+function parse(line) {
   let request;
   try { request = JSON.parse(line); } catch { return { error: 'the request is not JSON' }; }
   const given = digest(request && request.secret);
@@ -80,6 +84,9 @@ async function answer(line) {
   const ms = Number(request.durationMs);
   const op = request.op === 'stack' ? 'stack' : request.op === 'profile' && ms >= 1 && ms <= ${MAX_PROFILE_MS} ? 'profile' : undefined;
   if (op === undefined) return { error: 'unknown request' };
+  return { op, ms };
+}
+async function answer({ op, ms }) {
   session = new Session();
   session.connectToMainThread();
   try {
@@ -88,30 +95,53 @@ async function answer(line) {
     session.disconnect();
   }
 }
+// Sends the last line and closes; a client that keeps its side open is cut off soon after.
+function finish(socket, result) {
+  socket.end(JSON.stringify(result) + '\\n');
+  setTimeout(() => socket.destroy(), ${DIAGNOSTICS_LINGER_MS}).unref();
+}
 let queue = Promise.resolve();
 const server = createServer((socket) => {
   let text = '';
   socket.setEncoding('utf8');
   socket.on('error', () => undefined);
+  // Until its request line has the secret, a connection gets a few seconds, idle or not.
+  const unproven = setTimeout(() => socket.destroy(), ${DIAGNOSTICS_REQUEST_TIMEOUT_MS});
+  socket.once('close', () => clearTimeout(unproven));
   socket.on('data', (chunk) => {
     text += chunk;
     const end = text.indexOf('\\n');
     if (end < 0 && text.length <= ${MAX_DIAGNOSTICS_REQUEST_BYTES}) return;
     socket.pause();
-    if (end < 0) { socket.end(JSON.stringify({ error: 'request too long' }) + '\\n'); return; }
-    const line = text.slice(0, end);
-    queue = queue.then(() => answer(line)).catch((error) => ({ error: String(error && error.message || error) }))
-      .then((result) => { socket.end(JSON.stringify(result) + '\\n'); });
+    socket.removeAllListeners('data');
+    if (end < 0) { finish(socket, { error: 'request too long' }); return; }
+    const request = parse(text.slice(0, end));
+    text = '';
+    if (request.error !== undefined) { finish(socket, request); return; }
+    // A request with the secret may wait its turn and run up to a profile's length.
+    clearTimeout(unproven);
+    queue = queue.then(() => answer(request)).catch((error) => ({ error: String(error && error.message || error) }))
+      .then((result) => finish(socket, result));
   });
 });
+// A stranger cannot hold more: one more connection is closed as soon as it is accepted.
+server.maxConnections = ${MAX_DIAGNOSTICS_CONNECTIONS};
 // Within the node's port range when it has one (a firewalled cluster), else any port.
 const ports = workerData.ports.length === 0 ? [0] : workerData.ports;
+let listening = false;
+// After it listens, an error is a failed accept (EMFILE when the process has no
+// descriptor left): the thread keeps listening, and the process keeps running.
+server.on('error', () => undefined);
 function listenOn(index) {
   server.once('error', (error) => {
+    if (listening) return;
     if (error.code !== 'EADDRINUSE' || index + 1 >= ports.length) throw error;
     listenOn(index + 1);
   });
-  server.listen(ports[index], workerData.host, () => parentPort.postMessage(server.address().port));
+  server.listen(ports[index], workerData.host, () => {
+    listening = true;
+    parentPort.postMessage(server.address().port);
+  });
 }
 listenOn(0);
 `;

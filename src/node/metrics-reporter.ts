@@ -28,8 +28,11 @@ export function startMetricsReporting(metrics: NodeMetrics, sink: MetricsSink): 
   // pile up behind a slow launcher.
   let sending: Promise<void> | undefined;
   const sendOne = (): Promise<void> => {
-    sending ??= sink
-      .send(metrics.report())
+    sending ??= Promise.resolve()
+      // Inside the promise: a report that cannot be made (EMFILE, when the process has
+      // no descriptor left) is lost like one that cannot be sent, and never thrown from
+      // the timer, where nothing would catch it and the node would end.
+      .then(() => sink.send(metrics.report()))
       .then(
         () => undefined,
         // A lost report is not a failure: the next one carries cumulative figures.

@@ -64,6 +64,21 @@ export type DiagnosticsAnswer =
 export const MAX_DIAGNOSTICS_REQUEST_BYTES = 4096;
 
 /**
+ * How long a diagnostics thread waits for a connection's request line with the secret
+ * before it closes the connection, in milliseconds, idle or half-sent.
+ */
+export const DIAGNOSTICS_REQUEST_TIMEOUT_MS = 5_000;
+
+/** How many connections a diagnostics thread holds at once; more are closed at once. */
+export const MAX_DIAGNOSTICS_CONNECTIONS = 16;
+
+/**
+ * How long a diagnostics thread keeps a connection after its answer (or refusal) was
+ * sent, for a client that keeps its side open, in milliseconds.
+ */
+export const DIAGNOSTICS_LINGER_MS = 1_000;
+
+/**
  * How long a thread is given to stop at a statement once asked to pause. A thread
  * running JavaScript, even a `while (true) {}`, stops at once (V8 interrupts it); one
  * that has not stopped by then is waiting in its event loop.

@@ -37,6 +37,8 @@ export class Connection {
   // Where frames with large typed arrays are copied before they are written.
   readonly #sendBuffer = new SendBuffer();
   #lastReceivedBytes = 0;
+  // While set, frame bodies go here undecoded (see receiveRaw).
+  #raw: ((body: Buffer) => void) | undefined;
   #lastSentBytes = 0;
   // True from a send until the microtask after it: later sends of the same run are corked.
   #inRun = false;
@@ -63,6 +65,11 @@ export class Connection {
       {
         onFrame: (body) => {
           this.#lastReceivedBytes = body.length;
+          const raw = this.#raw;
+          if (raw !== undefined) {
+            raw(body);
+            return;
+          }
           events.onFrame(decodeFrameBody(body) as Frame);
         },
         onOversize:
@@ -156,6 +163,15 @@ export class Connection {
   /** Writes out frames still held by the cork, at once. */
   flush(): void {
     this.#endRun();
+  }
+
+  /**
+   * Hands the frame bodies that arrive from now on to `handler` as they are, without
+   * decoding them, until it is called with `undefined`: a server reads a stranger's
+   * first frame with a decoder of the HELLO's shape alone.
+   */
+  receiveRaw(handler: ((body: Buffer) => void) | undefined): void {
+    this.#raw = handler;
   }
 
   /**

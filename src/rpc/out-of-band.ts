@@ -106,8 +106,19 @@ interface Collecting {
 }
 let collecting: Collecting | undefined;
 
-/** The body being decoded and where its segment area starts. */
-let reading: { readonly body: Uint8Array; readonly areaStart: number } | undefined;
+/**
+ * The body being decoded, where its segment area starts, and the segments its references
+ * named so far: their bytes together may not pass the area's, so a frame's references
+ * never produce more bytes than the frame brought.
+ */
+interface Reading {
+  readonly body: Uint8Array;
+  readonly areaStart: number;
+  referencedBytes: number;
+  // [start, end) of each reference, checked for overlaps once the body is decoded.
+  readonly spans: number[];
+}
+let reading: Reading | undefined;
 
 /** Rounds `bytes` up to the next multiple of {@link SEGMENT_ALIGNMENT}. */
 export function align(bytes: number): number {
@@ -194,20 +205,52 @@ function readReference(data: Uint8Array): unknown {
     !Number.isSafeInteger(offset) ||
     !Number.isSafeInteger(byteLength) ||
     offset < 0 ||
+    byteLength < 0 ||
     byteLength % kind.Class.BYTES_PER_ELEMENT !== 0 ||
     start + byteLength > frame.body.length
   ) {
     throw new LaunchpadError('INTERNAL', 'A frame has a segment reference outside its body.');
   }
+  // A sender puts every segment at a multiple of SEGMENT_ALIGNMENT of the area, each
+  // once: a reference that does not is refused rather than copied, and the bytes of all
+  // references cannot pass the area's, so a small frame cannot make a large allocation.
+  if (offset % SEGMENT_ALIGNMENT !== 0) {
+    throw new LaunchpadError(
+      'INTERNAL',
+      `A frame has a segment reference at offset ${offset}, not a multiple of ${SEGMENT_ALIGNMENT}.`,
+    );
+  }
+  frame.referencedBytes += byteLength;
+  if (frame.referencedBytes > frame.body.length - frame.areaStart) {
+    throw new LaunchpadError(
+      'INTERNAL',
+      'A frame has segment references to more bytes than its segment area holds.',
+    );
+  }
+  if (byteLength > 0) frame.spans.push(start, start + byteLength);
   const { body } = frame;
   const absolute = body.byteOffset + start;
   if (absolute % kind.Class.BYTES_PER_ELEMENT === 0 && body.buffer instanceof ArrayBuffer) {
     return kind.view(body.buffer, absolute, byteLength);
   }
-  // Misaligned for its element size (a frame read as a view of a socket chunk): one copy.
+  // Misaligned for its element size (a frame read as a view of a socket chunk): one copy,
+  // and all of them together no larger than the frame.
   const copy = new Uint8Array(byteLength);
   copy.set(body.subarray(start, start + byteLength));
   return kind.view(copy.buffer, 0, byteLength);
+}
+
+// True when two of the [start, end) spans (a flat list of pairs) share a byte.
+function overlapping(spans: readonly number[]): boolean {
+  const pairs: [number, number][] = [];
+  for (let index = 0; index < spans.length; index += 2) {
+    pairs.push([spans[index] ?? 0, spans[index + 1] ?? 0]);
+  }
+  pairs.sort((a, b) => a[0] - b[0]);
+  for (let index = 1; index < pairs.length; index++) {
+    if ((pairs[index]?.[0] ?? 0) < (pairs[index - 1]?.[1] ?? 0)) return true;
+  }
+  return false;
 }
 
 // msgpackr's types know only the one-argument form of `pack`; it passes the allocator too.
@@ -279,7 +322,10 @@ export function writeSegmentedBody(frame: PackedFrame, target: Uint8Array, at: n
  * Decodes a frame body with `unpack`, reading segment references from the segments that
  * follow its MessagePack part.
  *
- * @throws LaunchpadError `INTERNAL` when the header or a reference points outside the body
+ * @throws LaunchpadError `INTERNAL` when the header or a reference points outside the body,
+ * a reference has a negative length or an offset that is not a multiple of
+ * {@link SEGMENT_ALIGNMENT}, references overlap, or together name more bytes than the
+ * segment area holds
  */
 export function unpackWithSegments(
   unpack: (body: Uint8Array) => unknown,
@@ -294,10 +340,16 @@ export function unpackWithSegments(
   if (messageEnd > body.length) {
     throw new LaunchpadError('INTERNAL', 'A frame body is shorter than its MessagePack part.');
   }
-  reading = { body, areaStart: align(messageEnd) };
+  const frame: Reading = { body, areaStart: align(messageEnd), referencedBytes: 0, spans: [] };
+  reading = frame;
+  let value: unknown;
   try {
-    return unpack(body.subarray(OUT_OF_BAND_HEADER_BYTES, messageEnd));
+    value = unpack(body.subarray(OUT_OF_BAND_HEADER_BYTES, messageEnd));
   } finally {
     reading = undefined;
   }
+  if (overlapping(frame.spans)) {
+    throw new LaunchpadError('INTERNAL', 'A frame has segment references that overlap.');
+  }
+  return value;
 }

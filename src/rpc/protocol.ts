@@ -73,6 +73,14 @@ export type Frame =
 export const HELLO_TIMEOUT_MS = 10_000;
 
 /**
+ * How many connections a server holds that have not yet presented the secret; one more
+ * is closed as soon as it is accepted, so strangers can neither run a node out of
+ * descriptors nor make it spend memory on them. A legitimate caller presents the secret
+ * in its first round trip, so only a flood fills this.
+ */
+export const MAX_UNAUTHENTICATED_CONNECTIONS = 128;
+
+/**
  * The largest first frame a server reads before the secret is checked. A HELLO holds the
  * secret (32 characters) and the caller's id, which a client cuts to
  * {@link HELLO_CALLER_ID_CHARS} characters: far below this.

@@ -11,11 +11,13 @@ import { DEFAULT_MAX_MESSAGE_BYTES, oversizeError } from './codec.ts';
 import { Connection } from './connection.ts';
 import type { FrameChannel } from './frame-channel.ts';
 import { PortConnection } from './port-connection.ts';
+import { readHello } from './hello-reader.ts';
 import type { MessagePort } from 'node:worker_threads';
 import {
   FrameType,
   HELLO_MAX_BYTES,
   HELLO_TIMEOUT_MS,
+  MAX_UNAUTHENTICATED_CONNECTIONS,
   REFUSED_LINGER_MS,
   type CallFrame,
   type Frame,
@@ -69,6 +71,8 @@ export class RpcServer {
   readonly #options: RpcServerOptions;
   readonly #secret: Buffer;
   readonly #maxBytes: number;
+  // Connections that have not presented the secret (yet), against the cap.
+  #unauthenticated = 0;
   #address = '';
 
   private constructor(options: RpcServerOptions) {
@@ -78,6 +82,9 @@ export class RpcServer {
     this.#server = createServer((socket) => {
       this.#accept(socket);
     });
+    // An accept that fails (EMFILE when descriptors run out) is the OS's answer to one
+    // connection, not the server's end: it keeps listening, and the node keeps running.
+    this.#server.on('error', () => undefined);
   }
 
   /**
@@ -174,31 +181,31 @@ export class RpcServer {
   }
 
   #accept(socket: Socket): void {
+    // Beyond the cap, a stranger's connection costs one accept and one close, nothing more.
+    if (this.#unauthenticated >= MAX_UNAUTHENTICATED_CONNECTIONS) {
+      socket.on('error', () => undefined);
+      socket.destroy();
+      return;
+    }
+    this.#unauthenticated++;
+    let authenticated = false;
+    // Frees the connection's place among the strangers': once it presents the secret, or
+    // once it is gone.
+    let counted = true;
+    const uncount = (): void => {
+      if (!counted) return;
+      counted = false;
+      this.#unauthenticated--;
+    };
     this.#sockets.add(socket);
     const session = new ServerSession(this.#options);
-    let authenticated = false;
     // Only a valid HELLO stops this timer: a connection that sends anything else is
     // refused, and released by REFUSED_LINGER_MS at the latest.
     const helloTimer = setTimeout(() => socket.destroy(), HELLO_TIMEOUT_MS);
     helloTimer.unref();
     const connection: Connection = new Connection(socket, this.#maxBytes, {
       onFrame: (frame: Frame) => {
-        if (authenticated) {
-          session.receive(connection, frame);
-          return;
-        }
-        if (Array.isArray(frame) && frame[0] === FrameType.hello && this.#secretMatches(frame[1])) {
-          clearTimeout(helloTimer);
-          authenticated = true;
-          if (typeof frame[2] === 'string') session.callerId = frame[2];
-          connection.send([FrameType.welcome, this.#options.nodeId]);
-          return;
-        }
-        connection.send([
-          FrameType.refused,
-          `Connection to node ${this.#options.nodeId} refused: it did not present this launch's secret.`,
-        ]);
-        connection.closeAfterFlush(REFUSED_LINGER_MS);
+        session.receive(connection, frame);
       },
       onOversize: (size, type, id) => {
         if (authenticated && type === FrameType.call && id !== undefined) {
@@ -207,12 +214,33 @@ export class RpcServer {
       },
       onClose: () => {
         clearTimeout(helloTimer);
+        // A refused connection counts as a stranger's until it is gone.
+        uncount();
         this.#sockets.delete(socket);
         session.closed();
       },
     });
-    // Until the secret is checked, nothing larger than a HELLO is read.
+    // Until the secret is checked, nothing larger than a HELLO is read, and nothing but
+    // the HELLO's fixed shape is decoded.
     connection.limitNextFrame(HELLO_MAX_BYTES);
+    connection.receiveRaw((body) => {
+      const hello = readHello(body);
+      if (hello !== undefined && this.#secretMatches(hello.secret)) {
+        clearTimeout(helloTimer);
+        connection.receiveRaw(undefined);
+        authenticated = true;
+        uncount();
+        session.callerId = hello.callerId;
+        connection.send([FrameType.welcome, this.#options.nodeId]);
+        return;
+      }
+      connection.receiveRaw(() => undefined);
+      connection.send([
+        FrameType.refused,
+        `Connection to node ${this.#options.nodeId} refused: it did not present this launch's secret.`,
+      ]);
+      connection.closeAfterFlush(REFUSED_LINGER_MS);
+    });
   }
 
   #secretMatches(presented: unknown): boolean {

@@ -4,7 +4,13 @@
  */
 import * as lp from 'launchpad-ts';
 import { describe, expect, it } from 'vitest';
-import { UserMetrics } from '../../src/metrics/user-metrics.ts';
+import {
+  MAX_SERIES_PER_METRIC,
+  MAX_SERIES_PER_NODE,
+  UserMetrics,
+} from '../../src/metrics/user-metrics.ts';
+import { MetricsStore } from '../../src/launcher/metrics/metrics-store.ts';
+import type { NodeMetricsReport } from '../../src/metrics/report.ts';
 import { FixedHistogram } from '../../src/metrics/latency-histogram.ts';
 
 describe('user metrics', () => {
@@ -51,6 +57,71 @@ describe('user metrics', () => {
 
   it('is refused outside a node, where it has no node to belong to', () => {
     expect(() => lp.metrics.gauge('x')).toThrow(/outside a node/);
+  });
+});
+
+describe('label sets without end', () => {
+  it(`keeps ${String(MAX_SERIES_PER_METRIC)} per metric and ${String(MAX_SERIES_PER_NODE)} per node, drops the rest and warns once each`, () => {
+    const warnings: string[] = [];
+    const metrics = new UserMetrics('actor/0', (message) => warnings.push(message));
+    const gauge = metrics.metric('by_step', 'gauge');
+    // 10,000 label sets on one metric, as a step number used as a label would make.
+    for (let step = 0; step < 10_000; step++) gauge.set(step, { step });
+    expect(metrics.takeChanges()[0]?.series.length).toBe(MAX_SERIES_PER_METRIC);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /Node actor\/0: lp\.metrics\.gauge\('by_step'\)\.set\(\): this metric has 1000 label sets, its most/,
+    );
+    // The kept ones still change; the dropped ones are never reported.
+    gauge.set(-1, { step: 0 });
+    gauge.set(-1, { step: 9_999 });
+    expect(metrics.takeChanges()[0]?.series).toEqual([{ labels: { step: '0' }, value: -1 }]);
+    // More metrics, up to the node's bound.
+    for (let index = 0; index < 5; index++) {
+      const counter = metrics.metric(`other_${String(index)}`, 'counter');
+      for (let id = 0; id < 500; id++) counter.inc(1, { id });
+    }
+    const kept = metrics
+      .takeChanges()
+      .reduce((sum, metric) => sum + metric.series.length, MAX_SERIES_PER_METRIC);
+    expect(kept).toBe(MAX_SERIES_PER_NODE);
+    expect(warnings).toHaveLength(2);
+    expect(warnings[1]).toMatch(/this node's metrics have 2000 label sets in all/);
+  });
+
+  it("the launcher keeps no more of a node's label sets, whatever the node sends", () => {
+    const store = new MetricsStore(['actor/0'], 1_000);
+    const report: NodeMetricsReport = {
+      nodeId: 'actor/0',
+      run: 'r',
+      process: {
+        pid: 1,
+        host: 'h',
+        uptimeSeconds: 1,
+        cpuSeconds: 0,
+        cpuUtilization: 0,
+        rssBytes: 0,
+        heapUsedBytes: 0,
+        heapTotalBytes: 0,
+        eventLoopDelay: { mean: 0, p50: 0, p99: 0, max: 0 },
+        eventLoopUtilization: 0,
+      },
+      server: [],
+      client: [],
+      user: Array.from({ length: 4 }, (_, metric) => ({
+        name: `m${String(metric)}`,
+        kind: 'gauge' as const,
+        help: '',
+        series: Array.from({ length: 2_500 }, (_, id) => ({
+          labels: { id: String(id) },
+          value: id,
+        })),
+      })),
+    };
+    store.apply(report);
+    const view = store.snapshot(() => ({ state: 'running', restarts: 0 })).nodes[0];
+    const counts = view?.user.map((metric) => metric.series.length);
+    expect(counts).toEqual([MAX_SERIES_PER_METRIC, MAX_SERIES_PER_METRIC, 0, 0]);
   });
 });
 

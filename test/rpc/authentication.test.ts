@@ -6,6 +6,7 @@
 import type { Socket } from 'node:net';
 import * as lp from 'launchpad-ts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { MAX_UNAUTHENTICATED_CONNECTIONS } from '../../src/rpc/protocol.ts';
 import { destroyRawSockets, rawSocket } from '../helpers/raw-socket.ts';
 import { closeAll, serve } from './harness.ts';
 
@@ -32,6 +33,18 @@ function closed(socket: Socket): Promise<void> {
       socket.once('close', () => {
         resolve();
       });
+  });
+}
+
+// The server closed its side (the socket itself stays half open, as rawSocket keeps it).
+function endedByServer(socket: Socket): Promise<void> {
+  return new Promise((resolve) => {
+    if (socket.readableEnded || socket.destroyed) resolve();
+    else {
+      socket.once('end', resolve);
+      socket.once('close', resolve);
+      socket.resume();
+    }
   });
 }
 
@@ -73,6 +86,41 @@ describe('unauthenticated connections', () => {
     await vi.waitFor(() => {
       expect(server.connectionCount).toBe(0);
     }, 5_000);
+  });
+
+  it('a HELLO is read by its fixed shape alone: one with out-of-band segments is refused, even with the secret', async () => {
+    const { server, client } = await serve(echo);
+    const { encodeFrame } = await import('../../src/rpc/codec.ts');
+    // The test's own secret, with a large typed array that the general decoder would
+    // take out of band: before the secret is checked, the server decodes none of it.
+    const encoded = encodeFrame([0, 'test-secret', 'caller', new Float64Array(128)], 1 << 20);
+    const bytes = Array.isArray(encoded) ? Buffer.concat(encoded) : encoded;
+    expect(bytes[4]).toBe(0xc1);
+    const socket = await rawSocket(server.address);
+    const answered = new Promise<Buffer>((resolve) => socket.once('data', resolve));
+    socket.write(bytes);
+    expect((await answered).includes(Buffer.from('refused'))).toBe(true);
+    await vi.waitFor(() => {
+      expect(server.connectionCount).toBe(0);
+    }, 5_000);
+    // The plain HELLO of the test's client still gets in.
+    expect(await client().echo(3)).toBe(3);
+  });
+
+  it(`holds at most ${MAX_UNAUTHENTICATED_CONNECTIONS} connections that have not presented the secret`, async () => {
+    const { server, client } = await serve(echo);
+    const opened = MAX_UNAUTHENTICATED_CONNECTIONS + 40;
+    const sockets: Socket[] = [];
+    for (let index = 0; index < opened; index++) sockets.push(await rawSocket(server.address));
+    // Those past the cap are closed by the server at once, without waiting for a HELLO.
+    await Promise.all(sockets.slice(MAX_UNAUTHENTICATED_CONNECTIONS).map(endedByServer));
+    expect(server.connectionCount).toBe(MAX_UNAUTHENTICATED_CONNECTIONS);
+    // Once strangers' slots free, a caller with the secret is served.
+    for (const socket of sockets.slice(0, 10)) socket.destroy();
+    await vi.waitFor(() => {
+      expect(server.connectionCount).toBeLessThanOrEqual(MAX_UNAUTHENTICATED_CONNECTIONS - 10);
+    }, 5_000);
+    expect(await client().echo(4)).toBe(4);
   });
 
   it('a refused caller gets UNAUTHENTICATED and the server keeps no connection', async () => {

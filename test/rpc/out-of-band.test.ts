@@ -183,6 +183,90 @@ class Store {
   }
 }
 
+// A body with segments whose MessagePack part is an array of hand-made references
+// ([kind, offset, byteLength] each), followed by a segment area of `areaBytes`.
+function bodyWithReferences(
+  references: readonly (readonly [number, number, number])[],
+  areaBytes: number,
+): Buffer {
+  const head = Buffer.alloc(3);
+  head[0] = 0xdc; // array 16
+  head.writeUInt16BE(references.length, 1);
+  const parts = [head];
+  for (const [kind, offset, byteLength] of references) {
+    const reference = Buffer.alloc(20);
+    reference[0] = 0xc7; // ext 8
+    reference[1] = 17;
+    reference[2] = 0x53;
+    reference[3] = kind;
+    reference.writeDoubleBE(offset, 4);
+    reference.writeDoubleBE(byteLength, 12);
+    parts.push(reference);
+  }
+  const message = Buffer.concat(parts);
+  const areaStart = Math.ceil((8 + message.length) / 8) * 8;
+  const body = Buffer.alloc(areaStart + areaBytes);
+  body[0] = OUT_OF_BAND_MARKER;
+  body.writeUInt32BE(message.length, 4);
+  message.copy(body, 8);
+  return body;
+}
+
+// The same bytes starting at an odd address, as a frame read from inside a socket chunk:
+// every Float64Array segment would have to be copied.
+function misaligned(body: Buffer): Buffer {
+  const backing = Buffer.alloc(body.length + 1);
+  body.copy(backing, 1);
+  return backing.subarray(1);
+}
+
+const FLOAT64 = 9; // the kind of a Float64Array segment
+const UINT8 = 1;
+
+describe('hostile segment references', () => {
+  it('refuses references to more bytes than the segment area: 1,000 copies of one 8 KiB segment', () => {
+    const area = 8192;
+    const references = Array.from({ length: 1_000 }, () => [FLOAT64, 0, area] as const);
+    const body = misaligned(bodyWithReferences(references, area));
+    // Before: 1,000 copies, 8 MiB made from a 28 KiB body.
+    expect(() => decodeFrameBody(body)).toThrow(/more bytes than its segment area/);
+  });
+
+  it('refuses overlapping references, a misaligned offset and a negative length', () => {
+    expect(() =>
+      decodeFrameBody(
+        bodyWithReferences(
+          [
+            [UINT8, 0, 16],
+            [UINT8, 8, 16],
+          ],
+          32,
+        ),
+      ),
+    ).toThrow(/overlap/);
+    expect(() => decodeFrameBody(bodyWithReferences([[UINT8, 4, 8]], 16))).toThrow(
+      /not a multiple of 8/,
+    );
+    expect(() => decodeFrameBody(bodyWithReferences([[UINT8, 0, -8]], 16))).toThrow(
+      /outside its body/,
+    );
+  });
+
+  it('accepts what a sender makes: aligned segments, each once, in any order', () => {
+    const [first, second] = decodeFrameBody(
+      bodyWithReferences(
+        [
+          [UINT8, 16, 8],
+          [UINT8, 0, 16],
+        ],
+        24,
+      ),
+    ) as Uint8Array[];
+    expect(first?.byteLength).toBe(8);
+    expect(second?.byteLength).toBe(16);
+  });
+});
+
 describe('out-of-band values in calls', () => {
   it('sends a copy: the caller may change its array as soon as the call is made', async () => {
     const { client } = await serve(new Store());

@@ -2,10 +2,18 @@
  * @module
  * The launch API: an HTTP server on 127.0.0.1 that serves a {@link LaunchView} (a running
  * launch, or a reopened history) at the routes of docs/observability.md, the dashboard
- * page at `/`, and its files. Every request needs the launch's token.
+ * page at `/`, and its files. Every request needs the launch's token and a Host of
+ * `127.0.0.1:<port>` or `localhost:<port>`; connections without them are few and short
+ * (see local-http-guard.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { LaunchpadError } from '../../errors/errors.ts';
+import {
+  isLocalHost,
+  LocalHttpGuard,
+  TIMEOUT_OPTIONS,
+  wrongHostMessage,
+} from '../../internal/local-http-guard.ts';
 import { hasToken, openEventStream, sendError, sendJson } from './http-replies.ts';
 import type { LaunchView } from './launch-view.ts';
 import type { NodeActions } from './node-actions.ts';
@@ -37,12 +45,14 @@ const MAX_PROFILE_MS = 60_000;
 
 /** Starts the launch API on 127.0.0.1. */
 export async function serveLaunchApi(options: LaunchApiOptions): Promise<LaunchApiServer> {
-  const server: Server = createServer((request, response) => {
-    route(options, request, response).catch((error: unknown) => {
+  let port = options.port;
+  const server: Server = createServer(TIMEOUT_OPTIONS, (request, response) => {
+    route({ ...options, port, guard }, request, response).catch((error: unknown) => {
       if (!response.headersSent) sendError(response, 500, describe(error));
       else response.end();
     });
   });
+  const guard = new LocalHttpGuard(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', () => {
@@ -51,7 +61,7 @@ export async function serveLaunchApi(options: LaunchApiOptions): Promise<LaunchA
     });
   });
   const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : options.port;
+  port = typeof address === 'object' && address !== null ? address.port : options.port;
   const url = `http://127.0.0.1:${String(port)}`;
   return {
     url,
@@ -67,10 +77,16 @@ export async function serveLaunchApi(options: LaunchApiOptions): Promise<LaunchA
 }
 
 async function route(
-  options: LaunchApiOptions,
+  options: LaunchApiOptions & { readonly port: number; readonly guard: LocalHttpGuard },
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
+  // Before the token: a page of another site, even one whose name resolves here, is
+  // answered nothing else.
+  if (!isLocalHost(request, options.port)) {
+    sendError(response, 421, wrongHostMessage(options.port));
+    return;
+  }
   const url = new URL(request.url ?? '/', 'http://127.0.0.1');
   if (!hasToken(request, url, options.token)) {
     sendError(
@@ -80,6 +96,7 @@ async function route(
     );
     return;
   }
+  options.guard.proven(request);
   const { view } = options;
   const path = url.pathname;
   if (request.method === 'GET') {
@@ -263,6 +280,7 @@ function streamEvents(view: LaunchView, request: IncomingMessage, response: Serv
   stream.send(view.graph(), 'graph');
   stream.send({ nodes: view.nodes() }, 'nodes');
   for (const sample of view.samples()) stream.send(sample, 'metrics');
+  stream.opened();
   stream.onClose(
     view.subscribe((update) => {
       stream.send(update.data, update.event);
@@ -280,6 +298,7 @@ function followLogs(
   for (const { t, stream: which, text } of view.logs(nodeId, tail)) {
     stream.send({ t, stream: which, text });
   }
+  stream.opened();
   stream.onClose(
     view.subscribe((update) => {
       if (update.event !== 'log' || update.data.nodeId !== nodeId) return;

@@ -34,12 +34,24 @@ export function hasToken(request: IncomingMessage, url: URL, token: string): boo
 export interface EventStream {
   /** Sends one event (`event` omitted: a plain `data:` message). */
   send(data: unknown, event?: string): void;
+  /**
+   * Ends the opening burst (the whole picture a client gets first): the bound on what
+   * the stream may hold unsent counts from what is still unsent of it.
+   */
+  opened(): void;
   /** Runs `cleanup` once the client goes away. */
   onClose(cleanup: () => void): void;
 }
 
 // A comment line now and then keeps proxies and idle timeouts from closing the stream.
 const KEEP_ALIVE_MS = 15_000;
+
+/**
+ * How many bytes of events a stream may hold that its client has not taken, beyond its
+ * opening burst: a client that stops reading is dropped past this, rather than growing
+ * the launcher by every line its nodes print. A page that reads keeps far below it.
+ */
+export const MAX_UNSENT_EVENT_BYTES = 8 * 1024 * 1024;
 
 /** Opens a server-sent event stream on `response`. */
 export function openEventStream(request: IncomingMessage, response: ServerResponse): EventStream {
@@ -48,8 +60,22 @@ export function openEventStream(request: IncomingMessage, response: ServerRespon
     'cache-control': 'no-store',
     connection: 'keep-alive',
   });
-  response.write(':\n\n');
-  const keepAlive = setInterval(() => response.write(':\n\n'), KEEP_ALIVE_MS);
+  let limit = Number.POSITIVE_INFINITY;
+  let dropped = false;
+  // Writes while the socket drains are held by Node, and counted in writableLength; past
+  // the bound the client is dropped, so what a stalled client costs stays bounded.
+  const write = (text: string): void => {
+    if (dropped) return;
+    response.write(text);
+    if (response.writableLength > limit) {
+      dropped = true;
+      response.destroy();
+    }
+  };
+  write(':\n\n');
+  const keepAlive = setInterval(() => {
+    write(':\n\n');
+  }, KEEP_ALIVE_MS);
   keepAlive.unref();
   const cleanups: (() => void)[] = [
     () => {
@@ -62,7 +88,10 @@ export function openEventStream(request: IncomingMessage, response: ServerRespon
   return {
     send: (data, event) => {
       const head = event === undefined ? '' : `event: ${event}\n`;
-      response.write(`${head}data: ${JSON.stringify(data)}\n\n`);
+      write(`${head}data: ${JSON.stringify(data)}\n\n`);
+    },
+    opened: () => {
+      limit = response.writableLength + MAX_UNSENT_EVENT_BYTES;
     },
     onClose: (cleanup) => {
       cleanups.push(cleanup);

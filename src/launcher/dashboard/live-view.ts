@@ -2,7 +2,7 @@
  * @module
  * {@link LiveView}: a running launch as the launch API serves it. Once a second it reads
  * every node's metrics (rates, the table, user series) and samples them into the
- * history; four times a second it looks for node state changes, so a restart shows at
+ * history (a sample holds the user series that changed since the one before); four times a second it looks for node state changes, so a restart shows at
  * once; log lines pass through as they come.
  */
 import type { ProgramMetrics } from '../metrics/metrics-store.ts';
@@ -16,6 +16,7 @@ import type {
   LaunchView,
   MetricsSample,
   NodeRow,
+  UserSample,
   ViewUpdate,
 } from './launch-view.ts';
 import type { LogLine, LogTail } from './log-tail.ts';
@@ -43,8 +44,10 @@ export interface LiveSource {
 export const SAMPLE_INTERVAL_MS = 1_000;
 /** How often node states are compared, in milliseconds. */
 export const STATE_INTERVAL_MS = 250;
-// Samples kept for a page that opens late: ten minutes at one a second.
+// Samples kept for a page that opens late: ten minutes at one a second, and no more
+// user series in all than this (a sample holds only the series that changed).
 const SAMPLES_KEPT = 600;
+const MAX_KEPT_SAMPLE_SERIES = 100_000;
 
 /** A running launch, served live. */
 export class LiveView implements LaunchView {
@@ -52,6 +55,10 @@ export class LiveView implements LaunchView {
   readonly #meter = new RateMeter();
   readonly #listeners = new Set<(update: ViewUpdate) => void>();
   readonly #samples: MetricsSample[] = [];
+  // The user series in #samples, all samples together.
+  #keptSeries = 0;
+  // Each user series' value at the last sample, by node, name and labels.
+  readonly #lastValues = new Map<string, number>();
   readonly #timers: NodeJS.Timeout[];
   #lastMetrics: ProgramMetrics | undefined;
   #lastStates = new Map<string, string>();
@@ -173,10 +180,17 @@ export class LiveView implements LaunchView {
       if (this.#lastMetrics !== undefined) measureRates(this.#lastMetrics, this.#meter, now);
     }
     const rows = this.nodes();
-    const user = this.#lastMetrics === undefined ? [] : userSamples(this.#lastMetrics);
+    const user =
+      this.#lastMetrics === undefined ? [] : this.#changed(userSamples(this.#lastMetrics));
     const sample = { t, user };
     this.#samples.push(sample);
-    if (this.#samples.length > SAMPLES_KEPT) this.#samples.shift();
+    this.#keptSeries += user.length;
+    while (
+      this.#samples.length > SAMPLES_KEPT ||
+      (this.#keptSeries > MAX_KEPT_SAMPLE_SERIES && this.#samples.length > 1)
+    ) {
+      this.#keptSeries -= this.#samples.shift()?.user.length ?? 0;
+    }
     for (const row of rows) {
       this.#source.history?.metrics({
         t,
@@ -187,6 +201,19 @@ export class LiveView implements LaunchView {
     this.#emit({ event: 'nodes', data: { nodes: rows } });
     this.#emit({ event: 'graph', data: this.graph() });
     this.#emit({ event: 'metrics', data: sample });
+  }
+
+  // The series whose value differs from the last sample's, or that are new: a series
+  // that holds still is stored once, not once a second.
+  #changed(samples: readonly UserSample[]): UserSample[] {
+    const changed: UserSample[] = [];
+    for (const sample of samples) {
+      const key = `${sample.node}\u0000${sample.name}\u0000${JSON.stringify(sample.labels)}`;
+      if (this.#lastValues.get(key) === sample.value) continue;
+      this.#lastValues.set(key, sample.value);
+      changed.push(sample);
+    }
+    return changed;
   }
 
   #checkStates(): void {

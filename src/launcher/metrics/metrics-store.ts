@@ -14,6 +14,7 @@ import type {
   UserMetricSnapshot,
   UserSeriesSnapshot,
 } from '../../metrics/report.ts';
+import { MAX_SERIES_PER_METRIC, MAX_SERIES_PER_NODE } from '../../metrics/user-metrics.ts';
 
 /** A node's state as the launcher's lifecycle knows it. */
 export interface NodeLifeFacts {
@@ -61,6 +62,8 @@ class NodeEntry {
   readonly server = new Map<string, MethodSnapshot>();
   readonly client = new Map<string, Map<string, MethodSnapshot>>();
   readonly user = new Map<string, UserMetricEntry>();
+  // The label sets of all its user metrics together.
+  userSeries = 0;
 
   constructor(run: string) {
     this.run = run;
@@ -80,10 +83,23 @@ class NodeEntry {
     for (const metric of report.user) {
       let entry = this.user.get(metric.name);
       if (entry?.kind !== metric.kind) {
+        if (entry !== undefined) this.userSeries -= entry.series.size;
         entry = { kind: metric.kind, help: metric.help, series: new Map() };
         this.user.set(metric.name, entry);
       }
-      for (const series of metric.series) entry.series.set(seriesKey(series.labels), series);
+      for (const series of metric.series) {
+        const key = seriesKey(series.labels);
+        if (entry.series.has(key)) {
+          entry.series.set(key, series);
+          continue;
+        }
+        // A node bounds its own label sets; these bounds hold whatever a node sends.
+        if (entry.series.size >= MAX_SERIES_PER_METRIC || this.userSeries >= MAX_SERIES_PER_NODE) {
+          continue;
+        }
+        entry.series.set(key, series);
+        this.userSeries++;
+      }
     }
   }
 }

@@ -54,7 +54,15 @@
       let dataset = chart.data.datasets.find((candidate) => candidate.label === label);
       if (dataset === undefined) {
         const colour = COLOURS[chart.data.datasets.length % COLOURS.length];
-        dataset = { label, data: [], borderColor: colour, backgroundColor: colour, pointRadius: 0 };
+        dataset = {
+          label,
+          data: [],
+          borderColor: colour,
+          backgroundColor: colour,
+          pointRadius: 0,
+          // A sample holds a series only when it changed: it held its value until then.
+          stepped: 'after',
+        };
         chart.data.datasets.push(dataset);
       }
       dataset.data.push({ x, y: one.value });
