@@ -4,6 +4,7 @@
  * malformed `%` escape answered 400).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -113,13 +114,30 @@ describe('static routes and escapes (defect 14)', () => {
     expect((await fetch(`${new URL(url).origin}/page/dashboard.js`)).status).toBe(401);
   });
 
-  it('answers 400 for a malformed % escape in a node id, GET and POST', async () => {
+  it('answers 400 for a malformed % escape in a node id, GET and POST, and for a target that is no URL', async () => {
     const { url, view } = await servedHistory();
     for (const path of ['/api/logs/%E0%A4%A', '/api/logs/%', '/api/logs/a%2']) {
       const answer = await api<{ error: string }>(url, path);
       expect([path, answer.status]).toEqual([path, 400]);
       expect(answer.body.error).toMatch(/malformed % escape/);
     }
+    // A request target that is no URL at all, sent raw (fetch would not send it).
+    const { port } = new URL(url);
+    const token = new URL(url).searchParams.get('token') ?? '';
+    const status = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        socket.write(
+          `GET http://[ HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${token}\r\nConnection: close\r\n\r\n`,
+        );
+      });
+      let text = '';
+      socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      socket.on('error', reject);
+      socket.on('close', () => {
+        resolve(text.split('\r\n')[0] ?? '');
+      });
+    });
+    expect(status).toBe('HTTP/1.1 400 Bad Request');
     // POST routes of a running launch (a read-only one answers 409 before any decoding).
     const refuse = (): Promise<never> => Promise.reject(new Error('not called'));
     const actions: NodeActions = {

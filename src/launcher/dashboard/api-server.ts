@@ -87,7 +87,14 @@ async function route(
     sendError(response, 421, wrongHostMessage(options.port));
     return;
   }
-  const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+  let url: URL;
+  try {
+    url = new URL(request.url ?? '/', 'http://127.0.0.1');
+  } catch {
+    // A target such as `http://[` parses as no URL: the request is malformed, not the server.
+    sendError(response, 400, `${request.method ?? '?'}: the request's target is not a URL.`);
+    return;
+  }
   if (!hasToken(request, url, options.token)) {
     sendError(
       response,
