@@ -14,6 +14,10 @@
  *   BENCH_FOOTPRINT_SECONDS, default 120 s), its RSS after the first 10,000 calls against
  *   its RSS at the end, under `processes` and `threads`.
  *
+ * The idle program runs from two entries in every round: compiled to JavaScript and run
+ * with plain `node`, and its TypeScript run with tsx (`node --import tsx`), as most users
+ * run it.
+ *
  * Rounds are interleaved (BENCH_ROUNDS, default 2) and each figure is the median.
  * BENCH_FOOTPRINT_BEFORE=<dir> measures the launchpad-ts built in <dir> (the code before a
  * change, with its own node_modules and dist/) alongside this one in every round.
@@ -34,7 +38,7 @@ import {
   type PhaseRecord,
 } from './footprint/measurements.ts';
 import type { ProcessMemory } from './footprint/process-memory.ts';
-import { compile, runAndMeasure } from './footprint/program-run.ts';
+import { compile, runAndMeasure, typeScriptEntry } from './footprint/program-run.ts';
 import {
   printBeforeAndNow,
   printFootprint,
@@ -51,13 +55,15 @@ const SECONDS = Number(process.env['BENCH_FOOTPRINT_SECONDS'] ?? 120);
 const SNAPSHOTS = process.env['BENCH_FOOTPRINT_SNAPSHOTS'];
 const BEFORE = process.env['BENCH_FOOTPRINT_BEFORE'];
 
-/** The compiled programs of one build of launchpad-ts. */
+/** The programs of one build of launchpad-ts (the arguments of `node` that run each). */
 interface Build {
-  readonly idleProgram: string;
+  readonly idleProgram: readonly string[];
+  readonly idleTypeScript: readonly string[];
   readonly longRun: string;
 }
 const compileFor = (root?: string): Build => ({
-  idleProgram: compile('idle-program', root),
+  idleProgram: [compile('idle-program', root)],
+  idleTypeScript: typeScriptEntry('idle-program', root),
   longRun: compile('long-run-program', root),
 });
 const now = compileFor();
@@ -70,6 +76,11 @@ interface BuildFigures {
   readonly nodeProcess: ProcessMemory;
   readonly launcher: ProcessMemory;
   readonly nodeThreadAdds: number;
+  /** The same, of the TypeScript entry run with tsx. */
+  readonly tsx: {
+    readonly nodeProcess: ProcessMemory;
+    readonly nodeThreadAdds: number;
+  };
 }
 interface Round {
   readonly bareProcess: ProcessMemory;
@@ -90,10 +101,15 @@ for (let round = 1; round <= ROUNDS; round++) {
       phases.push(...run.phases);
       mappings ??= { bare: bareRun.mappings, node: run.mappings };
     }
+    const tsxRun = await nodeProcesses(build.idleTypeScript, probe);
     return {
       nodeProcess: medianMemory(run.each),
       launcher: run.launcher,
       nodeThreadAdds: await nodeThreadAdds(build.idleProgram),
+      tsx: {
+        nodeProcess: medianMemory(tsxRun.each),
+        nodeThreadAdds: await nodeThreadAdds(build.idleTypeScript),
+      },
     };
   };
   const figures = await measureBuild(now);
@@ -151,6 +167,30 @@ const summary = {
       }),
 };
 printFootprint(summary, ROUNDS);
+// Both entries of each build, against the same run's floors.
+const entryRows: Record<string, Record<string, string>> = {};
+for (const [name, get] of [
+  ['compiled', (r: Round) => r.now],
+  ['tsx', (r: Round) => r.now.tsx],
+  ['compiled, before', (r: Round) => r.before],
+  ['tsx, before', (r: Round) => r.before?.tsx],
+] as const) {
+  const figures = rounds.map(get).filter((f) => f !== undefined);
+  if (figures.length === 0) continue;
+  const rss = median(figures.map((f) => f.nodeProcess.rss));
+  const thread = median(figures.map((f) => f.nodeThreadAdds));
+  entryRows[name] = {
+    'node process RSS MB': (rss / 1048576).toFixed(1),
+    '× bare node': (rss / summary.bareProcess.rss).toFixed(2),
+    'per node thread MB': (thread / 1048576).toFixed(1),
+    '× bare worker': (thread / summary.bareWorkerAdds).toFixed(2),
+  };
+}
+console.log(
+  `\nIdle nodes by entry (bare node ${(summary.bareProcess.rss / 1048576).toFixed(1)} MB, ` +
+    `bare worker adds ${(summary.bareWorkerAdds / 1048576).toFixed(1)} MB, same run)`,
+);
+console.table(entryRows);
 const phaseTable = printPhases(phases);
 if (mappings !== undefined) printMappings(mappings);
 printLongRuns(longRuns, CALLS, SECONDS);
@@ -164,7 +204,7 @@ if (SNAPSHOTS !== undefined) {
     mkdirSync(directory, { recursive: true });
     await runAndMeasure(
       [
-        now.idleProgram,
+        ...now.idleProgram,
         '--producers=1',
         `--lp_launch_type=${launchType}`,
         `--snapshots=${directory}`,
@@ -180,5 +220,5 @@ if (SNAPSHOTS !== undefined) {
 
 writeFileSync(
   fileURLToPath(new URL('results-footprint.json', import.meta.url)),
-  `${JSON.stringify({ summary, rounds, phases: phaseTable, longRuns, snapshots }, null, 2)}\n`,
+  `${JSON.stringify({ summary, entries: entryRows, rounds, phases: phaseTable, longRuns, snapshots }, null, 2)}\n`,
 );

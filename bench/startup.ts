@@ -4,32 +4,52 @@
  * and `processes`, each with its floor from the same run: as many bare `node` processes
  * (or bare worker threads) as the program has nodes, each connecting back once. The
  * `in-process` floor is one bare process. Rounds are interleaved (BENCH_ROUNDS, default 2),
- * and each figure is the median. The programs are compiled to JavaScript and run with
- * plain `node`, as a user's compiled program is.
+ * and each figure is the median.
+ *
+ * Two entries of the same program run in every round: compiled to JavaScript and run with
+ * plain `node`, as a user's compiled program is, and its TypeScript run with tsx
+ * (`node --import tsx producers-program.ts`), as most users run it. BENCH_STARTUP_BEFORE=<dir>
+ * runs both entries against the launchpad-ts built in <dir> too (the code before a change,
+ * with its own dist/ and node_modules), in the same rounds.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { median } from './stats.ts';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 2);
 const SIZES = (process.env['BENCH_STARTUP_SIZES'] ?? '1,16,64').split(',').map(Number);
 const LAUNCH_TYPES = ['in-process', 'threads', 'processes'] as const;
+const BEFORE = process.env['BENCH_STARTUP_BEFORE'];
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
-// Inside the package, so that `import 'launchpad-ts'` resolves to its compiled dist.
-const BUILD = here('.build/');
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
-/** Compiles one benchmark script to JavaScript under bench/.build and returns its path. */
-function compile(name: string): string {
+/**
+ * Compiles one benchmark script to JavaScript under `packageRoot`/bench/.build (inside the
+ * package, so that `import 'launchpad-ts'` resolves to its compiled dist) and returns its path.
+ */
+function compile(name: string, packageRoot = here('../')): string {
   const source = readFileSync(here(`startup/${name}.ts`), 'utf8');
   const { outputText } = ts.transpileModule(source, {
     compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
   });
-  mkdirSync(BUILD, { recursive: true });
-  const path = `${BUILD}${name}.js`;
+  const build = join(packageRoot, 'bench/.build/');
+  mkdirSync(build, { recursive: true });
+  const path = `${build}${name}.js`;
   writeFileSync(path, outputText);
   return path;
+}
+
+/** The arguments of `node` that run the program as TypeScript through tsx, from `packageRoot`. */
+function typeScriptEntry(name: string, packageRoot = here('../')): string[] {
+  const build = join(packageRoot, 'bench/.build/');
+  mkdirSync(build, { recursive: true });
+  const path = `${build}${name}.ts`;
+  copyFileSync(here(`startup/${name}.ts`), path);
+  return ['--import', TSX, path];
 }
 
 /** Runs `node args…` and returns the milliseconds from its start to its `READY` line. */
@@ -56,7 +76,17 @@ function timeToReady(args: readonly string[]): Promise<number> {
   });
 }
 
-const program = compile('producers-program');
+/** Each entry of the program: its name and the arguments of `node` that run it. */
+const entries: [string, string[]][] = [
+  ['compiled', [compile('producers-program')]],
+  ['tsx', typeScriptEntry('producers-program')],
+  ...(BEFORE === undefined
+    ? []
+    : ([
+        ['compiled, before', [compile('producers-program', BEFORE)]],
+        ['tsx, before', typeScriptEntry('producers-program', BEFORE)],
+      ] as [string, string[]][])),
+];
 const floor = compile('floor');
 const samples = new Map<string, number[]>();
 const record = (key: string, ms: number): void => {
@@ -66,11 +96,15 @@ for (let round = 1; round <= ROUNDS; round++) {
   for (const size of SIZES) {
     const nodes = size + 1;
     for (const launchType of LAUNCH_TYPES) {
-      process.stderr.write(`startup round ${round}/${ROUNDS}: ${size} producers, ${launchType}\n`);
-      record(
-        `${launchType} ${size}`,
-        await timeToReady([program, `--producers=${size}`, `--lp_launch_type=${launchType}`]),
-      );
+      for (const [entry, args] of entries) {
+        process.stderr.write(
+          `startup round ${round}/${ROUNDS}: ${size} producers, ${launchType}, ${entry}\n`,
+        );
+        record(
+          `${launchType} ${size} ${entry}`,
+          await timeToReady([...args, `--producers=${size}`, `--lp_launch_type=${launchType}`]),
+        );
+      }
     }
     record(`floor processes ${nodes}`, await timeToReady([floor, 'processes', String(nodes)]));
     record(`floor threads ${nodes}`, await timeToReady([floor, 'threads', String(nodes)]));
@@ -81,13 +115,15 @@ for (let round = 1; round <= ROUNDS; round++) {
 const rows: Record<string, { ms: number; floorMs: number; ratio: number }> = {};
 for (const size of SIZES) {
   for (const launchType of LAUNCH_TYPES) {
-    const ms = median(samples.get(`${launchType} ${size}`) ?? []);
     const floorKey =
       launchType === 'in-process'
         ? 'floor processes 1'
         : `floor ${launchType === 'threads' ? 'threads' : 'processes'} ${size + 1}`;
     const floorMs = median(samples.get(floorKey) ?? []);
-    rows[`${launchType}, ${size} producers`] = { ms, floorMs, ratio: ms / floorMs };
+    for (const [entry] of entries) {
+      const ms = median(samples.get(`${launchType} ${size} ${entry}`) ?? []);
+      rows[`${launchType}, ${size} producers, ${entry}`] = { ms, floorMs, ratio: ms / floorMs };
+    }
   }
 }
 console.log(

@@ -57,11 +57,12 @@ export async function bareProcesses(
 }
 
 /**
- * The idle program under `processes`: each node process's memory, the launcher's, one
- * node's mappings, and each node's phase records from the probe (`probeUrl`).
+ * The idle program (`idleProgram`: the arguments of `node` that run it) under `processes`:
+ * each node process's memory, the launcher's, one node's mappings, and each node's phase
+ * records from the probe (`probeUrl`).
  */
 export async function nodeProcesses(
-  idleProgram: string,
+  idleProgram: readonly string[],
   probeUrl: string,
 ): Promise<{
   each: ProcessMemory[];
@@ -70,7 +71,12 @@ export async function nodeProcesses(
   mappings: Map<string, number>;
 }> {
   return runAndMeasure(
-    [idleProgram, `--producers=${PRODUCERS}`, '--lp_launch_type=processes', `--probe=${probeUrl}`],
+    [
+      ...idleProgram,
+      `--producers=${PRODUCERS}`,
+      '--lp_launch_type=processes',
+      `--probe=${probeUrl}`,
+    ],
     'NODES',
     async (run) => {
       await settle();
@@ -114,8 +120,12 @@ export function bareWorkerAdds(bare: string): Promise<number> {
 }
 
 /** What one more node thread adds to the launcher's process under `threads`. */
-export function nodeThreadAdds(idleProgram: string): Promise<number> {
-  return rssPerThread((extra) => [idleProgram, `--producers=${extra}`, '--lp_launch_type=threads']);
+export function nodeThreadAdds(idleProgram: readonly string[]): Promise<number> {
+  return rssPerThread((extra) => [
+    ...idleProgram,
+    `--producers=${extra}`,
+    '--lp_launch_type=threads',
+  ]);
 }
 
 /**

@@ -4,9 +4,10 @@
  * one of them until a line of its output announces the state to measure.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
 
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
@@ -25,6 +26,19 @@ export function compile(name: string, packageRoot = here('../../')): string {
   const path = `${build}${name}.js`;
   writeFileSync(path, outputText);
   return path;
+}
+
+/**
+ * The arguments of `node` that run bench/footprint/`name`.ts as TypeScript through tsx, as
+ * most users run their entry, from a copy in `packageRoot`/bench/.build/footprint.
+ */
+export function typeScriptEntry(name: string, packageRoot = here('../../')): string[] {
+  const build = join(packageRoot, 'bench/.build/footprint/');
+  mkdirSync(build, { recursive: true });
+  const path = `${build}${name}.ts`;
+  copyFileSync(here(`${name}.ts`), path);
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  return ['--import', tsx, path];
 }
 
 /** A running script, stopped to its output's `marker` line. */

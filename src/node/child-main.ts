@@ -207,7 +207,11 @@ async function unreachable(bootstrap: ChildBootstrap, error: unknown): Promise<s
 }
 
 async function loadCode(spec: NodeSpec): Promise<NodeCode> {
-  const { moduleUrl, exportName } = spec.code;
+  const { moduleUrl, exportName, compiledUrl } = spec.code;
+  // TypeScript node code comes compiled by the launcher: its stack traces name the user's
+  // own .ts files and lines through the source maps beside it. Turned on only then, and
+  // before the import, since Node reads a module's map as it loads it.
+  if (compiledUrl !== undefined) process.setSourceMapsEnabled(true);
   // Importing the module runs its top level. If that reaches launch(), the module is a
   // script that launches a program: refuse, rather than run launcher code in a node.
   setChildLaunchHook((program) => {
@@ -220,7 +224,7 @@ async function loadCode(spec: NodeSpec): Promise<NodeCode> {
   });
   let namespace: Record<string, unknown>;
   try {
-    namespace = (await import(moduleUrl)) as Record<string, unknown>;
+    namespace = (await import(compiledUrl ?? moduleUrl)) as Record<string, unknown>;
   } finally {
     setChildLaunchHook(undefined);
   }

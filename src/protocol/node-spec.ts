@@ -11,6 +11,12 @@ export interface CodeLocation {
   readonly strategy: 'export';
   readonly moduleUrl: string;
   readonly exportName: string;
+  /**
+   * The JavaScript that a node imports instead of `moduleUrl` when that is TypeScript: the
+   * launcher's compiled copy, with a source map to `moduleUrl` (see
+   * `launcher/session/typescript-nodes.ts`). Absent for JavaScript.
+   */
+  readonly compiledUrl?: string;
 }
 
 /** Everything a node process needs to run its node. */

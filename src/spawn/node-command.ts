@@ -3,10 +3,10 @@
  * The command line that starts a node process or thread: Node.js, a TypeScript loader only
  * when the code needs one, and one of launchpad-ts's own entry scripts.
  *
- * A user whose code is JavaScript runs launchpad-ts from its compiled `dist/` with plain
- * `node`, and so do their nodes. A user who runs a TypeScript entry through tsx gets the
- * same tsx loader in every node. Only launchpad-ts's own tests, which run it from source,
- * load tsx on their own.
+ * A user runs launchpad-ts from its compiled `dist/`, and their nodes run it with plain
+ * `node`, whether the user's entry is JavaScript or TypeScript run through tsx: the
+ * launcher compiles TypeScript node code to JavaScript for the nodes. Only launchpad-ts's
+ * own tests, which run the library from its sources, give nodes a TypeScript loader.
  */
 import { createRequire } from 'node:module';
 import { extname, isAbsolute } from 'node:path';
@@ -16,7 +16,6 @@ import { LaunchpadError } from '../errors/errors.ts';
 // `.ts` when launchpad-ts runs from its sources, `.js` from its compiled dist/.
 const OWN_EXTENSION = extname(fileURLToPath(import.meta.url));
 const SOURCE_ROOT = new URL('../', import.meta.url);
-const TYPESCRIPT_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.tsx']);
 
 /** launchpad-ts's scripts that a new process or thread starts with, by path under `src/`. */
 export type EntryScript =
@@ -42,9 +41,17 @@ function inheritedLoader(): string | undefined {
       : flag === '--import'
         ? argv[index + 1]
         : undefined;
-    if (value !== undefined && /[/\\]tsx[/\\]|^tsx(\/|$)/.test(value)) return value;
+    if (value !== undefined && isTsxModule(value)) return value;
   }
   return undefined;
+}
+
+/**
+ * The `--conditions` names this process was started with: the launcher compiles a
+ * TypeScript node's imports as it resolves its own.
+ */
+export function inheritedConditionNames(): string[] {
+  return inheritedConditions().map((flag) => flag.slice(flag.indexOf('=') + 1));
 }
 
 /**
@@ -64,33 +71,29 @@ function inheritedConditions(): string[] {
   return flags;
 }
 
-/** Whether code that a node may load is TypeScript. */
-function needsTypeScript(): boolean {
-  if (OWN_EXTENSION !== '.js') return true;
-  const main = process.argv[1];
-  return main !== undefined && TYPESCRIPT_EXTENSIONS.has(extname(main));
-}
-
 let loaderCache: { url: string | undefined } | undefined;
 
 /**
  * The URL of the TypeScript loader (tsx) that node processes load with `--import`, or
- * `undefined` when everything they run is JavaScript.
+ * `undefined` when everything they run is JavaScript. A user's TypeScript node code never
+ * needs it: the launcher compiles that code for the nodes (see
+ * `launcher/session/typescript-nodes.ts`). Only launchpad-ts's own sources do, when the
+ * library itself runs from them (its own tests, under the `launchpad-ts-source`
+ * condition): then a node loads the same loader as its launcher, else tsx.
  *
- * @throws LaunchpadError `FAILED_PRECONDITION` when code is TypeScript and tsx is not
- * installed
+ * @throws LaunchpadError `FAILED_PRECONDITION` when the library runs from its sources and
+ * tsx is not installed
  */
 export function typeScriptLoaderUrl(): string | undefined {
   if (loaderCache !== undefined) return loaderCache.url;
-  const inherited = inheritedLoader();
   let url: string | undefined;
-  if (inherited !== undefined) {
+  if (OWN_EXTENSION !== '.js') {
+    const inherited = inheritedLoader();
     // A node may run in another working directory, so pass the loader as a file URL.
-    if (inherited.startsWith('file:')) url = inherited;
+    if (inherited === undefined) url = resolveTsx('tsx');
+    else if (inherited.startsWith('file:')) url = inherited;
     else if (isAbsolute(inherited)) url = pathToFileURL(inherited).href;
     else url = resolveTsx(inherited);
-  } else if (needsTypeScript()) {
-    url = resolveTsx('tsx');
   }
   loaderCache = { url };
   return url;
@@ -110,9 +113,9 @@ function resolveTsx(specifier: string): string {
   }
   throw new LaunchpadError(
     'FAILED_PRECONDITION',
-    `Node code here is TypeScript (${process.argv[1] ?? 'the main script'}), so node processes need tsx, ` +
-      'which is not installed. Install it (npm i -D tsx) and run your script with npx tsx, or compile ' +
-      'your program to JavaScript and run it with node.',
+    'launchpad-ts runs from its TypeScript sources here (the launchpad-ts-source condition), so ' +
+      'node processes need tsx, which is not installed. Install it (npm i -D tsx), or run without ' +
+      'that condition.',
   );
 }
 
@@ -137,9 +140,36 @@ export function nodeProcessArgs(
 }
 
 /**
- * The code a node's worker thread starts with (run with `eval: true`). A worker does not
- * inherit the launcher's module loader, so when the code is TypeScript it registers tsx
- * first; then it runs the same entry script as a node process.
+ * The Node.js flags of a node's worker thread: the launcher's own, less its TypeScript
+ * loader. A worker inherits its parent's flags and runs their `--import`s again, so a
+ * launcher run through tsx would otherwise load tsx and esbuild into every node thread.
+ */
+export function threadExecArgv(): string[] {
+  const argv = process.execArgv;
+  const kept: string[] = [];
+  for (let index = 0; index < argv.length; index++) {
+    const flag = argv[index] ?? '';
+    const joined = /^--(import|require|loader|experimental-loader)=/.exec(flag);
+    const split = /^(--(import|require|loader|experimental-loader)|-r)$/.test(flag);
+    const value =
+      joined !== null ? flag.slice(flag.indexOf('=') + 1) : split ? argv[index + 1] : undefined;
+    if (value !== undefined && isTsxModule(value)) {
+      if (split) index++;
+      continue;
+    }
+    kept.push(flag);
+  }
+  return kept;
+}
+
+function isTsxModule(specifier: string): boolean {
+  return /[/\\]tsx[/\\]|^tsx(\/|$)/.test(specifier);
+}
+
+/**
+ * The code a node's worker thread starts with (run with `eval: true`), given the flags of
+ * {@link threadExecArgv}. When launchpad-ts runs from its own sources the thread registers
+ * tsx first; then it runs the same entry script as a node process.
  */
 export function threadBootstrapCode(): string {
   const entryUrl = entryScriptUrl('node/child-entry').href;

@@ -5,7 +5,7 @@
  */
 import type { Writable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
-import { threadBootstrapCode } from './node-command.ts';
+import { threadBootstrapCode, threadExecArgv } from './node-command.ts';
 import { BOOTSTRAP_WORKER_KEY } from '../protocol/node-spec.ts';
 import type { StartedUnit, UnitExit, UnitLaunch } from './unit.ts';
 import { nodePrefix, prefixLines } from './output-prefixer.ts';
@@ -19,6 +19,7 @@ export function startNodeThread(
 ): StartedUnit {
   const worker = new Worker(threadBootstrapCode(), {
     eval: true,
+    execArgv: threadExecArgv(),
     argv: [...unit.args],
     env: { ...process.env, ...unit.resources.env },
     // Not in env: the thread's environment is a copy that the node's code can read.

@@ -13,6 +13,7 @@ import type { Program } from '../../model/program.ts';
 import { definitionUrls } from '../../internal/function-location.ts';
 import { RpcServer } from '../../rpc/server.ts';
 import { locateExport, mainScriptGuard } from './code-location.ts';
+import { compileNodeCode } from './typescript-nodes.ts';
 import { ControlService, type ControlListener } from './control-service.ts';
 import type {
   ChildBootstrap,
@@ -118,8 +119,15 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const nodes = program.nodes;
   const definitions = await definitionUrls(nodes.map((node) => node.code));
   const mainScript = mainScriptGuard(options.entry);
+  const located: CodeLocation[] = [];
   for (const [index, node] of nodes.entries()) {
-    const code: CodeLocation = await locateExport(node, program, definitions[index], mainScript);
+    located.push(await locateExport(node, program, definitions[index], mainScript));
+  }
+  // Nodes load no TypeScript toolchain: TypeScript node code is compiled here, once.
+  const codes = await compileNodeCode(located, options.workdir);
+  for (const [index, node] of nodes.entries()) {
+    const code = codes[index];
+    if (code === undefined) continue;
     specs.set(node.id, {
       programName: program.name,
       nodeId: node.id,

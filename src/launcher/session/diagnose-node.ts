@@ -18,6 +18,7 @@ import type { LaunchType } from '../options/launch-type.ts';
 import type { NodeStatus } from './program-lifecycle.ts';
 import { DIAGNOSTICS_TIMEOUT_MS, type DiagnosticsTarget } from './node-diagnostics.ts';
 import type { DiagnosticsBook } from './node-diagnostics.ts';
+import { mapCompiledFrame } from './typescript-nodes.ts';
 
 /** What a diagnosis needs to know of the launch. */
 export interface DiagnosedLaunch {
@@ -47,7 +48,9 @@ export async function stackDump(launch: DiagnosedLaunch, nodeId: string): Promis
     'stackDump',
   );
   const { target, sample: taken } = await sample;
-  return formatStack(`node ${nodeId}: ${target.thread}`, taken);
+  // A node's compiled TypeScript is shown as the user wrote it.
+  const frames = taken.frames.map(mapCompiledFrame);
+  return formatStack(`node ${nodeId}: ${target.thread}`, { ...taken, frames });
 }
 
 /** A CPU profile of node `nodeId` (see `RunningProgram.cpuProfile`). */

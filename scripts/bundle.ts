@@ -1,0 +1,99 @@
+/**
+ * @module
+ * The last step of `npm run build`: bundles launchpad-ts's JavaScript into a few files, so
+ * that a node process (and a launcher, and the command) resolves and reads a handful of
+ * modules instead of about 140.
+ *
+ * `tsc` has already written `dist/` (declarations, which stay, and one `.js` per source
+ * file). esbuild bundles the package's entry points (the public API, `replay`, the
+ * command, and the scripts a node process or thread starts with) with code splitting into
+ * `dist/bundle/`, all outputs in that one folder, so that every module shared between
+ * entries is loaded once, whichever entry loads it first; packages stay imports. Each
+ * entry's own path in `dist/` (what `package.json` and the launcher name) becomes a
+ * one-line module that imports its bundle, and the other `.js` files of `tsc` are removed.
+ *
+ * The library finds its own files from `import.meta.url` (its entry scripts, the
+ * dashboard's page, its own stack frames); in the bundle each source file's
+ * `import.meta.url` is its own place in `dist/` (`new URL('../<path>.js', import.meta.url)`
+ * from `dist/bundle/`), so those lookups are unchanged. Source maps lead to `src/`.
+ */
+import { readdirSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, type Plugin } from 'esbuild';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const SRC = join(ROOT, 'src');
+const DIST = join(ROOT, 'dist');
+
+/** Entry points, by path under `src/` without extension; a `#!` line is kept on the command's. */
+const ENTRIES = [
+  'index',
+  'replay/index',
+  'cli/main',
+  'node/child-entry',
+  'node/colocation-entry',
+  'node/task-entry',
+  'node/slurm-task',
+];
+
+/** Bundle file name of an entry (one folder, so every output sits at the same depth). */
+const bundleName = (entry: string): string => entry.replace(/\//g, '-');
+
+// `import.meta.url` in code, not in a string (a quoted one is a key, as in esbuild's define).
+const META_URL = /(?<!['"`])\bimport\.meta\.url\b(?!['"`])/g;
+
+const ownPlace: Plugin = {
+  name: 'own-place',
+  setup(builder) {
+    builder.onLoad({ filter: /[/\\]src[/\\].*\.ts$/ }, (args) => {
+      const path = relative(SRC, args.path).split('\\').join('/').replace(/\.ts$/, '.js');
+      const place = `new URL(${JSON.stringify(`../${path}`)}, import.meta.url).href`;
+      return { contents: readFileSync(args.path, 'utf8').replace(META_URL, place), loader: 'ts' };
+    });
+  },
+};
+
+await build({
+  entryPoints: Object.fromEntries(
+    ENTRIES.map((entry) => [bundleName(entry), join(SRC, `${entry}.ts`)]),
+  ),
+  outdir: join(DIST, 'bundle'),
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: true,
+  sourcesContent: false,
+  chunkNames: 'chunk-[hash]',
+  logLevel: 'warning',
+  plugins: [ownPlace],
+});
+
+// tsc's .js files are replaced: nothing loads them once the entries import their bundles.
+const keep = new Set(ENTRIES.map((entry) => join(DIST, `${entry}.js`)));
+function removeCompiled(directory: string): void {
+  for (const name of readdirSync(directory)) {
+    const path = join(directory, name);
+    // The bundle, and the dashboard's page (browser scripts copied from src/).
+    if (path === join(DIST, 'bundle') || path === join(DIST, 'launcher/dashboard/page')) continue;
+    if (statSync(path).isDirectory()) removeCompiled(path);
+    else if ((name.endsWith('.js') || name.endsWith('.js.map')) && !keep.has(path)) rmSync(path);
+  }
+}
+removeCompiled(DIST);
+
+for (const entry of ENTRIES) {
+  const depth = entry.split('/').length - 1;
+  const target = `${'../'.repeat(depth) || './'}bundle/${bundleName(entry)}.js`;
+  const shebang = readFileSync(join(SRC, `${entry}.ts`), 'utf8').startsWith('#!')
+    ? '#!/usr/bin/env node\n'
+    : '';
+  // A re-export keeps the entry's exports; the side effects of a node's entry script run.
+  writeFileSync(
+    join(DIST, `${entry}.js`),
+    `${shebang}// Built by scripts/bundle.ts: this entry's code is in dist/bundle/.\nexport * from '${target}';\n`,
+  );
+}
