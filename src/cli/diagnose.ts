@@ -1,8 +1,13 @@
 /**
  * @module
- * {@link diagnose}: what `status --diagnose` reports: every node's state, restarts and
- * death cause, and whether it answered a probe (a stack dump, which reaches the node
- * itself); the launch is unhealthy when a node is failed, restarting or did not answer.
+ * {@link diagnose}: what `status --diagnose` reports: every node's state, restarts, pid and
+ * death cause, whether it answered a probe (a stack dump, which reaches the node itself),
+ * and whether its event loop is blocked; the launch is unhealthy when a node is failed,
+ * restarting, did not answer, or is blocked.
+ *
+ * A stack dump is answered by a node's diagnostics thread even while its event loop is
+ * stuck, so an answer alone does not make a node healthy: its event loop must still send
+ * its metrics reports (they stop when it is blocked), with a delay under the threshold.
  */
 import { LaunchApiError, nodePath, type LaunchApi, type NodeInfo } from './launch-api.ts';
 
@@ -11,6 +16,8 @@ export interface NodeDiagnosis {
   readonly id: string;
   readonly state: string;
   readonly restarts: number;
+  /** The node's process id, from its reports or, when it never reported, its stack dump. */
+  readonly pid?: number;
   readonly deathCause?: string;
   /**
    * Whether the node answered the probe; `null` when it was not probed (it is not
@@ -29,16 +36,33 @@ export interface Diagnosis {
   readonly nodes: readonly NodeDiagnosis[];
 }
 
-/** The answer of a probe: whether the node answered, and why not. */
+/** What a diagnosis looks for. */
+export interface DiagnoseOptions {
+  /** How long a node may take to answer before it counts as unresponsive. */
+  readonly probeTimeoutMs: number;
+  /** The event-loop delay (p99 over a report's period) above which a node is blocked. */
+  readonly maxDelayMs: number;
+}
+
+/** The answer of a probe: whether the node answered, its pid and top frame, and why not. */
 async function probe(
   api: LaunchApi,
   node: NodeInfo,
   timeoutMs: number,
-): Promise<{ answered: boolean | null; problem?: string }> {
+): Promise<{ answered: boolean | null; pid?: number; where?: string; problem?: string }> {
   if (node.state !== 'running') return { answered: null };
   try {
-    await api.json(`/api/nodes/${nodePath(node.id)}/stack`, { method: 'POST', timeoutMs });
-    return { answered: true };
+    const { text } = await api.json<{ text: string }>(`/api/nodes/${nodePath(node.id)}/stack`, {
+      method: 'POST',
+      timeoutMs,
+    });
+    const pid = /\(pid (\d+)\)|process (\d+)/.exec(text);
+    const where = text.split('\n')[1]?.trim();
+    return {
+      answered: true,
+      ...(pid === null ? {} : { pid: Number(pid[1] ?? pid[2]) }),
+      ...(where === undefined || where === '' ? {} : { where }),
+    };
   } catch (error) {
     // 501: this build has no stack dumps, which says nothing about the node.
     if (error instanceof LaunchApiError && error.status === 501) return { answered: null };
@@ -47,6 +71,28 @@ async function probe(
       problem: `unresponsive: ${error instanceof Error ? error.message : String(error)}`,
     };
   }
+}
+
+/** Why a running node's event loop counts as blocked, if it does. */
+function blockedProblem(
+  node: NodeInfo,
+  answered: boolean | null,
+  where: string | undefined,
+  maxDelayMs: number,
+): string | undefined {
+  const at = where === undefined ? '' : `; its stack: ${where}`;
+  if (node.notReporting === true) {
+    const silent = Math.round((node.lastReportAgeMs ?? 0) / 1000);
+    return (
+      `blocked: its event loop sent no metrics report for ${silent} s` +
+      (answered === true ? ' although its diagnostics thread answered' : '') +
+      at
+    );
+  }
+  if (node.eventLoopDelayMs !== undefined && node.eventLoopDelayMs > maxDelayMs) {
+    return `blocked: event-loop delay ${Math.round(node.eventLoopDelayMs)} ms (p99), over ${maxDelayMs} ms${at}`;
+  }
+  return undefined;
 }
 
 function stateProblem(node: NodeInfo): string | undefined {
@@ -58,21 +104,25 @@ function stateProblem(node: NodeInfo): string | undefined {
   return undefined;
 }
 
-/**
- * Probes every running node of the launch at once and returns the diagnosis.
- *
- * @param probeTimeoutMs - how long a node may take to answer before it counts as unresponsive
- */
-export async function diagnose(api: LaunchApi, probeTimeoutMs: number): Promise<Diagnosis> {
+/** Probes every running node of the launch at once and returns the diagnosis. */
+export async function diagnose(api: LaunchApi, options: DiagnoseOptions): Promise<Diagnosis> {
   const { nodes } = await api.json<{ nodes: NodeInfo[] }>('/api/nodes');
   const diagnosed = await Promise.all(
     nodes.map(async (node): Promise<NodeDiagnosis> => {
-      const { answered, problem: probeProblem } = await probe(api, node, probeTimeoutMs);
-      const problem = stateProblem(node) ?? probeProblem;
+      const probed = await probe(api, node, options.probeTimeoutMs);
+      const { answered } = probed;
+      const problem =
+        stateProblem(node) ??
+        probed.problem ??
+        (node.state === 'running'
+          ? blockedProblem(node, answered, probed.where, options.maxDelayMs)
+          : undefined);
+      const pid = node.pid ?? probed.pid;
       return {
         id: node.id,
         state: node.state,
         restarts: node.restarts,
+        ...(pid === undefined ? {} : { pid }),
         ...(node.deathCause === undefined ? {} : { deathCause: node.deathCause }),
         answered,
         ...(problem === undefined ? {} : { problem }),

@@ -1,35 +1,52 @@
 /**
  * @module
  * {@link targetLaunch}: the launch a command acts on: the one named by `--launch ID`, else
- * the most recently started launch that is still running.
+ * the one running launch of the current directory's project. With none or several, the
+ * command lists them and exits 2 without acting: guessing could stop someone else's run.
  */
-import { CliError } from './cli-error.ts';
+import { CliError, EXIT } from './cli-error.ts';
+import { launchesOfProject, projectFolders, projectOf } from './project-launches.ts';
+import { textTable } from './text-table.ts';
 import { LaunchApi } from './launch-api.ts';
 import { launchesDirectory } from '../launcher/dashboard/launch-registry.ts';
-import { readRegistry } from './launch-registry.ts';
+import { readRegistry, type RegisteredLaunch } from './launch-registry.ts';
 
 /** The option every command acting on a launch takes. */
 export const LAUNCH_OPTION = {
   flags: '--launch <id>',
-  description: 'the launch to act on (see launchpad-ts ls) [default: the most recent running one]',
+  description:
+    "the launch to act on (see launchpad-ts ls) [default: the running launch of this directory's project, if there is exactly one]",
 } as const;
 
 /**
- * The API of the launch named `launchId`, or of the most recent running launch.
+ * The API of the launch named `launchId`, or of the one running launch of the current
+ * directory's project (its script under the current directory or its git root).
  *
- * @throws CliError when there is no running launch, no launch of that id, or it has ended
+ * @throws CliError when no launch has that id or it has ended; with exit code 2 when no
+ * launch id is given and the project has no running launch, or several (listing them)
  */
 export function targetLaunch(launchId: string | undefined): LaunchApi {
   const { launches } = readRegistry();
   if (launchId === undefined) {
-    const running = launches.find((launch) => launch.state === 'running');
-    if (running === undefined) {
+    const running = launches.filter((launch) => launch.state === 'running');
+    const mine = launchesOfProject(running);
+    const [only] = mine;
+    if (only !== undefined && mine.length === 1) return new LaunchApi(only.record);
+    const where = projectFolders().join(' or ');
+    if (mine.length > 1) {
       throw new CliError(
-        `No running launch: none of the ${launches.length} launches recorded in ${launchesDirectory()} is running. ` +
-          'Start a program, or see past ones with launchpad-ts ls.',
+        `${mine.length} launches of this project (scripts under ${where}) are running; ` +
+          `choose one with --launch ID:\n${launchList(mine)}`,
+        EXIT.usage,
       );
     }
-    return new LaunchApi(running.record);
+    throw new CliError(
+      `No running launch of this project (a script under ${where}); nothing was done. ` +
+        (running.length === 0
+          ? `None of the ${launches.length} launches recorded in ${launchesDirectory()} is running.`
+          : `Running launches of other projects, to name with --launch ID:\n${launchList(running)}`),
+      EXIT.usage,
+    );
   }
   const found = launches.find((launch) => launch.record.id === launchId);
   if (found === undefined) {
@@ -48,4 +65,17 @@ export function targetLaunch(launchId: string | undefined): LaunchApi {
     );
   }
   return new LaunchApi(found.record);
+}
+
+/** The launches as a small table: id, program, script and project folder. */
+function launchList(launches: readonly RegisteredLaunch[]): string {
+  return textTable(
+    ['ID', 'PROGRAM', 'SCRIPT', 'DIRECTORY'],
+    launches.map(({ record }) => [
+      record.id,
+      record.programName,
+      record.script === '' ? '-' : record.script,
+      projectOf(record.script),
+    ]),
+  ).trimEnd();
 }

@@ -4,6 +4,7 @@
  * `-f` the lines it prints from then on.
  */
 import type { Command } from 'commander';
+import { CliError } from './cli-error.ts';
 import { nodePath, type LogLine } from './launch-api.ts';
 import { LAUNCH_OPTION, targetLaunch } from './launch-target.ts';
 import { count } from './option-values.ts';
@@ -33,12 +34,24 @@ export function registerLogs(cli: Command): void {
     .addHelpText(
       'after',
       `
+Under in-process, nodes print straight to the launcher's own output and the launch keeps
+no lines per node: logs says so (exit code 1).
+
 Examples:
   $ launchpad-ts logs consumer/0 --tail 20
   $ launchpad-ts logs learner/0 -f`,
     )
     .action(async (node: string, options: LogsOptions) => {
       const api = targetLaunch(options.launch);
+      if (api.launch.launchType === 'in-process') {
+        // Said rather than printing nothing, which would read as a silent node.
+        throw new CliError(
+          `Launch ${api.launch.id} runs its nodes in-process: they print straight to the launcher's own ` +
+            'stdout and stderr (the terminal or file it was started with), so the launch keeps no lines ' +
+            'per node and logs has none to show. Look there, or launch under threads or processes, ' +
+            'whose nodes each get their own lines.',
+        );
+      }
       const path = `/api/logs/${nodePath(node)}?tail=${options.tail}`;
       if (options.follow !== true) {
         const { lines } = await api.json<{ lines: LogLine[] }>(path);

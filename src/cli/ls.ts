@@ -7,6 +7,7 @@ import { launchesDirectory } from '../launcher/dashboard/launch-registry.ts';
 import { readRegistry } from './launch-registry.ts';
 import { count } from './option-values.ts';
 import { textTable } from './text-table.ts';
+import { projectOf, shortPath } from './project-launches.ts';
 
 interface LsOptions {
   readonly json?: true;
@@ -29,7 +30,9 @@ export function registerLs(cli: Command): void {
       'after',
       `
 A launch's state is running, stopped, failed, or crashed (its launcher is gone without
-having recorded an end). Launches are recorded in $LAUNCHPAD_STATE_DIR/launches, else
+having recorded an end). SCRIPT is the launch's main script (relative to the current
+directory when under it), DIRECTORY its project (the script's git root, else its folder):
+commands without --launch act only on a running launch of the current directory's project. Launches are recorded in $LAUNCHPAD_STATE_DIR/launches, else
 $XDG_STATE_HOME/launchpad-ts/launches, else ~/.local/state/launchpad-ts/launches.
 
 Example:
@@ -46,6 +49,8 @@ Example:
         state,
         startedAt: record.startedAt,
         ...(record.endedAt === undefined ? {} : { endedAt: record.endedAt }),
+        script: record.script,
+        directory: projectOf(record.script),
         workdir: record.workdir,
       }));
       if (options.json === true) {
@@ -55,13 +60,15 @@ Example:
       } else {
         process.stdout.write(
           textTable(
-            ['ID', 'PROGRAM', 'TYPE', 'STATE', 'STARTED', 'WORKDIR'],
+            ['ID', 'PROGRAM', 'TYPE', 'STATE', 'STARTED', 'SCRIPT', 'DIRECTORY', 'WORKDIR'],
             rows.map((row) => [
               row.id,
               row.program,
               row.launchType,
               row.state,
               row.startedAt,
+              shortPath(row.script),
+              row.directory,
               row.workdir,
             ]),
           ),

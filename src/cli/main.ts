@@ -13,6 +13,7 @@ import { registerDashboard } from './dashboard.ts';
 import { registerGraph } from './graph.ts';
 import { registerLogs } from './logs.ts';
 import { registerLs } from './ls.ts';
+import { registerProfile } from './profile.ts';
 import { registerStack } from './stack.ts';
 import { registerStatus } from './status.ts';
 import { registerStop } from './stop.ts';
@@ -35,6 +36,7 @@ function createCli(): Command {
   registerStatus(cli);
   registerLogs(cli);
   registerStack(cli);
+  registerProfile(cli);
   registerStop(cli);
   registerDashboard(cli);
   return cli;

@@ -17,6 +17,12 @@ interface StatusOptions {
   readonly json?: true;
   readonly diagnose?: true;
   readonly probeTimeout: number;
+  readonly maxDelay: number;
+}
+
+/** The mark of a process-wide figure shared by several nodes. */
+function shared(node: NodeInfo): string {
+  return node.sharedProcess === true ? '*' : '';
 }
 
 /** A figure, or `-` when the node did not report it. */
@@ -27,12 +33,14 @@ function figure(value: number | undefined, format: (value: number) => string): s
 function nodeRow(node: NodeInfo): string[] {
   return [
     node.id,
-    node.state,
+    node.notReporting === true ? `${node.state} (not reporting)` : node.state,
     String(node.restarts),
     figure(node.pid, String),
     figure(node.uptimeMs, (ms) => `${Math.round(ms / 1000)}s`),
-    figure(node.cpuPercent, (percent) => `${percent.toFixed(0)}%`),
-    figure(node.rssBytes, (bytes) => `${(bytes / 2 ** 20).toFixed(0)}MiB`),
+    // Under threads and in-process these are the whole process's, shared by its nodes.
+    figure(node.cpuPercent, (percent) => `${percent.toFixed(0)}%${shared(node)}`),
+    figure(node.rssBytes, (bytes) => `${(bytes / 2 ** 20).toFixed(0)}MiB${shared(node)}`),
+    figure(node.heapUsedBytes, (bytes) => `${(bytes / 2 ** 20).toFixed(0)}MiB`),
     figure(node.eventLoopUtilization, (elu) => elu.toFixed(2)),
     node.callsPerSec.toFixed(1),
     figure(node.p50Ms, (ms) => ms.toFixed(1)),
@@ -51,7 +59,7 @@ export function registerStatus(cli: Command): void {
     .option('--json', 'print the launch and its nodes as JSON')
     .option(
       '--diagnose',
-      'print a JSON diagnosis; exit with 3 when a node is failed, restarting or unresponsive',
+      'print a JSON diagnosis; exit with 3 when a node is failed, restarting, unresponsive or blocked',
     )
     .option(
       '--probe-timeout <seconds>',
@@ -59,11 +67,20 @@ export function registerStatus(cli: Command): void {
       positiveNumber,
       5,
     )
+    .option(
+      '--max-delay <ms>',
+      "with --diagnose: the event-loop delay (p99) above which a node's loop counts as blocked",
+      positiveNumber,
+      1_000,
+    )
     .addHelpText(
       'after',
       `
 --diagnose probes each running node with a stack dump: a node that does not answer in
-time counts as unresponsive. Exit codes: 0 healthy, 1 no launch to look at, 3 unhealthy.
+time counts as unresponsive. A node whose event loop is blocked (no metrics report for
+5 s although its diagnostics thread answers, or an event-loop delay over --max-delay)
+counts as blocked, with the frame it is in. Exit codes: 0 healthy, 1 no launch to look
+at, 2 no launch of this project or several, 3 unhealthy.
 
 Examples:
   $ launchpad-ts status
@@ -73,7 +90,10 @@ Examples:
     .action(async (options: StatusOptions) => {
       const api = targetLaunch(options.launch);
       if (options.diagnose === true) {
-        const diagnosis = await diagnose(api, options.probeTimeout * 1000);
+        const diagnosis = await diagnose(api, {
+          probeTimeoutMs: options.probeTimeout * 1000,
+          maxDelayMs: options.maxDelay,
+        });
         process.stdout.write(`${JSON.stringify(diagnosis, null, 2)}\n`);
         if (!diagnosis.healthy) process.exitCode = EXIT.unhealthy;
         return;
@@ -100,6 +120,7 @@ Examples:
             'UPTIME',
             'CPU',
             'RSS',
+            'HEAP',
             'ELU',
             'CALLS/S',
             'P50MS',
@@ -110,5 +131,10 @@ Examples:
           nodes.map(nodeRow),
         ),
       );
+      if (nodes.some((node) => node.sharedProcess === true)) {
+        process.stdout.write(
+          "\n* the whole process's figure, shared by every node in it (threads, in-process); HEAP and ELU are the node's own.\n",
+        );
+      }
     });
 }

@@ -92,7 +92,10 @@ export interface RemoteErrorInfo {
 export class RemoteError extends LaunchpadError {
   /** The remote error's class name, e.g. `TypeError`. */
   readonly remoteName: string;
-  /** The remote stack trace. The local `stack` shows where the call was made. */
+  /**
+   * The remote stack trace. The local `stack` holds its frames, then (as `at async …`
+   * frames) those of the code that made the call and awaited it.
+   */
   readonly remoteStack: string;
   /** The id of the node that threw. */
   readonly nodeId: string;
@@ -121,7 +124,8 @@ export class RemoteError extends LaunchpadError {
     this.remoteMessage = info.message;
     this.via = via;
     // The frames that matter are the remote ones; the local ones would only show the
-    // socket handler that received the reply.
+    // socket handler that received the reply. The caller's own frames are added where the
+    // call's promise settles (rpc/caller-frames.ts).
     const remoteFrames = info.stack.split('\n').filter((line) => /^\s+at /.test(line));
     this.stack = [`${this.name}: ${this.message}`, ...remoteFrames].join('\n');
   }

@@ -4,7 +4,7 @@
  */
 import { LaunchpadError } from '../errors/errors.ts';
 import { LAUNCH_TYPE_TABLE } from './backend-table.ts';
-import { Program } from '../model/program.ts';
+import { markLaunched, Program } from '../model/program.ts';
 import { childLaunchHook } from '../node/child-hook.ts';
 import { resolveLaunchOptions, type LaunchOptions } from './options/launch-options.ts';
 import { createLaunchSetup } from './session/launch-setup.ts';
@@ -53,6 +53,7 @@ export function launch(program: Program, options: LaunchOptions = {}): RunningPr
   }
   const entry = LAUNCH_TYPE_TABLE[launchType];
   entry.check(program, resolved);
+  markLaunched(program);
   const setup = createLaunchSetup(program, resolved, launchType);
   const { lifecycle } = setup;
   // The launcher's own calls are traced once the tracing module has loaded; the nodes

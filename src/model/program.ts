@@ -73,6 +73,13 @@ export class Program {
   }
 
   #add<TService>(node: Node<TService>, label: string | undefined): Handle<TService> {
+    if (LAUNCHED.has(this)) {
+      throw new LaunchpadError(
+        'FAILED_PRECONDITION',
+        `addNode(${node.codeName}): program ${this.name} was already launched, and a launched program's nodes are fixed, ` +
+          'so this node would never run. Add every node before lp.launch(), or build a new lp.Program for a second launch.',
+      );
+    }
     const groupLabel = this.#resolveLabel(node, label);
     if (node.added) {
       throw new LaunchpadError(
@@ -162,4 +169,12 @@ function checkLabel(label: unknown): asserts label is string {
       `Expected a label of letters, digits, "_", "-" and ".", starting with a letter, got ${JSON.stringify(label)}.`,
     );
   }
+}
+
+// Programs already given to launch(): their graph is fixed.
+const LAUNCHED = new WeakSet<Program>();
+
+/** Marks `program` as launched: from now on, `addNode()` on it is refused. */
+export function markLaunched(program: Program): void {
+  LAUNCHED.add(program);
 }

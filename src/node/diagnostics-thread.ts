@@ -49,9 +49,10 @@ async function stack() {
     await post('Debugger.enable');
     await post('Debugger.pause');
     const frames = await Promise.race([pausedNow, delay(${IDLE_AFTER_MS}).then(() => undefined)]);
-    if (frames === undefined) return { idle: true, frames: [] };
+    if (frames === undefined) return { idle: true, frames: [], pid: process.pid };
     return {
       idle: false,
+      pid: process.pid,
       frames: frames.map((frame) => ({
         functionName: frame.functionName,
         url: frame.url || urls.get(frame.location.scriptId) || '',

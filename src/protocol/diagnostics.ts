@@ -27,6 +27,8 @@ export interface StackSample {
   readonly idle: boolean;
   /** The frames, innermost first; empty when idle. */
   readonly frames: readonly StackFrame[];
+  /** The sampled thread's process id, when the sampler runs in that process. */
+  readonly pid?: number;
 }
 
 /**

@@ -9,6 +9,7 @@ import type { FrameChannel } from './frame-channel.ts';
 import { FrameType } from './protocol.ts';
 import { RemoteStream, type StreamControl } from './remote-stream.ts';
 import { LaunchpadError } from '../errors/errors.ts';
+import { markQuiet } from './caller-frames.ts';
 import type { CallRecorder } from '../metrics/call-observer.ts';
 import type { ClientCallSpan } from '../metrics/call-tracing.ts';
 
@@ -132,6 +133,7 @@ export class ClientCall implements StreamControl {
    */
   failQuietly(error: Error): void {
     this.promise?.catch(ignore);
+    markQuiet(error);
     this.fail(error);
   }
 

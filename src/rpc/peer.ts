@@ -20,6 +20,7 @@ import { oversizeError } from './codec.ts';
 import { FrameType, HELLO_CALLER_ID_CHARS, type Frame } from './protocol.ts';
 import type { AddressResolver } from './resolver.ts';
 import { fromRemoteErrorInfo } from './wire-error.ts';
+import { markQuiet, withCallerFrames } from './caller-frames.ts';
 import type { CallObserver } from '../metrics/call-observer.ts';
 import type { CallTracing } from '../metrics/call-tracing.ts';
 import {
@@ -112,9 +113,9 @@ export class Peer {
     const connection = this.#connection;
     // The fast path: connected, so the call goes out now, with no await in between.
     if (connection !== undefined && !connection.closed && options.signal?.aborted !== true) {
-      return asCallResult(this.#send(connection, method, args, options));
+      return asCallResult(withCallerFrames(this.#send(connection, method, args, options)));
     }
-    return asCallResult(this.#slowCall(method, args, options));
+    return asCallResult(withCallerFrames(this.#slowCall(method, args, options)));
   }
 
   // Options and arguments are checked before anything is sent, so a bad call names its
@@ -161,6 +162,7 @@ export class Peer {
           return;
         }
         result.catch(ignore);
+        markQuiet(stopped);
         reject(stopped);
       });
     });

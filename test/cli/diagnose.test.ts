@@ -49,12 +49,14 @@ describe('launchpad-ts status --diagnose', () => {
     const byId = new Map(diagnosis.nodes.map((node) => [node.id, node]));
     expect(byId.get('replay/0')).toEqual({
       id: 'replay/0',
+      pid: 4242,
       state: 'running',
       restarts: 0,
       answered: true,
     });
     expect(byId.get('learner/0')).toEqual({
       id: 'learner/0',
+      pid: 4242,
       state: 'failed',
       restarts: 0,
       deathCause: 'exit code 1: out of memory',
@@ -69,10 +71,33 @@ describe('launchpad-ts status --diagnose', () => {
     // A build without stack dumps cannot probe: that is not the node's fault.
     expect(byId.get('old/0')).toEqual({
       id: 'old/0',
+      pid: 4242,
       state: 'running',
       restarts: 0,
       answered: null,
     });
+  }, 60_000);
+
+  it('finds a node whose event-loop delay is over --max-delay blocked, naming where its stack is', async () => {
+    const slow = {
+      ...fakeNode('slow/0', 'node slow/0: main thread\n  crunch file:///app/learner.js:10:3'),
+      eventLoopDelayMs: 2_500,
+    };
+    const target = await startFakeTarget([fakeNode('fine/0', 'at fine'), slow]);
+    close = target.close;
+    const env = { LAUNCHPAD_STATE_DIR: target.stateDir };
+    const [strict, lenient] = await Promise.all([
+      runCli(['status', '--diagnose'], env),
+      runCli(['status', '--diagnose', '--max-delay', '5000'], env),
+    ]);
+    expect(strict.code, strict.stderr).toBe(3);
+    const nodes = (JSON.parse(strict.stdout) as { nodes: { id: string; problem?: string }[] })
+      .nodes;
+    expect(nodes.find((node) => node.id === 'fine/0')?.problem).toBeUndefined();
+    expect(nodes.find((node) => node.id === 'slow/0')?.problem).toBe(
+      'blocked: event-loop delay 2500 ms (p99), over 1000 ms; its stack: crunch file:///app/learner.js:10:3',
+    );
+    expect(lenient.code, lenient.stderr).toBe(0);
   }, 60_000);
 
   it('explains a launch API that refuses the recorded token', async () => {

@@ -81,6 +81,8 @@ describe('launchpad-ts ls', () => {
         launchType: 'processes',
         state: 'running',
         startedAt: '2026-11-30T10:00:03.000Z',
+        script: '/home/user/running-1.ts',
+        directory: '/home/user',
         workdir: '/tmp/launchpad/running-1',
       },
       {
@@ -90,6 +92,8 @@ describe('launchpad-ts ls', () => {
         state: 'stopped',
         startedAt: '2026-11-30T10:00:02.000Z',
         endedAt: '2026-11-30T10:05:00.000Z',
+        script: '/home/user/stopped-1.ts',
+        directory: '/home/user',
         workdir: '/tmp/launchpad/stopped-1',
       },
       {
@@ -99,6 +103,8 @@ describe('launchpad-ts ls', () => {
         state: 'failed',
         startedAt: '2026-11-30T10:00:01.000Z',
         endedAt: '2026-11-30T10:01:00.000Z',
+        script: '/home/user/failed-1.ts',
+        directory: '/home/user',
         workdir: '/tmp/launchpad/failed-1',
       },
       {
@@ -107,6 +113,8 @@ describe('launchpad-ts ls', () => {
         launchType: 'processes',
         state: 'crashed',
         startedAt: '2026-11-30T10:00:00.000Z',
+        script: '/home/user/crashed-1.ts',
+        directory: '/home/user',
         workdir: '/tmp/launchpad/crashed-1',
       },
     ]);
@@ -117,12 +125,46 @@ describe('launchpad-ts ls', () => {
     const table = await runCli(['ls'], env);
     expect(table.code, table.stderr).toBe(0);
     const lines = table.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^ID\s+PROGRAM\s+TYPE\s+STATE\s+STARTED\s+WORKDIR$/);
-    expect(lines.slice(1).map((line) => line.split(/\s+/).slice(0, 4))).toEqual([
-      ['running-1', 'program_running-1', 'processes', 'running'],
-      ['stopped-1', 'program_stopped-1', 'processes', 'stopped'],
-      ['failed-1', 'program_failed-1', 'processes', 'failed'],
-      ['crashed-1', 'program_crashed-1', 'processes', 'crashed'],
+    expect(lines[0]).toMatch(
+      /^ID\s+PROGRAM\s+TYPE\s+STATE\s+STARTED\s+SCRIPT\s+DIRECTORY\s+WORKDIR$/,
+    );
+    expect(
+      lines
+        .slice(1)
+        .map((line) => [...line.split(/\s+/).slice(0, 4), ...line.split(/\s+/).slice(5, 7)]),
+    ).toEqual([
+      [
+        'running-1',
+        'program_running-1',
+        'processes',
+        'running',
+        '/home/user/running-1.ts',
+        '/home/user',
+      ],
+      [
+        'stopped-1',
+        'program_stopped-1',
+        'processes',
+        'stopped',
+        '/home/user/stopped-1.ts',
+        '/home/user',
+      ],
+      [
+        'failed-1',
+        'program_failed-1',
+        'processes',
+        'failed',
+        '/home/user/failed-1.ts',
+        '/home/user',
+      ],
+      [
+        'crashed-1',
+        'program_crashed-1',
+        'processes',
+        'crashed',
+        '/home/user/crashed-1.ts',
+        '/home/user',
+      ],
     ]);
   }, 60_000);
 

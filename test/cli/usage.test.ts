@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
 
-const COMMANDS = ['graph', 'ls', 'status', 'logs', 'stack', 'stop', 'dashboard'];
+const COMMANDS = ['graph', 'ls', 'status', 'logs', 'stack', 'profile', 'stop', 'dashboard'];
 
 const emptyState = mkdtempSync(join(tmpdir(), 'lp-cli-empty-'));
 
@@ -36,6 +36,7 @@ describe('launchpad-ts usage', () => {
       [['status', '--verbose'], "error: unknown option '--verbose'"],
       [['logs'], "error: missing required argument 'node'"],
       [['stack'], "error: missing required argument 'node'"],
+      [['profile'], "error: missing required argument 'node'"],
       [['dashboard'], "error: missing required argument 'workdir'"],
       [['stop', 'now'], "error: too many arguments for 'stop'"],
       [['logs', 'a/0', '--tail', 'many'], 'Expected a whole number of 0 or more, got "many".'],
@@ -52,18 +53,22 @@ describe('launchpad-ts usage', () => {
     });
   }, 120_000);
 
-  it('says there is no running launch, exit code 1, for each command that acts on one', async () => {
+  it('says there is no running launch of this project, exit code 2, for each command that acts on one', async () => {
     const env = { LAUNCHPAD_STATE_DIR: emptyState };
     const runs = await Promise.all([
       runCli(['status'], env),
       runCli(['logs', 'a/0'], env),
       runCli(['stack', 'a/0'], env),
+      runCli(['profile', 'a/0'], env),
       runCli(['stop'], env),
     ]);
     for (const run of runs) {
-      expect(run.code).toBe(1);
+      expect(run.code).toBe(2);
       expect(run.stderr).toContain(
-        `launchpad-ts: No running launch: none of the 0 launches recorded in ${join(emptyState, 'launches')} is running.`,
+        'launchpad-ts: No running launch of this project (a script under ',
+      );
+      expect(run.stderr).toContain(
+        `nothing was done. None of the 0 launches recorded in ${join(emptyState, 'launches')} is running.`,
       );
     }
   }, 90_000);

@@ -4,6 +4,7 @@
  * never comes up.
  */
 import { connect } from 'node:net';
+import { PassThrough } from 'node:stream';
 import * as lp from 'launchpad-ts';
 import { describe, expect, it } from 'vitest';
 import { LOCAL_LAUNCH_TYPES } from '../helpers/launch-types.ts';
@@ -195,12 +196,17 @@ class LocalOnly {
   }
 }
 
-it('under processes, says how to fix a node class that no module exports', async () => {
-  const program = new lp.Program('unexported');
-  program.addNode(new lp.ServiceNode(LocalOnly), 'local');
-  const running = lp.launch(program, { launchType: 'processes' });
-  const error: unknown = await running.wait().catch((e: unknown) => e);
-  expect((error as Error).message).toMatch(
-    /Node local\/0: class LocalOnly is not exported from .*boundaries\.test\.ts.*export it \(`export class LocalOnly`\)/,
-  );
-});
+// Every launch type refuses it the same way, in-process included: a suite that runs
+// in-process must not pass with code that a real launch refuses.
+it.each(LOCAL_LAUNCH_TYPES)(
+  'under %s, says how to fix a node class that no module exports',
+  async (launchType) => {
+    const program = new lp.Program('unexported');
+    program.addNode(new lp.ServiceNode(LocalOnly), 'local');
+    const running = lp.launch(program, { launchType, stderr: new PassThrough() });
+    const error: unknown = await running.wait().catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(
+      /^Node local\/0: class LocalOnly is not exported from .*boundaries\.test\.ts\. A node process reaches code only through module exports: export it \(`export class LocalOnly`\)\.$/,
+    );
+  },
+);

@@ -3,7 +3,7 @@
  * exports it, never the launcher's code, under every local launch type.
  */
 import { describe, expect, it } from 'vitest';
-import { runScript } from '../helpers/scripts.ts';
+import { ROOT, runScript } from '../helpers/scripts.ts';
 
 // Each case starts a script and its nodes, which takes long on a loaded machine.
 const SCRIPT_TIMEOUT_MS = 150_000;
@@ -47,9 +47,41 @@ describe.each(['threads', 'processes'] as const)('under %s', (launchType) => {
     },
     SCRIPT_TIMEOUT_MS,
   );
+
+  it(
+    'says why first on stderr when a one-file script forgets lp.main() and awaits a call',
+    async () => {
+      const { code, stderr } = await runScript('test/fixtures/scripts/forgot-main.ts', [flag]);
+      expect(code).not.toBe(0);
+      const explanation = stderr.indexOf(
+        'Node producer/0: class Producer is defined in the main script',
+      );
+      expect(explanation, stderr).toBeGreaterThanOrEqual(0);
+      expect(stderr).toContain('lp.main(');
+      // Before anything else the launcher or the failed call says.
+      expect(stderr.slice(0, explanation)).not.toMatch(/cancelled|Error/);
+    },
+    SCRIPT_TIMEOUT_MS,
+  );
 });
 
 describe.each(['in-process', 'threads', 'processes'] as const)('under %s', (launchType) => {
+  it(
+    'refuses a main script that defines node code and launches at its top level, with the same message',
+    async () => {
+      const { code, stderr } = await runScript('test/fixtures/scripts/top-level-launch.ts', [
+        `--lp_launch_type=${launchType}`,
+      ]);
+      expect(code).not.toBe(0);
+      expect(stderr).toContain(
+        'Node echo/0: class Echo is defined in the main script ' +
+          `${ROOT}test/fixtures/scripts/top-level-launch.ts, which node processes import to reach it`,
+      );
+      expect(stderr).toContain('Put the code that launches the program in lp.main(');
+    },
+    SCRIPT_TIMEOUT_MS,
+  );
+
   it(
     'runs a script that launches two programs one after the other',
     async () => {

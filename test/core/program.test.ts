@@ -107,4 +107,18 @@ describe('launch()', () => {
       'Launch option terminationGraceMs must be a number ≥ 0, got -1.',
     );
   });
+
+  it('refuses addNode() on a program already launched, whose new node would never run', async () => {
+    const program = new lp.Program('fixed');
+    program.addNode(new lp.ServiceNode(Echo), 'echo');
+    const running = lp.launch(program, { launchType: 'in-process' });
+    try {
+      expect(() => program.addNode(new lp.ServiceNode(Echo), 'late')).toThrow(
+        /^addNode\(Echo\): program fixed was already launched, .*Add every node before lp\.launch\(\)/,
+      );
+      expect(program.nodes.map((node) => node.id)).toEqual(['echo/0']);
+    } finally {
+      await running.stop();
+    }
+  });
 });

@@ -41,9 +41,12 @@ describe('a launcher script', () => {
     expect(await waitUntilDead(pids, 15_000)).toEqual([]);
   });
 
-  it.each(['SIGINT', 'SIGTERM'] as const)(
-    'stops every node through its stop signal on %s and exits 0',
-    async (signal) => {
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)(
+    'stops every node through its stop signal on %s and exits %i, as interrupted commands do',
+    async (signal, exitCode) => {
       const run = startScript('test/fixtures/scripts/long-running.ts');
       await run.waitForOutput(
         /up sleeper\/0[\s\S]*up sleeper\/1|up sleeper\/1[\s\S]*up sleeper\/0/,
@@ -51,7 +54,7 @@ describe('a launcher script', () => {
       const pids = pidsIn(run.stdout());
       run.child.kill(signal);
       const { code } = await run.exited;
-      expect(code).toBe(0);
+      expect(code).toBe(exitCode);
       expect(run.stdout()).toContain('[sleeper/0] stopped sleeper/0');
       expect(run.stdout()).toContain('[sleeper/1] stopped sleeper/1');
       expect(run.stdout()).toContain('launcher: clean stop');
@@ -65,7 +68,7 @@ describe('a launcher script', () => {
     const [pid] = pidsIn(run.stdout().replace('up pid', 'up stubborn pid'));
     run.child.kill('SIGTERM');
     const { code } = await run.exited;
-    expect(code).toBe(0);
+    expect(code).toBe(143);
     expect(run.stderr()).toContain('killing nodes that did not stop within 500 ms: stubborn/0');
     expect(run.stdout()).toContain('launcher: stopped after killing');
     expect(isAlive(pid!)).toBe(false);
@@ -80,10 +83,44 @@ describe('a launcher script', () => {
     // The second Ctrl-C only once the launcher has taken the first.
     await run.waitForError('Ctrl-C again to kill it at once');
     run.child.kill('SIGINT');
-    await run.exited;
+    const { code } = await run.exited;
+    expect(code).toBe(130);
     expect(run.stderr()).toContain('Ctrl-C again to kill it at once');
     expect(run.stderr()).toContain('killing every node');
     expect(isAlive(pid!)).toBe(false);
+  });
+
+  it('ends the process on a second Ctrl-C under in-process, where a busy node cannot be killed', async () => {
+    const run = startScript('test/fixtures/scripts/stubborn.ts', ['--lp_launch_type=in-process'], {
+      GRACE_MS: '600000',
+    });
+    await run.waitForOutput(/up pid=\d+/);
+    run.child.kill('SIGINT');
+    await run.waitForError('Ctrl-C again to kill it at once');
+    run.child.kill('SIGINT');
+    const { code } = await run.exited;
+    expect(code).toBe(130);
+    expect(run.stderr()).toContain('in-process nodes cannot be killed; ending the process');
+  });
+
+  it('ends at once on Ctrl-\\ (SIGQUIT) under in-process while a node blocks the event loop', async () => {
+    // No signal handler runs while the loop is blocked; SIGQUIT keeps its default action.
+    const run = startScript('test/fixtures/scripts/busy.ts', ['--lp_launch_type=in-process']);
+    await run.waitForOutput(/up busy pid=\d+/);
+    run.child.kill('SIGQUIT');
+    const { signal } = await run.exited;
+    expect(signal).toBe('SIGQUIT');
+  });
+
+  it('says an unknown --lp_ flag alone, without a stack, and exits 2', async () => {
+    const { code, stdout, stderr } = await runScript('test/fixtures/scripts/single-file.ts', [
+      '--lp_lauch_type=threads',
+    ]);
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      "launchpad-ts: Unknown launcher flag --lp_lauch_type; the launcher's flags are: --lp_launch_type, --lp_dry_run, --lp_time_limit, --lp_metrics_port, --lp_dashboard.\n",
+    );
+    expect(stdout).not.toContain('launcher code');
   });
 
   it('exits non-zero naming the failed node and its error', async () => {

@@ -8,6 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as lp from 'launchpad-ts';
 import { describe, expect, it } from 'vitest';
+import { deaf, stopWithHandlers } from '../fixtures/in-process-nodes.ts';
 import { capture } from '../helpers/capture.ts';
 import { Echo } from '../fixtures/services.ts';
 
@@ -26,20 +27,7 @@ export class ContextProbe {
 describe('stop handlers', () => {
   it('run every one even when one throws, and the program stops cleanly', async () => {
     const program = new lp.Program('throwing_handler');
-    program.addNode(
-      new lp.FunctionNode(async () => {
-        const { workdir } = lp.context();
-        lp.registerStopHandler(() => {
-          throw new Error('handler broke');
-        });
-        lp.registerStopHandler(() => {
-          writeFileSync(join(workdir, 'second-handler-ran'), 'yes');
-        });
-        lp.stop();
-        await lp.waitForStop();
-      }),
-      'stopper',
-    );
+    program.addNode(new lp.FunctionNode(stopWithHandlers), 'stopper');
     const running = lp.launch(program, { launchType: 'in-process' });
     await expect(running.wait()).resolves.toBeUndefined();
     expect(existsSync(join(running.workdir, 'second-handler-ran'))).toBe(true);
@@ -50,7 +38,7 @@ describe('stop handlers', () => {
 describe('an in-process node that ignores the stop', () => {
   it('is abandoned after the grace period, and the stop completes', async () => {
     const program = new lp.Program('ignores_stop');
-    program.addNode(new lp.FunctionNode(() => new Promise<never>(() => undefined)), 'deaf');
+    program.addNode(new lp.FunctionNode(deaf), 'deaf');
     const stderr = capture();
     const running = lp.launch(program, {
       launchType: 'in-process',

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as lp from 'launchpad-ts';
 import { describe, expect, it } from 'vitest';
+import { blink, blinkUntil, runsOf } from '../fixtures/in-process-nodes.ts';
 import { PassThrough } from 'node:stream';
 import { capture } from '../helpers/capture.ts';
 import { waitUntil } from '../helpers/wait-until.ts';
@@ -102,26 +103,19 @@ describe.each(['in-process', 'threads', 'processes'] as const)(
 describe('restart policies', () => {
   it('restarts a node that ends cleanly under always', async () => {
     const program = new lp.Program('always');
-    let runs = 0;
-    program.addNode(
-      new lp.FunctionNode(async () => {
-        runs++;
-        await Promise.resolve();
-      }),
-      'blink',
-    );
+    program.addNode(new lp.FunctionNode(blink), 'blink');
     const running = lp.launch(program, {
       launchType: 'in-process',
       restart: { mode: 'always', maxRestarts: 3, backoffMs: 1 },
     });
     await running.wait();
-    expect(runs).toBe(4);
+    expect(runsOf.get('always')).toBe(4);
     expect(running.nodes().get('blink/0')).toEqual({ state: 'stopped', restarts: 3 });
   });
 
   it('doubles the backoff after each restart, up to maxBackoffMs', async () => {
     const program = new lp.Program('backoff');
-    program.addNode(new lp.FunctionNode(() => Promise.resolve()), 'blink');
+    program.addNode(new lp.FunctionNode(blink), 'blink');
     const stderr = capture();
     const running = lp.launch(program, {
       launchType: 'in-process',
@@ -129,7 +123,9 @@ describe('restart policies', () => {
       restart: { mode: 'always', maxRestarts: 5, backoffMs: 2, maxBackoffMs: 10 },
     });
     await running.wait();
-    const delays = [...stderr.text().matchAll(/restarting it in (\d+) ms \(restart (\d) of 5\)/g)];
+    const delays = [
+      ...stderr.text().matchAll(/restarting it in (\d+) ms \(restart (\d) of 5 within 10 min\)/g),
+    ];
     expect(delays.map((match) => [Number(match[2]), Number(match[1])])).toEqual([
       [1, 2],
       [2, 4],
@@ -137,6 +133,34 @@ describe('restart policies', () => {
       [4, 10],
       [5, 10],
     ]);
+  });
+
+  it('starts the backoff again from backoffMs after a healthy run (resetAfterMs)', async () => {
+    const program = new lp.Program('backoff_reset');
+    program.addNode(new lp.FunctionNode(blink), 'blink');
+    const stderr = capture();
+    // Every run counts as healthy (it lasted at least 0 ms): no delay ever doubles.
+    const running = lp.launch(program, {
+      launchType: 'in-process',
+      stderr,
+      restart: { mode: 'always', maxRestarts: 3, backoffMs: 2, maxBackoffMs: 10, resetAfterMs: 0 },
+    });
+    await running.wait();
+    const delays = [...stderr.text().matchAll(/restarting it in (\d+) ms/g)];
+    expect(delays.map((match) => Number(match[1]))).toEqual([2, 2, 2]);
+  });
+
+  it('counts restarts against maxRestarts only within windowMs', async () => {
+    const program = new lp.Program('window');
+    // A window of 0 ms holds no restart: the node restarts until its 6th run stops the program.
+    program.addNode(new lp.FunctionNode(blinkUntil, 6), 'blink');
+    const running = lp.launch(program, {
+      launchType: 'in-process',
+      restart: { mode: 'always', maxRestarts: 1, backoffMs: 1, windowMs: 0 },
+    });
+    await running.wait();
+    expect(runsOf.get('window')).toBe(6);
+    expect(running.nodes().get('blink/0')?.restarts).toBe(5);
   });
 
   it('reports starting, running, restarting and stopped as a node goes through them', async () => {

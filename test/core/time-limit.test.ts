@@ -1,20 +1,14 @@
 /** The launch time limit: the program stops cleanly when it is up, and the launcher says so. */
 import * as lp from 'launchpad-ts';
 import { describe, expect, it } from 'vitest';
+import { markStop, nothing, sawStop } from '../fixtures/in-process-nodes.ts';
 import { parseTimeLimit, resolveTimeLimit } from '../../src/launcher/options/time-limit-option.ts';
 import { capture } from '../helpers/capture.ts';
 
 describe('time limit', () => {
   it('stops a program that would run for ever, cleanly, and says so', async () => {
     const program = new lp.Program('forever');
-    let sawStop = false;
-    program.addNode(
-      new lp.FunctionNode(async () => {
-        await lp.waitForStop();
-        sawStop = true;
-      }),
-      'worker',
-    );
+    program.addNode(new lp.FunctionNode(markStop), 'worker');
     const stderr = capture();
     const running = lp.launch(program, {
       launchType: 'in-process',
@@ -23,7 +17,7 @@ describe('time limit', () => {
     });
     try {
       await running.wait();
-      expect(sawStop).toBe(true);
+      expect(sawStop.has('forever')).toBe(true);
       expect(running.stoppedByTimeLimit).toBe(true);
       expect(stderr.text()).toContain('time limit of 0.2 s reached; stopping forever.');
     } finally {
@@ -33,7 +27,7 @@ describe('time limit', () => {
 
   it('leaves a program that ends first alone', async () => {
     const program = new lp.Program('quick');
-    program.addNode(new lp.FunctionNode(() => undefined), 'worker');
+    program.addNode(new lp.FunctionNode(nothing), 'worker');
     const running = lp.launch(program, { launchType: 'in-process', timeLimitMs: 60_000 });
     try {
       await running.wait();

@@ -48,7 +48,7 @@ describe.skipIf(!RUN_SLURM_TESTS)('stack dumps and CPU profiles on Slurm', () =>
         await running.ready;
         pids.push(await running.client(idle).pid());
         expect(await running.stackDump('idle/0')).toMatch(
-          /^node idle\/0: main thread of its process \(diagnostics at [^)]+:\d+\)\n {2}\S/,
+          /^node idle\/0: main thread of its process \(diagnostics at [^)]+:\d+\) \(pid \d+\)\n {2}\S/,
         );
         // busy/0's run() starts a moment after `ready`: profile it once it is burning.
         await dumpNaming(running, 'busy/0', 'burnCycles');

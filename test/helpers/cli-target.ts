@@ -14,6 +14,7 @@ import { PassThrough } from 'node:stream';
 import * as lp from 'launchpad-ts';
 import { startFakeLaunchApi, type FakeLaunchApi, type FakeNode } from './fake-launch-api.ts';
 import { makeCliTargetProgram } from '../fixtures/cli-target.ts';
+import { ROOT } from './scripts.ts';
 
 export { READY_LINE } from '../fixtures/cli-target.ts';
 /** The function `spinner/0` spins in. */
@@ -47,7 +48,8 @@ export function writeRegistryRecord(
   const record = {
     ...launch,
     launchType: 'processes',
-    script: '/home/user/main.ts',
+    // A script of this repository: the CLI, run from here, takes it for this project's.
+    script: join(ROOT, 'main.ts'),
     pid: process.pid,
     startedAt: new Date().toISOString(),
     apiUrl: api.url,

@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach } from 'vitest';
 import { ROOT } from './scripts.ts';
@@ -34,6 +35,13 @@ export interface CliRun {
   waitForOutput(text: string): Promise<void>;
 }
 
+/** Where the command runs (the repository root by default) and how long it may take. */
+export interface CliOptions {
+  readonly cwd?: string;
+  /** Killed after this at the latest. @default 60000 */
+  readonly timeoutMs?: number;
+}
+
 /** How a run of the command ended. */
 export interface CliResult {
   readonly code: number | null;
@@ -48,12 +56,14 @@ export interface CliResult {
 export function startCli(
   args: readonly string[],
   env: NodeJS.ProcessEnv = {},
-  timeoutMs = 60_000,
+  options: number | CliOptions = {},
 ): CliRun {
+  const { timeoutMs = 60_000, cwd = ROOT } =
+    typeof options === 'number' ? { timeoutMs: options } : options;
   const child = spawn(
     process.execPath,
-    ['--conditions=launchpad-ts-source', '--import', TSX_LOADER, CLI_MAIN, ...args],
-    { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    ['--conditions=launchpad-ts-source', '--import', TSX_LOADER, join(ROOT, CLI_MAIN), ...args],
+    { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   started.add(child);
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
@@ -95,7 +105,7 @@ export function startCli(
 export function runCli(
   args: readonly string[],
   env: NodeJS.ProcessEnv = {},
-  timeoutMs?: number,
+  options?: number | CliOptions,
 ): Promise<CliResult> {
-  return startCli(args, env, timeoutMs).ended;
+  return startCli(args, env, options).ended;
 }

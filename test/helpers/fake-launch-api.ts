@@ -17,6 +17,8 @@ export interface FakeNode {
   stack: string;
   /** The lines the node printed so far. */
   readonly logs: { t: string; stream: 'stdout' | 'stderr'; text: string }[];
+  /** The p99 event-loop delay of its last report, ms. @default 2 */
+  eventLoopDelayMs?: number;
 }
 
 /** The fake server and what it saw. */
@@ -87,7 +89,7 @@ export async function startFakeLaunchApi(
       });
     } else if (method === 'GET' && url.pathname === '/api/nodes') {
       send(response, 200, {
-        nodes: nodes.map(({ id, state, restarts, deathCause }) => ({
+        nodes: nodes.map(({ id, state, restarts, deathCause, eventLoopDelayMs = 2 }) => ({
           id,
           label: id.split('/')[0],
           state,
@@ -98,6 +100,7 @@ export async function startFakeLaunchApi(
           cpuPercent: 12.5,
           rssBytes: 64 * 2 ** 20,
           eventLoopUtilization: 0.25,
+          eventLoopDelayMs,
           callsPerSec: 3.5,
           p50Ms: 1.2,
           p99Ms: 9.8,

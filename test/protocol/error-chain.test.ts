@@ -5,6 +5,7 @@
 import * as lp from 'launchpad-ts';
 import { describe, expect, it } from 'vitest';
 import { Relay, Thrower } from '../fixtures/error-chain.ts';
+import { runScript } from '../helpers/scripts.ts';
 
 function chainProgram(): { program: lp.Program; a: lp.Handle<Relay> } {
   const program = new lp.Program('error-chain');
@@ -33,4 +34,23 @@ describe.each(['in-process'] as const)('under %s', (launchType) => {
     );
     expect(remote.message.match(/ in node /g)).toHaveLength(1);
   });
+});
+
+// Run as a script: under vitest, V8's async stack traces (what the caller's frames come
+// from) are not kept.
+describe.each(['in-process', 'threads', 'processes'] as const)('under %s', (launchType) => {
+  it("a remote error's stack holds the remote frames, then the caller's own, as an async stack would", async () => {
+    const { code, stdout, stderr } = await runScript('test/fixtures/scripts/caller-frames.ts', [
+      `--lp_launch_type=${launchType}`,
+    ]);
+    expect(code, stderr).toBe(0);
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('RemoteError: TypeError in node c/0: boom at the end of the chain');
+    // Where it was thrown, in the node...
+    expect(lines[1]).toMatch(/^ {4}at Thrower\.go .*error-chain\.ts:\d+:\d+\)?$/);
+    // ...and where the call was made, in the caller's own function.
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^ {4}at async askTheThrower .*caller-frames\.ts:\d+:\d+\)$/),
+    );
+  }, 60_000);
 });

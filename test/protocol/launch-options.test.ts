@@ -38,11 +38,11 @@ describe.each(lp.LAUNCH_TYPES)('under %s', (launchType) => {
   it('refuses an unknown key of a restart policy, naming it and the allowed ones', async () => {
     await expectRefused(
       { ...base, restart: { worker: { mode: 'on-failure', maxRestart: 2 } as lp.RestartPolicy } },
-      'Launch option restart["worker"] has no key "maxRestart"; the allowed keys are: mode, maxRestarts, backoffMs, maxBackoffMs.',
+      'Launch option restart["worker"] has no key "maxRestart"; the allowed keys are: mode, maxRestarts, backoffMs, maxBackoffMs, windowMs, resetAfterMs.',
     );
     await expectRefused(
       { ...base, restart: { mode: 'always', backof: 5 } as lp.RestartPolicy },
-      'Launch option restart has no key "backof"; the allowed keys are: mode, maxRestarts, backoffMs, maxBackoffMs.',
+      'Launch option restart has no key "backof"; the allowed keys are: mode, maxRestarts, backoffMs, maxBackoffMs, windowMs, resetAfterMs.',
     );
   });
 

@@ -6,7 +6,7 @@
 import * as lp from 'launchpad-ts';
 import { expect, it } from 'vitest';
 
-class LateStream {
+export class LateStream {
   #release: () => void = () => undefined;
   readonly #released = new Promise<void>((resolve) => {
     this.#release = resolve;

@@ -113,7 +113,7 @@ describe.skipIf(!RUN_HOSTS_TESTS)('slurm across simulated hosts', () => {
     for (const address of listeners) expect(address).toMatch(/^10\.77\.0\.\d+:470\d\d$/);
     run.child.kill('SIGINT');
     const { code } = await run.exited;
-    expect(code).toBe(0);
+    expect(code).toBe(130);
     expect(run.stdout()).toContain('hosts: launcher done');
   });
 

@@ -88,13 +88,13 @@ describe.skipIf(!RUN_SLURM_TESTS)('the slurm launcher on a real Slurm', () => {
     expect(stdout).toContain('[waiter/0] waiter: stopped');
   });
 
-  it('stops every node on Ctrl-C and exits 0 with nothing left in squeue', async () => {
+  it('stops every node on Ctrl-C and exits 130 with nothing left in squeue', async () => {
     const run = startScript('test/slurm/fixtures/forever-main.ts', [SLURM]);
     await run.waitForOutput('[announcer/0] up: announcer/0');
     expect(queuedJobs('lp-forever')).toHaveLength(1);
     run.child.kill('SIGINT');
     const { code } = await run.exited;
-    expect(code).toBe(0);
+    expect(code).toBe(130);
     expect(run.stdout()).toContain('[announcer/0] stopped: announcer/0');
     expect(run.stdout()).toContain('forever: launcher done');
     expect(queuedJobs('lp-forever')).toEqual([]);

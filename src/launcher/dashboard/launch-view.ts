@@ -28,6 +28,9 @@ export interface LaunchInfo {
   readonly readOnly: boolean;
 }
 
+/** How long a running node may go without a metrics report before it is not reporting, ms. */
+export const NOT_REPORTING_AFTER_MS = 5_000;
+
 /** One row of `GET /api/nodes`. */
 export interface NodeRow {
   readonly id: string;
@@ -41,9 +44,25 @@ export interface NodeRow {
   /** Percent of one core. */
   readonly cpuPercent?: number;
   readonly rssBytes?: number;
+  /** The JavaScript heap of the node's own isolate (its thread's, under `threads`). */
   readonly heapUsedBytes?: number;
-  /** 0 to 1. */
+  /** 0 to 1, of the node's own event loop (its thread's). */
   readonly eventLoopUtilization?: number;
+  /** The p99 of the node's event-loop delay over its last report's period, ms. */
+  readonly eventLoopDelayMs?: number;
+  /**
+   * True when the node shares its process with other nodes or the launcher (`in-process`,
+   * `threads`, a thread colocation): `pid`, `cpuPercent` and `rssBytes` are then the whole
+   * process's, not the node's; `heapUsedBytes` and `eventLoopUtilization` stay its own.
+   */
+  readonly sharedProcess?: true;
+  /** For a running node: how long ago its last metrics report came (or it started, if none). */
+  readonly lastReportAgeMs?: number;
+  /**
+   * True for a running node whose reports stopped (none for {@link NOT_REPORTING_AFTER_MS}):
+   * its event loop is blocked, or it is cut off; its figures are then stale and left out.
+   */
+  readonly notReporting?: true;
   /** Calls the node served per second, over the last sample period. */
   readonly callsPerSec: number;
   readonly p50Ms?: number;

@@ -5,6 +5,7 @@
  * history (a sample holds the user series that changed since the one before); four times a second it looks for node state changes, so a restart shows at
  * once; log lines pass through as they come.
  */
+import { hostname } from 'node:os';
 import type { ProgramMetrics } from '../metrics/metrics-store.ts';
 import type { NodeStatus } from '../session/program-lifecycle.ts';
 import type { HistoryWriter } from './history-writer.ts';
@@ -22,6 +23,7 @@ import type {
 import type { LogLine, LogTail } from './log-tail.ts';
 import { graphWithRates, measureRates, nodeRow, RateMeter, userSamples } from './node-rows.ts';
 import type { ProgramShape } from './program-graph.ts';
+import { NOT_REPORTING_AFTER_MS } from './launch-view.ts';
 
 /** What a live view reads of its launch. */
 export interface LiveSource {
@@ -63,6 +65,9 @@ export class LiveView implements LaunchView {
   #lastMetrics: ProgramMetrics | undefined;
   #lastStates = new Map<string, string>();
   #lastCauses = new Map<string, string>();
+  // When each node last reported (its process figures changed), and when it began running.
+  readonly #reports = new Map<string, { readonly uptimeSeconds: number; readonly at: number }>();
+  readonly #runningSince = new Map<string, number>();
   #outcome: LaunchOutcome = 'running';
   #endedAt: string | undefined;
   readonly #unsubscribeLogs: () => void;
@@ -112,20 +117,56 @@ export class LiveView implements LaunchView {
 
   nodes(): readonly NodeRow[] {
     const statuses = this.#source.statuses();
+    const now = Date.now();
     const views = new Map((this.#lastMetrics?.nodes ?? []).map((view) => [view.nodeId, view]));
+    const shared = sharedProcesses([...views.values()], this.#source.info.pid);
     return this.#source.shape.nodes.map(({ id, label }) => {
       const status = statuses.get(id);
       const deathCause = this.#source.deathCauseOf(id);
+      const state = status?.state ?? 'starting';
       const life = {
-        state: status?.state ?? 'starting',
+        state,
         restarts: status?.restarts ?? 0,
         ...(deathCause === undefined ? {} : { deathCause }),
       };
       const view = views.get(id);
-      if (view === undefined) return { id, label, ...life, callsPerSec: 0, errors: 0 };
+      const reporting = state === 'running' ? this.#reportAge(id, view, now) : {};
+      // A node whose reports stopped shows no figures: the last ones would pass for live.
+      if (view === undefined || reporting.notReporting === true) {
+        return { id, label, ...life, callsPerSec: 0, errors: 0, ...reporting };
+      }
+      const row = nodeRow(view, label, this.#meter);
       // The state is read now; the figures are the last sample's.
-      return { ...nodeRow(view, label, this.#meter), ...life, id, label };
+      return {
+        ...row,
+        ...life,
+        id,
+        label,
+        ...(shared.has(processKey(view)) ? { sharedProcess: true as const } : {}),
+        ...reporting,
+      };
     });
+  }
+
+  // How long ago `nodeId` last reported: its process figures change with every report.
+  #reportAge(
+    nodeId: string,
+    view: { readonly process?: { readonly uptimeSeconds: number } } | undefined,
+    now: number,
+  ): { lastReportAgeMs?: number; notReporting?: true } {
+    const uptimeSeconds = view?.process?.uptimeSeconds;
+    const last = this.#reports.get(nodeId);
+    if (uptimeSeconds !== undefined && last?.uptimeSeconds !== uptimeSeconds) {
+      this.#reports.set(nodeId, { uptimeSeconds, at: now });
+    }
+    const since = Math.max(
+      this.#reports.get(nodeId)?.at ?? 0,
+      this.#runningSince.get(nodeId) ?? now,
+    );
+    const lastReportAgeMs = Math.max(0, now - since);
+    return lastReportAgeMs > NOT_REPORTING_AFTER_MS
+      ? { lastReportAgeMs, notReporting: true }
+      : { lastReportAgeMs };
   }
 
   graph(): GraphView {
@@ -229,6 +270,8 @@ export class LiveView implements LaunchView {
       }
       if (this.#lastStates.get(nodeId) === key) continue;
       this.#lastStates.set(nodeId, key);
+      // A run that begins now has not reported yet: its silence counts from here.
+      if (status.state === 'running') this.#runningSince.set(nodeId, Date.now());
       changed = true;
       this.#record({
         t,
@@ -249,4 +292,39 @@ export class LiveView implements LaunchView {
     this.#record({ t: this.#endedAt, kind: 'launch', outcome });
     this.#emit({ event: 'launch', data: this.launch() });
   }
+}
+
+// A process, wherever it runs: pids repeat across hosts.
+function processKey(view: {
+  readonly process?: { readonly pid: number; readonly host: string };
+}): string {
+  return view.process === undefined ? '' : `${view.process.host}\u0000${String(view.process.pid)}`;
+}
+
+/**
+ * The processes that hold more than one node, or the launcher itself (`in-process`,
+ * `threads`, thread colocations): their CPU and memory figures are not one node's.
+ */
+function sharedProcesses(
+  views: readonly { readonly process?: { readonly pid: number; readonly host: string } }[],
+  launcherPid: number,
+): Set<string> {
+  const seen = new Map<string, number>();
+  for (const view of views) {
+    if (view.process === undefined) continue;
+    const key = processKey(view);
+    seen.set(key, (seen.get(key) ?? 0) + 1);
+  }
+  const shared = new Set<string>();
+  for (const view of views) {
+    const key = processKey(view);
+    if (view.process === undefined) continue;
+    if (
+      (seen.get(key) ?? 0) > 1 ||
+      (view.process.pid === launcherPid && view.process.host === hostname())
+    ) {
+      shared.add(key);
+    }
+  }
+  return shared;
 }

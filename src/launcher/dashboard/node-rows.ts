@@ -96,6 +96,7 @@ export function nodeRow(view: NodeMetricsView, label: string, meter: RateMeter):
           rssBytes: process.rssBytes,
           heapUsedBytes: process.heapUsedBytes,
           eventLoopUtilization: process.eventLoopUtilization,
+          eventLoopDelayMs: process.eventLoopDelay.p99 * 1000,
         }),
     callsPerSec: meter.rate(`node:${view.nodeId}`),
     ...(p50 === undefined ? {} : { p50Ms: p50 }),

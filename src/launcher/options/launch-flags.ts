@@ -149,10 +149,11 @@ function booleanValue(name: string, value: string): boolean {
  *
  * @param args - the program's arguments @default process.argv.slice(2)
  * @throws LaunchpadError `INVALID_ARGUMENT` for an unknown `--lp_*` flag, a flag without
- * its value, or a `--lp_dry_run` value that is not 1, true, 0 or false
+ * its value, or a `--lp_dry_run` value that is not 1, true, 0 or false, in `args`; on the
+ * command line (no `args`) such a mistake is printed alone and the process exits 2
  */
-export function launchFlags(args: readonly string[] = process.argv.slice(2)): LaunchFlags {
-  return parse(args).flags;
+export function launchFlags(args?: readonly string[]): LaunchFlags {
+  return parseOrExit(args).flags;
 }
 
 /**
@@ -169,7 +170,28 @@ export function launchFlags(args: readonly string[] = process.argv.slice(2)): La
  * const { values } = parseArgs({ args: lp.userArgs(), options: { workers: { type: 'string' } } });
  * ```
  */
-export function userArgs(args: readonly string[] = process.argv.slice(2)): string[] {
-  const { lpIndices } = parse(args);
-  return args.filter((_, index) => !lpIndices.has(index));
+export function userArgs(args?: readonly string[]): string[] {
+  const given = args ?? process.argv.slice(2);
+  const { lpIndices } = parseOrExit(args);
+  return given.filter((_, index) => !lpIndices.has(index));
 }
+
+/**
+ * Parses `args`, or the command line when `args` is not given. A mistake on the command
+ * line is the user's typo, not a bug: it is said alone on standard error, without a
+ * stack, and the process exits 2, as command-line tools do for a bad flag. Arguments
+ * given explicitly are the program's own: a mistake there throws.
+ */
+function parseOrExit(args: readonly string[] | undefined): ParsedFlags {
+  if (args !== undefined) return parse(args);
+  try {
+    return parse(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof LaunchpadError)) throw error;
+    process.stderr.write(`launchpad-ts: ${error.message}\n`);
+    process.exit(USAGE_EXIT_CODE);
+  }
+}
+
+/** The exit code of a command given a wrong flag, by convention. */
+const USAGE_EXIT_CODE = 2;

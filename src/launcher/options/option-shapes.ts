@@ -24,6 +24,8 @@ export const restartPolicyShape: Check = object(
     maxRestarts: nonNegative,
     backoffMs: nonNegative,
     maxBackoffMs: nonNegative,
+    windowMs: nonNegative,
+    resetAfterMs: nonNegative,
   },
   ['mode'],
 );

@@ -20,12 +20,25 @@ export type RestartMode =
 export interface RestartPolicy {
   /** When to restart. @default 'never' */
   readonly mode: RestartMode;
-  /** How many restarts at most over the program's life; past it, a failure stops the program. @default 3 */
+  /**
+   * How many restarts at most within any `windowMs`; past it, a failure stops the
+   * program. @default 3
+   */
   readonly maxRestarts?: number;
   /** Delay before the first restart, doubled after each (exponential backoff). @default 100 */
   readonly backoffMs?: number;
   /** The largest delay between restarts. @default 5000 */
   readonly maxBackoffMs?: number;
+  /**
+   * The window restarts are counted in: a restart older than this no longer counts
+   * against `maxRestarts` (as a supervisor's restart intensity). @default 600000 (10 min)
+   */
+  readonly windowMs?: number;
+  /**
+   * A run that lasted this long was healthy: the next restart's backoff starts again
+   * from `backoffMs`. @default 60000 (1 min)
+   */
+  readonly resetAfterMs?: number;
 }
 
 /**
@@ -42,6 +55,8 @@ const NEVER: ResolvedRestartPolicy = {
   maxRestarts: 0,
   backoffMs: 0,
   maxBackoffMs: 0,
+  windowMs: 0,
+  resetAfterMs: 0,
 };
 function isPolicy(value: RestartPolicies): value is RestartPolicy {
   return isOnePolicy(value);
@@ -54,6 +69,8 @@ function resolvePolicy(policy: RestartPolicy): ResolvedRestartPolicy {
     maxRestarts: policy.maxRestarts ?? 3,
     backoffMs: policy.backoffMs ?? 100,
     maxBackoffMs: policy.maxBackoffMs ?? 5_000,
+    windowMs: policy.windowMs ?? 600_000,
+    resetAfterMs: policy.resetAfterMs ?? 60_000,
   };
 }
 
@@ -85,21 +102,6 @@ export function resolveRestartPolicies(
     result.set(node.id, policy === undefined ? NEVER : resolvePolicy(policy));
   }
   return result;
-}
-
-/** Whether a node that ended (with `error` if it failed) should restart, given past restarts. */
-export function shouldRestart(
-  policy: ResolvedRestartPolicy,
-  failed: boolean,
-  restarts: number,
-): boolean {
-  if (policy.mode === 'never' || restarts >= policy.maxRestarts) return false;
-  return policy.mode === 'always' || failed;
-}
-
-/** The delay before restart number `restarts + 1`. */
-export function restartDelay(policy: ResolvedRestartPolicy, restarts: number): number {
-  return Math.min(policy.maxBackoffMs, policy.backoffMs * 2 ** restarts);
 }
 
 /**

@@ -15,6 +15,7 @@ import type { Node } from '../../model/node.ts';
 import type { Program } from '../../model/program.ts';
 import type { CodeLocation } from '../../protocol/node-spec.ts';
 import { mainDeclared } from '../../node/child-hook.ts';
+import { definitionUrls } from '../../internal/function-location.ts';
 
 /** What the launcher knows of the main script when it looks for node code. */
 export interface MainScriptGuard {
@@ -84,4 +85,28 @@ export async function locateExport(
       `export it (\`export ${node.kind === 'service' ? 'class' : 'function'} ${node.codeName}\`).` +
       (importFailures.length > 0 ? ` (${importFailures.join('; ')})` : ''),
   );
+}
+
+/**
+ * Where each node's code is, in `program.nodes` order: what a node process imports. Every
+ * launch type asks, `in-process` included though its nodes import nothing, so that a
+ * program refused under `processes` (node code in a main script that launches at its top
+ * level, code that is not exported) is refused the same way, with the same message, by
+ * the launch type its tests run under.
+ *
+ * @param entry - the main script's URL when `launch()` was called from it
+ * @throws LaunchpadError as {@link locateExport} does, for the first node refused
+ */
+export async function locateAllExports(
+  program: Program,
+  entry: string | undefined,
+): Promise<CodeLocation[]> {
+  const nodes = program.nodes;
+  const definitions = await definitionUrls(nodes.map((node) => node.code));
+  const mainScript = mainScriptGuard(entry);
+  const locations: CodeLocation[] = [];
+  for (const [index, node] of nodes.entries()) {
+    locations.push(await locateExport(node, program, definitions[index], mainScript));
+  }
+  return locations;
 }

@@ -10,17 +10,11 @@ import { LaunchpadError, RemoteError, type RemoteErrorInfo } from '../../errors/
 import type { AddressBook } from './address-book.ts';
 import type { ProgramLifecycle } from './program-lifecycle.ts';
 import type { Program } from '../../model/program.ts';
-import { definitionUrls } from '../../internal/function-location.ts';
 import { RpcServer } from '../../rpc/server.ts';
-import { locateExport, mainScriptGuard } from './code-location.ts';
+import { locateAllExports } from './code-location.ts';
 import { compileNodeCode } from './typescript-nodes.ts';
 import { ControlService, type ControlListener } from './control-service.ts';
-import type {
-  ChildBootstrap,
-  CodeLocation,
-  NodeListen,
-  NodeSpec,
-} from '../../protocol/node-spec.ts';
+import type { ChildBootstrap, NodeListen, NodeSpec } from '../../protocol/node-spec.ts';
 import type { PortRange } from '../../rpc/port-range.ts';
 import type { MetricsStore } from '../metrics/metrics-store.ts';
 import { controlDispatch } from './control-dispatch.ts';
@@ -117,17 +111,12 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const { program } = options;
   const specs = new Map<string, NodeSpec>();
   const nodes = program.nodes;
-  const definitions = await definitionUrls(nodes.map((node) => node.code));
-  const mainScript = mainScriptGuard(options.entry);
-  const located: CodeLocation[] = [];
-  for (const [index, node] of nodes.entries()) {
-    located.push(await locateExport(node, program, definitions[index], mainScript));
-  }
+  const located = await locateAllExports(program, options.entry);
   // Nodes load no TypeScript toolchain: TypeScript node code is compiled here, once.
   const codes = await compileNodeCode(located, options.workdir);
   for (const [index, node] of nodes.entries()) {
     const code = codes[index];
-    if (code === undefined) continue;
+    if (code === undefined) throw new Error(`No code location for node ${node.id}.`);
     specs.set(node.id, {
       programName: program.name,
       nodeId: node.id,

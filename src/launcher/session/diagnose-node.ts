@@ -13,6 +13,7 @@ import {
   MAX_PROFILE_MS,
   type CpuProfile,
   type StackFrame,
+  type StackSample,
 } from '../../protocol/diagnostics.ts';
 import type { LaunchType } from '../options/launch-type.ts';
 import type { NodeStatus } from './program-lifecycle.ts';
@@ -50,7 +51,9 @@ export async function stackDump(launch: DiagnosedLaunch, nodeId: string): Promis
   const { target, sample: taken } = await sample;
   // A node's compiled TypeScript is shown as the user wrote it.
   const frames = taken.frames.map(mapCompiledFrame);
-  return formatStack(`node ${nodeId}: ${target.thread}`, { ...taken, frames });
+  const { pid: sampledPid }: StackSample = taken;
+  const pid = sampledPid === undefined ? '' : ` (pid ${String(sampledPid)})`;
+  return formatStack(`node ${nodeId}: ${target.thread}${pid}`, { ...taken, frames });
 }
 
 /** A CPU profile of node `nodeId` (see `RunningProgram.cpuProfile`). */

@@ -1,9 +1,16 @@
 /**
  * @module
  * How a launcher answers signals: the first Ctrl-C (SIGINT) or a SIGTERM stops the
- * program gracefully; a second Ctrl-C kills every node at once.
+ * program gracefully; a second Ctrl-C kills every node at once. Either way the launcher's
+ * process exits as interrupted commands do by convention: 130 after SIGINT, 143 after
+ * SIGTERM (128 + the signal's number), so that scripts and CI see the interruption.
  */
 import type { Writable } from 'node:stream';
+
+/** The exit code of a process ended by SIGINT, by convention. */
+export const SIGINT_EXIT_CODE = 130;
+/** The exit code of a process ended by SIGTERM, by convention. */
+export const SIGTERM_EXIT_CODE = 143;
 
 /** What a launcher does on signals. */
 export interface InterruptActions {
@@ -11,6 +18,11 @@ export interface InterruptActions {
   stop(): void;
   /** Kill every node now. */
   kill(): void;
+  /**
+   * True when the nodes run in the launcher's own process (`in-process`), where they
+   * cannot be killed: a second Ctrl-C then ends the process itself.
+   */
+  readonly nodesInLauncher?: boolean;
   /** Where to say what is happening. */
   readonly stderr: Writable;
 }
@@ -20,17 +32,26 @@ export function handleInterrupts(actions: InterruptActions): () => void {
   let interrupts = 0;
   const onInterrupt = (): void => {
     interrupts += 1;
+    // The script goes on after wait() resolves; it exits with this code unless it sets another.
+    process.exitCode = SIGINT_EXIT_CODE;
     if (interrupts === 1) {
       actions.stderr.write(
         'launchpad-ts: stopping the program (Ctrl-C again to kill it at once).\n',
       );
       actions.stop();
+    } else if (actions.nodesInLauncher === true) {
+      // Code running in this process cannot be killed apart from it: end the process.
+      actions.stderr.write(
+        'launchpad-ts: in-process nodes cannot be killed; ending the process.\n',
+      );
+      process.exit(SIGINT_EXIT_CODE);
     } else {
       actions.stderr.write('launchpad-ts: killing every node.\n');
       actions.kill();
     }
   };
   const onTerminate = (): void => {
+    process.exitCode = SIGTERM_EXIT_CODE;
     actions.stop();
   };
   const onExit = (): void => {

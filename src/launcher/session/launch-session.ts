@@ -171,6 +171,7 @@ export function runLaunchSession(setup: LaunchSetup, backend: SessionBackend): v
   releaseInterrupts = handleInterrupts({
     stop: () => void lifecycle.stop(),
     kill: killAll,
+    nodesInLauncher: backend.controlPlane === false,
     stderr: options.stderr,
   });
   lifecycle.attach(supervisor);

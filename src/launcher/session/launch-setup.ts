@@ -69,6 +69,15 @@ export function createLaunchSetup(
   const policies = resolveRestartPolicies(options.restart, nodes);
   const entry = calledFromMainModule() ? mainModuleUrl() : undefined;
   const ids = nodes.map((node) => node.id);
+  const lifecycle = new ProgramLifecycle(program.name, ids, options.stderr);
+  const diagnostics = new DiagnosticsBook();
+  // A run that ended takes its diagnostics address with it: a stack dump of a node
+  // restarted a moment ago waits for the new run's, instead of knocking on a closed port.
+  lifecycle.watchStates((nodeId, state) => {
+    if (state === 'restarting' || state === 'stopped' || state === 'failed') {
+      diagnostics.forget(nodeId);
+    }
+  });
   return {
     program,
     options,
@@ -82,10 +91,10 @@ export function createLaunchSetup(
     args: entry === undefined ? [] : userArgs(),
     secret: randomBytes(16).toString('hex'),
     workdir: createWorkdir(program.name, options.workdir),
-    lifecycle: new ProgramLifecycle(program.name, ids, options.stderr),
+    lifecycle,
     book: new AddressBook(ids),
     metrics: options.metrics ? new MetricsStore(ids, METRICS_INTERVAL_MS) : undefined,
-    diagnostics: new DiagnosticsBook(),
+    diagnostics,
   };
 }
 

@@ -43,6 +43,11 @@ export class DiagnosticsBook {
     this.#waiters.delete(nodeId);
   }
 
+  /** `nodeId`'s run ended: its target is gone until the next run says where it is. */
+  forget(nodeId: string): void {
+    this.#targets.delete(nodeId);
+  }
+
   /**
    * How to reach `nodeId`, once it has said: a node process says so just after it
    * registers, so a node that was just seen running may not have yet.

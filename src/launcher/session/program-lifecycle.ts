@@ -129,17 +129,24 @@ export class ProgramLifecycle implements ActiveProgram {
 
   /**
    * A node ended, with an error if it failed. The first failure before a stop stops the
-   * program; failures during a stop are expected (nodes are being ended) and ignored.
+   * program and is its failure. Once the program is stopping, ends caused by the stop
+   * (kills, cancelled or unavailable calls) are a clean stop, and an exception of the
+   * node's own code is reported and marks the node failed, but is not the program's
+   * failure: the stop was asked for, and the failure did not cause it.
    */
   nodeEnded(nodeId: string, error?: Error): void {
     if (this.#ended.has(nodeId)) return;
     this.#ended.add(nodeId);
-    if (error !== undefined) this.#causes.set(nodeId, error.message);
-    // During a stop, ends caused by the stop itself (kills, cancelled or unavailable calls)
-    // are expected; an exception of the node's own code is still a failure.
-    const failed = error !== undefined && (this.#stopping === undefined || isOwnFailure(error));
+    const stopping = this.#stopping !== undefined;
+    const failed = error !== undefined && (!stopping || isOwnFailure(error));
+    // A cancellation caused by the stop is no death cause: the dashboard shows it as a stop.
+    if (error !== undefined && failed) this.#causes.set(nodeId, error.message);
     this.#setState(nodeId, failed ? 'failed' : 'stopped');
-    if (failed && this.#failure === undefined) {
+    if (failed && stopping) {
+      this.#stderr.write(
+        `${styleText('yellow', `launchpad-ts: node ${nodeId} of ${this.#programName} failed while the program was stopping (not a failure of the program): ${error.message}`)}\n`,
+      );
+    } else if (failed && this.#failure === undefined) {
       this.#failure = new LaunchpadError(
         'NODE_FAILED',
         `Node ${nodeId} failed: ${describe(error)}`,
@@ -153,9 +160,8 @@ export class ProgramLifecycle implements ActiveProgram {
         `${styleText('red', `launchpad-ts: node ${nodeId} of ${this.#programName} failed; stopping the program.`)}\n`,
       );
       this.#stopInBackground();
-    } else if (this.#ended.size === this.#nodeIds.size) {
-      this.#stopInBackground();
     }
+    if (this.#ended.size === this.#nodeIds.size) this.#stopInBackground();
   }
 
   #stopInBackground(): void {
@@ -184,6 +190,11 @@ export class ProgramLifecycle implements ActiveProgram {
         error instanceof LaunchpadError
           ? error
           : new LaunchpadError('INTERNAL', error.message, { cause: error });
+      // Said at once, first: a script may await something else than wait() (a call
+      // that the stop then cancels) and never see this error otherwise.
+      this.#stderr.write(
+        `${styleText('red', `launchpad-ts: could not launch ${this.#programName}: ${error.message}`)}\n`,
+      );
     }
     this.#stopInBackground();
   }

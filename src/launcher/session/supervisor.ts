@@ -10,11 +10,8 @@ import { settlesWithin, timerDelay } from '../../internal/within.ts';
 import type { AddressBook } from './address-book.ts';
 import type { Unit } from '../../spawn/unit.ts';
 import type { ProgramLifecycle } from './program-lifecycle.ts';
-import {
-  restartDelay,
-  shouldRestart,
-  type ResolvedRestartPolicy,
-} from '../options/restart-policy.ts';
+import type { ResolvedRestartPolicy } from '../options/restart-policy.ts';
+import { RestartHistory } from './restart-history.ts';
 
 /** One run of a node, however it runs: it ends with its error, or `undefined` if cleanly. */
 export type NodeUnit = Unit<Error | undefined>;
@@ -51,6 +48,9 @@ export class Supervisor {
   readonly #pendingRestarts = new Map<string, NodeJS.Timeout>();
   // Nodes killed to be restarted on request: their end is not a failure.
   readonly #restartRequested = new Set<string>();
+  readonly #histories = new Map<string, RestartHistory>();
+  // When each node's current run began, to tell a healthy run from a short one.
+  readonly #startedAt = new Map<string, number>();
 
   /** @param options - how to start nodes and what to report to */
   constructor(options: SupervisorOptions) {
@@ -132,6 +132,7 @@ export class Supervisor {
   #start(nodeId: string): void {
     const unit = this.#options.start(nodeId);
     this.#units.set(nodeId, unit);
+    this.#startedAt.set(nodeId, Date.now());
     void unit.exited.then((error) => {
       this.#ended(nodeId, error);
     });
@@ -146,19 +147,22 @@ export class Supervisor {
       return;
     }
     const policy = policies.get(nodeId);
-    const restarts = lifecycle.restartsOf(nodeId);
-    if (
-      lifecycle.stopping ||
-      policy === undefined ||
-      !shouldRestart(policy, error !== undefined, restarts)
-    ) {
+    if (lifecycle.stopping || policy === undefined) {
       lifecycle.nodeEnded(nodeId, error);
       return;
     }
-    const delay = restartDelay(policy, restarts);
+    let history = this.#histories.get(nodeId);
+    if (history === undefined) this.#histories.set(nodeId, (history = new RestartHistory(policy)));
+    const now = Date.now();
+    const decision = history.next(error !== undefined, this.#startedAt.get(nodeId) ?? now, now);
+    if (decision === undefined) {
+      lifecycle.nodeEnded(nodeId, error);
+      return;
+    }
+    const delay = decision.delayMs;
     stderr.write(
       `launchpad-ts: node ${nodeId} ${error === undefined ? 'ended' : `failed (${error.message})`}; ` +
-        `restarting it in ${delay} ms (restart ${restarts + 1} of ${policy.maxRestarts}).\n`,
+        `restarting it in ${delay} ms (restart ${decision.inWindow} of ${policy.maxRestarts} within ${windowText(policy.windowMs)}).\n`,
     );
     lifecycle.nodeRestarting(nodeId, error);
     this.#pendingRestarts.set(
@@ -169,4 +173,11 @@ export class Supervisor {
       }, timerDelay(delay)),
     );
   }
+}
+
+/** A window's length as people say it: `10 min`, `90 s`, `500 ms`. */
+function windowText(ms: number): string {
+  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000} min`;
+  if (ms >= 1_000 && ms % 1_000 === 0) return `${ms / 1_000} s`;
+  return `${ms} ms`;
 }

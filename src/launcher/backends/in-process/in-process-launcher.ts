@@ -9,6 +9,7 @@ import { deferred } from '../../../internal/deferred.ts';
 import type { LaunchSetup } from '../../session/launch-setup.ts';
 import type { BackendUnit, SessionBackend } from '../../session/launch-session.ts';
 import { decode, encode } from '../../../rpc/codec.ts';
+import { locateAllExports } from '../../session/code-location.ts';
 import { nodeError, runNode, type NodeHost } from '../../../node/node-runner.ts';
 
 /** The backend that runs `setup`'s nodes inside this process. */
@@ -43,6 +44,10 @@ export function inProcessBackend(setup: LaunchSetup): SessionBackend {
   const units = new Set<BackendUnit>();
   return {
     controlPlane: false,
+    // Nothing is imported here, but what processes would refuse is refused here too.
+    prepare: async () => {
+      await locateAllExports(program, setup.entry);
+    },
     restartRefusal: () =>
       "in-process nodes run in the launcher's own process and cannot be ended alone; launch under threads or processes to restart one",
     start: ({ node, nodeId }) => {

@@ -70,12 +70,40 @@
       row.dataset.nodeId = node.id;
       row.dataset.state = node.state;
       cell(row, node.id, 'id');
-      cell(row, node.state, `state state-${node.state}`);
+      const state = cell(row, node.state, `state state-${node.state}`);
+      if (node.notReporting === true) {
+        // Its reports stopped: a blocked event loop, or a node cut off. No figure is shown.
+        row.dataset.notReporting = 'true';
+        const badge = document.createElement('span');
+        badge.className = 'not-reporting';
+        badge.textContent = `not reporting (${formatDuration(node.lastReportAgeMs)})`;
+        badge.title =
+          'No metrics report for a while: its event loop is blocked (see Stack) or it is cut off.';
+        state.append(' ', badge);
+      }
       cell(row, String(node.restarts), 'restarts');
       cell(row, node.deathCause ?? '', 'death-cause');
       cell(row, formatDuration(node.uptimeMs), 'uptime');
-      cell(row, formatNumber(node.cpuPercent, 0, '%'), 'cpu');
-      cell(row, formatBytes(node.rssBytes), 'memory');
+      // Under threads (and in-process), CPU and RSS are the whole process's, shared by
+      // every node in it: said so, with the figures that are the node's own beside them.
+      const shared = node.sharedProcess === true;
+      const cpu = cell(
+        row,
+        formatNumber(node.cpuPercent, 0, '%') + (shared ? ' (process, shared)' : ''),
+        shared ? 'cpu shared' : 'cpu',
+      );
+      const memory = cell(
+        row,
+        shared
+          ? `heap ${formatBytes(node.heapUsedBytes)} · process ${formatBytes(node.rssBytes)} (shared)`
+          : formatBytes(node.rssBytes),
+        shared ? 'memory shared' : 'memory',
+      );
+      if (shared) {
+        cpu.title = 'The whole process: every node thread in it, and the launcher.';
+        memory.title =
+          "Heap: this node's own isolate. Process: resident memory of the whole process, shared.";
+      }
       cell(
         row,
         formatNumber(
