@@ -10,7 +10,7 @@
  */
 
 /** A short printable form of a value found in data: JSON where it has one. */
-function describeThrown(value: unknown): string {
+function describeDataValue(value: unknown): string {
   if (typeof value === 'function') return 'a function';
   if (typeof value === 'symbol' || typeof value === 'bigint') return value.toString();
   if (value === undefined) return 'undefined';
@@ -61,7 +61,7 @@ export type Shape<T> = Check & { readonly [shapeOf]?: T };
 export function must(expected: string, test: (value: unknown) => boolean): Check {
   return (value, path) => {
     if (!test(value))
-      throw new ShapeError(path, `must be ${expected}, got ${describeThrown(value)}.`);
+      throw new ShapeError(path, `must be ${expected}, got ${describeDataValue(value)}.`);
   };
 }
 
@@ -98,7 +98,7 @@ export const nonNegative: Check = must(
 
 /** One of `values`. */
 export function oneOf(values: readonly unknown[]): Check {
-  return must(`one of ${values.map((value) => describeThrown(value)).join(', ')}`, (value) =>
+  return must(`one of ${values.map((value) => describeDataValue(value)).join(', ')}`, (value) =>
     values.includes(value),
   );
 }
@@ -112,7 +112,7 @@ export function either(first: Check, second: Check, expected: string): Check {
       try {
         second(value, path);
       } catch {
-        throw new ShapeError(path, `must be ${expected}, got ${describeThrown(value)}.`);
+        throw new ShapeError(path, `must be ${expected}, got ${describeDataValue(value)}.`);
       }
     }
   };
@@ -133,7 +133,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export function arrayOf(item: Check, expected = 'a list'): Check {
   return (value, path) => {
     if (!Array.isArray(value)) {
-      throw new ShapeError(path, `must be ${expected}, got ${describeThrown(value)}.`);
+      throw new ShapeError(path, `must be ${expected}, got ${describeDataValue(value)}.`);
     }
     value.forEach((entry, index) => {
       item(entry, `${path}[${String(index)}]`);
@@ -145,7 +145,7 @@ export function arrayOf(item: Check, expected = 'a list'): Check {
 export function recordOf(entry: Check, expected = 'an object'): Check {
   return (value, path) => {
     if (!isRecord(value)) {
-      throw new ShapeError(path, `must be ${expected}, got ${describeThrown(value)}.`);
+      throw new ShapeError(path, `must be ${expected}, got ${describeDataValue(value)}.`);
     }
     for (const [key, item] of Object.entries(value)) entry(item, `${path}[${JSON.stringify(key)}]`);
   };
@@ -164,7 +164,7 @@ export function object(fields: Fields, required: readonly string[] = []): Check 
   const allowed = Object.keys(fields);
   return (value, path) => {
     if (!isRecord(value)) {
-      throw new ShapeError(path, `must be an object, got ${describeThrown(value)}.`);
+      throw new ShapeError(path, `must be an object, got ${describeDataValue(value)}.`);
     }
     for (const key of Object.keys(value)) {
       if (!Object.hasOwn(fields, key)) {
@@ -195,7 +195,7 @@ export function object(fields: Fields, required: readonly string[] = []): Check 
 export function objectWithFields(fields: Fields, required: readonly string[] = []): Check {
   return (value, path) => {
     if (!isRecord(value)) {
-      throw new ShapeError(path, `must be an object, got ${describeThrown(value)}.`);
+      throw new ShapeError(path, `must be an object, got ${describeDataValue(value)}.`);
     }
     for (const [key, check] of Object.entries(fields)) {
       const field = Object.hasOwn(value, key) ? value[key] : undefined;

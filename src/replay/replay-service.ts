@@ -30,6 +30,7 @@ import type {
   SampleOptions,
   TrajectoryWrite,
 } from './types.ts';
+import { thrownAsError } from '../errors/thrown.ts';
 
 const STOPPING = 'The replay node is stopping; its waiting calls are cancelled.';
 
@@ -191,7 +192,7 @@ export class ReplayService<Item = unknown> {
       target = this.#table(table);
     } catch (error) {
       // Not an async method (its promise carries a cancel hook), yet it fails the same way.
-      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      return Promise.reject(thrownAsError(error));
     }
     // A call that its caller cancelled (an abort, a deadline) must not draw items later
     // for nobody: give it a tag of its own, and cancel its wait when the RPC call is.

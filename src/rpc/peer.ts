@@ -32,6 +32,7 @@ import {
   WireValueProblem,
   type WireRules,
 } from './wire-value.ts';
+import { thrownAsError, thrownMessage } from '../errors/thrown.ts';
 
 /** What every peer of one process shares. */
 export interface PeerEnvironment {
@@ -239,7 +240,7 @@ export class Peer {
           throw new LaunchpadError(
             'UNAVAILABLE',
             `Node ${this.nodeId} is unavailable: call ${this.#describe(method)} waited for it ` +
-              `to come up until its deadline passed (${describeCause(error)}).`,
+              `to come up until its deadline passed (${thrownMessage(error)}).`,
             { cause: error },
           );
         }
@@ -373,7 +374,7 @@ export class Peer {
         `Call ${this.#describe(method)} was not sent: ${error.message}`,
       );
     }
-    return error instanceof Error ? error : new Error(String(error));
+    return thrownAsError(error);
   }
 
   #cancelled(method: string): LaunchpadError {
@@ -416,8 +417,4 @@ export class Peer {
       );
     }
   }
-}
-
-function describeCause(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

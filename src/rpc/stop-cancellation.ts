@@ -9,6 +9,7 @@
  */
 import { LaunchpadError } from '../errors/errors.ts';
 import { markQuiet } from './caller-frames.ts';
+import { thrownAsError } from '../errors/thrown.ts';
 
 // The errors made by stopCancelled, so that one is passed on as it is rather than wrapped
 // again by the call that waited for it.
@@ -72,7 +73,7 @@ export function cancelledOnStop(
         ? undefined
         : cancelledByStop(call, error, signal, stopping);
       if (stopped === undefined) {
-        reject(error instanceof Error ? error : new Error(String(error)));
+        reject(thrownAsError(error));
         return;
       }
       result.catch(ignore);
