@@ -39,7 +39,7 @@ export function runtimeImports(file: string, text: string): string[] {
   for (const statement of source.statements) {
     let specifier: ts.Expression | undefined;
     if (ts.isImportDeclaration(statement)) {
-      if (statement.importClause?.isTypeOnly === true) continue;
+      if (statement.importClause?.phaseModifier === ts.SyntaxKind.TypeKeyword) continue;
       specifier = statement.moduleSpecifier;
     } else if (ts.isExportDeclaration(statement)) {
       if (statement.isTypeOnly) continue;
