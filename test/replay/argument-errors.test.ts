@@ -3,20 +3,10 @@
  * must be, and changes nothing.
  */
 import { describe, expect, it } from 'vitest';
-import { RateLimiters, Removers, ReplayService, Samplers } from '../../src/replay/index.ts';
+import { queueTable, ReplayService } from '../../src/replay/index.ts';
 
 function service(): ReplayService<number> {
-  return new ReplayService<number>({
-    tables: [
-      {
-        name: 't',
-        maxSize: 10,
-        sampler: Samplers.uniform(),
-        remover: Removers.fifo(),
-        rateLimiter: RateLimiters.minSize(1),
-      },
-    ],
-  });
+  return new ReplayService<number>({ tables: [queueTable('t', 10)] });
 }
 
 describe('the replay service refusing an argument', () => {
