@@ -209,13 +209,6 @@ describe('the interpreter check', () => {
     );
   });
 
-  it('refuses kubernetes, which cannot run them yet', () => {
-    const { program } = echoProgram('py-kubernetes');
-    expect(() => lp.launch(program, { launchType: 'kubernetes', python: TEST_PYTHON })).toThrow(
-      /Python nodes \(echo\/0\), which launch type kubernetes cannot run yet/,
-    );
-  });
-
   it('refuses a Python node in a colocation', () => {
     const program = new lp.Program('py-colocated');
     program.addNode(

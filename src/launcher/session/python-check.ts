@@ -39,8 +39,8 @@ const INSTALL =
  * without any.
  *
  * @throws LaunchpadError `FAILED_PRECONDITION` naming the interpreter and what to install,
- * or the node whose `.py` file is missing, or `kubernetes` (which cannot run them yet);
- * under `slurm` the interpreter is the hosts' own, and not checked here
+ * or the node whose `.py` file is missing; under `slurm` and `kubernetes` the interpreter
+ * is the hosts' or the image's own, and not checked here
  */
 export function checkPythonNodes(
   program: Program,
@@ -59,13 +59,6 @@ export function checkPythonNodes(
       );
     }
   }
-  if (launchType === 'kubernetes') {
-    throw new LaunchpadError(
-      'FAILED_PRECONDITION',
-      `Program ${program.name} has Python nodes (${nodes.map((node) => node.id).join(', ')}), which launch type ` +
-        'kubernetes cannot run yet; launch it under processes, threads, in-process or slurm (see docs/python.md).',
-    );
-  }
   for (const node of nodes) {
     if (!existsSync(node.file)) {
       throw new LaunchpadError(
@@ -74,9 +67,10 @@ export function checkPythonNodes(
       );
     }
   }
-  // A Slurm job's hosts have interpreters of their own: a task that cannot start one
-  // reports it as its node's failure (node/python-task.ts).
-  if (launchType === 'slurm' || passed.has(interpreter)) return;
+  // A Slurm job's hosts and a Kubernetes Pod's image have interpreters of their own: a
+  // task that cannot start one reports it as its node's failure (node/python-task.ts),
+  // and a Pod whose image has none fails with the container's reason.
+  if (launchType === 'slurm' || launchType === 'kubernetes' || passed.has(interpreter)) return;
   const who = `Program ${program.name} has Python nodes (${nodes.map((node) => node.id).join(', ')})`;
   const { command, args, env } = pythonNodeCommand(interpreter, process.env['PYTHONPATH']);
   const probe = spawnSync(command, [...args.slice(0, 1), '-c', PROBE], {
