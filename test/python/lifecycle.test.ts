@@ -201,6 +201,22 @@ describe('the interpreter check', () => {
     }
   });
 
+  it('refuses a module a node requires that the interpreter lacks, naming it, the node and the interpreter', () => {
+    const program = new lp.Program('py-requires');
+    program.addNode(
+      new lp.PythonNode('./fixtures/nodes.py', 'Echo').requires('numpy', 'no_such_module_lp'),
+      'echo',
+    );
+    expect(() => lp.launch(program, { launchType: 'processes', python: TEST_PYTHON })).toThrow(
+      new RegExp(
+        `"${TEST_PYTHON}" \\(.*\\) has no module no_such_module_lp \\(required by echo/0\\)\\. Install the package that provides no_such_module_lp`,
+      ),
+    );
+    expect(() => new lp.PythonNode('./fixtures/nodes.py', 'Echo').requires('torch ')).toThrow(
+      /requires\(\) takes Python module names/,
+    );
+  });
+
   it('refuses a missing .py file, naming the node', () => {
     const program = new lp.Program('py-no-file');
     program.addNode(new lp.PythonNode('./fixtures/missing.py', 'Echo'), 'echo');
