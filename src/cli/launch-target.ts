@@ -58,6 +58,12 @@ export function targetLaunch(launchId: string | undefined): LaunchApi {
           : `the recorded ones are: ${known.join(', ')}.`),
     );
   }
+  if (found.state === 'unknown') {
+    throw new CliError(
+      `Launch ${launchId} was started on host ${found.record.host ?? '?'}, not on this one; ` +
+        'its API listens on that host only: run this command there.',
+    );
+  }
   if (found.state !== 'running') {
     throw new CliError(
       `Launch ${launchId} is not running (${found.state}); reopen it read-only with ` +

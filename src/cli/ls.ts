@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { launchesDirectory } from '../launcher/dashboard/launch-registry.ts';
 import { readRegistry } from './launch-registry.ts';
 import { count } from './option-values.ts';
+import { printable, printableJson } from './terminal-text.ts';
 import { textTable } from './text-table.ts';
 import { projectOf, shortPath } from './project-launches.ts';
 
@@ -34,13 +35,16 @@ having recorded an end). SCRIPT is the launch's main script (relative to the cur
 directory when under it), DIRECTORY its project (the script's git root, else its folder):
 commands without --launch act only on a running launch of the current directory's project. Launches are recorded in $LAUNCHPAD_STATE_DIR/launches, else
 $XDG_STATE_HOME/launchpad-ts/launches, else ~/.local/state/launchpad-ts/launches.
+A launch whose launcher ran on another host and recorded no end is unknown: that host's
+processes cannot be checked from here.
 
 Example:
   $ launchpad-ts ls --json`,
     )
     .action((options: LsOptions) => {
       const { launches, unreadable } = readRegistry();
-      for (const problem of unreadable) process.stderr.write(`launchpad-ts: skipped ${problem}\n`);
+      for (const problem of unreadable)
+        process.stderr.write(`launchpad-ts: skipped ${printable(problem)}\n`);
       const shown = options.limit === 0 ? launches : launches.slice(0, options.limit);
       const rows = shown.map(({ record, state }) => ({
         id: record.id,
@@ -54,7 +58,7 @@ Example:
         workdir: record.workdir,
       }));
       if (options.json === true) {
-        process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+        process.stdout.write(`${printableJson(rows)}\n`);
       } else if (rows.length === 0) {
         process.stdout.write(`No launches recorded in ${launchesDirectory()}.\n`);
       } else {

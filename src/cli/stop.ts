@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { LAUNCH_OPTION, targetLaunch } from './launch-target.ts';
+import { printable } from './terminal-text.ts';
 
 interface StopOptions {
   readonly launch?: string;
@@ -25,6 +26,8 @@ Example:
       const api = targetLaunch(options.launch);
       await api.json('/api/stop', { method: 'POST' });
       const { id, programName } = api.launch;
-      process.stdout.write(`Stopping launch ${id} (program ${programName}).\n`);
+      process.stdout.write(
+        `Stopping launch ${printable(id)} (program ${printable(programName)}).\n`,
+      );
     });
 }

@@ -187,6 +187,28 @@ export function object(fields: Fields, required: readonly string[] = []): Check 
 }
 
 /**
+ * A plain object with at least these fields: like {@link object}, but other keys are
+ * ignored rather than refused. For data a newer version may have written with more in it
+ * (a launch record, a history line), where what is known is checked and the rest is not
+ * read.
+ */
+export function objectWithFields(fields: Fields, required: readonly string[] = []): Check {
+  return (value, path) => {
+    if (!isRecord(value)) {
+      throw new ShapeError(path, `must be an object, got ${describeThrown(value)}.`);
+    }
+    for (const [key, check] of Object.entries(fields)) {
+      const field = Object.hasOwn(value, key) ? value[key] : undefined;
+      if (field === undefined) {
+        if (required.includes(key)) throw new ShapeError(fieldPath(path, key), 'is missing.');
+        continue;
+      }
+      check(field, fieldPath(path, key));
+    }
+  };
+}
+
+/**
  * The path of field `key` under `path`: `path.key` for an identifier (just `key` at the
  * root), `path["key"]` for anything else.
  */

@@ -11,6 +11,13 @@ import type { Node } from './node.ts';
 const LABEL_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 
 /**
+ * Every node id a {@link Program} makes: `label/index`, the label as groups allow it. What
+ * names a file after a node id read from outside (a history's `graph.json`) checks it
+ * against this first, so an id such as `../../x` never becomes a path.
+ */
+export const NODE_ID_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]*\/(0|[1-9][0-9]*)$/;
+
+/**
  * A distributed program: nodes grouped by label. Node ids are `label/index`.
  *
  * @example

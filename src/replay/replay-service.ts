@@ -108,8 +108,9 @@ export class ReplayService<Item = unknown> {
    */
   async insert(data: Item, priorities: Priorities, options: InsertOptions = {}): Promise<number> {
     const targets = this.#targets(priorities, 'priorities');
-    const { key, inserts } = this.#insertOne(data, targets, options);
-    await Promise.all(inserts);
+    const waiting: Promise<void>[] = [];
+    const key = this.#insertOne(data, targets, options, waiting);
+    if (waiting.length > 0) await Promise.all(waiting);
     return key;
   }
 
@@ -128,39 +129,50 @@ export class ReplayService<Item = unknown> {
         `insertMany: expected an array of { data, priorities } entries as \`items\`, got ${describeThrown(items)}.`,
       );
     }
-    const checked = items.map((entry: unknown, index) => {
+    const targets: [Table, number][][] = new Array<[Table, number][]>(items.length);
+    for (let index = 0; index < items.length; index++) {
+      const entry: unknown = items[index];
       if (typeof entry !== 'object' || entry === null || !('priorities' in entry)) {
         throw new LaunchpadError(
           'INVALID_ARGUMENT',
           `insertMany: items[${index}] must be { data, priorities }, got ${describeThrown(entry)}.`,
         );
       }
-      const typed = entry as InsertEntry<Item>;
-      return {
-        data: typed.data,
-        targets: this.#targets(typed.priorities, `items[${index}].priorities`),
-      };
-    });
-    const created = checked.map(({ data, targets }) => this.#insertOne(data, targets, options));
-    await Promise.all(created.flatMap((entry) => entry.inserts));
-    return created.map((entry) => entry.key);
+      targets[index] = this.#targets(
+        (entry as InsertEntry<Item>).priorities,
+        `items[${index}].priorities`,
+      );
+    }
+    // Only inserts that wait for a rate limiter make promises; most go in at once.
+    const waiting: Promise<void>[] = [];
+    const keys = new Array<number>(items.length);
+    for (let index = 0; index < items.length; index++) {
+      const entry = items[index] as InsertEntry<Item>;
+      keys[index] = this.#insertOne(entry.data, targets[index] ?? [], options, waiting);
+    }
+    if (waiting.length > 0) await Promise.all(waiting);
+    return keys;
   }
 
+  // Stores `data` as a chunk of its own and inserts an item over it into each target;
+  // inserts that wait for a rate limiter add their promise to `waiting`.
   #insertOne(
     data: Item,
     targets: [Table, number][],
     options: InsertOptions,
-  ): { key: number; inserts: Promise<void>[] } {
+    waiting: Promise<void>[],
+  ): number {
     const key = this.#nextKey++;
     const chunk = `i${key}`;
     this.#chunks.add(chunk, [detachViews(data)]);
     const slices = [{ chunk, offset: 0, length: 1 }];
-    const inserts = targets.map(([table, priority]) =>
-      table.insert(item(key, priority, slices, true), options),
-    );
+    for (const [table, priority] of targets) {
+      const inserted = table.insert(item(key, priority, slices, true), options);
+      if (inserted !== undefined) waiting.push(inserted);
+    }
     // The inserts referenced the chunk synchronously; free it if none could.
-    this.#chunks.dropUnused([chunk]);
-    return { key, inserts };
+    this.#chunks.dropIfUnused(chunk);
+    return key;
   }
 
   /**
@@ -185,7 +197,10 @@ export class ReplayService<Item = unknown> {
     // for nobody: give it a tag of its own, and cancel its wait when the RPC call is.
     const tag = options.tag ?? `call-${String(this.#nextCallTag++)}`;
     // The table stores what insert() was given, so its items are `Item`s.
-    const sampled = target.sample(batchSize, { ...options, tag }) as Promise<SampledItem<Item>[]>;
+    const sampled = target.sample(batchSize, { ...options, tag }) as
+      SampledItem<Item>[] | Promise<SampledItem<Item>[]>;
+    // Sampled at once: nothing waits, so there is nothing to cancel.
+    if (Array.isArray(sampled)) return Promise.resolve(sampled);
     return withCancelHook(sampled, () => {
       target.cancel(tag, 'The sample call was cancelled by its caller.');
     });
@@ -237,9 +252,11 @@ export class ReplayService<Item = unknown> {
         this.#chunks.check(request.slices);
         const key = this.#nextKey++;
         const options = write.timeoutMs === undefined ? {} : { timeoutMs: write.timeoutMs };
-        const inserts = targets.map(([table, priority]) =>
-          table.insert(item(key, priority, request.slices, false), options),
-        );
+        const inserts: Promise<void>[] = [];
+        for (const [table, priority] of targets) {
+          const inserted = table.insert(item(key, priority, request.slices, false), options);
+          if (inserted !== undefined) inserts.push(inserted);
+        }
         created.push({ key, inserts });
       }
     } finally {
@@ -320,17 +337,19 @@ export class ReplayService<Item = unknown> {
         `Expected priorities by table name ({ tableName: priority })${where}, got ${describeThrown(priorities)}.`,
       );
     }
-    const entries = Object.entries(priorities);
-    if (entries.length === 0) {
+    const targets: [Table, number][] = [];
+    for (const name of Object.keys(priorities)) {
+      const priority = priorities[name];
+      checkPriority(priority, name + where);
+      targets.push([this.#table(name), priority]);
+    }
+    if (targets.length === 0) {
       throw new LaunchpadError(
         'INVALID_ARGUMENT',
         `An item needs at least one table: pass priorities as { tableName: priority }${where}.`,
       );
     }
-    return entries.map(([name, priority]) => {
-      checkPriority(priority, name + where);
-      return [this.#table(name), priority];
-    });
+    return targets;
   }
 }
 
@@ -343,7 +362,7 @@ function item(
   return { key, priority, timesSampled: 0, slices, single };
 }
 
-function checkPriority(priority: unknown, table: string): void {
+function checkPriority(priority: unknown, table: string): asserts priority is number {
   if (typeof priority !== 'number' || !Number.isFinite(priority) || priority < 0) {
     throw new LaunchpadError(
       'INVALID_ARGUMENT',

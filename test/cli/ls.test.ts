@@ -53,7 +53,9 @@ function record(
 
 describe('launchpad-ts ls', () => {
   it('lists running, stopped, failed and crashed launches, the most recent first', async () => {
-    writeRecord(record('running-1', '2026-11-30T10:00:03.000Z', {}));
+    // A running launch's record names a launcher that started before it: this process.
+    const now = new Date().toISOString();
+    writeRecord(record('running-1', now, {}));
     writeRecord(
       record('stopped-1', '2026-11-30T10:00:02.000Z', {
         endedAt: '2026-11-30T10:05:00.000Z',
@@ -80,7 +82,7 @@ describe('launchpad-ts ls', () => {
         program: 'program_running-1',
         launchType: 'processes',
         state: 'running',
-        startedAt: '2026-11-30T10:00:03.000Z',
+        startedAt: now,
         script: '/home/user/running-1.ts',
         directory: '/home/user',
         workdir: '/tmp/launchpad/running-1',

@@ -64,7 +64,7 @@ describe('the launch registry', () => {
         programName: 'p',
         launchType: 'processes',
         script: 's',
-        pid: 1,
+        pid: process.pid,
         workdir: '/w',
         startedAt: new Date().toISOString(),
         apiUrl: 'http://127.0.0.1:1',

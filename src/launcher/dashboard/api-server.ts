@@ -87,7 +87,14 @@ async function route(
     sendError(response, 421, wrongHostMessage(options.port));
     return;
   }
-  const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+  let url: URL;
+  try {
+    url = new URL(request.url ?? '/', 'http://127.0.0.1');
+  } catch {
+    // A target such as `http://[` parses as no URL: the request is malformed, not the server.
+    sendError(response, 400, `${request.method ?? '?'}: the request's target is not a URL.`);
+    return;
+  }
   if (!hasToken(request, url, options.token)) {
     sendError(
       response,
@@ -148,7 +155,9 @@ function getRoute(view: LaunchView, path: string, { request, response, url }: Ex
   } else if (path === '/api/events') {
     streamEvents(view, request, response);
   } else if (path.startsWith('/api/logs/')) {
-    logsRoute(view, decodeURIComponent(path.slice('/api/logs/'.length)), {
+    const nodeId = decodedSegment(path.slice('/api/logs/'.length), `GET ${path}`, response);
+    if (nodeId === undefined) return;
+    logsRoute(view, nodeId, {
       request,
       response,
       url,
@@ -203,7 +212,8 @@ async function postRoute(
     );
     return;
   }
-  const nodeId = decodeURIComponent(encoded);
+  const nodeId = decodedSegment(encoded, `POST ${path}`, response);
+  if (nodeId === undefined) return;
   const what = `POST /api/nodes/${nodeId}/${action}`;
   if (!knownNode(view, nodeId, what, response)) return;
   try {
@@ -233,6 +243,24 @@ async function postRoute(
     }
   } catch (error) {
     sendError(response, statusOf(error), `${what}: ${describe(error)}`);
+  }
+}
+
+/** `encoded` with its `%` escapes decoded; undefined (and a 400 sent) for a malformed one. */
+function decodedSegment(
+  encoded: string,
+  what: string,
+  response: ServerResponse,
+): string | undefined {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    sendError(
+      response,
+      400,
+      `${what}: the node id has a malformed % escape; encode it with encodeURIComponent (producer/0 is producer%2F0).`,
+    );
+    return undefined;
   }
 }
 

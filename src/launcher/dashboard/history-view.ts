@@ -2,15 +2,24 @@
  * @module
  * {@link openHistory}: a finished, failed or crashed launch reopened from its working
  * directory, as a read-only {@link LaunchView} the same dashboard serves.
+ *
+ * The files are read as the launcher wrote them or as anything else left them: each is
+ * opened only if it is a regular file, read a chunk at a time (so a `metrics.jsonl` of
+ * hundreds of MiB reopens), every line checked against its shape (`history-shapes.ts`)
+ * and skipped if it does not match; node logs are read from their end, as far as a request
+ * asks; node ids from `graph.json` name log files only once they match the id pattern.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { LaunchpadError } from '../../errors/errors.ts';
+import { FileRefused, forEachLine, lastLines, readSmallFile } from '../../internal/regular-file.ts';
 import { historyPaths, type MetricsLine } from './history-files.ts';
-import type { LaunchRecord } from './launch-record.ts';
+import { graphOf, parseEvent, parseLogLine, parseMetricsLine } from './history-shapes.ts';
+import { checkLaunchRecord, type LaunchRecord } from './launch-record.ts';
+import { launcherProcess } from './launcher-process.ts';
 import type {
   GraphView,
   LaunchEvent,
   LaunchInfo,
+  LaunchOutcome,
   LaunchView,
   MetricsSample,
   NodeRow,
@@ -23,54 +32,65 @@ export interface HistoryView extends LaunchView {
   readonly workdir: string;
 }
 
-/** Every JSON line of `path` that parses (a launcher killed mid-line leaves half of one). */
-function readJsonLines<T>(path: string): T[] {
-  if (!existsSync(path)) return [];
-  const values: T[] = [];
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
-    if (line.trim() === '') continue;
-    try {
-      values.push(JSON.parse(line) as T);
-    } catch {
-      // The torn last line of a killed launcher.
-    }
-  }
-  return values;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+/** What a reopened history reads at most. */
+export const HISTORY_LIMITS = {
+  /** `launch.json` and `graph.json`, in bytes. */
+  smallFileBytes: 16 * 1024 * 1024,
+  /** One line of `events.jsonl`, `metrics.jsonl` or a log; a longer one is skipped. */
+  lineBytes: 4 * 1024 * 1024,
+  /** Metric samples kept (one a second: an hour), the latest ones. */
+  samples: 3_600,
+  /** User series values kept over all samples, the latest ones. */
+  sampleValues: 200_000,
+  /** Log lines one request returns. */
+  logLines: 10_000,
+  /** How far back from a log's end a request reads, in bytes. */
+  logScanBytes: 64 * 1024 * 1024,
+} as const;
 
 /**
  * Reopens the history of the launch whose working directory is `workdir`, read-only.
  * What a launcher killed with SIGKILL wrote up to about half a second before it died is
  * there; such a launch shows as `failed`, ended at the last thing it recorded.
  *
- * @throws LaunchpadError `INVALID_ARGUMENT` when `workdir` holds no launch history
+ * @throws LaunchpadError `INVALID_ARGUMENT` when `workdir` holds no launch history, or its
+ * `launch.json` or one of its files is not what a launcher writes
  */
 export function openHistory(workdir: string): HistoryView {
   const paths = historyPaths(workdir);
-  if (!existsSync(paths.launch)) {
-    throw new LaunchpadError(
-      'INVALID_ARGUMENT',
-      `openHistory(${JSON.stringify(workdir)}): there is no launch history there (no history/launch.json); give the working directory of a launch.`,
-    );
-  }
-  const record = JSON.parse(readFileSync(paths.launch, 'utf8')) as LaunchRecord;
-  const events = readJsonLines<LaunchEvent>(paths.events);
-  const metrics = readJsonLines<MetricsLine>(paths.metrics);
-  const graph: GraphView = existsSync(paths.graph)
-    ? (JSON.parse(readFileSync(paths.graph, 'utf8')) as GraphView)
-    : { nodes: [], edges: [] };
+  const record = readLaunchRecord(workdir, paths.launch);
+  const graph = readGraph(paths.graph);
   const nodeIds = graph.nodes.map((node) => node.id);
-  const last = [...events.map((event) => event.t), ...metrics.map((line) => line.t)].sort().at(-1);
-  const crashed = record.endedAt === undefined && !isAlive(record.pid);
+  const known = new Set(nodeIds);
+
+  let last: string | undefined;
+  const later = (t: string): void => {
+    if (last === undefined || t > last) last = t;
+  };
+  const states = new Map<string, LaunchEvent>();
+  readLines(paths.events, (line) => {
+    const event = parseEvent(line);
+    if (event === undefined) return;
+    later(event.t);
+    if (event.kind === 'state' && event.nodeId !== undefined && known.has(event.nodeId)) {
+      states.set(event.nodeId, event);
+    }
+  });
+  const figures = new Map<string, NodeRow>();
+  const samples = new SampleWindow();
+  readLines(paths.metrics, (line) => {
+    const metrics = parseMetricsLine(line);
+    if (metrics === undefined) return;
+    later(metrics.t);
+    if (known.has(metrics.node.id)) figures.set(metrics.node.id, metrics.node);
+    samples.add(metrics);
+  });
+
+  const launcher = record.endedAt === undefined ? launcherProcess(record) : undefined;
+  const outcome: LaunchOutcome =
+    record.outcome ??
+    (launcher === 'alive' ? 'running' : launcher === 'elsewhere' ? 'unknown' : 'failed');
+  const crashed = launcher === 'gone';
   const info: LaunchInfo = {
     id: record.id,
     programName: record.programName,
@@ -84,35 +104,101 @@ export function openHistory(workdir: string): HistoryView {
       : crashed && last !== undefined
         ? { endedAt: last }
         : {}),
-    outcome: record.outcome ?? (crashed ? 'failed' : 'running'),
+    outcome,
     readOnly: true,
   };
-  const rows = lastRows(graph, events, metrics);
-  const samples = samplesOf(metrics);
+  const rows = lastRows(graph, states, figures);
+  const kept = samples.samples();
   return {
     workdir,
     launch: () => info,
     nodes: () => rows,
     graph: () => graph,
     nodeIds: () => nodeIds,
-    logs: (nodeId, count) => readJsonLines<LogLine>(paths.log(nodeId)).slice(-count || Infinity),
-    samples: () => samples,
+    logs: (nodeId, count) => readLog(paths.log(nodeId), count),
+    samples: () => kept,
     subscribe: () => () => undefined,
   };
+}
+
+function invalid(path: string, why: string): LaunchpadError {
+  return new LaunchpadError('INVALID_ARGUMENT', `openHistory: ${path} ${why.replace(/\.$/, '')}.`);
+}
+
+function readLaunchRecord(workdir: string, path: string): LaunchRecord {
+  let text: string;
+  try {
+    text = readSmallFile(path, HISTORY_LIMITS.smallFileBytes);
+  } catch (error) {
+    if (error instanceof FileRefused && error.code === 'ENOENT') {
+      throw new LaunchpadError(
+        'INVALID_ARGUMENT',
+        `openHistory(${JSON.stringify(workdir)}): there is no launch history there (no history/launch.json); give the working directory of a launch.`,
+      );
+    }
+    if (error instanceof FileRefused) throw invalid(path, `cannot be read: ${error.message}`);
+    throw error;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw invalid(path, `is not JSON (${(error as Error).message})`);
+  }
+  const problem = checkLaunchRecord(value, 'history');
+  if (problem !== undefined) throw invalid(path, `is not a launch record: ${problem}`);
+  return value as LaunchRecord;
+}
+
+function readGraph(path: string): GraphView {
+  let text: string;
+  try {
+    text = readSmallFile(path, HISTORY_LIMITS.smallFileBytes);
+  } catch (error) {
+    if (error instanceof FileRefused && error.code === 'ENOENT') return { nodes: [], edges: [] };
+    if (error instanceof FileRefused) throw invalid(path, `cannot be read: ${error.message}`);
+    throw error;
+  }
+  try {
+    return graphOf(JSON.parse(text));
+  } catch {
+    // Half a graph: the history has its other files still.
+    return { nodes: [], edges: [] };
+  }
+}
+
+function readLines(path: string, visit: (line: string) => void): void {
+  try {
+    forEachLine(path, HISTORY_LIMITS.lineBytes, visit);
+  } catch (error) {
+    if (error instanceof FileRefused) throw invalid(path, `cannot be read: ${error.message}`);
+    throw error;
+  }
+}
+
+/** The last `count` lines of a node's log (every line kept, up to the limit, for 0). */
+function readLog(path: string, count: number): LogLine[] {
+  const lines: LogLine[] = [];
+  lastLines(path, {
+    count: count === 0 ? HISTORY_LIMITS.logLines : Math.min(count, HISTORY_LIMITS.logLines),
+    maxLineBytes: HISTORY_LIMITS.lineBytes,
+    maxScanBytes: HISTORY_LIMITS.logScanBytes,
+    keep: (line) => {
+      const parsed = parseLogLine(line);
+      if (parsed !== undefined) lines.push(parsed);
+      return parsed !== undefined;
+    },
+  });
+  // Found from the end backwards.
+  return lines.reverse();
 }
 
 /** Each node's last recorded figures, with its last recorded state. */
 function lastRows(
   graph: GraphView,
-  events: readonly LaunchEvent[],
-  metrics: readonly MetricsLine[],
+  states: ReadonlyMap<string, LaunchEvent>,
+  figures: ReadonlyMap<string, NodeRow>,
 ): NodeRow[] {
-  const figures = new Map<string, NodeRow>();
-  for (const line of metrics) figures.set(line.node.id, line.node);
-  const states = new Map<string, LaunchEvent>();
-  for (const event of events) {
-    if (event.kind === 'state' && event.nodeId !== undefined) states.set(event.nodeId, event);
-  }
   return graph.nodes.map(({ id, label }) => {
     const row = figures.get(id) ?? {
       id,
@@ -133,16 +219,34 @@ function lastRows(
   });
 }
 
-/** The metric samples, one per second of the launch. */
-function samplesOf(metrics: readonly MetricsLine[]): MetricsSample[] {
-  const byTime = new Map<string, MetricsSample['user'][number][]>();
-  for (const line of metrics) {
-    let user = byTime.get(line.t);
+/** The latest metric samples, one per recorded second, within the history's limits. */
+class SampleWindow {
+  readonly #byTime = new Map<string, MetricsSample['user'][number][]>();
+  #values = 0;
+
+  add(line: MetricsLine): void {
+    let user = this.#byTime.get(line.t);
     if (user === undefined) {
       user = [];
-      byTime.set(line.t, user);
+      this.#byTime.set(line.t, user);
     }
-    user.push(...line.user);
+    // The oldest samples go first (a Map iterates in insertion order), never this one.
+    for (const [t, oldest] of this.#byTime) {
+      const full =
+        this.#byTime.size > HISTORY_LIMITS.samples ||
+        this.#values + line.user.length > HISTORY_LIMITS.sampleValues;
+      if (!full || oldest === user) break;
+      this.#byTime.delete(t);
+      this.#values -= oldest.length;
+    }
+    // What one time alone holds past the bound is not kept.
+    const room = Math.max(0, HISTORY_LIMITS.sampleValues - this.#values);
+    const added = line.user.length <= room ? line.user : line.user.slice(0, room);
+    user.push(...added);
+    this.#values += added.length;
   }
-  return [...byTime].map(([t, user]) => ({ t, user }));
+
+  samples(): MetricsSample[] {
+    return [...this.#byTime].map(([t, user]) => ({ t, user }));
+  }
 }

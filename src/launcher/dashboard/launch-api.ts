@@ -6,6 +6,7 @@
  * `start-launch-api.ts` once a launch starts.
  */
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
 import { serveLaunchApi } from './api-server.ts';
 import { HistoryWriter } from './history-writer.ts';
@@ -74,12 +75,8 @@ export async function runLaunchApi(context: LaunchApiContext): Promise<{ pageUrl
     stopFollowing?.();
     throw error;
   }
-  const record: LaunchRecord = {
-    ...info,
-    apiUrl: server.url,
-    token,
-    ...(context.print ? { dashboardUrl: server.pageUrl } : {}),
-  };
+  // The page's URL is not recorded: it holds the token, and apiUrl and token make it.
+  const record: LaunchRecord = { ...info, host: hostname(), apiUrl: server.url, token };
   writeRecord(record, history, warn);
   if (context.print) stderr.write(`launchpad-ts: dashboard at ${server.pageUrl}\n`);
   const listening = server;

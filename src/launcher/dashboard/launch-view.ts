@@ -6,8 +6,11 @@
  */
 import type { LogLine } from './log-tail.ts';
 
-/** How a launch ended, or that it has not. */
-export type LaunchOutcome = 'running' | 'stopped' | 'failed';
+/**
+ * How a launch ended, or that it has not. `unknown`: a reopened history that recorded no
+ * end, whose launcher ran on another host, so whether it still runs cannot be told here.
+ */
+export type LaunchOutcome = 'running' | 'stopped' | 'failed' | 'unknown';
 
 /** `GET /api/launch`. */
 export interface LaunchInfo {

@@ -11,6 +11,8 @@ import type { LogTail } from './log-tail.ts';
 export const LOG_FILE_POLL_MS = 500;
 // Read at most this much per file per poll, so a flood cannot stall the launcher.
 const CHUNK_BYTES = 256 * 1024;
+// The longest end of a line held back while its newline has not come.
+const MAX_PARTIAL_CHARS = 64 * 1024;
 
 /** Reads new lines of each node's log file into `tail` until the returned stop is called. */
 export function followLogFiles(logDirectory: string, tail: LogTail): () => void {
@@ -41,6 +43,11 @@ export function followLogFiles(logDirectory: string, tail: LogTail): () => void 
       file.offset += length;
       const lines = (file.partial + buffer.toString('utf8')).split('\n');
       file.partial = lines.pop() ?? '';
+      // A line without its end yet is held back, but never without bound.
+      if (file.partial.length > MAX_PARTIAL_CHARS) {
+        lines.push(file.partial);
+        file.partial = '';
+      }
       const t = new Date().toISOString();
       for (const text of lines) tail.add(file.nodeId, { t, stream: 'stdout', text });
     }

@@ -11,6 +11,7 @@
  * does with the lines loads later, with the dashboard.
  */
 import { Writable } from 'node:stream';
+import { cutLine } from './log-tail.ts';
 
 /** One line a node printed. */
 export interface TappedLine {
@@ -25,18 +26,21 @@ export interface TappedLine {
 }
 
 // Lines kept while nobody reads them yet (the dashboard loads after the first nodes may
-// have printed); beyond this the oldest are dropped.
+// have printed), in lines and in characters; beyond this the oldest are dropped.
 const EARLY_LINES = 2_000;
+const EARLY_CHARS = 2 * 1024 * 1024;
 // Colour escapes around the prefix, on a terminal.
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g;
-const PREFIXED = /^\[([^\]\s]+)\] ?(.*)$/;
+// `s`: a line may hold U+2028 or U+2029, which `.` would not match without it.
+const PREFIXED = /^\[([^\]\s]+)\] ?(.*)$/s;
 
 /** Taps the two output streams of one launch. */
 export class OutputTap {
   readonly #nodeIds: ReadonlySet<string>;
   #reader: ((line: TappedLine) => void) | undefined;
   readonly #early: TappedLine[] = [];
+  #earlyChars = 0;
 
   /** @param nodeIds - the program's nodes: a line with any other prefix is not a node's */
   constructor(nodeIds: readonly string[]) {
@@ -57,6 +61,7 @@ export class OutputTap {
   /** Hands every line seen so far, then each new one, to `reader` (one reader). */
   read(reader: (line: TappedLine) => void): void {
     this.#reader = reader;
+    this.#earlyChars = 0;
     for (const line of this.#early.splice(0)) reader(line);
   }
 
@@ -91,12 +96,16 @@ export class OutputTap {
     const match = PREFIXED.exec(raw.replace(ANSI, ''));
     const nodeId = match?.[1];
     if (nodeId === undefined || !this.#nodeIds.has(nodeId)) return;
-    const line = { nodeId, stream, text: match?.[2] ?? '', time: Date.now() };
+    // Cut here already, so neither the lines held early nor any reader keeps a long one.
+    const line = { nodeId, stream, text: cutLine(match?.[2] ?? ''), time: Date.now() };
     if (this.#reader !== undefined) {
       this.#reader(line);
       return;
     }
     this.#early.push(line);
-    if (this.#early.length > EARLY_LINES) this.#early.shift();
+    this.#earlyChars += line.text.length;
+    while (this.#early.length > EARLY_LINES || this.#earlyChars > EARLY_CHARS) {
+      this.#earlyChars -= this.#early.shift()?.text.length ?? 0;
+    }
   }
 }

@@ -19,21 +19,23 @@ export interface Asset {
 // The page's own files, beside this module (the build copies them next to dist's).
 const PAGE_DIRECTORY = fileURLToPath(new URL('./page/', import.meta.url));
 
-const PAGE_FILES: Readonly<Record<string, string>> = {
-  'dashboard.js': 'text/javascript; charset=utf-8',
-  'dashboard.css': 'text/css; charset=utf-8',
-  'graph.js': 'text/javascript; charset=utf-8',
-  'charts.js': 'text/javascript; charset=utf-8',
-};
+// Maps, not object literals: a name from a URL (`constructor`, `toString`) must never find
+// something on a prototype.
+const PAGE_FILES: ReadonlyMap<string, string> = new Map([
+  ['dashboard.js', 'text/javascript; charset=utf-8'],
+  ['dashboard.css', 'text/css; charset=utf-8'],
+  ['graph.js', 'text/javascript; charset=utf-8'],
+  ['charts.js', 'text/javascript; charset=utf-8'],
+]);
 
 const require = createRequire(import.meta.url);
 
 // Each library's browser build, found from its package's main entry (packages such as
 // Chart.js export no other path).
-const LIBRARIES: Readonly<Record<string, () => string>> = {
-  'chart.js': () => join(dirname(require.resolve('chart.js')), 'chart.umd.min.js'),
-  'dagre.js': () => require.resolve('@dagrejs/dagre/dist/dagre.min.js'),
-};
+const LIBRARIES: ReadonlyMap<string, () => string> = new Map([
+  ['chart.js', () => join(dirname(require.resolve('chart.js')), 'chart.umd.min.js')],
+  ['dagre.js', () => require.resolve('@dagrejs/dagre/dist/dagre.min.js')],
+]);
 
 const cache = new Map<string, Asset>();
 
@@ -65,11 +67,11 @@ export function staticAsset(path: string): Asset | undefined {
   const [, folder, name] = /^\/(page|lib)\/([A-Za-z0-9_.-]+)$/.exec(path) ?? [];
   if (folder === undefined || name === undefined) return undefined;
   if (folder === 'page') {
-    const type = PAGE_FILES[name];
+    const type = PAGE_FILES.get(name);
     if (type === undefined) return undefined;
     return cached(path, () => ({ body: readFileSync(join(PAGE_DIRECTORY, name)), type }));
   }
-  const locate = LIBRARIES[name];
+  const locate = LIBRARIES.get(name);
   if (locate === undefined) return undefined;
   return cached(path, () => ({
     body: readFileSync(locate()),

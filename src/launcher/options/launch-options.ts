@@ -55,7 +55,7 @@ export interface LaunchOptions {
   readonly terminationGraceMs?: number;
   /**
    * The launch's working directory, readable by nodes through `lp.context().workdir`.
-   * @default a new directory under the OS temp directory
+   * @default a new directory under `<OS temp directory>/launchpad-ts-<uid>`, the user's own (0700)
    */
   readonly workdir?: string;
   /**
