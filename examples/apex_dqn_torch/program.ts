@@ -24,7 +24,8 @@ export function makeProgram(config: ApexConfig): {
   const program = new lp.Program('apex_dqn_torch');
   const replay = program.addNode(makeReplayNode(config), 'replay');
   const learner = program.addNode(
-    new lp.PythonNode<LearnerApi>(LEARNER_FILE, 'Learner', replay, config),
+    // An interpreter without torch is refused at launch(), before any node starts.
+    new lp.PythonNode<LearnerApi>(LEARNER_FILE, 'Learner', replay, config).requires('torch'),
     'learner',
   );
   const evaluator = addActorsAndEvaluator(program, config, replay, learner);

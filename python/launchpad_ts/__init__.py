@@ -8,6 +8,17 @@ handles among its arguments arrive as :class:`Client` objects.
 >>> lp.stop_requested()
 False
 """
+import sys as _sys
+
+try:
+    import numpy as _numpy  # noqa: F401 - every typed array crosses as a numpy array
+except ImportError as _error:
+    raise ImportError(
+        f"launchpad_ts needs numpy, which {_sys.executable} (Python {_sys.version.split()[0]}) cannot import. "
+        "Install it for this interpreter (Debian or Ubuntu: apt install python3-numpy; "
+        "in a venv: pip install numpy), or pick another interpreter."
+    ) from _error
+
 from .batched import batched
 from .client import CallOptions, Client, RemoteStream, with_options
 from .codec import JsError, WireValueError

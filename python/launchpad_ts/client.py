@@ -16,7 +16,7 @@ import queue
 import socket
 import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, InvalidStateError, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterator
 
@@ -242,16 +242,23 @@ class Peer:
             call.stream._push("item" if kind == ITEM else "end", frame[2] if kind == ITEM else None)
 
     def _settle(self, call: _Call, value: Any = None, error: BaseException | None = None) -> None:
+        """Gives the call its outcome, once: its answer, its deadline, a lost connection and
+        a failed send may each try to settle it, from different threads, and the first wins."""
         if call.stream is not None and call.future.done():
             if error is not None:
                 call.stream._push("error", error)
             return
-        if not call.future.set_running_or_notify_cancel():
-            return
-        if error is not None:
-            call.future.set_exception(error)
-        else:
-            call.future.set_result(value)
+        # No set_running_or_notify_cancel() first: on a future another thread had just
+        # settled, it logs "in unexpected state: FINISHED" and raises. set_result() and
+        # set_exception() check and settle atomically (a pending future may be cancelled
+        # until then, which a call may be until its answer arrives).
+        try:
+            if error is not None:
+                call.future.set_exception(error)
+            else:
+                call.future.set_result(value)
+        except InvalidStateError:
+            pass
 
     def forget(self, call_id: int) -> None:
         with self._lock:
@@ -318,6 +325,8 @@ class Peer:
 
         def on_done(done: Future) -> None:
             if done.cancelled():
+                # Tells concurrent.futures.wait() and as_completed() it is done.
+                done.set_running_or_notify_cancel()
                 self.forget(call_id)
                 self.send_quietly([CANCEL, call_id])
 

@@ -37,23 +37,30 @@ def install(context: NodeContext, request_stop: Callable[[], None]) -> None:
 
 
 def context() -> NodeContext:
-    """This node's context."""
+    """This node's context.
+
+    Raises ``LaunchpadError`` (``FAILED_PRECONDITION``) outside a node, as in a unit test
+    that builds the class itself.
+    """
     if _context is None:
         raise LaunchpadError(
             "FAILED_PRECONDITION",
-            "lp.context() is only available inside a node started by launchpad-ts.",
+            "lp.context() is only available inside a node started by launchpad-ts; this process "
+            "was not started by a launch (a unit test of a node class builds it directly: pass "
+            "what it needs to know as constructor arguments).",
         )
     return _context
 
 
 def stop() -> None:
-    """Stops the program (every node), as ``lp.stop()`` does in TypeScript."""
-    if _request_stop is None:
-        raise LaunchpadError(
-            "FAILED_PRECONDITION", "lp.stop() is only available inside a node started by launchpad-ts."
-        )
+    """Stops the program (every node), as ``lp.stop()`` does in TypeScript.
+
+    Outside a node (a unit test that runs the class's ``run()``) there is no program to
+    stop: it only turns ``stop_requested()`` true in this process, for good.
+    """
     _stop_event.set()
-    _request_stop()
+    if _request_stop is not None:
+        _request_stop()
 
 
 def stop_requested() -> bool:

@@ -6,11 +6,12 @@ import socket
 import threading
 import time
 import unittest
+from concurrent.futures import Future, wait
 
 import numpy as np
 
 import launchpad_ts as lp
-from launchpad_ts.client import CallOptions, Client, PeerPool
+from launchpad_ts.client import CallOptions, Client, PeerPool, _Call
 from launchpad_ts.server import RpcServer
 
 SECRET = "s" * 32
@@ -102,6 +103,13 @@ class Rpc(unittest.TestCase):
         self.assertTrue(future.cancelled())
         self.assertEqual(self.client.echo(1), 1)
 
+    def test_a_cancelled_future_counts_as_done_for_wait(self):
+        future = self.client.slow.future()
+        self.assertTrue(self.service.started.wait(5))
+        self.assertTrue(future.cancel())
+        done, _ = wait([future], timeout=5)
+        self.assertEqual(done, {future})
+
     def test_batched_calls_run_together(self):
         futures = [self.client.add.future(index, 10) for index in range(7)]
         self.assertEqual([future.result(10) for future in futures], [index + 10 for index in range(7)])
@@ -131,6 +139,36 @@ class Rpc(unittest.TestCase):
         with self.assertRaises(lp.LaunchpadError) as caught:
             future.result(10)
         self.assertEqual(caught.exception.code, "UNAVAILABLE")
+
+
+class Settling(unittest.TestCase):
+    """A call's answer, its deadline, a lost connection and a failed send may each settle
+    it, from different threads (at a stop, several at once): the first wins, quietly."""
+
+    def setUp(self):
+        self.peer = PeerPool(SECRET, "test", lambda node, timeout: "127.0.0.1:1").peer("x/0")
+
+    def test_a_call_settled_twice_keeps_its_first_outcome_and_logs_nothing(self):
+        call = _Call(Future(), "x/0.f()")
+        with self.assertNoLogs("concurrent.futures"):
+            self.peer._settle(call, value=1)
+            self.peer._settle(call, error=lp.LaunchpadError("UNAVAILABLE", "connection closed"))
+            self.peer._settle(call, value=2)
+        self.assertEqual(call.future.result(0), 1)
+
+    def test_a_failure_after_a_failure_keeps_the_first(self):
+        call = _Call(Future(), "x/0.f()")
+        with self.assertNoLogs("concurrent.futures"):
+            self.peer._settle(call, error=lp.LaunchpadError("DEADLINE_EXCEEDED", "deadline"))
+            self.peer._settle(call, error=lp.LaunchpadError("UNAVAILABLE", "connection closed"))
+        self.assertEqual(call.future.exception(0).code, "DEADLINE_EXCEEDED")
+
+    def test_a_cancelled_call_stays_cancelled(self):
+        call = _Call(Future(), "x/0.f()")
+        self.assertTrue(call.future.cancel())
+        with self.assertNoLogs("concurrent.futures"):
+            self.peer._settle(call, value=1)
+        self.assertTrue(call.future.cancelled())
 
 
 class WaitForReady(unittest.TestCase):

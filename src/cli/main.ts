@@ -2,9 +2,9 @@
 /**
  * @module
  * `launchpad-ts`, the package's command: draws a program's graph without launching it,
- * lists this user's launches, and looks at or acts on a running one through its launch
- * API. Exit codes: 0 done, 1 failed, 2 bad command line, 3 `status --diagnose` found an
- * unhealthy node.
+ * lists this user's launches, looks at or acts on a running one through its launch
+ * API, and says where the Python package is. Exit codes: 0 done, 1 failed, 2 bad command
+ * line, 3 `status --diagnose` found an unhealthy node.
  */
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
@@ -14,6 +14,7 @@ import { registerGraph } from './graph.ts';
 import { registerLogs } from './logs.ts';
 import { registerLs } from './ls.ts';
 import { registerProfile } from './profile.ts';
+import { registerPythonPath } from './python-path.ts';
 import { registerStack } from './stack.ts';
 import { registerStatus } from './status.ts';
 import { registerStop } from './stop.ts';
@@ -40,6 +41,7 @@ function createCli(): Command {
   registerProfile(cli);
   registerStop(cli);
   registerDashboard(cli);
+  registerPythonPath(cli);
   return cli;
 }
 

@@ -18,6 +18,9 @@ export interface PythonCode {
   readonly threads: number;
 }
 
+/** A Python module's dotted name. */
+const MODULE_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
 /** The default size of a Python node's call thread pool. */
 export const DEFAULT_PYTHON_THREADS = 16;
 
@@ -50,6 +53,7 @@ export class PythonNode<T = unknown> extends Node<T> {
   /** The Python class the node runs. */
   readonly className: string;
   #threads = DEFAULT_PYTHON_THREADS;
+  #modules: readonly string[] = [];
 
   /**
    * @param file - the `.py` file: a `file:` URL, or a path (a relative one is resolved
@@ -93,6 +97,33 @@ export class PythonNode<T = unknown> extends Node<T> {
       );
     }
     this.#threads = threads;
+    return this;
+  }
+
+  /** The Python modules the launch checks the interpreter has (see {@link requires}). */
+  get requiredModules(): readonly string[] {
+    return this.#modules;
+  }
+
+  /**
+   * Names Python modules the node's code imports (`'torch'`, `'scipy.signal'`): before
+   * any node starts, the launch checks that the interpreter has them, and refuses to
+   * start otherwise, naming the interpreter, the node and the module. (Under `slurm` and
+   * `kubernetes` the interpreter is the hosts' or the image's, which the launcher does
+   * not check.)
+   *
+   * @throws LaunchpadError `INVALID_ARGUMENT` for a name that is not a Python module's
+   */
+  requires(...modules: string[]): this {
+    for (const name of modules) {
+      if (typeof name !== 'string' || !MODULE_NAME.test(name)) {
+        throw new LaunchpadError(
+          'INVALID_ARGUMENT',
+          `PythonNode ${this.className}: requires() takes Python module names such as 'torch' or 'scipy.signal', not ${JSON.stringify(name)}.`,
+        );
+      }
+    }
+    this.#modules = [...new Set([...this.#modules, ...modules])];
     return this;
   }
 

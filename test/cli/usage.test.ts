@@ -8,7 +8,17 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
 
-const COMMANDS = ['graph', 'ls', 'status', 'logs', 'stack', 'profile', 'stop', 'dashboard'];
+const COMMANDS = [
+  'graph',
+  'ls',
+  'status',
+  'logs',
+  'stack',
+  'profile',
+  'stop',
+  'dashboard',
+  'python-path',
+];
 
 const emptyState = mkdtempSync(join(tmpdir(), 'lp-cli-empty-'));
 

@@ -33,13 +33,13 @@ describe('README', () => {
   it('shows every launchpad-ts command, and only real ones, as docs/cli.md does', async () => {
     const help = await runCli(['--help']);
     expect(help.code, help.stderr).toBe(0);
-    const commands = [...help.stdout.matchAll(/^ {2}(\w+)\b/gm)]
+    const commands = [...help.stdout.matchAll(/^ {2}(\w[\w-]*)/gm)]
       .map((match) => match[1])
       .filter((name) => name !== 'help');
     expect(commands.length).toBeGreaterThan(5);
-    const inReadme = new Set([...readme.matchAll(/^npx launchpad-ts (\w+)/gm)].map((m) => m[1]));
+    const inReadme = new Set([...readme.matchAll(/^npx launchpad-ts ([\w-]+)/gm)].map((m) => m[1]));
     const cliDoc = readFileSync(`${ROOT}/docs/cli.md`, 'utf8');
-    const inCliDoc = new Set([...cliDoc.matchAll(/^\| `(\w+)[ `]/gm)].map((m) => m[1]));
+    const inCliDoc = new Set([...cliDoc.matchAll(/^\| `([\w-]+)[ `]/gm)].map((m) => m[1]));
     for (const name of inReadme) expect(commands).toContain(name);
     for (const name of commands) {
       expect(inCliDoc, `docs/cli.md lists ${name ?? ''}`).toContain(name);

@@ -4,11 +4,12 @@
  * replay and evaluator train through the Python learner: the greedy policy must improve
  * within a budget of learner steps (not of time); the command as a user runs it, under
  * `processes` with `--lp_python`, to a low target; and a learner whose process is
- * SIGKILLed coming back from its checkpoint. Needs an interpreter with torch (Debian:
+ * SIGKILLed coming back from its checkpoint; an interpreter without torch is refused at
+ * launch(). Needs an interpreter with torch (Debian:
  * python3-torch): `LP_TEST_PYTHON` or `/usr/bin/python3`.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,6 +42,26 @@ describe('apex_dqn_torch', () => {
     expect(result.status, `${result.stdout}\n${result.stderr}`).toBe(0);
     expect(result.stderr).toMatch(/Ran \d+ tests/);
   }, 90_000);
+
+  it('is refused at launch, before any node starts, by an interpreter without torch', () => {
+    const { program } = makeProgram({ ...DEFAULT_CONFIG, numActors: 1 });
+    // The test interpreter with torch hidden: its sitecustomize marks the module absent.
+    const hidden = mkdtempSync(join(tmpdir(), 'apex-no-torch-'));
+    try {
+      writeFileSync(join(hidden, 'sitecustomize.py'), 'import sys\nsys.modules["torch"] = None\n');
+      const python = join(hidden, 'python3');
+      writeFileSync(
+        python,
+        `#!/bin/sh\nPYTHONPATH="${hidden}\${PYTHONPATH:+:$PYTHONPATH}" exec ${PYTHON} "$@"\n`,
+      );
+      chmodSync(python, 0o755);
+      expect(() => lp.launch(program, { launchType: 'processes', python })).toThrow(
+        new RegExp(`"${python}" \\(.*\\) has no module torch \\(required by learner/0\\)`),
+      );
+    } finally {
+      rmSync(hidden, { recursive: true, force: true });
+    }
+  });
 
   it('learns through the Python learner within 2,000 learner steps', async () => {
     const config = { ...DEFAULT_CONFIG, numActors: 2, seed: 3, evalEveryMs: 0, minReplay: 500 };

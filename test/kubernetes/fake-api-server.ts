@@ -14,6 +14,8 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { delimiter } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { apiStatus, usualMessage } from './fake-api/api-status.ts';
 import { installClusterLookup, resolveClusterName, type DnsQuery } from './fake-api/cluster-dns.ts';
 import { Kubelet, type PodStart } from './fake-api/kubelet.ts';
@@ -89,6 +91,7 @@ export interface FakeApiServer {
 
 const KINDS: Record<string, string> = { pods: 'Pod', services: 'Service', secrets: 'Secret' };
 const HOOK_URL = new URL('./fake-api/pod-dns-hook.mjs', import.meta.url).href;
+const PYTHON_HOOK_DIR = fileURLToPath(new URL('./fake-api/python-dns-hook/', import.meta.url));
 
 /** Starts the fake on 127.0.0.1 with an OS-chosen port. */
 export async function startFakeApiServer(
@@ -103,9 +106,13 @@ export async function startFakeApiServer(
   let url = '';
   const kubelet = new Kubelet(store, {
     start: options.startPod ?? (() => (options.runPods === true ? 'run' : 'hold')),
-    env: (pod) => ({
+    env: (pod, container) => ({
       LP_FAKE_DNS: `${url}/fake-dns?namespace=${pod.metadata.namespace ?? ''}`,
-      NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} --import=${HOOK_URL}`.trim(),
+      NODE_OPTIONS:
+        `${container['NODE_OPTIONS'] ?? process.env['NODE_OPTIONS'] ?? ''} --import=${HOOK_URL}`.trim(),
+      // A Python Pod process imports the hook's sitecustomize.py at start-up; it goes
+      // last, so the Pod's own PYTHONPATH (launchpad_ts first) keeps its order.
+      PYTHONPATH: [container['PYTHONPATH'], PYTHON_HOOK_DIR].filter(Boolean).join(delimiter),
     }),
     maxGraceMs: options.maxGraceMs ?? 5_000,
   });

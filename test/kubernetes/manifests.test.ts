@@ -177,6 +177,35 @@ describe('rendered Kubernetes manifests', () => {
     expect(task?.bootstraps?.map((b) => b.nodeId)).toEqual(['threaded/0', 'threaded/1']);
   });
 
+  it("give a Python node's Pod the interpreter on launchpad_ts, the package first on PYTHONPATH, and match the schemas", async () => {
+    const program = new lp.Program('py-render');
+    program.addNode(new lp.FunctionNode(() => undefined), 'ts');
+    program.addNode(new lp.PythonNode('../python/fixtures/nodes.py', 'Echo'), 'learner');
+    const objects = await render(program, {
+      defaults: { image: 'app:1' },
+      groups: { learner: { image: 'python-app:1', env: { PYTHONPATH: '/app/lib', MODE: 'x' } } },
+    });
+    expectValid(objects);
+    const learner = objects.find(
+      (o) => dig(o, 'metadata', 'annotations', 'launchpad-ts/node-id') === 'learner/0',
+    );
+    expect(dig(learner, 'spec', 'containers', 0, 'command')).toEqual([
+      'python3',
+      '-u',
+      '-m',
+      'launchpad_ts',
+    ]);
+    expect(dig(learner, 'spec', 'containers', 0, 'env')).toEqual([
+      expect.objectContaining({ name: 'LAUNCHPAD_TS_NODE' }),
+      { name: 'PYTHONPATH', value: 'python:/app/lib' },
+      { name: 'MODE', value: 'x' },
+    ]);
+    const ts = objects.find(
+      (o) => dig(o, 'metadata', 'annotations', 'launchpad-ts/node-id') === 'ts/0',
+    );
+    expect(dig(ts, 'spec', 'containers', 0, 'command', 0)).toBe('node');
+  });
+
   it('give every Pod its own name and host name, even when labels clash or run long', async () => {
     const program = new lp.Program('a_program_name_long_enough_to_need_cutting_down');
     for (const label of ['learner_worker', 'learner-worker', 'Learner_Worker']) {

@@ -201,18 +201,27 @@ describe('the interpreter check', () => {
     }
   });
 
+  it('refuses a module a node requires that the interpreter lacks, naming it, the node and the interpreter', () => {
+    const program = new lp.Program('py-requires');
+    program.addNode(
+      new lp.PythonNode('./fixtures/nodes.py', 'Echo').requires('numpy', 'no_such_module_lp'),
+      'echo',
+    );
+    expect(() => lp.launch(program, { launchType: 'processes', python: TEST_PYTHON })).toThrow(
+      new RegExp(
+        `"${TEST_PYTHON}" \\(.*\\) has no module no_such_module_lp \\(required by echo/0\\)\\. Install the package that provides no_such_module_lp`,
+      ),
+    );
+    expect(() => new lp.PythonNode('./fixtures/nodes.py', 'Echo').requires('torch ')).toThrow(
+      /requires\(\) takes Python module names/,
+    );
+  });
+
   it('refuses a missing .py file, naming the node', () => {
     const program = new lp.Program('py-no-file');
     program.addNode(new lp.PythonNode('./fixtures/missing.py', 'Echo'), 'echo');
     expect(() => lp.launch(program, { launchType: 'processes', python: TEST_PYTHON })).toThrow(
       /Node echo\/0 \(PythonNode Echo\): its file .*missing\.py does not exist/,
-    );
-  });
-
-  it('refuses kubernetes, which cannot run them yet', () => {
-    const { program } = echoProgram('py-kubernetes');
-    expect(() => lp.launch(program, { launchType: 'kubernetes', python: TEST_PYTHON })).toThrow(
-      /Python nodes \(echo\/0\), which launch type kubernetes cannot run yet/,
     );
   });
 

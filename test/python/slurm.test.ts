@@ -6,6 +6,7 @@
 import * as lp from 'launchpad-ts';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { capture } from '../helpers/capture.ts';
+import { childrenOf } from '../helpers/processes.ts';
 import {
   assertSlurmUp,
   cancelJobsNamed,
@@ -46,6 +47,10 @@ describe.skipIf(!RUN_SLURM_TESTS)('a Python node under slurm', () => {
       expect(await client.call_peer('doubler', 'double', 21)).toBe(42);
       expect(await client.echo(new Float32Array([1, 2, 3]))).toEqual(new Float32Array([1, 2, 3]));
       expect(await client.context()).toMatchObject({ nodeId: 'echo/0', launchType: 'slurm' });
+      // The job's task runs the node: the launcher started no Python process of its own.
+      expect(
+        childrenOf(process.pid).filter((child) => child.cmdline.includes(' -m launchpad_ts')),
+      ).toEqual([]);
       expect(await client.say('hello from a Slurm task')).toBe(true);
       await stdout.waitFor(/\[echo\/0\] hello from a Slurm task/);
     } finally {

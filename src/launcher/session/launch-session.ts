@@ -94,7 +94,8 @@ export interface SessionBackend {
   /**
    * Starts a Python node (`lp.PythonNode`) where the backend runs nodes (a cluster). A
    * backend without it runs nodes on this host: the session starts a Python node as a
-   * local process.
+   * local process. A cluster backend must have it: without it, each Python node would run
+   * twice, in the cluster (its task or Pod) and as a process of the launcher.
    */
   startPython?(unit: UnitStart): BackendUnit;
   /** Runs once every node has ended. */

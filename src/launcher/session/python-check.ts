@@ -2,8 +2,9 @@
  * @module
  * The launcher's check of the Python interpreter, before any node starts, for a program
  * that holds Python nodes: the interpreter runs, is Python ≥ 3.10, and imports `numpy`,
- * and the `launchpad_ts` package shipped with launchpad-ts. A failure names
- * the interpreter tried and what to install.
+ * and the `launchpad_ts` package shipped with launchpad-ts, and finds the modules the
+ * nodes require (`PythonNode.requires`). A failure names the interpreter tried and what
+ * to install.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -16,8 +17,11 @@ import type { LaunchType } from '../options/launch-type.ts';
 // An interpreter that passed once passes again: launches in one process check it once.
 const passed = new Set<string>();
 
+// numpy and launchpad_ts are imported (a broken numpy fails here, not in a node); the
+// nodes' own modules are only found (importing torch would take seconds). The modules
+// come as the probe's arguments.
 const PROBE = [
-  'import sys',
+  'import importlib.util, sys',
   'print(sys.executable, "%d.%d.%d" % sys.version_info[:3])',
   'assert sys.version_info >= (3, 10), "old"',
   'missing = []',
@@ -25,6 +29,13 @@ const PROBE = [
   '    try:',
   '        __import__(name)',
   '    except ImportError:',
+  '        missing.append(name)',
+  'for name in sys.argv[1:]:',
+  '    try:',
+  '        found = importlib.util.find_spec(name) is not None',
+  '    except ImportError:',
+  '        found = False',
+  '    if not found:',
   '        missing.append(name)',
   'print(" ".join(missing))',
 ].join('\n');
@@ -39,8 +50,8 @@ const INSTALL =
  * without any.
  *
  * @throws LaunchpadError `FAILED_PRECONDITION` naming the interpreter and what to install,
- * or the node whose `.py` file is missing, or `kubernetes` (which cannot run them yet);
- * under `slurm` the interpreter is the hosts' own, and not checked here
+ * or the node whose `.py` file is missing; under `slurm` and `kubernetes` the interpreter
+ * is the hosts' or the image's own, and not checked here
  */
 export function checkPythonNodes(
   program: Program,
@@ -59,13 +70,6 @@ export function checkPythonNodes(
       );
     }
   }
-  if (launchType === 'kubernetes') {
-    throw new LaunchpadError(
-      'FAILED_PRECONDITION',
-      `Program ${program.name} has Python nodes (${nodes.map((node) => node.id).join(', ')}), which launch type ` +
-        'kubernetes cannot run yet; launch it under processes, threads, in-process or slurm (see docs/python.md).',
-    );
-  }
   for (const node of nodes) {
     if (!existsSync(node.file)) {
       throw new LaunchpadError(
@@ -74,12 +78,15 @@ export function checkPythonNodes(
       );
     }
   }
-  // A Slurm job's hosts have interpreters of their own: a task that cannot start one
-  // reports it as its node's failure (node/python-task.ts).
-  if (launchType === 'slurm' || passed.has(interpreter)) return;
+  // A Slurm job's hosts and a Kubernetes Pod's image have interpreters of their own: a
+  // task that cannot start one reports it as its node's failure (node/python-task.ts),
+  // and a Pod whose image has none fails with the container's reason.
+  const required = [...new Set(nodes.flatMap((node) => node.requiredModules))].sort();
+  const key = [interpreter, ...required].join('\0');
+  if (launchType === 'slurm' || launchType === 'kubernetes' || passed.has(key)) return;
   const who = `Program ${program.name} has Python nodes (${nodes.map((node) => node.id).join(', ')})`;
   const { command, args, env } = pythonNodeCommand(interpreter, process.env['PYTHONPATH']);
-  const probe = spawnSync(command, [...args.slice(0, 1), '-c', PROBE], {
+  const probe = spawnSync(command, [...args.slice(0, 1), '-c', PROBE, ...required], {
     encoding: 'utf8',
     env: { ...process.env, ...env },
     timeout: 60_000,
@@ -103,7 +110,7 @@ export function checkPythonNodes(
   }
   const missing = missingLine.trim().split(' ').filter(Boolean);
   // launchpad_ts imports numpy: name it first, it is what to install.
-  const modules = missing.filter((name) => name !== 'launchpad_ts');
+  const modules = missing.filter((name) => name !== 'launchpad_ts' && !required.includes(name));
   if (modules.length > 0) {
     throw new LaunchpadError(
       'FAILED_PRECONDITION',
@@ -111,11 +118,25 @@ export function checkPythonNodes(
         `Install ${modules.join(' and ')} for it, or pick another interpreter. ${INSTALL}.`,
     );
   }
-  if (missing.length > 0) {
+  if (missing.includes('launchpad_ts')) {
     throw new LaunchpadError(
       'FAILED_PRECONDITION',
       `${who}, but the Python interpreter "${interpreter}" (${identity}) cannot import launchpad_ts from ${env['PYTHONPATH'] ?? ''}: the package's python/ directory is missing from this launchpad-ts installation.`,
     );
   }
-  passed.add(interpreter);
+  const absent = required.filter((name) => missing.includes(name));
+  if (absent.length > 0) {
+    const needing = (name: string): string =>
+      `${name} (required by ${nodes
+        .filter((node) => node.requiredModules.includes(name))
+        .map((node) => node.id)
+        .join(', ')})`;
+    throw new LaunchpadError(
+      'FAILED_PRECONDITION',
+      `${who}, but the Python interpreter "${interpreter}" (${identity}) has no module ${absent.map(needing).join(' and no module ')}. ` +
+        `Install the package that provides ${absent.join(' and ')} for that interpreter (with pip in its venv; for Debian's /usr/bin/python3, ` +
+        `with apt, such as python3-torch), or pick another interpreter: --lp_python=PATH (or launch(program, { python })).`,
+    );
+  }
+  passed.add(key);
 }

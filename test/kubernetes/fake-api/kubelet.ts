@@ -49,8 +49,11 @@ interface PodLog {
 export interface KubeletOptions {
   /** How each new Pod starts. */
   readonly start: (pod: KubeObject) => PodStart;
-  /** Extra environment of every Pod process (the fake cluster DNS). */
-  readonly env: (pod: KubeObject) => NodeJS.ProcessEnv;
+  /**
+   * Extra environment of every Pod process (the fake cluster DNS's hooks), set over the
+   * container's own (`env`, Secret references resolved), from which it may build.
+   */
+  readonly env: (pod: KubeObject, container: NodeJS.ProcessEnv) => NodeJS.ProcessEnv;
   /** The longest grace period honoured, in ms, to keep tests bounded. */
   readonly maxGraceMs: number;
 }
@@ -151,15 +154,16 @@ export class Kubelet {
     const name = pod.metadata.name;
     const container = containerOf(pod);
     if (container === undefined) return;
-    const env: NodeJS.ProcessEnv = { ...process.env, ...this.#options.env(pod) };
+    const own: NodeJS.ProcessEnv = {};
     for (const variable of container.env ?? []) {
       const ref = variable.valueFrom?.secretKeyRef;
       const secret =
         ref === undefined
           ? undefined
           : this.#store.get('Secret', pod.metadata.namespace ?? '', ref.name);
-      env[variable.name] = ref === undefined ? variable.value : secret?.stringData?.[ref.key];
+      own[variable.name] = ref === undefined ? variable.value : secret?.stringData?.[ref.key];
     }
+    const env: NodeJS.ProcessEnv = { ...process.env, ...own, ...this.#options.env(pod, own) };
     const [command = 'node', ...args] = container.command;
     const child = spawn(command === 'node' ? process.execPath : command, args, {
       cwd: container.workingDir,
@@ -173,8 +177,19 @@ export class Kubelet {
     };
     child.stdout.setEncoding('utf8').on('data', append);
     child.stderr.setEncoding('utf8').on('data', append);
+    // A command the image does not have: the runtime cannot start the container.
+    let startError: string | undefined;
+    child.once('error', (error) => {
+      startError =
+        `failed to create containerd task: failed to create shim task: OCI runtime create failed: ` +
+        `runc create failed: unable to start container process: exec: "${command}": ${error.message}: unknown`;
+    });
     child.once('close', (code) => {
       this.#processes.delete(name);
+      if (startError !== undefined) {
+        this.#end(pod, { exitCode: 128, reason: 'StartError', message: startError });
+        return;
+      }
       const oom = this.#oomKilled.delete(name);
       const exitCode = oom ? 137 : (code ?? 137);
       this.#end(pod, {

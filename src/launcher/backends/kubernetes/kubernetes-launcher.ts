@@ -1,7 +1,8 @@
 /**
  * @module
  * The `kubernetes` backend: one Pod per node (or per colocation) behind a headless
- * Service, created through the API server. Pods run the shared child main and reach the
+ * Service, created through the API server. Pods run the shared child main (a Python
+ * node's Pod, the Python interpreter on `launchpad_ts`) and reach the
  * launcher's control plane for their spec, their peers and the stop; the backend watches
  * their phases, follows their logs with node-id prefixes, replaces the Pod of a node its
  * restart policy restarts, and deletes every object it created when the program stops.
@@ -28,6 +29,8 @@ import {
   typeScriptLoaderUrl,
   type EntryScript,
 } from '../../../spawn/node-command.ts';
+import { isPythonNode } from '../../../model/python-node.ts';
+import { PYTHON_PACKAGE_ROOT, pythonNodeCommand } from '../../../spawn/python-command.ts';
 import type { LaunchSetup } from '../../session/launch-setup.ts';
 import { KubeClient, loadKubeConfig } from './kube-client.ts';
 import { resolveKubernetesGroups, startDeadlineOf } from '../../options/kubernetes-options.ts';
@@ -47,6 +50,15 @@ import { deletedError, notStartedError, pendingReason, podFailedError } from './
 function podCommand(entry: EntryScript, args: readonly string[]): string[] {
   const loader = typeScriptLoaderUrl() === undefined ? [] : ['--import', 'tsx'];
   return ['node', ...loader, relative(process.cwd(), entryScriptPath(entry)), ...args];
+}
+
+/**
+ * The command of a Python node's Pod: the `python` option names the interpreter in the
+ * image (no launcher-side check: the image's Python is not the launcher's).
+ */
+function podPythonCommand(interpreter: string): string[] {
+  const { command, args } = pythonNodeCommand(interpreter, undefined);
+  return [command, ...args];
 }
 
 /** One run of a node: the Pod it runs in, and how it ends. */
@@ -73,6 +85,9 @@ export function kubernetesBackend(setup: LaunchSetup): SessionBackend | undefine
       workingDir: kube.workingDir ?? process.cwd(),
       command: podCommand('node/child-entry', args),
       colocationCommand: podCommand('node/task-entry', args),
+      pythonCommand: podPythonCommand(options.python),
+      // Like the entry scripts: the image holds launchpad-ts where the launcher has it.
+      pythonPath: relative(process.cwd(), PYTHON_PACKAGE_ROOT),
       bootstrap,
     });
 
@@ -135,8 +150,15 @@ export function kubernetesBackend(setup: LaunchSetup): SessionBackend | undefine
       signal: null,
     });
     if (reported instanceof RemoteError) return reported;
-    const label = program.nodes.find((node) => node.id === nodeId)?.label ?? '';
-    return podFailedError(nodeId, podName, pod, groups.get(label)?.memory);
+    const node = program.nodes.find((candidate) => candidate.id === nodeId);
+    const settings = groups.get(node?.label ?? '');
+    // A Python node that could not say why most often met an image without its Python.
+    const hint =
+      node !== undefined && isPythonNode(node)
+        ? `A Python node's image (${settings?.image ?? '?'}) must have Python ≥ 3.10 with numpy as "${options.python}" ` +
+          '(the python launch option, --lp_python or LP_PYTHON, names the interpreter in the image); its output above says more.'
+        : '';
+    return podFailedError(nodeId, podName, pod, { memory: settings?.memory, hint });
   };
   const onPod = (change: PodChange, pod: V1Pod): void => {
     const podName = pod.metadata?.name ?? '';
@@ -218,6 +240,13 @@ export function kubernetesBackend(setup: LaunchSetup): SessionBackend | undefine
     return unit;
   };
 
+  // A node's first run follows the Pod the launch created; a restart gets a new Pod.
+  const startOrReplace = (nodeId: string, restart: number): BackendUnit => {
+    if (restart > 0) return replace(nodeId, restart);
+    const podName = [...podNodes].find(([, nodeIds]) => nodeIds.includes(nodeId))?.[0] ?? '';
+    return follow(nodeId, podName);
+  };
+
   return {
     announceStates: true,
     controlPlane: (() => {
@@ -267,11 +296,9 @@ export function kubernetesBackend(setup: LaunchSetup): SessionBackend | undefine
       [...podNodes.values()].some((nodeIds) => nodeIds.length > 1 && nodeIds.includes(nodeId))
         ? 'it shares its Pod with the other nodes of its colocation'
         : undefined,
-    start: ({ nodeId, restart }) => {
-      if (restart > 0) return replace(nodeId, restart);
-      const podName = [...podNodes].find(([, nodeIds]) => nodeIds.includes(nodeId))?.[0] ?? '';
-      return follow(nodeId, podName);
-    },
+    start: ({ nodeId, restart }) => startOrReplace(nodeId, restart),
+    // A Python node runs in its Pod as any node does: never as a process of the launcher.
+    startPython: ({ nodeId, restart }) => startOrReplace(nodeId, restart),
     release: async () => {
       // Let the logs of ended Pods drain so their last lines are not lost.
       const toDrain = [...logs.values()];

@@ -3,13 +3,16 @@
  * The Kubernetes objects of a launch: a Secret with each node's bootstrap (so the launch
  * secret never appears in a Pod spec), a headless Service that gives every Pod a stable
  * DNS name (`<hostname>.<service>.<namespace>.svc`, see {@link podDnsName}), and one Pod per node with its group's image and
- * resources. Pods never restart: a node that fails fails the program, as everywhere else.
+ * resources. A TypeScript node's Pod runs Node.js; a Python node's runs the Python
+ * interpreter on the `launchpad_ts` package. Pods never restart themselves: the
+ * launcher replaces the Pod of a node its restart policy restarts.
  */
 import { createHash } from 'node:crypto';
 import { dumpYaml } from '@kubernetes/client-node';
 import { TASK_VARIABLE } from '../../../node/colocated-task.ts';
 import { BOOTSTRAP_VARIABLE } from '../../../protocol/node-spec.ts';
 import type { Program } from '../../../model/program.ts';
+import { isPythonNode } from '../../../model/python-node.ts';
 import type { KubernetesResources } from '../../options/kubernetes-options.ts';
 
 /** Labels every object of a launch carries. */
@@ -41,6 +44,13 @@ export interface ManifestPlan {
   readonly command: readonly string[];
   /** The command of a pod that hosts a colocation, relative to `workingDir`. */
   readonly colocationCommand: readonly string[];
+  /** The command of a Python node's Pod (`python3 -u -m launchpad_ts`). */
+  readonly pythonCommand: readonly string[];
+  /**
+   * Where a Python node's Pod finds the `launchpad_ts` package (`PYTHONPATH`), relative
+   * to `workingDir`; a group's own `PYTHONPATH` comes after it.
+   */
+  readonly pythonPath: string;
   /** Each node's bootstrap JSON, by node id. */
   bootstrap(nodeId: string): string;
 }
@@ -164,13 +174,27 @@ export function buildManifests(plan: ManifestPlan): Manifests {
     if (settings.gpus !== undefined && settings.gpus > 0) {
       limits['nvidia.com/gpu'] = String(settings.gpus);
     }
+    const python = colocation === undefined && isPythonNode(node);
+    const ownEnv = { ...settings.env };
+    if (python) {
+      // The package first, then the group's own path: one PYTHONPATH entry, not two.
+      ownEnv['PYTHONPATH'] = [plan.pythonPath, ownEnv['PYTHONPATH']]
+        .filter((part) => part !== undefined && part !== '')
+        .join(':');
+    }
     const env = [
       {
         name: colocation === undefined ? BOOTSTRAP_VARIABLE : TASK_VARIABLE,
         valueFrom: { secretKeyRef: { name: base, key: name } },
       },
-      ...Object.entries(settings.env ?? {}).map(([envName, value]) => ({ name: envName, value })),
+      ...Object.entries(ownEnv).map(([envName, value]) => ({ name: envName, value })),
     ];
+    const command =
+      colocation !== undefined
+        ? plan.colocationCommand
+        : python
+          ? plan.pythonCommand
+          : plan.command;
     const pod: KubeManifest = {
       apiVersion: 'v1',
       kind: 'Pod',
@@ -189,7 +213,7 @@ export function buildManifests(plan: ManifestPlan): Manifests {
             name: CONTAINER_NAME,
             image: settings.image ?? '',
             workingDir: plan.workingDir,
-            command: [...(colocation === undefined ? plan.command : plan.colocationCommand)],
+            command: [...command],
             env,
             ...(Object.keys(limits).length > 0 ? { resources: { requests, limits } } : {}),
           },

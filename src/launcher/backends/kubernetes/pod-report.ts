@@ -36,12 +36,16 @@ export function notStartedError(
   );
 }
 
-/** The error of a node whose Pod failed without the node saying why. */
+/**
+ * The error of a node whose Pod failed without the node saying why: `memory` is its
+ * group's limit (named when it was OOMKilled), and `hint` (what the image must hold, for
+ * a Python node) ends the message.
+ */
 export function podFailedError(
   nodeId: string,
   podName: string,
   pod: V1Pod,
-  memory: string | undefined,
+  { memory, hint = '' }: { readonly memory?: string | undefined; readonly hint?: string },
 ): LaunchpadError {
   const terminated = pod.status?.containerStatuses?.find((c) => c.state?.terminated)?.state
     ?.terminated;
@@ -59,7 +63,10 @@ export function podFailedError(
       : pod.status?.reason !== undefined
         ? joined(pod.status.reason, pod.status.message)
         : 'no reason given';
-  return podError('UNKNOWN', `Node ${nodeId} failed: its Pod ${podName} ended with ${why}${exit}.`);
+  return podError(
+    'UNKNOWN',
+    `Node ${nodeId} failed: its Pod ${podName} ended with ${why}${exit}.${hint === '' ? '' : ` ${hint}`}`,
+  );
 }
 
 /** The error of a node whose Pod was deleted by someone else while the program ran. */

@@ -210,6 +210,16 @@ export function slurmBackend(setup: LaunchSetup): SessionBackend | undefined {
     });
   };
 
+  const startRun = (nodeId: string, restart: number): BackendUnit => {
+    // Each run has its own end: an exit report of the run before is not this run's.
+    if (restart > 0) {
+      ends.delete(nodeId);
+      finished.delete(nodeId);
+      ownSteps.add(nodeId);
+    }
+    return restart === 0 ? firstRun(nodeId) : restartedRun(nodeId);
+  };
+
   return {
     announceStates: true,
     controlPlane: async () => {
@@ -293,15 +303,10 @@ export function slurmBackend(setup: LaunchSetup): SessionBackend | undefined {
         onEnded: onJobEnded,
       });
     },
-    start: ({ nodeId, restart }) => {
-      // Each run has its own end: an exit report of the run before is not this run's.
-      if (restart > 0) {
-        ends.delete(nodeId);
-        finished.delete(nodeId);
-        ownSteps.add(nodeId);
-      }
-      return restart === 0 ? firstRun(nodeId) : restartedRun(nodeId);
-    },
+    start: ({ nodeId, restart }) => startRun(nodeId, restart),
+    // A Python node's task starts its interpreter (node/python-task.ts): it runs in the
+    // job like any node, never as a process of the launcher.
+    startPython: ({ nodeId, restart }) => startRun(nodeId, restart),
     nothingStarted: () => !jobRan,
     restartRefusal: (nodeId) => {
       if (!tasks.includes(nodeId))
