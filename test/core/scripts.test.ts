@@ -4,7 +4,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { isAlive, runScript, startScript } from '../helpers/scripts.ts';
+import { interruptGroup, isAlive, runScript, startScript } from '../helpers/scripts.ts';
 
 const pidsIn = (text: string): number[] =>
   [...text.matchAll(/up \S+ pid=(\d+)/g)].map((match) => Number(match[1]));
@@ -88,6 +88,30 @@ describe('a launcher script', () => {
     expect(run.stderr()).toContain('Ctrl-C again to kill it at once');
     expect(run.stderr()).toContain('killing every node');
     expect(isAlive(pid!)).toBe(false);
+  });
+
+  it('takes SIGINTs that arrive together as one Ctrl-C, as when a wrapper relays it', async () => {
+    // tsx resends the terminal's SIGINT to its child when the child has not acknowledged it
+    // within 30 ms: the copy arrives while the launcher is taking the first.
+    const run = startScript('test/fixtures/scripts/stubborn.ts');
+    await run.waitForOutput(/up pid=\d+/);
+    run.child.kill('SIGINT');
+    await run.waitForError('stopping the program');
+    run.child.kill('SIGINT');
+    const { code } = await run.exited;
+    expect(code).toBe(130);
+    expect(run.stderr()).toContain('killing nodes that did not stop within 500 ms: stubborn/0');
+    expect(run.stderr()).not.toContain('killing every node');
+  });
+
+  it('stops gracefully on one Ctrl-C to the terminal group of `tsx script.ts`', async () => {
+    const run = startScript('test/fixtures/scripts/stubborn.ts', [], {}, { tsxCommand: true });
+    await run.waitForOutput(/up pid=\d+/);
+    interruptGroup(run);
+    const { code } = await run.exited;
+    expect(code).toBe(130);
+    expect(run.stderr()).toContain('killing nodes that did not stop within 500 ms: stubborn/0');
+    expect(run.stderr()).not.toContain('killing every node');
   });
 
   it('ends the process on a second Ctrl-C under in-process, where a busy node cannot be killed', async () => {
