@@ -142,9 +142,20 @@ describe('a launcher script', () => {
     ]);
     expect(code).toBe(2);
     expect(stderr).toBe(
-      "launchpad-ts: Unknown launcher flag --lp_lauch_type; the launcher's flags are: --lp_launch_type, --lp_dry_run, --lp_time_limit, --lp_metrics_port, --lp_dashboard.\n",
+      "launchpad-ts: Unknown launcher flag --lp_lauch_type; the launcher's flags are: --lp_launch_type, --lp_dry_run, --lp_time_limit, --lp_metrics_port, --lp_dashboard, --lp_python.\n",
     );
     expect(stdout).not.toContain('launcher code');
+  });
+
+  it.each([
+    ['--lp_launch_type=thread', 'Unknown launch type "thread" (from --lp_launch_type).'],
+    ['--lp_time_limit=abc', 'Expected --lp_time_limit to be a positive duration'],
+    ['--lp_dashboard=99999', 'Expected --lp_dashboard to be a port number'],
+  ])('says a wrong value in %s alone, without a stack, and exits 2', async (flag, message) => {
+    const { code, stderr } = await runScript('test/fixtures/scripts/single-file.ts', [flag]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`launchpad-ts: ${message}`);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
   });
 
   it('exits non-zero naming the failed node and its error', async () => {
