@@ -2,8 +2,13 @@
  * Launches run as scripts, the way users run them: exit codes, signals to the launcher,
  * the grace period, and no node process outliving its launcher.
  */
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.ts';
+import { waitUntil } from '../helpers/wait-until.ts';
 import { interruptGroup, isAlive, runScript, startScript } from '../helpers/scripts.ts';
 
 const pidsIn = (text: string): number[] =>
@@ -59,8 +64,40 @@ describe('a launcher script', () => {
       expect(run.stdout()).toContain('[sleeper/1] stopped sleeper/1');
       expect(run.stdout()).toContain('launcher: clean stop');
       expect(pids.filter(isAlive)).toEqual([]);
+      // Who stopped it is said: SIGTERM comes from outside the terminal.
+      if (signal === 'SIGTERM') {
+        expect(run.stderr()).toContain('launchpad-ts: stopping the program (SIGTERM).');
+      }
     },
   );
+
+  it('says that `launchpad-ts stop` stopped it, and exits 0 as after any stop asked for', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'lp-cli-stop-'));
+    try {
+      const env = { LAUNCHPAD_STATE_DIR: stateDir };
+      const run = startScript('test/fixtures/scripts/long-running.ts', [], env);
+      await run.waitForOutput(
+        /up sleeper\/0[\s\S]*up sleeper\/1|up sleeper\/1[\s\S]*up sleeper\/0/,
+      );
+      // The launch is recorded once its launch API listens, alongside the nodes' start.
+      const launches = join(stateDir, 'launches');
+      await waitUntil(
+        () => existsSync(launches) && readdirSync(launches).some((file) => file.endsWith('.json')),
+        'the launch record',
+      );
+      // The script lies in this repository, the project the command runs in.
+      const stop = await runCli(['stop'], env);
+      expect(stop.code, stop.stderr).toBe(0);
+      const { code } = await run.exited;
+      expect(code).toBe(0);
+      expect(run.stderr()).toContain(
+        'launchpad-ts: stopping long_running: `launchpad-ts stop` asked for it.',
+      );
+      expect(run.stdout()).toContain('launcher: clean stop');
+    } finally {
+      rmSync(stateDir, { recursive: true, force: true });
+    }
+  });
 
   it('kills a node that ignores the stop after the grace period', async () => {
     const run = startScript('test/fixtures/scripts/stubborn.ts');

@@ -70,8 +70,13 @@ export function handleInterrupts(actions: InterruptActions): () => void {
       actions.kill();
     }
   };
+  let terminated = false;
   const onTerminate = (): void => {
     process.exitCode = SIGTERM_EXIT_CODE;
+    // Said once: a SIGTERM comes from outside (kill, a supervisor, a scheduler), and the
+    // terminal would otherwise show a stop nobody there asked for.
+    if (!terminated) actions.stderr.write('launchpad-ts: stopping the program (SIGTERM).\n');
+    terminated = true;
     actions.stop();
   };
   const onExit = (): void => {

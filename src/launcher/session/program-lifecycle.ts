@@ -224,6 +224,19 @@ export class ProgramLifecycle implements ActiveProgram {
     this.#backend.restartNode(nodeId);
   }
 
+  /**
+   * Stops the program as someone outside it asked (`launchpad-ts stop`, the dashboard),
+   * saying so in one line on standard error unless it is stopping already.
+   *
+   * @param who - who asked, as the line says it: `launchpad-ts stop asked for it`
+   */
+  stopAsked(who: string): Promise<void> {
+    if (this.#stopping === undefined) {
+      this.#stderr.write(`launchpad-ts: stopping ${this.#programName}: ${who}.\n`);
+    }
+    return this.stop();
+  }
+
   /** Stops the program (once); resolves when every node has ended. */
   stop(): Promise<void> {
     this.#stopping ??= this.#shutdown();
