@@ -65,6 +65,9 @@ await build({
   platform: 'node',
   target: 'node20',
   packages: 'external',
+  // Class and function names as written: esbuild renames a class that refers to itself
+  // (`class _LaunchpadError`), and errors print their constructor's name.
+  keepNames: true,
   sourcemap: true,
   sourcesContent: false,
   chunkNames: 'chunk-[hash]',

@@ -172,6 +172,11 @@ lp.main(async () => {
         /at .*node_modules\/launchpad-ts\/src\/node\/node-runner\.ts:\d+:\d+/,
       );
       expect(ran.stderr).not.toMatch(/launchpad-ts\/dist\/bundle\/chunk-\w+\.js:\d+/);
+      // The uncaught error prints under its class's own name, as the bundle keeps it.
+      expect(ran.stderr).toContain(
+        '[LaunchpadError: Node worker/0 failed: Error: the worker broke',
+      );
+      expect(ran.stderr).not.toContain('_LaunchpadError');
     }
     // A stack dump (sampled through the inspector, positions as they ran) is mapped too.
     writeFileSync(
