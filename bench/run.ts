@@ -39,6 +39,7 @@ const suites: Suite[] = [
     : []),
   { name: 'raw msgpackr/TCP', args: [here('suites/raw-tcp.ts')] },
   { name: 'raw socket', args: [here('suites/raw-socket.ts')] },
+  { name: 'raw framed socket', args: [here('suites/raw-framed.ts')] },
   { name: 'raw MessagePort', args: [here('suites/message-port.ts')] },
   { name: '@grpc/grpc-js', args: [here('suites/grpc.ts')] },
 ];

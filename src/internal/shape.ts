@@ -10,7 +10,7 @@
  */
 
 /** A short printable form of a value found in data: JSON where it has one. */
-function describeThrown(value: unknown): string {
+function describeDataValue(value: unknown): string {
   if (typeof value === 'function') return 'a function';
   if (typeof value === 'symbol' || typeof value === 'bigint') return value.toString();
   if (value === undefined) return 'undefined';
@@ -29,23 +29,39 @@ export class ShapeError extends Error {
   readonly problem: string;
   /** For an object with a key it does not allow: that key, and the allowed ones. */
   readonly unknownKey: { readonly key: string; readonly allowed: readonly string[] } | undefined;
+  /**
+   * For a value of the wrong form: what it must be (`a whole number ≥ 0`) and the value
+   * found, so that a caller may word the sentence its own way.
+   */
+  readonly mismatch: { readonly expected: string; readonly value: unknown } | undefined;
 
   /**
    * @param path - where the value is
    * @param problem - the rest of the sentence after the path
    * @param unknownKey - the key refused, for an unknown key
+   * @param mismatch - what the value must be and the value, for a value of the wrong form
    */
   constructor(
     path: string,
     problem: string,
     unknownKey?: { readonly key: string; readonly allowed: readonly string[] },
+    mismatch?: { readonly expected: string; readonly value: unknown },
   ) {
     super(path === '' ? problem : `${path} ${problem}`);
     this.name = 'ShapeError';
     this.path = path;
     this.problem = problem;
     this.unknownKey = unknownKey;
+    this.mismatch = mismatch;
   }
+}
+
+// The one wording of a value of the wrong form.
+function mismatch(path: string, expected: string, value: unknown): ShapeError {
+  return new ShapeError(path, `must be ${expected}, got ${describeDataValue(value)}.`, undefined, {
+    expected,
+    value,
+  });
 }
 
 /** Checks a value found at `path`; throws a {@link ShapeError} on a mismatch. */
@@ -60,8 +76,7 @@ export type Shape<T> = Check & { readonly [shapeOf]?: T };
 /** The value must be what `test` accepts, described to the user as `expected`. */
 export function must(expected: string, test: (value: unknown) => boolean): Check {
   return (value, path) => {
-    if (!test(value))
-      throw new ShapeError(path, `must be ${expected}, got ${describeThrown(value)}.`);
+    if (!test(value)) throw mismatch(path, expected, value);
   };
 }
 
@@ -98,7 +113,7 @@ export const nonNegative: Check = must(
 
 /** One of `values`. */
 export function oneOf(values: readonly unknown[]): Check {
-  return must(`one of ${values.map((value) => describeThrown(value)).join(', ')}`, (value) =>
+  return must(`one of ${values.map((value) => describeDataValue(value)).join(', ')}`, (value) =>
     values.includes(value),
   );
 }
@@ -112,7 +127,7 @@ export function either(first: Check, second: Check, expected: string): Check {
       try {
         second(value, path);
       } catch {
-        throw new ShapeError(path, `must be ${expected}, got ${describeThrown(value)}.`);
+        throw mismatch(path, expected, value);
       }
     }
   };
@@ -133,7 +148,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export function arrayOf(item: Check, expected = 'a list'): Check {
   return (value, path) => {
     if (!Array.isArray(value)) {
-      throw new ShapeError(path, `must be ${expected}, got ${describeThrown(value)}.`);
+      throw mismatch(path, expected, value);
     }
     value.forEach((entry, index) => {
       item(entry, `${path}[${String(index)}]`);
@@ -145,7 +160,7 @@ export function arrayOf(item: Check, expected = 'a list'): Check {
 export function recordOf(entry: Check, expected = 'an object'): Check {
   return (value, path) => {
     if (!isRecord(value)) {
-      throw new ShapeError(path, `must be ${expected}, got ${describeThrown(value)}.`);
+      throw mismatch(path, expected, value);
     }
     for (const [key, item] of Object.entries(value)) entry(item, `${path}[${JSON.stringify(key)}]`);
   };
@@ -164,7 +179,7 @@ export function object(fields: Fields, required: readonly string[] = []): Check 
   const allowed = Object.keys(fields);
   return (value, path) => {
     if (!isRecord(value)) {
-      throw new ShapeError(path, `must be an object, got ${describeThrown(value)}.`);
+      throw mismatch(path, 'an object', value);
     }
     for (const key of Object.keys(value)) {
       if (!Object.hasOwn(fields, key)) {
@@ -195,7 +210,7 @@ export function object(fields: Fields, required: readonly string[] = []): Check 
 export function objectWithFields(fields: Fields, required: readonly string[] = []): Check {
   return (value, path) => {
     if (!isRecord(value)) {
-      throw new ShapeError(path, `must be an object, got ${describeThrown(value)}.`);
+      throw mismatch(path, 'an object', value);
     }
     for (const [key, check] of Object.entries(fields)) {
       const field = Object.hasOwn(value, key) ? value[key] : undefined;

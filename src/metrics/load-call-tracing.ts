@@ -6,6 +6,7 @@
  */
 import { LaunchpadError } from '../errors/errors.ts';
 import type { CallTracing } from './call-tracing.ts';
+import { thrownMessage } from '../errors/thrown.ts';
 
 const API_PACKAGE = '@opentelemetry/api';
 
@@ -31,7 +32,7 @@ export async function loadCallTracing(
     return (await load()).createCallTracing(nodeId);
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    const message = error instanceof Error ? error.message : String(error);
+    const message = thrownMessage(error);
     if (code === 'ERR_MODULE_NOT_FOUND' && message.includes(API_PACKAGE)) {
       throw new LaunchpadError(
         'FAILED_PRECONDITION',

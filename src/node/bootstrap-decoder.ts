@@ -7,6 +7,7 @@
  */
 import { LaunchpadError } from '../errors/errors.ts';
 import { ShapeError, type Shape } from '../internal/shape.ts';
+import { thrownMessage } from '../errors/thrown.ts';
 
 /**
  * Decodes `raw` (JSON from `source`, e.g. the variable `LAUNCHPAD_TS_NODE`) and checks it
@@ -21,7 +22,7 @@ export function decodeBootstrap<T>(raw: string, source: string, shape: Shape<T>)
   } catch (error) {
     throw new LaunchpadError(
       'FAILED_PRECONDITION',
-      `What ${source} holds is not JSON (${error instanceof Error ? error.message : String(error)}); this process must be started by launchpad-ts.`,
+      `What ${source} holds is not JSON (${thrownMessage(error)}); this process must be started by launchpad-ts.`,
     );
   }
   try {

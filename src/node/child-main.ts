@@ -27,6 +27,7 @@ import { forwardOutput } from './output-forwarder.ts';
 import { markStartPhase } from './start-phases.ts';
 import { hostOf, resolveListen } from './node-listen.ts';
 import { startDiagnosticsThread } from './diagnostics-thread.ts';
+import { thrownMessage } from '../errors/thrown.ts';
 
 function exitNow(message: string): never {
   process.stderr.write(`launchpad-ts: ${message}\n`);
@@ -39,7 +40,7 @@ export async function runChild(): Promise<void> {
   try {
     bootstrap = takeBootstrap();
   } catch (error) {
-    exitNow(error instanceof Error ? error.message : String(error));
+    exitNow(thrownMessage(error));
   }
   markStartPhase(bootstrap.nodeId, 'library-loaded');
   // The process that started this one may have died while it loaded: then it is an
@@ -193,7 +194,7 @@ export async function runChild(): Promise<void> {
 // What the name resolves to here tells a name that means another host here (the
 // launcher's host name mapped to 127.0.1.1) from a firewall.
 async function unreachable(bootstrap: ChildBootstrap, error: unknown): Promise<string> {
-  const cause = error instanceof Error ? error.message : String(error);
+  const cause = thrownMessage(error);
   const host = hostOf(bootstrap.controlAddress);
   const resolved = await lookup(host).then(
     ({ address }) => address,

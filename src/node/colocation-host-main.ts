@@ -20,6 +20,7 @@ import { startNodeThread } from '../spawn/node-thread.ts';
 import type { StartedUnit, UnitLaunch } from '../spawn/unit.ts';
 import { WorkerInspector } from '../spawn/worker-inspector.ts';
 import type { DiagnosticsAnswer } from '../protocol/diagnostics.ts';
+import { thrownMessage } from '../errors/thrown.ts';
 
 function readSettings(): HostSettings {
   if (process.send === undefined) {
@@ -103,7 +104,7 @@ async function diagnose(
       ? { stack: await inspector.stack(threadId) }
       : { profile: await inspector.profile(threadId, command.durationMs) };
   } catch (error) {
-    return { error: error instanceof Error ? error.message : String(error) };
+    return { error: thrownMessage(error) };
   }
 }
 

@@ -23,6 +23,7 @@ import {
 } from '../protocol/slurm-task-env.ts';
 import { runPythonTask } from './python-task.ts';
 import { takeFromEnvironment } from './bootstrap-decoder.ts';
+import { thrownMessage } from '../errors/thrown.ts';
 
 function fail(message: string): never {
   process.stderr.write(`launchpad-ts (slurm task): ${message}\n`);
@@ -42,7 +43,7 @@ try {
       ? undefined
       : takeFromEnvironment(PYTHON_NODES_VARIABLE, slurmPythonNodesShape, purpose);
 } catch (error) {
-  fail(error instanceof Error ? error.message : String(error));
+  fail(thrownMessage(error));
 }
 // A restarted node runs as a step of its own, which names its task; else the rank does.
 const rank = Number(process.env[TASK_INDEX_VARIABLE] ?? process.env['SLURM_PROCID']);

@@ -7,6 +7,7 @@
 import { colocatedTaskShape } from '../protocol/bootstrap-shapes.ts';
 import { takeFromEnvironment } from './bootstrap-decoder.ts';
 import { runColocatedTask, TASK_VARIABLE, type ColocatedTask } from './colocated-task.ts';
+import { thrownMessage } from '../errors/thrown.ts';
 
 let task: ColocatedTask;
 try {
@@ -17,7 +18,7 @@ try {
     'inside a cluster task that hosts a colocation',
   );
 } catch (error) {
-  process.stderr.write(`launchpad-ts: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`launchpad-ts: ${thrownMessage(error)}\n`);
   process.exit(1);
 }
 process.exit(await runColocatedTask(task, process.argv.slice(2)));

@@ -117,6 +117,12 @@ export class ChunkStore {
     }
   }
 
+  /** Frees chunk `key` if no item references it and no writer keeps it. */
+  dropIfUnused(key: string): void {
+    const chunk = this.#chunks.get(key);
+    if (chunk !== undefined) this.#freeIfUnused(key, chunk);
+  }
+
   /** The steps the slices cover, in order. */
   read(slices: readonly ChunkSlice[]): unknown[] {
     const steps: unknown[] = [];

@@ -87,6 +87,56 @@ export class RateLimiter {
     return this.#enqueue(this.#sampleQueue, { count, step: sampleOne, ...options }, 'sample');
   }
 
+  /**
+   * Runs `insert` (which must call {@link recordInsert}) at once when no insert waits
+   * ahead of it and the limiter allows it, and returns true; otherwise runs nothing and
+   * returns false (then use {@link awaitInsert}). The common case, without a promise or a
+   * queue entry per item. Throws what `insert` throws.
+   */
+  insertNow(insert: () => void): boolean {
+    if (this.#pumping || this.#insertQueue.length > 0 || !this.canInsert()) return false;
+    this.#stepNow(insert);
+    return true;
+  }
+
+  /**
+   * Runs `sampleOne` (which must call {@link recordSample}) up to `count` times at once,
+   * while no sample call waits ahead and the limiter allows it; returns how many ran. The
+   * rest, if any, must wait behind nothing: pass them to {@link awaitSamples} right away.
+   * Throws what `sampleOne` throws.
+   */
+  samplesNow(count: number, sampleOne: () => void): number {
+    if (this.#pumping || this.#sampleQueue.length > 0) return 0;
+    let done = 0;
+    this.#pumping = true;
+    try {
+      while (done < count && this.canSample()) {
+        sampleOne();
+        done++;
+      }
+    } finally {
+      this.#pumping = false;
+    }
+    if (done > 0) this.#pumpIfWaiting();
+    return done;
+  }
+
+  // Runs one step as pump() would (a delete it causes does not pump in the middle), then
+  // lets the calls it may have unblocked proceed.
+  #stepNow(step: () => void): void {
+    this.#pumping = true;
+    try {
+      step();
+    } finally {
+      this.#pumping = false;
+    }
+    this.#pumpIfWaiting();
+  }
+
+  #pumpIfWaiting(): void {
+    if (this.#insertQueue.length > 0 || this.#sampleQueue.length > 0) this.pump();
+  }
+
   /** Counts an insert. */
   recordInsert(): void {
     this.#inserts++;
@@ -149,21 +199,27 @@ export class RateLimiter {
   pump(): void {
     // A step may itself change the counters and call pump(); the outer loop covers it.
     if (this.#pumping) return;
+    // Every delete pumps (an evicting insert deletes): most of the time nothing waits.
+    if (this.#insertQueue.length === 0 && this.#sampleQueue.length === 0) return;
     this.#pumping = true;
     try {
       let progressed = true;
       while (progressed) {
-        progressed = this.#drain(this.#insertQueue, () => this.canInsert());
-        progressed = this.#drain(this.#sampleQueue, () => this.canSample()) || progressed;
+        progressed = this.#drain(this.#insertQueue, true);
+        progressed = this.#drain(this.#sampleQueue, false) || progressed;
       }
     } finally {
       this.#pumping = false;
     }
   }
 
-  #drain(queue: Waiter[], allowed: () => boolean): boolean {
+  #drain(queue: Waiter[], inserts: boolean): boolean {
     let progressed = false;
-    for (let head = queue[0]; head !== undefined && allowed(); head = queue[0]) {
+    for (
+      let head = queue[0];
+      head !== undefined && (inserts ? this.canInsert() : this.canSample());
+      head = queue[0]
+    ) {
       progressed = true;
       try {
         head.step();

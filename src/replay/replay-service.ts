@@ -4,7 +4,7 @@
  * launchpad-ts. Its public methods are what a replay client can call.
  */
 import { join } from 'node:path';
-import { describeThrown, LaunchpadError } from '../errors/errors.ts';
+import { LaunchpadError } from '../errors/errors.ts';
 import { withCancelHook } from '../rpc/cancellation.ts';
 import { currentNode } from '../node/node-context.ts';
 import {
@@ -16,6 +16,7 @@ import {
 import type { CheckpointState } from './checkpoint.ts';
 import { ChunkStore, type ChunkSlice } from './chunk-store.ts';
 import { detachViews } from './detach.ts';
+import { checkArgument, isInsertEntry, isPriority, REPLAY_ARGUMENTS } from './replay-arguments.ts';
 import type { ReplayOptions } from './replay-options.ts';
 import { createRng } from './rng.ts';
 import { Table, type StoredItem } from './table.ts';
@@ -30,6 +31,7 @@ import type {
   SampleOptions,
   TrajectoryWrite,
 } from './types.ts';
+import { thrownAsError } from '../errors/thrown.ts';
 
 const STOPPING = 'The replay node is stopping; its waiting calls are cancelled.';
 
@@ -59,12 +61,7 @@ export class ReplayService<Item = unknown> {
 
   /** @param options - the tables, and optionally a seed and checkpointing */
   constructor(options: ReplayOptions) {
-    if (typeof options !== 'object' || (options as unknown) === null) {
-      throw new LaunchpadError(
-        'INVALID_ARGUMENT',
-        `Expected replay options ({ tables: [...] }), got ${describeThrown(options)}.`,
-      );
-    }
+    checkArgument('ReplayService', REPLAY_ARGUMENTS.options, options, 'options');
     const rng = createRng(options.seed);
     for (const config of validateTables(options.tables)) {
       this.#tables.set(config.name, new Table(config, { rng, chunks: this.#chunks }));
@@ -82,12 +79,12 @@ export class ReplayService<Item = unknown> {
     if (restoreFrom !== undefined) this.#restore(resolveCheckpointPath(restoreFrom));
     let timer: NodeJS.Timeout | undefined;
     if (checkpoint.everyMs !== undefined) {
-      if (!(checkpoint.everyMs > 0)) {
-        throw new LaunchpadError(
-          'INVALID_ARGUMENT',
-          `Expected checkpoint.everyMs to be a positive number of milliseconds, got ${describeThrown(checkpoint.everyMs)}.`,
-        );
-      }
+      checkArgument(
+        'ReplayService',
+        REPLAY_ARGUMENTS.everyMs,
+        checkpoint.everyMs,
+        'options.checkpoint.everyMs',
+      );
       timer = setInterval(() => {
         this.checkpoint().catch((error: unknown) => {
           console.error('launchpad-ts: periodic replay checkpoint failed:', error);
@@ -107,9 +104,10 @@ export class ReplayService<Item = unknown> {
    * returns the item's key (the same in every table). Waits for each table's rate limiter.
    */
   async insert(data: Item, priorities: Priorities, options: InsertOptions = {}): Promise<number> {
-    const targets = this.#targets(priorities, 'priorities');
-    const { key, inserts } = this.#insertOne(data, targets, options);
-    await Promise.all(inserts);
+    const targets = this.#targets('insert', priorities);
+    const waiting: Promise<void>[] = [];
+    const key = this.#insertOne(data, targets, options, waiting);
+    if (waiting.length > 0) await Promise.all(waiting);
     return key;
   }
 
@@ -122,45 +120,51 @@ export class ReplayService<Item = unknown> {
     items: readonly InsertEntry<Item>[],
     options: InsertOptions = {},
   ): Promise<number[]> {
-    if (!Array.isArray(items)) {
-      throw new LaunchpadError(
-        'INVALID_ARGUMENT',
-        `insertMany: expected an array of { data, priorities } entries as \`items\`, got ${describeThrown(items)}.`,
+    checkArgument('insertMany', REPLAY_ARGUMENTS.items, items, 'items');
+    const entries: readonly unknown[] = items;
+    const targets: [Table, number][][] = new Array<[Table, number][]>(entries.length);
+    for (let index = 0; index < entries.length; index++) {
+      const entry = entries[index];
+      // Once per item: the test alone first, the words of a refusal only for one.
+      if (!isInsertEntry(entry)) {
+        checkArgument('insertMany', REPLAY_ARGUMENTS.entry, entry, `items[${index}]`);
+      }
+      targets[index] = this.#targets(
+        'insertMany',
+        (entry as InsertEntry<Item>).priorities,
+        `items[${index}].priorities`,
       );
     }
-    const checked = items.map((entry: unknown, index) => {
-      if (typeof entry !== 'object' || entry === null || !('priorities' in entry)) {
-        throw new LaunchpadError(
-          'INVALID_ARGUMENT',
-          `insertMany: items[${index}] must be { data, priorities }, got ${describeThrown(entry)}.`,
-        );
-      }
-      const typed = entry as InsertEntry<Item>;
-      return {
-        data: typed.data,
-        targets: this.#targets(typed.priorities, `items[${index}].priorities`),
-      };
-    });
-    const created = checked.map(({ data, targets }) => this.#insertOne(data, targets, options));
-    await Promise.all(created.flatMap((entry) => entry.inserts));
-    return created.map((entry) => entry.key);
+    // Only inserts that wait for a rate limiter make promises; most go in at once.
+    const waiting: Promise<void>[] = [];
+    const keys = new Array<number>(entries.length);
+    for (let index = 0; index < entries.length; index++) {
+      const entry = entries[index] as InsertEntry<Item>;
+      keys[index] = this.#insertOne(entry.data, targets[index] ?? [], options, waiting);
+    }
+    if (waiting.length > 0) await Promise.all(waiting);
+    return keys;
   }
 
+  // Stores `data` as a chunk of its own and inserts an item over it into each target;
+  // inserts that wait for a rate limiter add their promise to `waiting`.
   #insertOne(
     data: Item,
     targets: [Table, number][],
     options: InsertOptions,
-  ): { key: number; inserts: Promise<void>[] } {
+    waiting: Promise<void>[],
+  ): number {
     const key = this.#nextKey++;
     const chunk = `i${key}`;
     this.#chunks.add(chunk, [detachViews(data)]);
     const slices = [{ chunk, offset: 0, length: 1 }];
-    const inserts = targets.map(([table, priority]) =>
-      table.insert(item(key, priority, slices, true), options),
-    );
+    for (const [table, priority] of targets) {
+      const inserted = table.insert(item(key, priority, slices, true), options);
+      if (inserted !== undefined) waiting.push(inserted);
+    }
     // The inserts referenced the chunk synchronously; free it if none could.
-    this.#chunks.dropUnused([chunk]);
-    return { key, inserts };
+    this.#chunks.dropIfUnused(chunk);
+    return key;
   }
 
   /**
@@ -170,22 +174,20 @@ export class ReplayService<Item = unknown> {
   sample(table: string, batchSize = 1, options: SampleOptions = {}): Promise<SampledItem<Item>[]> {
     let target: Table;
     try {
-      if (!Number.isInteger(batchSize) || batchSize < 1) {
-        throw new LaunchpadError(
-          'INVALID_ARGUMENT',
-          `Expected batchSize to be an integer ≥ 1, got ${describeThrown(batchSize)}.`,
-        );
-      }
+      checkArgument('sample', REPLAY_ARGUMENTS.batchSize, batchSize, 'batchSize');
       target = this.#table(table);
     } catch (error) {
       // Not an async method (its promise carries a cancel hook), yet it fails the same way.
-      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      return Promise.reject(thrownAsError(error));
     }
     // A call that its caller cancelled (an abort, a deadline) must not draw items later
     // for nobody: give it a tag of its own, and cancel its wait when the RPC call is.
     const tag = options.tag ?? `call-${String(this.#nextCallTag++)}`;
     // The table stores what insert() was given, so its items are `Item`s.
-    const sampled = target.sample(batchSize, { ...options, tag }) as Promise<SampledItem<Item>[]>;
+    const sampled = target.sample(batchSize, { ...options, tag }) as
+      SampledItem<Item>[] | Promise<SampledItem<Item>[]>;
+    // Sampled at once: nothing waits, so there is nothing to cancel.
+    if (Array.isArray(sampled)) return Promise.resolve(sampled);
     return withCancelHook(sampled, () => {
       target.cancel(tag, 'The sample call was cancelled by its caller.');
     });
@@ -195,7 +197,7 @@ export class ReplayService<Item = unknown> {
   updatePriorities(table: string, updates: PriorityUpdates): number {
     const target = this.#table(table);
     const pairs = updates instanceof Map ? [...updates] : (updates as [number, number][]);
-    for (const [, priority] of pairs) checkPriority(priority, table);
+    for (const [, priority] of pairs) checkPriority('updatePriorities', priority, table);
     return target.updatePriorities(pairs);
   }
 
@@ -233,13 +235,15 @@ export class ReplayService<Item = unknown> {
     const created: { key: number; inserts: Promise<void>[] }[] = [];
     try {
       for (const request of write.items) {
-        const targets = this.#targets(request.priorities, 'priorities');
+        const targets = this.#targets('writeTrajectory', request.priorities);
         this.#chunks.check(request.slices);
         const key = this.#nextKey++;
         const options = write.timeoutMs === undefined ? {} : { timeoutMs: write.timeoutMs };
-        const inserts = targets.map(([table, priority]) =>
-          table.insert(item(key, priority, request.slices, false), options),
-        );
+        const inserts: Promise<void>[] = [];
+        for (const [table, priority] of targets) {
+          const inserted = table.insert(item(key, priority, request.slices, false), options);
+          if (inserted !== undefined) inserts.push(inserted);
+        }
         created.push({ key, inserts });
       }
     } finally {
@@ -311,26 +315,25 @@ export class ReplayService<Item = unknown> {
     return table;
   }
 
-  /** Checks `priorities` (found at `path` of the call's arguments) and resolves its tables. */
-  #targets(priorities: Priorities, path: string): [Table, number][] {
-    const where = path === 'priorities' ? '' : ` (${path})`;
-    if (typeof priorities !== 'object' || (priorities as unknown) === null) {
+  /**
+   * Checks an item's `priorities` (found at `path` of `method`'s arguments, when not the
+   * argument `priorities` itself) and resolves its tables.
+   */
+  #targets(method: string, priorities: Priorities, path?: string): [Table, number][] {
+    checkArgument(method, REPLAY_ARGUMENTS.priorities, priorities, path ?? 'priorities');
+    const targets: [Table, number][] = [];
+    for (const name of Object.keys(priorities)) {
+      const priority = priorities[name];
+      checkPriority(method, priority, name, path);
+      targets.push([this.#table(name), priority]);
+    }
+    if (targets.length === 0) {
       throw new LaunchpadError(
         'INVALID_ARGUMENT',
-        `Expected priorities by table name ({ tableName: priority })${where}, got ${describeThrown(priorities)}.`,
+        `${method}: an item needs at least one table: pass priorities as { tableName: priority }${where(path)}.`,
       );
     }
-    const entries = Object.entries(priorities);
-    if (entries.length === 0) {
-      throw new LaunchpadError(
-        'INVALID_ARGUMENT',
-        `An item needs at least one table: pass priorities as { tableName: priority }${where}.`,
-      );
-    }
-    return entries.map(([name, priority]) => {
-      checkPriority(priority, name + where);
-      return [this.#table(name), priority];
-    });
+    return targets;
   }
 }
 
@@ -343,11 +346,20 @@ function item(
   return { key, priority, timesSampled: 0, slices, single };
 }
 
-function checkPriority(priority: unknown, table: string): void {
-  if (typeof priority !== 'number' || !Number.isFinite(priority) || priority < 0) {
-    throw new LaunchpadError(
-      'INVALID_ARGUMENT',
-      `Expected the priority for table "${table}" to be a finite number ≥ 0, got ${describeThrown(priority)}.`,
-    );
-  }
+// `path` is where the priorities are when not the argument `priorities` itself.
+function checkPriority(
+  method: string,
+  priority: unknown,
+  table: string,
+  path?: string,
+): asserts priority is number {
+  // Once per item and table: the test alone first, the words of a refusal only for one.
+  if (isPriority(priority)) return;
+  const name = `the priority for table "${table}${where(path)}"`;
+  checkArgument(method, REPLAY_ARGUMENTS.priority, priority, name);
+}
+
+// Where priorities found at `path` are, after a table's name: `t (items[1].priorities)`.
+function where(path: string | undefined): string {
+  return path === undefined ? '' : ` (${path})`;
 }

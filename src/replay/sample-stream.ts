@@ -5,7 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Client } from '../rpc/client-type.ts';
-import { clientCore, withOptions } from '../rpc/typed-client.ts';
+import { clientCore } from '../rpc/client-registry.ts';
+import { withOptions } from '../rpc/typed-client.ts';
 import { defined } from './defined.ts';
 import type { SampledItem, SampleOptions } from './types.ts';
 

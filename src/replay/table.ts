@@ -3,6 +3,7 @@
  * {@link Table}: one replay table: its items, its sampler and remover, its rate limiter,
  * and `maxTimesSampled`.
  */
+import { LaunchpadError } from '../errors/errors.ts';
 import type { ChunkSlice, ChunkStore } from './chunk-store.ts';
 import { defined } from './defined.ts';
 import { RateLimiter, type WaitOptions } from './rate-limiter.ts';
@@ -66,17 +67,28 @@ export class Table {
   /**
    * Inserts an item once the rate limiter allows, evicting one if the table is full.
    * The item's chunks are referenced at once, so they outlive a wait for the limiter.
+   * Returns `undefined` when the item went in at once (the common case: no promise per
+   * item), or a promise of the insert when it waits for the limiter.
    */
-  async insert(item: StoredItem, options: WaitOptions): Promise<void> {
+  insert(item: StoredItem, options: WaitOptions): Promise<void> | undefined {
     this.#chunks.acquire(item.slices);
+    try {
+      const now = this.#limiter.insertNow(() => {
+        this.#insertStep(item);
+      });
+      if (now) return undefined;
+    } catch (error) {
+      this.#chunks.release(item.slices);
+      return Promise.reject(LaunchpadError.from(error));
+    }
+    return this.#insertWaiting(item, options);
+  }
+
+  async #insertWaiting(item: StoredItem, options: WaitOptions): Promise<void> {
     const outcome = { inserted: false };
     try {
       await this.#limiter.awaitInsert(() => {
-        if (this.#items.size >= this.config.maxSize) {
-          this.#deleteItem(this.#remover.select().key);
-        }
-        this.#add(item);
-        this.#limiter.recordInsert();
+        this.#insertStep(item);
         outcome.inserted = true;
       }, options);
     } finally {
@@ -84,11 +96,31 @@ export class Table {
     }
   }
 
-  /** Samples `count` items (with replacement), each once the rate limiter allows. */
-  async sample(count: number, options: WaitOptions): Promise<SampledItem[]> {
+  #insertStep(item: StoredItem): void {
+    if (this.#items.size >= this.config.maxSize) {
+      this.#deleteItem(this.#remover.select().key);
+    }
+    this.#add(item);
+    this.#limiter.recordInsert();
+  }
+
+  /**
+   * Samples `count` items (with replacement), each once the rate limiter allows: at once
+   * when it allows them all (an array), else a promise of the batch.
+   */
+  sample(count: number, options: WaitOptions): SampledItem[] | Promise<SampledItem[]> {
     const batch: SampledItem[] = [];
-    await this.#limiter.awaitSamples(count, () => batch.push(this.#sampleOne()), options);
-    return batch;
+    const sampleOne = (): void => {
+      batch.push(this.#sampleOne());
+    };
+    let done: number;
+    try {
+      done = this.#limiter.samplesNow(count, sampleOne);
+    } catch (error) {
+      return Promise.reject(LaunchpadError.from(error));
+    }
+    if (done === count) return batch;
+    return this.#limiter.awaitSamples(count - done, sampleOne, options).then(() => batch);
   }
 
   /** Sets priorities of held items; returns how many were held. */

@@ -7,6 +7,7 @@ import { connect as connectTcp, type Socket } from 'node:net';
 import { LaunchpadError } from '../errors/errors.ts';
 import { onAbort } from '../internal/abort-listeners.ts';
 import { LongTimeout } from '../internal/long-timeout.ts';
+import { thrownAsError } from '../errors/thrown.ts';
 
 /** Connects to `host:port`, or fails with `UNAVAILABLE` once `deadline` has passed. */
 export function connectSocket(address: string, deadline: number): Promise<Socket> {
@@ -48,7 +49,7 @@ export function beforeDeadline<TValue>(
       },
       (error: unknown) => {
         timer.clear();
-        reject(error instanceof Error ? error : new Error(String(error)));
+        reject(thrownAsError(error));
       },
     );
   });

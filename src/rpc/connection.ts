@@ -8,6 +8,7 @@ import { decodeFrameBody, encodeFrame } from './codec.ts';
 import { FrameReader } from './frame-reader.ts';
 import { REUSE_FROM_BYTES, SendBuffer } from './send-buffer.ts';
 import { peekFrameHead, type Frame } from './protocol.ts';
+import { thrownAsError } from '../errors/thrown.ts';
 
 /** What a {@link Connection} reports to its owner. */
 export interface ConnectionEvents {
@@ -88,7 +89,7 @@ export class Connection {
         reader.push(chunk);
       } catch (error) {
         // A frame we cannot read leaves the stream out of sync: drop the connection.
-        failure = error instanceof Error ? error : new Error(String(error));
+        failure = thrownAsError(error);
         socket.destroy();
       }
     });

@@ -20,7 +20,8 @@ import { oversizeError } from './codec.ts';
 import { FrameType, HELLO_CALLER_ID_CHARS, type Frame } from './protocol.ts';
 import type { AddressResolver } from './resolver.ts';
 import { fromRemoteErrorInfo } from './wire-error.ts';
-import { markQuiet, withCallerFrames } from './caller-frames.ts';
+import { withCallerFrames } from './caller-frames.ts';
+import { cancelledOnStop, stopCancelled, whenStopIsKnown } from './stop-cancellation.ts';
 import type { CallObserver } from '../metrics/call-observer.ts';
 import type { CallTracing } from '../metrics/call-tracing.ts';
 import {
@@ -31,6 +32,7 @@ import {
   WireValueProblem,
   type WireRules,
 } from './wire-value.ts';
+import { thrownAsError, thrownMessage } from '../errors/thrown.ts';
 
 /** What every peer of one process shares. */
 export interface PeerEnvironment {
@@ -72,13 +74,7 @@ const CALL_ARGUMENT_RULES: WireRules = {
       : NOT_REPLACED,
 };
 
-// The errors made by Peer.#stopCancelled, so that one is passed on as it is rather than
-// wrapped again by the call that waited for it.
-const stopCancellations = new WeakSet<LaunchpadError>();
 const RETRY_MAX_MS = 250;
-// How long calls that lost their callee wait to learn whether the program is stopping.
-const STOP_NEWS_MS = 500;
-const STOP_NEWS_POLL_MS = 10;
 
 /** The channel from this process to one node. */
 export class Peer {
@@ -147,53 +143,11 @@ export class Peer {
   }
 
   // Waits for a connection; when the program stops meanwhile, a call that loses its callee
-  // is cancelled, and that rejection is marked handled (see ClientCall.failQuietly).
+  // is cancelled (see stop-cancellation.ts).
   #slowCall(method: string, args: unknown[], options: CallOptions): Promise<unknown> {
-    // A call made once the program is already stopping is not cancelled by the stop: it
-    // fails as any call to a node that is gone does (UNAVAILABLE).
-    const madeWhileStopping = this.#environment.stopping?.() === true;
-    const result = new Promise<unknown>((resolve, reject) => {
-      this.#connectThenSend(method, args, options).then(resolve, (error: unknown) => {
-        const stopped = madeWhileStopping
-          ? undefined
-          : this.#duringStop(method, error, options.signal);
-        if (stopped === undefined) {
-          reject(error instanceof Error ? error : new Error(String(error)));
-          return;
-        }
-        result.catch(ignore);
-        markQuiet(stopped);
-        reject(stopped);
-      });
-    });
-    return result;
-  }
-
-  // The CANCELLED error for a call that failed because the program is stopping: it lost
-  // its callee (UNAVAILABLE), or the callee's address was withdrawn by the stop (CANCELLED,
-  // though not by the caller's own signal). Undefined for any other failure.
-  #duringStop(
-    method: string,
-    error: unknown,
-    signal: AbortSignal | undefined,
-  ): LaunchpadError | undefined {
-    if (!(error instanceof LaunchpadError)) return undefined;
-    if (stopCancellations.has(error)) return error;
-    const lostCallee =
-      error.code === 'UNAVAILABLE' || (error.code === 'CANCELLED' && signal?.aborted !== true);
-    if (!lostCallee || this.#environment.stopping?.() !== true) return undefined;
-    return this.#stopCancelled(method, error);
-  }
-
-  #stopCancelled(method: string, cause: Error | undefined): LaunchpadError {
-    const error = new LaunchpadError(
-      'CANCELLED',
-      `Call ${this.#describe(method)} was cancelled: the program is stopping` +
-        (cause === undefined ? '.' : ` (${cause.message}).`),
-      { cause },
+    return cancelledOnStop(this.#describe(method), options.signal, this.#environment.stopping, () =>
+      this.#connectThenSend(method, args, options),
     );
-    stopCancellations.add(error);
-    return error;
   }
 
   async #connectThenSend(method: string, args: unknown[], options: CallOptions): Promise<unknown> {
@@ -286,7 +240,7 @@ export class Peer {
           throw new LaunchpadError(
             'UNAVAILABLE',
             `Node ${this.nodeId} is unavailable: call ${this.#describe(method)} waited for it ` +
-              `to come up until its deadline passed (${describeCause(error)}).`,
+              `to come up until its deadline passed (${thrownMessage(error)}).`,
             { cause: error },
           );
         }
@@ -420,7 +374,7 @@ export class Peer {
         `Call ${this.#describe(method)} was not sent: ${error.message}`,
       );
     }
-    return error instanceof Error ? error : new Error(String(error));
+    return thrownAsError(error);
   }
 
   #cancelled(method: string): LaunchpadError {
@@ -441,22 +395,16 @@ export class Peer {
       this.#failPending(calls, error);
       return;
     }
-    // A callee that closes because the program is stopping may do so a moment before this
-    // process hears of the stop: give the news that moment, so that these calls end as
-    // cancelled by the stop, not as failures nobody may be awaiting.
-    const since = Date.now();
-    const settleOnceStoppingIsKnown = (): void => {
-      if (stopping() || Date.now() - since >= STOP_NEWS_MS) this.#failPending(calls, error);
-      else setTimeout(settleOnceStoppingIsKnown, STOP_NEWS_POLL_MS);
-    };
-    setTimeout(settleOnceStoppingIsKnown, STOP_NEWS_POLL_MS);
+    whenStopIsKnown(stopping, () => {
+      this.#failPending(calls, error);
+    });
   }
 
   #failPending(calls: readonly ClientCall[], error: Error | undefined): void {
     const stopping = this.#environment.stopping?.() === true;
     for (const call of calls) {
       if (stopping && !call.madeWhileStopping) {
-        call.failQuietly(this.#stopCancelled(call.method, error));
+        call.failQuietly(stopCancelled(this.#describe(call.method), error));
         continue;
       }
       call.fail(
@@ -469,12 +417,4 @@ export class Peer {
       );
     }
   }
-}
-
-function ignore(): void {
-  // The rejection is seen by whoever awaits the call; nobody else needs to.
-}
-
-function describeCause(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

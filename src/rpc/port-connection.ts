@@ -9,6 +9,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import { decodeFrameBody, encodeMessage } from './codec.ts';
 import type { ConnectionEvents } from './connection.ts';
+import { deliverInTurn } from './delivery-gate.ts';
 import { FrameType, type Frame } from './protocol.ts';
 import { markedTransferables } from './transfer.ts';
 
@@ -30,6 +31,8 @@ export class PortConnection {
   readonly #port: MessagePort;
   readonly #maxBytes: number;
   #closed = false;
+  // A frame did not decode: the frames after it are not handed out.
+  #dropped = false;
   #lastReceivedBytes = 0;
   #lastSentBytes = 0;
 
@@ -44,7 +47,8 @@ export class PortConnection {
   ) {
     this.#port = port;
     this.#maxBytes = maxBytes;
-    port.on('message', (message: unknown) => {
+    const receive = (message: unknown): void => {
+      if (this.#dropped) return;
       let frame: Frame;
       try {
         // A structured clone (a frame with moved buffers) has no byte size: count it as 0.
@@ -52,14 +56,25 @@ export class PortConnection {
         frame = (message instanceof Uint8Array ? decodeFrameBody(message) : message) as Frame;
       } catch {
         // Bytes that do not decode mean the channel is out of order: drop it, like TCP does.
+        this.#dropped = true;
         port.close();
         return;
       }
       events.onFrame(frame);
-    });
-    port.once('close', () => {
+    };
+    const closed = (): void => {
       this.#closed = true;
       events.onClose(undefined);
+    };
+    // Node hands out every message queued on a port in one go, however long their
+    // handlers (and the code awaiting them) take: frames wait for the event loop to turn
+    // once handling them has held it for a while (see delivery-gate.ts). The close waits
+    // behind the frames that arrived before it.
+    port.on('message', (message: unknown) => {
+      deliverInTurn(receive, message);
+    });
+    port.once('close', () => {
+      deliverInTurn(closed, undefined);
     });
   }
 

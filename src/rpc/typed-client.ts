@@ -5,10 +5,9 @@
  */
 import { LaunchpadError } from '../errors/errors.ts';
 import type { CallOptions } from './call-options.ts';
+import { clientCore, registerClient } from './client-registry.ts';
 import type { Client } from './client-type.ts';
 import type { RpcClient } from './rpc-client.ts';
-
-const cores = new WeakMap<object, RpcClient>();
 
 // Names a proxy must not answer with a method stub: `then` would make the client look like
 // a promise to `await`, `toJSON` would break JSON.stringify, and inspection probes these.
@@ -28,13 +27,8 @@ export function createClient<TService>(core: RpcClient): Client<TService> {
       return stub;
     },
   });
-  cores.set(proxy, core);
+  registerClient(proxy, core);
   return proxy as Client<TService>;
-}
-
-/** The untyped client behind a typed one, or `undefined` if `value` is not a client. */
-export function clientCore(value: unknown): RpcClient | undefined {
-  return typeof value === 'object' && value !== null ? cores.get(value) : undefined;
 }
 
 /**

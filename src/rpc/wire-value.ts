@@ -10,7 +10,7 @@
  * nothing per value visited: the path is kept as a stack of keys and rendered only when
  * something is refused.
  */
-import { clientCore } from './typed-client.ts';
+import { clientCore } from './client-registry.ts';
 
 /** What may cross, as error messages put it. */
 export const WIRE_DATA =

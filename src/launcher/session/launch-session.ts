@@ -18,6 +18,8 @@ import { Supervisor, type NodeUnit } from './supervisor.ts';
 import { isPythonNode } from '../../model/python-node.ts';
 import { startLocalPythonUnit } from './python-units.ts';
 
+export { unitEndingWith } from './unit-ending.ts';
+
 /** What one node needs to start, with the node itself. */
 export interface UnitStart extends UnitLaunch {
   /** The node. */
@@ -34,21 +36,6 @@ export type UnitEnd = UnitExit | { readonly error: Error | undefined };
 
 /** A node started by a backend, as the session follows it. */
 export type BackendUnit = Unit<UnitEnd>;
-
-/** A unit that ends when `end` settles, and `kill` ends at once. */
-export function unitEndingWith(end: Promise<UnitEnd>, kill: () => void): BackendUnit {
-  let running = true;
-  const exited = end.finally(() => {
-    running = false;
-  });
-  return {
-    exited,
-    get running() {
-      return running;
-    },
-    kill,
-  };
-}
 
 /** What a backend has once the control plane is up. */
 export interface SessionContext {

@@ -11,7 +11,8 @@ import { nodeLogFile } from '../../protocol/colocation-protocol.ts';
 import { startNodeProcess, type ProcessOutput } from '../../spawn/node-process.ts';
 import { pythonNodeCommand } from '../../spawn/python-command.ts';
 import type { ResolvedLaunchOptions } from '../options/launch-options.ts';
-import { unitEndingWith, type BackendUnit, type UnitStart } from './launch-session.ts';
+import type { BackendUnit, UnitStart } from './launch-session.ts';
+import { unitEndingWith } from './unit-ending.ts';
 
 /** Starts `unit`, a Python node, as a process of this host. */
 export function startLocalPythonUnit(
