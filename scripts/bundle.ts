@@ -65,6 +65,9 @@ await build({
   platform: 'node',
   target: 'node20',
   packages: 'external',
+  // Class and function names as written: esbuild renames a class that refers to itself
+  // (`class _LaunchpadError`), and errors print their constructor's name.
+  keepNames: true,
   sourcemap: true,
   sourcesContent: false,
   chunkNames: 'chunk-[hash]',
@@ -85,15 +88,28 @@ function removeCompiled(directory: string): void {
 }
 removeCompiled(DIST);
 
+/**
+ * The scripts a node process or thread starts with: they export nothing, and they turn on
+ * source maps before their bundle loads (below).
+ */
+const NODE_ENTRIES = new Set(ENTRIES.filter((entry) => entry.startsWith('node/')));
+
 for (const entry of ENTRIES) {
   const depth = entry.split('/').length - 1;
   const target = `${'../'.repeat(depth) || './'}bundle/${bundleName(entry)}.js`;
   const shebang = readFileSync(join(SRC, `${entry}.ts`), 'utf8').startsWith('#!')
     ? '#!/usr/bin/env node\n'
     : '';
-  // A re-export keeps the entry's exports; the side effects of a node's entry script run.
+  const header = `${shebang}// Built by scripts/bundle.ts: this entry's code is in dist/bundle/.\n`;
+  // A node's stack frames (remote errors, stack dumps, NODE_FAILED) name the library's
+  // src/ files and lines, as under tsx, rather than a chunk of the bundle: Node reads a
+  // module's source map as it loads it, so maps are turned on first and the bundle is
+  // imported after. A launcher or the command leaves the user's process settings alone: a
+  // re-export keeps the entry's exports.
   writeFileSync(
     join(DIST, `${entry}.js`),
-    `${shebang}// Built by scripts/bundle.ts: this entry's code is in dist/bundle/.\nexport * from '${target}';\n`,
+    NODE_ENTRIES.has(entry)
+      ? `${header}process.setSourceMapsEnabled(true);\nawait import('${target}');\n`
+      : `${header}export * from '${target}';\n`,
   );
 }

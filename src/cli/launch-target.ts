@@ -5,7 +5,13 @@
  * command lists them and exits 2 without acting: guessing could stop someone else's run.
  */
 import { CliError, EXIT } from './cli-error.ts';
-import { launchesOfProject, projectFolders, projectOf } from './project-launches.ts';
+import {
+  launchesOfProject,
+  PROJECT_MARKERS,
+  projectFolders,
+  projectOf,
+} from './project-launches.ts';
+import { printable } from './terminal-text.ts';
 import { textTable } from './text-table.ts';
 import { LaunchApi } from './launch-api.ts';
 import { launchesDirectory } from '../launcher/dashboard/launch-registry.ts';
@@ -20,15 +26,27 @@ export const LAUNCH_OPTION = {
 
 /**
  * The API of the launch named `launchId`, or of the one running launch of the current
- * directory's project (its script under the current directory or its git root).
+ * directory's project (its script under the project's root or its git root; see
+ * {@link projectFolders}).
  *
  * @throws CliError when no launch has that id or it has ended; with exit code 2 when no
- * launch id is given and the project has no running launch, or several (listing them)
+ * launch id is given and the current directory is in no project, or the project has no
+ * running launch, or several (listing them)
  */
 export function targetLaunch(launchId: string | undefined): LaunchApi {
   const { launches } = readRegistry();
   if (launchId === undefined) {
     const running = launches.filter((launch) => launch.state === 'running');
+    if (projectFolders().length === 0) {
+      throw new CliError(
+        `${process.cwd()} is in no project (no ${PROJECT_MARKERS.join(' or ')} in it or above it), ` +
+          'so no launch is its own; nothing was done. ' +
+          (running.length === 0
+            ? `None of the ${launches.length} launches recorded in ${launchesDirectory()} is running.`
+            : `Name one of the running launches with --launch ID:\n${launchList(running)}`),
+        EXIT.usage,
+      );
+    }
     const mine = launchesOfProject(running);
     const [only] = mine;
     if (only !== undefined && mine.length === 1) return new LaunchApi(only.record);
@@ -50,12 +68,9 @@ export function targetLaunch(launchId: string | undefined): LaunchApi {
   }
   const found = launches.find((launch) => launch.record.id === launchId);
   if (found === undefined) {
-    const known = launches.map((launch) => launch.record.id);
     throw new CliError(
       `No launch ${launchId} is recorded in ${launchesDirectory()}; ` +
-        (known.length === 0
-          ? 'no launch is recorded there.'
-          : `the recorded ones are: ${known.join(', ')}.`),
+        (launches.length === 0 ? 'no launch is recorded there.' : someLaunches(launches)),
     );
   }
   if (found.state === 'unknown') {
@@ -73,15 +88,39 @@ export function targetLaunch(launchId: string | undefined): LaunchApi {
   return new LaunchApi(found.record);
 }
 
+/** How many launch ids an unknown `--launch` lists (`ls` lists them all). */
+export const LISTED_LAUNCHES = 10;
+
+/**
+ * The running launches and the most recent others, at most {@link LISTED_LAUNCHES}, one per
+ * line with its state, and where to see the rest.
+ */
+function someLaunches(launches: readonly RegisteredLaunch[]): string {
+  // Running ones first: the launch meant is most likely one of them.
+  const ordered = [
+    ...launches.filter((launch) => launch.state === 'running'),
+    ...launches.filter((launch) => launch.state !== 'running'),
+  ];
+  const shown = ordered.slice(0, LISTED_LAUNCHES);
+  const rest = launches.length - shown.length;
+  return (
+    `${rest > 0 ? `the ${shown.length} most relevant of ${launches.length}` : 'the recorded ones'} ` +
+    `(running first, then newest first):\n${shown.map(({ record, state }) => `  ${printable(record.id)}  ${state}`).join('\n')}` +
+    (rest > 0 ? `\n  … and ${rest} more: launchpad-ts ls lists them all.` : '')
+  );
+}
+
 /** The launches as a small table: id, program, script and project folder. */
 function launchList(launches: readonly RegisteredLaunch[]): string {
   return textTable(
     ['ID', 'PROGRAM', 'SCRIPT', 'DIRECTORY'],
-    launches.map(({ record }) => [
-      record.id,
-      record.programName,
-      record.script === '' ? '-' : record.script,
-      projectOf(record.script),
-    ]),
+    launches.map(({ record }) =>
+      [
+        record.id,
+        record.programName,
+        record.script === '' ? '-' : record.script,
+        projectOf(record.script),
+      ].map(printable),
+    ),
   ).trimEnd();
 }

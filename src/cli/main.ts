@@ -18,7 +18,7 @@ import { registerPythonPath } from './python-path.ts';
 import { registerStack } from './stack.ts';
 import { registerStatus } from './status.ts';
 import { registerStop } from './stop.ts';
-import { printable } from './terminal-text.ts';
+import { printable, printableLines } from './terminal-text.ts';
 
 // package.json is two folders up from both src/cli/ and dist/cli/.
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -53,7 +53,8 @@ function exitCodeOf(error: unknown): number {
     return printedOnRequest || error.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
   if (error instanceof CliError) {
-    process.stderr.write(`launchpad-ts: ${printable(error.message)}\n`);
+    // A CliError's lines are the command's own; what it quotes was made printable.
+    process.stderr.write(`launchpad-ts: ${printableLines(error.message)}\n`);
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);

@@ -1,25 +1,44 @@
 /**
  * @module
- * Which launches belong to the project of the current directory: those whose main script
- * lies under the current directory or under its git root (the nearest folder above it
- * holding `.git`). Commands without `--launch` choose only among these, so a command
- * typed in one project never acts on another project's run.
+ * Which launches belong to the project of the current directory. The project is the
+ * nearest folder at or above the current directory that holds a `package.json` or `.git`
+ * (its root), together with the git root above it (a package of a monorepo belongs to
+ * the repository); a launch belongs to it when its main script lies under one of these.
+ * Commands without `--launch` choose only among these, so a command typed in one project
+ * never acts on another project's run, and one typed outside any project (a folder
+ * holding many checkouts) acts on none.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import type { RegisteredLaunch } from './launch-registry.ts';
 
-/** The folders a launch's script must lie under to belong to `cwd`'s project. */
+/** What makes a folder a project's root. */
+export const PROJECT_MARKERS = ['package.json', '.git'] as const;
+
+/**
+ * The folders a launch's script must lie under to belong to `cwd`'s project: its root and
+ * the git root above it; none when `cwd` is in no project.
+ */
 export function projectFolders(cwd: string = process.cwd()): string[] {
-  const here = resolve(cwd);
-  const root = gitRoot(here);
-  return root === undefined || root === here ? [here] : [here, root];
+  const root = projectRoot(cwd);
+  if (root === undefined) return [];
+  const repository = gitRoot(root);
+  return repository === undefined || repository === root ? [root] : [root, repository];
+}
+
+/** The nearest folder at or above `from` holding one of {@link PROJECT_MARKERS}, if any. */
+export function projectRoot(from: string): string | undefined {
+  return nearestHolding(from, PROJECT_MARKERS);
 }
 
 /** The nearest folder at or above `from` that holds `.git`, if any. */
 export function gitRoot(from: string): string | undefined {
+  return nearestHolding(from, ['.git']);
+}
+
+function nearestHolding(from: string, names: readonly string[]): string | undefined {
   for (let folder = resolve(from); ; folder = dirname(folder)) {
-    if (existsSync(join(folder, '.git'))) return folder;
+    if (names.some((name) => existsSync(join(folder, name)))) return folder;
     if (dirname(folder) === folder) return undefined;
   }
 }
@@ -40,11 +59,14 @@ export function launchesOfProject(
   return launches.filter((launch) => scriptUnder(launch.record.script, folders));
 }
 
-/** A launch's project folder, as `ls` shows it: its script's git root, else its folder. */
+/**
+ * A launch's project folder, as `ls` shows it: its script's git root, else its project's
+ * root, else its folder.
+ */
 export function projectOf(script: string): string {
   if (script === '') return '-';
   const folder = dirname(resolve(script));
-  return gitRoot(folder) ?? folder;
+  return gitRoot(folder) ?? projectRoot(folder) ?? folder;
 }
 
 /** `path` relative to `cwd` when it lies under it, else as it is. */

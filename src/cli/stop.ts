@@ -24,7 +24,7 @@ Example:
     )
     .action(async (options: StopOptions) => {
       const api = targetLaunch(options.launch);
-      await api.json('/api/stop', { method: 'POST' });
+      await api.json('/api/stop?by=cli', { method: 'POST' });
       const { id, programName } = api.launch;
       process.stdout.write(
         `Stopping launch ${printable(id)} (program ${printable(programName)}).\n`,

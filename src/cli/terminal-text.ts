@@ -22,6 +22,15 @@ export function printable(text: string): string {
   });
 }
 
+/**
+ * `text` as {@link printable} makes it, but keeping its line breaks: for a message whose
+ * lines the command wrote itself (a list of launches, each field made printable as it
+ * was put in).
+ */
+export function printableLines(text: string): string {
+  return text.split('\n').map(printable).join('\n');
+}
+
 // What JSON.stringify leaves as it is but a terminal may act on.
 const UNSAFE_IN_JSON = /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 

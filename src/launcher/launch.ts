@@ -10,6 +10,7 @@ import { childLaunchHook } from '../node/child-hook.ts';
 import { resolveLaunchOptions, type LaunchOptions } from './options/launch-options.ts';
 import { createLaunchSetup } from './session/launch-setup.ts';
 import { runLaunchSession } from './session/launch-session.ts';
+import { launchFlags } from './options/launch-flags.ts';
 import { resolveLaunchType } from './options/launch-type.ts';
 import { RunningProgram } from './session/running-program.ts';
 import { enforceTimeLimit } from './session/time-limit.ts';
@@ -42,7 +43,7 @@ export function launch(program: Program, options: LaunchOptions = {}): RunningPr
   }
   // `launchpad-ts graph`: write the graph and exit before anything starts.
   exportGraphIfAsked(program);
-  const launchType = resolveLaunchType(options.launchType);
+  const launchType = resolveLaunchType(options.launchType, launchFlags().launchType);
   // Node output is read on its way to the launch's streams, for the dashboard's log tails.
   const tap = new OutputTap(program.nodes.map((node) => node.id));
   const resolved = tap.wrap(resolveLaunchOptions(options));

@@ -3,7 +3,7 @@
  * the most recent running launch by default or the one named by `--launch`. The launch
  * comes from startCliTarget(): a real launch under processes.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, startCli } from '../helpers/cli.ts';
@@ -191,8 +191,11 @@ describe('launchpad-ts on a running launch', () => {
     expect((JSON.parse(picked.stdout) as { launch: { id: string } }).launch.id).toBe(
       target.launchId,
     );
-    // From a folder of no project with a running launch: nothing is done.
-    const elsewhere = await runCli(['stop'], target.env, { cwd: target.stateDir });
+    // From a project with no running launch: nothing is done.
+    const elsewhereProject = join(target.stateDir, 'elsewhere');
+    mkdirSync(elsewhereProject);
+    writeFileSync(join(elsewhereProject, 'package.json'), '{}');
+    const elsewhere = await runCli(['stop'], target.env, { cwd: elsewhereProject });
     expect(elsewhere.code).toBe(2);
     expect(elsewhere.stderr).toContain('No running launch of this project');
     expect(elsewhere.stderr).toMatch(

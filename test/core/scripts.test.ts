@@ -2,9 +2,14 @@
  * Launches run as scripts, the way users run them: exit codes, signals to the launcher,
  * the grace period, and no node process outliving its launcher.
  */
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { isAlive, runScript, startScript } from '../helpers/scripts.ts';
+import { runCli } from '../helpers/cli.ts';
+import { waitUntil } from '../helpers/wait-until.ts';
+import { interruptGroup, isAlive, runScript, startScript } from '../helpers/scripts.ts';
 
 const pidsIn = (text: string): number[] =>
   [...text.matchAll(/up \S+ pid=(\d+)/g)].map((match) => Number(match[1]));
@@ -59,8 +64,40 @@ describe('a launcher script', () => {
       expect(run.stdout()).toContain('[sleeper/1] stopped sleeper/1');
       expect(run.stdout()).toContain('launcher: clean stop');
       expect(pids.filter(isAlive)).toEqual([]);
+      // Who stopped it is said: SIGTERM comes from outside the terminal.
+      if (signal === 'SIGTERM') {
+        expect(run.stderr()).toContain('launchpad-ts: stopping the program (SIGTERM).');
+      }
     },
   );
+
+  it('says that `launchpad-ts stop` stopped it, and exits 0 as after any stop asked for', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'lp-cli-stop-'));
+    try {
+      const env = { LAUNCHPAD_STATE_DIR: stateDir };
+      const run = startScript('test/fixtures/scripts/long-running.ts', [], env);
+      await run.waitForOutput(
+        /up sleeper\/0[\s\S]*up sleeper\/1|up sleeper\/1[\s\S]*up sleeper\/0/,
+      );
+      // The launch is recorded once its launch API listens, alongside the nodes' start.
+      const launches = join(stateDir, 'launches');
+      await waitUntil(
+        () => existsSync(launches) && readdirSync(launches).some((file) => file.endsWith('.json')),
+        'the launch record',
+      );
+      // The script lies in this repository, the project the command runs in.
+      const stop = await runCli(['stop'], env);
+      expect(stop.code, stop.stderr).toBe(0);
+      const { code } = await run.exited;
+      expect(code).toBe(0);
+      expect(run.stderr()).toContain(
+        'launchpad-ts: stopping long_running: `launchpad-ts stop` asked for it.',
+      );
+      expect(run.stdout()).toContain('launcher: clean stop');
+    } finally {
+      rmSync(stateDir, { recursive: true, force: true });
+    }
+  });
 
   it('kills a node that ignores the stop after the grace period', async () => {
     const run = startScript('test/fixtures/scripts/stubborn.ts');
@@ -88,6 +125,30 @@ describe('a launcher script', () => {
     expect(run.stderr()).toContain('Ctrl-C again to kill it at once');
     expect(run.stderr()).toContain('killing every node');
     expect(isAlive(pid!)).toBe(false);
+  });
+
+  it('takes SIGINTs that arrive together as one Ctrl-C, as when a wrapper relays it', async () => {
+    // tsx resends the terminal's SIGINT to its child when the child has not acknowledged it
+    // within 30 ms: the copy arrives while the launcher is taking the first.
+    const run = startScript('test/fixtures/scripts/stubborn.ts');
+    await run.waitForOutput(/up pid=\d+/);
+    run.child.kill('SIGINT');
+    await run.waitForError('stopping the program');
+    run.child.kill('SIGINT');
+    const { code } = await run.exited;
+    expect(code).toBe(130);
+    expect(run.stderr()).toContain('killing nodes that did not stop within 500 ms: stubborn/0');
+    expect(run.stderr()).not.toContain('killing every node');
+  });
+
+  it('stops gracefully on one Ctrl-C to the terminal group of `tsx script.ts`', async () => {
+    const run = startScript('test/fixtures/scripts/stubborn.ts', [], {}, { tsxCommand: true });
+    await run.waitForOutput(/up pid=\d+/);
+    interruptGroup(run);
+    const { code } = await run.exited;
+    expect(code).toBe(130);
+    expect(run.stderr()).toContain('killing nodes that did not stop within 500 ms: stubborn/0');
+    expect(run.stderr()).not.toContain('killing every node');
   });
 
   it('ends the process on a second Ctrl-C under in-process, where a busy node cannot be killed', async () => {
@@ -118,9 +179,20 @@ describe('a launcher script', () => {
     ]);
     expect(code).toBe(2);
     expect(stderr).toBe(
-      "launchpad-ts: Unknown launcher flag --lp_lauch_type; the launcher's flags are: --lp_launch_type, --lp_dry_run, --lp_time_limit, --lp_metrics_port, --lp_dashboard.\n",
+      "launchpad-ts: Unknown launcher flag --lp_lauch_type; the launcher's flags are: --lp_launch_type, --lp_dry_run, --lp_time_limit, --lp_metrics_port, --lp_dashboard, --lp_python.\n",
     );
     expect(stdout).not.toContain('launcher code');
+  });
+
+  it.each([
+    ['--lp_launch_type=thread', 'Unknown launch type "thread" (from --lp_launch_type).'],
+    ['--lp_time_limit=abc', 'Expected --lp_time_limit to be a positive duration'],
+    ['--lp_dashboard=99999', 'Expected --lp_dashboard to be a port number'],
+  ])('says a wrong value in %s alone, without a stack, and exits 2', async (flag, message) => {
+    const { code, stderr } = await runScript('test/fixtures/scripts/single-file.ts', [flag]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`launchpad-ts: ${message}`);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
   });
 
   it('exits non-zero naming the failed node and its error', async () => {

@@ -1,7 +1,7 @@
 /**
  * A stop asked for is a clean stop: nodes that fail because of it (a cancelled call let
- * escape, code that throws on its stop signal) do not make `wait()` reject, and a
- * cancellation caused by the stop is no death cause.
+ * escape, code that throws on its stop signal) do not make `wait()` reject, each is said
+ * on standard error, and a cancellation caused by the stop is no death cause.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,6 +31,13 @@ describe.each(LOCAL_LAUNCH_TYPES)('a clean stop under %s', (launchType) => {
       // The cancelled workers stopped; the thrower failed, and that was said.
       expect(nodes.get('worker/0')?.state).toBe('stopped');
       expect(nodes.get('worker/1')?.state).toBe('stopped');
+      expect(nodes.get('late/0')?.state).toBe('stopped');
+      // Each error of the stop let escape was said too, under every launch type.
+      for (const id of ['worker/0', 'worker/1', 'late/0']) {
+        expect(stderr.text()).toContain(
+          `node ${id} of clean_stop let an error of the stop escape (not a failure of the program): `,
+        );
+      }
       expect(nodes.get('thrower/0')?.state).toBe('failed');
       expect(stderr.text()).toMatch(
         /node thrower\/0 of clean_stop failed while the program was stopping \(not a failure of the program\): .*gives up/,
@@ -38,7 +45,7 @@ describe.each(LOCAL_LAUNCH_TYPES)('a clean stop under %s', (launchType) => {
       expect(stderr.text()).not.toContain('stopping the program.');
       // No death cause for a cancellation caused by the stop.
       const metrics = running.metrics();
-      for (const id of ['worker/0', 'worker/1', 'ps/0']) {
+      for (const id of ['worker/0', 'worker/1', 'late/0', 'ps/0']) {
         expect(metrics.nodes.find((node) => node.nodeId === id)?.deathCause).toBeUndefined();
       }
       // Nor in the dashboard's history, which a reopened dashboard shows: only the thrower

@@ -216,17 +216,25 @@ describe('the launch API of a running four-node program', () => {
 describe('the end of a launch', () => {
   it('rewrites its registry record with its end and outcome, and closes the API', async () => {
     const { program } = makeDashboardProgram();
+    const stderr = new PassThrough();
+    let printed = '';
+    stderr.on('data', (chunk: Buffer) => (printed += chunk.toString()));
     const running = lp.launch(program, {
       launchType: 'threads',
       stdout: new PassThrough(),
+      stderr,
       terminationGraceMs: 5_000,
     });
     try {
       const url = await running.dashboardUrl();
       await running.ready;
-      const { body } = await api(url, '/api/stop', { method: 'POST' });
+      const { body } = await api(url, '/api/stop?by=dashboard', { method: 'POST' });
       expect(body).toEqual({ ok: true });
       await running.wait();
+      // The launcher says who stopped it.
+      expect(printed).toContain(
+        `launchpad-ts: stopping ${program.name}: the dashboard's Stop button asked for it.`,
+      );
       const id = running.workdir.split('/').at(-1)!;
       const file = join(launchesDirectory(), `${id}.json`);
       await waitUntil(

@@ -13,13 +13,25 @@ const TSX_LOADER = pathToFileURL(require.resolve('tsx')).href;
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
+const TSX_CLI = require.resolve('tsx/cli');
+
 const started = new Set<ChildProcess>();
+/** Scripts started in a process group of their own, which is killed as a whole. */
+const groups = new Set<number>();
 
 afterEach(() => {
   for (const child of started) {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
   started.clear();
+  for (const group of groups) {
+    try {
+      process.kill(-group, 'SIGKILL');
+    } catch {
+      // The group has ended.
+    }
+  }
+  groups.clear();
 });
 
 /** A script started by {@link startScript}. */
@@ -38,6 +50,16 @@ export interface ScriptRun {
   waitForError(text: string | RegExp): Promise<void>;
 }
 
+/** How {@link startScript} starts a script. */
+export interface ScriptStart {
+  /**
+   * Run `tsx <script>` (tsx's command, which runs the script in a child process and relays
+   * signals to it) in a process group of its own, as a terminal runs a command in its
+   * foreground group; `child.pid` is then the group's id (see {@link interruptGroup}).
+   */
+  readonly tsxCommand?: boolean;
+}
+
 /**
  * Starts `node --import tsx <script> ...args` from the repository root, resolving
  * `launchpad-ts` to its sources like the tests do.
@@ -46,17 +68,27 @@ export function startScript(
   script: string,
   args: readonly string[] = [],
   env: NodeJS.ProcessEnv = {},
+  how: ScriptStart = {},
 ): ScriptRun {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=launchpad-ts-source', '--import', TSX_LOADER, script, ...args],
-    {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child =
+    how.tsxCommand === true
+      ? spawn(process.execPath, [TSX_CLI, script, ...args], {
+          cwd: ROOT,
+          env: { ...process.env, NODE_OPTIONS: '--conditions=launchpad-ts-source', ...env },
+          stdio: ['ignore', 'pipe', 'pipe'],
+          detached: true,
+        })
+      : spawn(
+          process.execPath,
+          ['--conditions=launchpad-ts-source', '--import', TSX_LOADER, script, ...args],
+          {
+            cwd: ROOT,
+            env: { ...process.env, ...env },
+            stdio: ['ignore', 'pipe', 'pipe'],
+          },
+        );
   started.add(child);
+  if (how.tsxCommand === true && child.pid !== undefined) groups.add(child.pid);
   let stdout = '';
   let stderr = '';
   const listeners = new Set<() => void>();
@@ -113,6 +145,15 @@ export async function runScript(
   const run = startScript(script, args, env);
   const { code } = await run.exited;
   return { code, stdout: run.stdout(), stderr: run.stderr() };
+}
+
+/**
+ * Sends SIGINT to every process of the group `run` leads, as a terminal does on Ctrl-C
+ * (the run must be started with `tsxCommand`).
+ */
+export function interruptGroup(run: ScriptRun): void {
+  if (run.child.pid === undefined) throw new Error('The script has no process.');
+  process.kill(-run.child.pid, 'SIGINT');
 }
 
 /** True while a process with this pid exists. */

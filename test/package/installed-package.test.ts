@@ -152,6 +152,59 @@ describe('the packed package, installed into a fresh project', () => {
     }
   }, 300_000);
 
+  it("maps the library's own stack frames to its src/ files in node processes and threads", async () => {
+    writeFileSync(
+      join(project, 'breaks.js'),
+      `import * as lp from 'launchpad-ts';
+export function breaks() { throw new Error('the worker broke'); }
+lp.main(async () => {
+  const program = new lp.Program('breaks');
+  program.addNode(new lp.FunctionNode(breaks), 'worker');
+  await lp.launch(program).wait();
+});
+`,
+    );
+    for (const launchType of ['processes', 'threads']) {
+      const ran = await run('node', ['breaks.js', `--lp_launch_type=${launchType}`], project);
+      expect(ran.code).toBe(1);
+      // The node's stack, carried in NODE_FAILED: the library's frames name src/*.ts.
+      expect(ran.stderr).toMatch(
+        /at .*node_modules\/launchpad-ts\/src\/node\/node-runner\.ts:\d+:\d+/,
+      );
+      expect(ran.stderr).not.toMatch(/launchpad-ts\/dist\/bundle\/chunk-\w+\.js:\d+/);
+      // The uncaught error prints under its class's own name, as the bundle keeps it.
+      expect(ran.stderr).toContain(
+        '[LaunchpadError: Node worker/0 failed: Error: the worker broke',
+      );
+      expect(ran.stderr).not.toContain('_LaunchpadError');
+    }
+    // A stack dump (sampled through the inspector, positions as they ran) is mapped too.
+    writeFileSync(
+      join(project, 'dump.js'),
+      `import * as lp from 'launchpad-ts';
+export class Spinner { run() { for (;;); } }
+lp.main(async () => {
+  const program = new lp.Program('dump');
+  program.addNode(new lp.ServiceNode(Spinner), 'spin');
+  const running = lp.launch(program, { terminationGraceMs: 500 });
+  await running.ready;
+  // Until the dump catches run() spinning (it starts once the node serves).
+  for (let tries = 0; tries < 100; tries++) {
+    const dump = await running.stackDump('spin/0');
+    if (/ run /.test(dump)) { console.log(dump); break; }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await running.stop();
+});
+`,
+    );
+    for (const launchType of ['processes', 'threads']) {
+      const ran = await run('node', ['dump.js', `--lp_launch_type=${launchType}`], project);
+      expect(ran.stdout).toMatch(/ file:\/\/.*\/launchpad-ts\/src\/node\/node-runner\.ts:\d+:\d+/);
+      expect(ran.stdout).not.toContain('dist/bundle/chunk-');
+    }
+  }, 120_000);
+
   it('runs a Python node from the installed package, with plain node', async () => {
     writeFileSync(
       join(project, 'squarer.py'),

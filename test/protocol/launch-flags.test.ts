@@ -57,6 +57,18 @@ describe('launchFlags', () => {
       'Expected --lp_dry_run to be given alone or as --lp_dry_run=1, =true, =0 or =false, got --lp_dry_run=maybe.',
     );
   });
+
+  it.each([
+    [['--lp_launch_type=thread'], 'Unknown launch type "thread" (from --lp_launch_type).'],
+    [['--lp_time_limit=abc'], 'Expected --lp_time_limit to be a positive duration'],
+    [
+      ['--lp_dashboard=99999'],
+      'Expected --lp_dashboard to be a port number from 0 (any free port) to 65535, or given alone, got --lp_dashboard=99999.',
+    ],
+    [['--lp_metrics_port=65536'], 'Expected --lp_metrics_port to be a port number'],
+  ])('refuses the wrong value in %j as it reads it', (args, message) => {
+    expect(() => lp.launchFlags(args)).toThrow(message);
+  });
 });
 
 describe('userArgs', () => {

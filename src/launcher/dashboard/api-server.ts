@@ -200,7 +200,7 @@ async function postRoute(
   if (path === '/api/stop') {
     // Answer first: the stop may take the whole grace period.
     sendJson(response, 200, { ok: true });
-    void actions.stop().catch(() => undefined);
+    void actions.stop(stopRequester(url.searchParams.get('by'))).catch(() => undefined);
     return;
   }
   const [, encoded, action] = /^\/api\/nodes\/(.+)\/(stack|profile|restart)$/.exec(path) ?? [];
@@ -325,4 +325,15 @@ function statusOf(error: unknown): number {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Who asked for a stop, as the launcher's line says it: `?by=cli` (`launchpad-ts stop`),
+ * `?by=dashboard` (its Stop button), else a client of the launch API. Only these fixed
+ * texts are printed: the query is the client's word, not trusted text for a terminal.
+ */
+function stopRequester(by: string | null): string {
+  if (by === 'cli') return '`launchpad-ts stop` asked for it';
+  if (by === 'dashboard') return "the dashboard's Stop button asked for it";
+  return 'a client of the launch API (POST /api/stop) asked for it';
 }

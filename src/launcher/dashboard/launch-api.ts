@@ -66,7 +66,7 @@ export async function runLaunchApi(context: LaunchApiContext): Promise<{ pageUrl
     done: running.wait(),
     history,
   });
-  const actions = runningActions(running);
+  const actions = runningActions(running, setup.lifecycle);
   let server;
   try {
     server = await serveLaunchApi({ view, token, actions, port: context.port });

@@ -4,6 +4,7 @@
  * from its {@link RunningProgram} (stack dumps, CPU profiles, restarts, the stop). A
  * reopened history has none: its POST routes answer that the launch is finished.
  */
+import type { ProgramLifecycle } from '../session/program-lifecycle.ts';
 import type { RunningProgram } from '../session/running-program.ts';
 
 /** What the launch API's POST routes call. */
@@ -14,12 +15,15 @@ export interface NodeActions {
   cpuProfile(nodeId: string, options: { readonly durationMs: number }): Promise<object>;
   /** Ends the node and starts it again under its id. */
   restartNode(nodeId: string): Promise<void>;
-  /** Stops the whole program. */
-  stop(): Promise<void>;
+  /** Stops the whole program, as `who` asked (said on the launcher's stderr). */
+  stop(who: string): Promise<void>;
 }
 
 /** The actions of a running launch. */
-export function runningActions(running: RunningProgram): NodeActions {
+export function runningActions(
+  running: RunningProgram,
+  lifecycle: Pick<ProgramLifecycle, 'stopAsked'>,
+): NodeActions {
   return {
     stackDump: (nodeId) => running.stackDump(nodeId),
     cpuProfile: (nodeId, options) => running.cpuProfile(nodeId, options),
@@ -28,6 +32,6 @@ export function runningActions(running: RunningProgram): NodeActions {
       running.restartNode(nodeId);
       return Promise.resolve();
     },
-    stop: () => running.stop(),
+    stop: (who) => lifecycle.stopAsked(who),
   };
 }

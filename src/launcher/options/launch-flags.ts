@@ -1,21 +1,27 @@
 /**
  * @module
  * The launcher's command-line flags (`--lp_launch_type`, `--lp_dry_run`,
- * `--lp_time_limit`, `--lp_metrics_port`, `--lp_dashboard`, `--lp_python`), parsed in one place with `node:util` `parseArgs`, in every spelling
+ * `--lp_time_limit`, `--lp_metrics_port`, `--lp_dashboard`, `--lp_python`), parsed and
+ * checked in one place with `node:util` `parseArgs`, in every spelling
  * it knows (`--lp_dry_run`, `--lp_dry_run=1`, `--lp_launch_type slurm`,
  * `--lp_launch_type=slurm`), and taken out of what the program's own flag parser sees
  * ({@link userArgs}).
  */
 import { parseArgs } from 'node:util';
 import { LaunchpadError } from '../../errors/errors.ts';
+import { launchTypeNamed } from './launch-type.ts';
+import { parseTimeLimit } from './time-limit-option.ts';
 
-/** The launcher's flags as given on the command line; a flag not given is absent. */
+/**
+ * The launcher's flags as given on the command line (each value checked); a flag not given
+ * is absent.
+ */
 export interface LaunchFlags {
-  /** `--lp_launch_type`: the launch type, not yet checked. */
+  /** `--lp_launch_type`: the launch type as written (a launch type or a Launchpad alias). */
   readonly launchType?: string;
   /** `--lp_dry_run`: show what would be submitted, submit nothing. */
   readonly dryRun?: boolean;
-  /** `--lp_time_limit`: the time limit as written (`300`, `90s`), not yet parsed. */
+  /** `--lp_time_limit`: the time limit as written (`300`, `90s`). */
   readonly timeLimit?: string;
   /** `--lp_metrics_port`: the port to serve `/metrics` on, as written; `0` when given alone. */
   readonly metricsPort?: string;
@@ -112,11 +118,17 @@ function parse(args: readonly string[]): ParsedFlags {
           `Expected --${name} to have a value: --${name}=<value> or --${name} <value>.`,
         );
       }
-      if (name === 'lp_launch_type') found.launchType = value;
-      else if (name === 'lp_metrics_port') found.metricsPort = value;
-      else if (name === 'lp_dashboard') found.dashboard = value;
+      // Each value is checked here, so that a mistake on the command line is said as one.
+      if (name === 'lp_launch_type') {
+        launchTypeNamed(value, '--lp_launch_type');
+        found.launchType = value;
+      } else if (name === 'lp_metrics_port') found.metricsPort = portValue(name, value);
+      else if (name === 'lp_dashboard') found.dashboard = portValue(name, value);
       else if (name === 'lp_python') found.python = value;
-      else found.timeLimit = value;
+      else {
+        parseTimeLimit(value);
+        found.timeLimit = value;
+      }
     } else {
       found.dryRun = value === undefined ? true : booleanValue(name, value);
     }
@@ -138,6 +150,17 @@ function withOptionalValues(args: readonly string[]): string[] {
   );
 }
 
+function portValue(name: string, value: string): string {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65_535) {
+    throw new LaunchpadError(
+      'INVALID_ARGUMENT',
+      `Expected --${name} to be a port number from 0 (any free port) to 65535, or given alone, got --${name}=${value}.`,
+    );
+  }
+  return value;
+}
+
 function booleanValue(name: string, value: string): boolean {
   const meaning = BOOLEAN_VALUES[value.toLowerCase()];
   if (meaning === undefined) {
@@ -154,8 +177,10 @@ function booleanValue(name: string, value: string): boolean {
  *
  * @param args - the program's arguments @default process.argv.slice(2)
  * @throws LaunchpadError `INVALID_ARGUMENT` for an unknown `--lp_*` flag, a flag without
- * its value, or a `--lp_dry_run` value that is not 1, true, 0 or false, in `args`; on the
- * command line (no `args`) such a mistake is printed alone and the process exits 2
+ * its value, or a wrong value (an unknown launch type, a time limit that is not a
+ * duration, a port out of range, a `--lp_dry_run` that is not 1, true, 0 or false), in
+ * `args`; on the command line (no `args`) such a mistake is printed alone and the process
+ * exits 2
  */
 export function launchFlags(args?: readonly string[]): LaunchFlags {
   return parseOrExit(args).flags;

@@ -4,7 +4,6 @@
  * option, else `--lp_launch_type`, else `LP_LAUNCH_TYPE`, else `processes`.
  */
 import { LaunchpadError } from '../../errors/errors.ts';
-import { launchFlags } from './launch-flags.ts';
 
 /** Every launch type this version knows. */
 export const LAUNCH_TYPES = ['in-process', 'threads', 'processes', 'slurm', 'kubernetes'] as const;
@@ -25,13 +24,13 @@ export const LAUNCH_TYPE_ALIASES: Readonly<Record<string, LaunchType>> = {
 export const DEFAULT_LAUNCH_TYPE: LaunchType = 'processes';
 
 /**
- * Picks the launch type: `explicit` (the launch option) if given, else the command-line
- * flag, else the environment variable, else {@link DEFAULT_LAUNCH_TYPE}.
+ * Picks the launch type: `explicit` (the launch option) if given, else `flag` (the
+ * command-line flag, as {@link launchFlags} read it), else the environment variable, else
+ * {@link DEFAULT_LAUNCH_TYPE}.
  *
  * @throws LaunchpadError `INVALID_ARGUMENT` for an unknown name, listing the known ones
  */
-export function resolveLaunchType(explicit?: string): LaunchType {
-  const flag = explicit === undefined ? launchFlags().launchType : undefined;
+export function resolveLaunchType(explicit?: string, flag?: string): LaunchType {
   const [source, name] =
     explicit !== undefined
       ? ['the launchType option', explicit]
@@ -40,6 +39,16 @@ export function resolveLaunchType(explicit?: string): LaunchType {
         : process.env['LP_LAUNCH_TYPE'] !== undefined && process.env['LP_LAUNCH_TYPE'] !== ''
           ? ['LP_LAUNCH_TYPE', process.env['LP_LAUNCH_TYPE']]
           : ['the default', DEFAULT_LAUNCH_TYPE];
+  return launchTypeNamed(name, source);
+}
+
+/**
+ * The launch type `name` stands for (one of {@link LAUNCH_TYPES} or a Launchpad alias).
+ *
+ * @param source - where `name` comes from, for the error (`--lp_launch_type`)
+ * @throws LaunchpadError `INVALID_ARGUMENT` for an unknown name, listing the known ones
+ */
+export function launchTypeNamed(name: string, source: string): LaunchType {
   if ((LAUNCH_TYPES as readonly string[]).includes(name)) return name as LaunchType;
   const alias = LAUNCH_TYPE_ALIASES[name];
   if (alias !== undefined) return alias;

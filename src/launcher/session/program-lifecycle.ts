@@ -128,13 +128,14 @@ export class ProgramLifecycle implements ActiveProgram {
   }
 
   /**
-   * A node ended, with an error if it failed. The first failure before a stop stops the
-   * program and is its failure. Once the program is stopping, ends caused by the stop
-   * (kills, cancelled or unavailable calls) are a clean stop, and an exception of the
-   * node's own code is reported and marks the node failed, but is not the program's
+   * A node ended, with an error if it failed (`killed` when the launcher killed it). The
+   * first failure before a stop stops the program and is its failure. Once the program is
+   * stopping, ends caused by the stop (kills, cancelled or unavailable calls) are a clean
+   * stop, and an exception of the node's own code marks the node failed; either is
+   * reported on standard error (a kill was said as it was done) but is not the program's
    * failure: the stop was asked for, and the failure did not cause it.
    */
-  nodeEnded(nodeId: string, error?: Error): void {
+  nodeEnded(nodeId: string, error?: Error, how: { readonly killed?: boolean } = {}): void {
     if (this.#ended.has(nodeId)) return;
     this.#ended.add(nodeId);
     const stopping = this.#stopping !== undefined;
@@ -145,6 +146,13 @@ export class ProgramLifecycle implements ActiveProgram {
     if (failed && stopping) {
       this.#stderr.write(
         `${styleText('yellow', `launchpad-ts: node ${nodeId} of ${this.#programName} failed while the program was stopping (not a failure of the program): ${error.message}`)}\n`,
+      );
+    } else if (error !== undefined && stopping && how.killed !== true) {
+      // The node's code let an error of the stop escape (a call cancelled by it): said, as
+      // its own exception would be, so that the same code reads the same under every
+      // launch type.
+      this.#stderr.write(
+        `launchpad-ts: node ${nodeId} of ${this.#programName} let an error of the stop escape (not a failure of the program): ${error.message}\n`,
       );
     } else if (failed && this.#failure === undefined) {
       this.#failure = new LaunchpadError(
@@ -214,6 +222,19 @@ export class ProgramLifecycle implements ActiveProgram {
       );
     }
     this.#backend.restartNode(nodeId);
+  }
+
+  /**
+   * Stops the program as someone outside it asked (`launchpad-ts stop`, the dashboard),
+   * saying so in one line on standard error unless it is stopping already.
+   *
+   * @param who - who asked, as the line says it: `launchpad-ts stop asked for it`
+   */
+  stopAsked(who: string): Promise<void> {
+    if (this.#stopping === undefined) {
+      this.#stderr.write(`launchpad-ts: stopping ${this.#programName}: ${who}.\n`);
+    }
+    return this.stop();
   }
 
   /** Stops the program (once); resolves when every node has ended. */

@@ -48,6 +48,9 @@ export class Supervisor {
   readonly #pendingRestarts = new Map<string, NodeJS.Timeout>();
   // Nodes killed to be restarted on request: their end is not a failure.
   readonly #restartRequested = new Set<string>();
+  // Nodes the launcher killed (a stop's grace ran out, a second Ctrl-C): how they ended says
+  // nothing of their code.
+  readonly #killed = new Set<string>();
   readonly #histories = new Map<string, RestartHistory>();
   // When each node's current run began, to tell a healthy run from a short one.
   readonly #startedAt = new Map<string, number>();
@@ -69,7 +72,11 @@ export class Supervisor {
 
   /** Kills every node at once. */
   killAll(): void {
-    for (const unit of this.#units.values()) if (unit.running) unit.kill();
+    for (const [nodeId, unit] of this.#units) {
+      if (!unit.running) continue;
+      this.#killed.add(nodeId);
+      unit.kill();
+    }
   }
 
   /**
@@ -148,7 +155,7 @@ export class Supervisor {
     }
     const policy = policies.get(nodeId);
     if (lifecycle.stopping || policy === undefined) {
-      lifecycle.nodeEnded(nodeId, error);
+      lifecycle.nodeEnded(nodeId, error, { killed: this.#killed.has(nodeId) });
       return;
     }
     let history = this.#histories.get(nodeId);

@@ -261,13 +261,22 @@ async function loadEsbuild(): Promise<Esbuild> {
 const COMPILED_SOURCES = new Map<string, string>();
 const MAPS = new Map<string, { map: SourceMap; url: string } | null>();
 
+// The library's own bundle (dist/bundle/, beside this module's place in dist/), whose
+// chunks have source maps leading to src/. From the sources it names no file.
+const OWN_BUNDLE = new URL('../../bundle/', import.meta.url).href;
+
 /**
- * `frame` as the user wrote it: a frame in a module compiled by {@link compileNodeCode}
- * (a stack dump sampled through the inspector gives the positions that ran) mapped through
- * its source map to the real `.ts` file and line; any other frame unchanged.
+ * `frame` as it was written: a frame in a module compiled by {@link compileNodeCode} or in
+ * the library's own bundle (a stack dump sampled through the inspector gives the positions
+ * that ran) mapped through its source map to the real `.ts` file and line; any other frame
+ * unchanged.
  */
 export function mapCompiledFrame(frame: StackFrame): StackFrame {
-  const file = COMPILED_SOURCES.get(frame.url);
+  const file =
+    COMPILED_SOURCES.get(frame.url) ??
+    (frame.url.startsWith(OWN_BUNDLE) && frame.url.endsWith('.js')
+      ? fileURLToPath(frame.url)
+      : undefined);
   if (file === undefined) return frame;
   let entry = MAPS.get(file);
   if (entry === undefined) {

@@ -179,7 +179,7 @@
 
   byId('stop').addEventListener('click', async () => {
     try {
-      await post('/api/stop');
+      await post('/api/stop?by=dashboard');
       showOutput('Stopping the program.');
     } catch (error) {
       showOutput(error.message);
