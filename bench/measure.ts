@@ -142,6 +142,25 @@ function quantile(sorted: Float64Array, q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 }
 
+/**
+ * Measures and reports the two echo figures of a transport that has only an echo (a raw
+ * socket baseline); its other figures are reported as not measured (NaN).
+ */
+export async function reportEchoOnly(
+  echo: (value: Float32Array) => Promise<Float32Array>,
+): Promise<void> {
+  const echoMBps = await echoRate(echo, ECHO_PLANS.small);
+  const echo64MBps = await echoRate(echo, ECHO_PLANS.large);
+  report({
+    rttMedianUs: Number.NaN,
+    rttP99Us: Number.NaN,
+    throughput: Number.NaN,
+    echoMBps,
+    echo64MBps,
+    batchedPerSec: Number.NaN,
+  });
+}
+
 /** Prints `figures` where the orchestrator looks for them (the last RESULT line). */
 export function report(figures: Figures): void {
   console.log(`RESULT ${JSON.stringify(figures)}`);

@@ -7,7 +7,7 @@
  */
 import { connect } from 'node:net';
 import { FramedGatherer, frameHead } from '../framed-gather.ts';
-import { ECHO_PLANS, echoRate, report } from '../measure.ts';
+import { reportEchoOnly } from '../measure.ts';
 import { spawnServer } from './spawn-server.ts';
 
 const { port, child } = await spawnServer('raw-framed-server.ts');
@@ -31,16 +31,7 @@ try {
       socket.write(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
       socket.uncork();
     });
-  const echoMBps = await echoRate(echo, ECHO_PLANS.small);
-  const echo64MBps = await echoRate(echo, ECHO_PLANS.large);
-  report({
-    rttMedianUs: Number.NaN,
-    rttP99Us: Number.NaN,
-    throughput: Number.NaN,
-    echoMBps,
-    echo64MBps,
-    batchedPerSec: Number.NaN,
-  });
+  await reportEchoOnly(echo);
   socket.destroy();
 } finally {
   child.kill();

@@ -4,7 +4,7 @@
  * an array on arrival (the client only counts the bytes). Only the echo figures apply.
  */
 import { connect } from 'node:net';
-import { ECHO_PLANS, echoRate, report } from '../measure.ts';
+import { reportEchoOnly } from '../measure.ts';
 import { spawnServer } from './spawn-server.ts';
 
 const { port, child } = await spawnServer('raw-socket-server.ts');
@@ -30,16 +30,7 @@ try {
       };
       socket.write(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
     });
-  const echoMBps = await echoRate(echo, ECHO_PLANS.small);
-  const echo64MBps = await echoRate(echo, ECHO_PLANS.large);
-  report({
-    rttMedianUs: Number.NaN,
-    rttP99Us: Number.NaN,
-    throughput: Number.NaN,
-    echoMBps,
-    echo64MBps,
-    batchedPerSec: Number.NaN,
-  });
+  await reportEchoOnly(echo);
   socket.destroy();
 } finally {
   child.kill();

@@ -36,26 +36,19 @@ export function configFromArgs(args: string[] = lp.userArgs()): ApexConfig {
       learner_niceness: { type: 'string' },
     },
   });
-  const text = (name: keyof typeof values): string | undefined => {
+  // Each flag is an integer, its default that of DEFAULT_CONFIG.
+  const flag = (name: keyof typeof values, fallback: number): number => {
     const value = values[name];
-    return typeof value === 'string' ? value : undefined;
+    return integer(name, typeof value === 'string' ? value : undefined, fallback);
   };
   const config: ApexConfig = {
     ...DEFAULT_CONFIG,
-    numActors: integer('num_actors', text('num_actors'), DEFAULT_CONFIG.numActors),
-    seed: integer('seed', text('seed'), DEFAULT_CONFIG.seed),
-    samplesPerInsert: integer(
-      'samples_per_insert',
-      text('samples_per_insert'),
-      DEFAULT_CONFIG.samplesPerInsert,
-    ),
-    evalEveryMs: integer('eval_every_ms', text('eval_every_ms'), DEFAULT_CONFIG.evalEveryMs),
-    targetReturn: integer('target_return', text('target_return'), DEFAULT_CONFIG.targetReturn),
-    learnerNiceness: integer(
-      'learner_niceness',
-      text('learner_niceness'),
-      DEFAULT_CONFIG.learnerNiceness,
-    ),
+    numActors: flag('num_actors', DEFAULT_CONFIG.numActors),
+    seed: flag('seed', DEFAULT_CONFIG.seed),
+    samplesPerInsert: flag('samples_per_insert', DEFAULT_CONFIG.samplesPerInsert),
+    evalEveryMs: flag('eval_every_ms', DEFAULT_CONFIG.evalEveryMs),
+    targetReturn: flag('target_return', DEFAULT_CONFIG.targetReturn),
+    learnerNiceness: flag('learner_niceness', DEFAULT_CONFIG.learnerNiceness),
   };
   if (config.learnerNiceness > 19) {
     throw new Error(`--learner_niceness must be from 0 to 19, got ${config.learnerNiceness}`);

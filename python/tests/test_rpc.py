@@ -171,13 +171,24 @@ class Settling(unittest.TestCase):
         self.assertTrue(call.future.cancelled())
 
 
+def _free_port():
+    """A port nothing listens on now (the OS just handed it out and it was closed)."""
+    probe = socket.create_server(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    return port
+
+
+def _client_at(port, node_id, connect_timeout_ms):
+    """A client of `node_id`, which the resolver places at `port` on this host."""
+    pool = PeerPool(SECRET, "test", lambda node, timeout: f"127.0.0.1:{port}")
+    return Client(pool.peer(node_id), CallOptions(connect_timeout_ms=connect_timeout_ms))
+
+
 class WaitForReady(unittest.TestCase):
     def test_a_call_waits_for_a_callee_that_is_not_listening_yet(self):
-        probe = socket.create_server(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-        probe.close()
-        pool = PeerPool(SECRET, "test", lambda node, timeout: f"127.0.0.1:{port}")
-        client = Client(pool.peer("late/0"), CallOptions(connect_timeout_ms=10_000))
+        port = _free_port()
+        client = _client_at(port, "late/0", connect_timeout_ms=10_000)
         future = client.echo.future("late")
         time.sleep(0.2)  # refused meanwhile: the client retries
         server = RpcServer(Service(), secret=SECRET, node_id="late/0", port=port)
@@ -187,11 +198,7 @@ class WaitForReady(unittest.TestCase):
             server.close()
 
     def test_a_callee_that_never_comes_up_fails_unavailable_at_the_connect_deadline(self):
-        probe = socket.create_server(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-        probe.close()
-        pool = PeerPool(SECRET, "test", lambda node, timeout: f"127.0.0.1:{port}")
-        client = Client(pool.peer("never/0"), CallOptions(connect_timeout_ms=300))
+        client = _client_at(_free_port(), "never/0", connect_timeout_ms=300)
         with self.assertRaises(lp.LaunchpadError) as caught:
             client.echo(1)
         self.assertEqual(caught.exception.code, "UNAVAILABLE")

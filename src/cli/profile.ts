@@ -8,7 +8,8 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { nodePath } from './launch-api.ts';
-import { LAUNCH_OPTION, targetLaunch } from './launch-target.ts';
+import { targetLaunch } from './launch-target.ts';
+import { nodeCommand } from './node-command.ts';
 
 interface ProfileOptions {
   readonly launch?: string;
@@ -38,11 +39,7 @@ function defaultFile(nodeId: string): string {
 
 /** Adds `profile` to the `launchpad-ts` command. */
 export function registerProfile(cli: Command): void {
-  cli
-    .command('profile')
-    .description("record a node's CPU profile and write it as a .cpuprofile file")
-    .argument('<node>', 'the node id, e.g. learner/0 (see launchpad-ts status)')
-    .option(LAUNCH_OPTION.flags, LAUNCH_OPTION.description)
+  nodeCommand(cli, 'profile', "record a node's CPU profile and write it as a .cpuprofile file")
     .option('--ms <milliseconds>', 'how long to record, up to 60000', duration, 2_000)
     .option('-o, --output <file>', 'where to write it [default: <node>-<time>.cpuprofile]')
     .addHelpText(

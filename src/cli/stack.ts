@@ -5,7 +5,8 @@
  */
 import type { Command } from 'commander';
 import { nodePath } from './launch-api.ts';
-import { LAUNCH_OPTION, targetLaunch } from './launch-target.ts';
+import { targetLaunch } from './launch-target.ts';
+import { nodeCommand } from './node-command.ts';
 import { positiveNumber } from './option-values.ts';
 
 interface StackOptions {
@@ -15,11 +16,7 @@ interface StackOptions {
 
 /** Adds `stack` to the `launchpad-ts` command. */
 export function registerStack(cli: Command): void {
-  cli
-    .command('stack')
-    .description("print a node's current JavaScript stack, one frame per line")
-    .argument('<node>', 'the node id, e.g. learner/0 (see launchpad-ts status)')
-    .option(LAUNCH_OPTION.flags, LAUNCH_OPTION.description)
+  nodeCommand(cli, 'stack', "print a node's current JavaScript stack, one frame per line")
     .option('--timeout <seconds>', 'how long to wait for the stack dump', positiveNumber, 30)
     .addHelpText(
       'after',

@@ -9,12 +9,8 @@ import { markRunsNode, setChildLaunchHook } from './child-hook.ts';
 import type { NodeCode } from '../model/node.ts';
 import { lookup } from 'node:dns/promises';
 import { hostname } from 'node:os';
-import { DEFAULT_MAX_MESSAGE_BYTES } from '../rpc/codec.ts';
-import { PeerPool } from '../rpc/peer-pool.ts';
 import type { AddressResolver } from '../rpc/resolver.ts';
-import { RpcClient } from '../rpc/rpc-client.ts';
-import { createClient, withOptions } from '../rpc/typed-client.ts';
-import { CONTROL_NODE_ID, type ControlProtocol } from '../protocol/control-protocol.ts';
+import { withOptions } from '../rpc/typed-client.ts';
 import { toRemoteErrorInfo } from '../rpc/wire-error.ts';
 import { setProcessNode } from './node-context.ts';
 import { runNode } from './node-runner.ts';
@@ -23,7 +19,7 @@ import { watchParent } from './parent-watchdog.ts';
 import { PortConnector } from './port-connector.ts';
 import type { ChildBootstrap, NodeSpec } from '../protocol/node-spec.ts';
 import { takeBootstrap } from './bootstrap-reader.ts';
-import { forwardOutput } from './output-forwarder.ts';
+import { linkToLauncher } from './launcher-link.ts';
 import { markStartPhase } from './start-phases.ts';
 import { hostOf, resolveListen } from './node-listen.ts';
 import { startDiagnosticsThread } from './diagnostics-thread.ts';
@@ -56,26 +52,7 @@ export async function runChild(): Promise<void> {
   // Ctrl-C in a terminal reaches every process of the group; the launcher coordinates the
   // stop, so a node process ignores SIGINT and waits to be told.
   process.on('SIGINT', () => undefined);
-  const controlResolver: AddressResolver = {
-    resolve: () => Promise.resolve(bootstrap.controlAddress),
-  };
-  const pool = new PeerPool({
-    secret: bootstrap.secret,
-    callerId: bootstrap.nodeId,
-    resolver: controlResolver,
-    maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
-  });
-  // The launcher is up and listening; on a loaded machine its accept may still take a
-  // while. A launcher that is gone is noticed by the parent watchdog, not by this deadline.
-  const control = createClient<ControlProtocol>(
-    new RpcClient(pool.peer(CONTROL_NODE_ID), { connectTimeoutMs: 30_000 }),
-  );
-  // Reports made on the way out must not hold the exit up for long.
-  const briefly = withOptions(control, { timeoutMs: 5_000 });
-  const forwarder =
-    bootstrap.forwardOutput === true
-      ? forwardOutput((stream, lines) => control.output(bootstrap.nodeId, stream, lines))
-      : undefined;
+  const { control, briefly, forwarder } = linkToLauncher(bootstrap);
   // A launcher that cannot watch this process learns how it ended before it exits.
   const exit = async (code: number): Promise<never> => {
     await forwarder?.flush();

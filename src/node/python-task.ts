@@ -10,15 +10,10 @@
 import { spawn } from 'node:child_process';
 import { hostname } from 'node:os';
 import type { Writable } from 'node:stream';
-import { DEFAULT_MAX_MESSAGE_BYTES } from '../rpc/codec.ts';
-import { PeerPool } from '../rpc/peer-pool.ts';
-import { RpcClient } from '../rpc/rpc-client.ts';
-import { createClient, withOptions } from '../rpc/typed-client.ts';
-import { CONTROL_NODE_ID, type ControlProtocol } from '../protocol/control-protocol.ts';
 import { BOOTSTRAP_FD, BOOTSTRAP_FD_VARIABLE, type ChildBootstrap } from '../protocol/node-spec.ts';
 import { dyingWithParent } from '../spawn/parent-death.ts';
 import { pythonNodeCommand } from '../spawn/python-command.ts';
-import { forwardOutput } from './output-forwarder.ts';
+import { linkToLauncher } from './launcher-link.ts';
 
 // 128 + the signal's number, as a shell reports a process a signal ended.
 const SIGNAL_EXIT: Readonly<Partial<Record<NodeJS.Signals, number>>> = {
@@ -33,20 +28,7 @@ export async function runPythonTask(
   interpreter: string,
 ): Promise<number> {
   const { nodeId } = bootstrap;
-  const pool = new PeerPool({
-    secret: bootstrap.secret,
-    callerId: nodeId,
-    resolver: { resolve: () => Promise.resolve(bootstrap.controlAddress) },
-    maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES,
-  });
-  const control = createClient<ControlProtocol>(
-    new RpcClient(pool.peer(CONTROL_NODE_ID), { connectTimeoutMs: 30_000 }),
-  );
-  const briefly = withOptions(control, { timeoutMs: 5_000 });
-  const forwarder =
-    bootstrap.forwardOutput === true
-      ? forwardOutput((stream, lines) => control.output(nodeId, stream, lines))
-      : undefined;
+  const { pool, briefly, forwarder } = linkToLauncher(bootstrap);
   const { command, args, env } = pythonNodeCommand(interpreter, process.env['PYTHONPATH']);
   const wrapped = dyingWithParent(command, args);
   const child = spawn(wrapped.command, wrapped.args, {

@@ -7,17 +7,15 @@
 import {
   appendFileSync,
   mkdirSync,
-  mkdtempSync,
   readFileSync,
-  rmSync,
   statSync,
   truncateSync,
   writeFileSync,
 } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   openHistory,
   serveHistory,
@@ -27,23 +25,13 @@ import { HistoryWriter } from '../../src/launcher/dashboard/history-writer.ts';
 import { historyPaths } from '../../src/launcher/dashboard/history-files.ts';
 import { OutputTap, type TappedLine } from '../../src/launcher/dashboard/output-tap.ts';
 import { api } from '../helpers/dashboard.ts';
+import { cleansUpAfterEach } from '../helpers/cleanups.ts';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function tempDir(prefix: string): string {
-  const folder = mkdtempSync(join(tmpdir(), prefix));
-  cleanups.push(() => {
-    rmSync(folder, { recursive: true, force: true });
-  });
-  return folder;
-}
+const cleanups = cleansUpAfterEach();
 
 async function served(workdir: string): Promise<string> {
   const server: LaunchApiServer = await serveHistory(openHistory(workdir));
-  cleanups.push(() => server.close());
+  cleanups.add(() => server.close());
   return server.pageUrl;
 }
 
@@ -93,7 +81,7 @@ const row = (id: string, state = 'running') => ({
 
 describe('a history of wrong-shaped lines (defect 8)', () => {
   it('skips every line that is not what a launcher writes, and serves the rest', async () => {
-    const workdir = tempDir('lp-history-shapes-');
+    const workdir = cleanups.tempDir('lp-history-shapes-');
     const paths = writeHistory(workdir, { nodes: ['store/0', 'spare/0'] });
     appendFileSync(
       paths.events,
@@ -166,7 +154,7 @@ describe('a history of wrong-shaped lines (defect 8)', () => {
   });
 
   it('reads a graph.json of {} or null as an empty graph, and refuses a launch.json that is no record, naming it', () => {
-    const workdir = tempDir('lp-history-graph-');
+    const workdir = cleanups.tempDir('lp-history-graph-');
     const paths = writeHistory(workdir);
     for (const graph of [
       '{}',
@@ -188,7 +176,7 @@ describe('a history of wrong-shaped lines (defect 8)', () => {
   });
 
   it('reopens a 600 MiB metrics.jsonl and serves the end of a 600 MiB node log', async () => {
-    const workdir = tempDir('lp-history-large-');
+    const workdir = cleanups.tempDir('lp-history-large-');
     const paths = writeHistory(workdir);
     const big = 600 * 1024 * 1024;
     // Sparse: 600 MiB of zero bytes (one endless line) between real lines, on no disk.
@@ -224,7 +212,7 @@ describe('a history of wrong-shaped lines (defect 8)', () => {
 
 describe('node ids from graph.json (defect 15)', () => {
   it('name a log file only when they are node ids', async () => {
-    const workdir = tempDir('lp-history-ids-');
+    const workdir = cleanups.tempDir('lp-history-ids-');
     const paths = writeHistory(workdir, {
       nodes: ['store/0', '../../outside', 'a/../../0', '/etc/0'],
     });
@@ -247,12 +235,12 @@ describe('node ids from graph.json (defect 15)', () => {
 
 describe("a history's launcher pid (defect 16)", () => {
   it('is not taken as running for pid 1, a pid that started after the launch, or another host', () => {
-    const one = tempDir('lp-history-pid1-');
+    const one = cleanups.tempDir('lp-history-pid1-');
     writeHistory(one, { pid: 1 });
     expect(openHistory(one).launch().outcome).toBe('failed');
 
     // A live process that started after the launch did: its pid was reused.
-    const reused = tempDir('lp-history-reused-');
+    const reused = cleanups.tempDir('lp-history-reused-');
     const paths = writeHistory(reused);
     const record = JSON.parse(readFileSync(paths.launch, 'utf8')) as Record<string, unknown>;
     writeFileSync(
@@ -261,12 +249,12 @@ describe("a history's launcher pid (defect 16)", () => {
     );
     expect(openHistory(reused).launch().outcome).toBe('failed');
 
-    const elsewhere = tempDir('lp-history-host-');
+    const elsewhere = cleanups.tempDir('lp-history-host-');
     writeHistory(elsewhere, { host: `not-${hostname()}` });
     expect(openHistory(elsewhere).launch().outcome).toBe('unknown');
 
     // This process, recorded on this host since before it started: running.
-    const alive = tempDir('lp-history-alive-');
+    const alive = cleanups.tempDir('lp-history-alive-');
     writeHistory(alive, { host: hostname() });
     expect(openHistory(alive).launch().outcome).toBe('running');
   });
@@ -283,7 +271,7 @@ describe('lines with U+2028 and U+2029 (defect 12)', () => {
     tap.read((line) => lines.push(line));
     expect(lines.map((line) => line.text)).toEqual(texts);
 
-    const workdir = tempDir('lp-history-separators-');
+    const workdir = cleanups.tempDir('lp-history-separators-');
     writeHistory(workdir);
     const writer = new HistoryWriter(workdir, (message) => {
       throw new Error(message);

@@ -7,34 +7,22 @@
 import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
-  rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import * as lp from 'launchpad-ts';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HistoryWriter } from '../../src/launcher/dashboard/history-writer.ts';
 import { makeDashboardProgram } from '../fixtures/dashboard.ts';
+import { cleansUpAfterEach } from '../helpers/cleanups.ts';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function tempDir(prefix: string): string {
-  const folder = mkdtempSync(join(tmpdir(), prefix));
-  cleanups.push(() => {
-    rmSync(folder, { recursive: true, force: true });
-  });
-  return folder;
-}
+const cleanups = cleansUpAfterEach();
 
 const startedAt = new Date().toISOString();
 
@@ -54,7 +42,7 @@ function nobodyCanRead(path: string): boolean | undefined {
 
 describe("a launch's history on disk (defect 1)", () => {
   it('holds no token, its folders are 0700 and its files 0600, and another user reads none of it', async () => {
-    const workdir = tempDir('lp-history-modes-');
+    const workdir = cleanups.tempDir('lp-history-modes-');
     // An explicit working directory, 0755 as the was.
     const { program } = makeDashboardProgram();
     const running = lp.launch(program, {
@@ -105,8 +93,8 @@ describe("a launch's history on disk (defect 1)", () => {
 
 describe('a history folder that is a symbolic link', () => {
   it('is not written through: the history is off, the target untouched', () => {
-    const workdir = tempDir('lp-history-link-');
-    const target = tempDir('lp-history-target-');
+    const workdir = cleanups.tempDir('lp-history-link-');
+    const target = cleanups.tempDir('lp-history-target-');
     chmodSync(target, 0o755);
     symlinkSync(target, join(workdir, 'history'));
     const warnings: string[] = [];
@@ -123,7 +111,7 @@ describe('a history folder that is a symbolic link', () => {
 
 describe('a working directory the history cannot be written in (defect 7)', () => {
   it('leaves the launch running and says once that history is off', async () => {
-    const workdir = tempDir('lp-history-off-');
+    const workdir = cleanups.tempDir('lp-history-off-');
     // A file where the history's folder would be: mkdir fails even for root.
     writeFileSync(join(workdir, 'history'), 'not a folder');
     const { program, store } = makeDashboardProgram();
@@ -149,7 +137,7 @@ describe('a working directory the history cannot be written in (defect 7)', () =
   });
 
   it('on a full disk (/dev/full): one warning, and nothing kept for the history after it', () => {
-    const workdir = tempDir('lp-history-full-');
+    const workdir = cleanups.tempDir('lp-history-full-');
     const warnings: string[] = [];
     const writer = new HistoryWriter(workdir, (message) => warnings.push(message));
     // Every write to /dev/full fails with ENOSPC, as on a full disk.
@@ -165,7 +153,7 @@ describe('a working directory the history cannot be written in (defect 7)', () =
   });
 
   it('as a writer: one warning, however many writes follow', () => {
-    const workdir = tempDir('lp-history-writer-');
+    const workdir = cleanups.tempDir('lp-history-writer-');
     writeFileSync(join(workdir, 'history'), '');
     const warnings: string[] = [];
     const writer = new HistoryWriter(workdir, (message) => warnings.push(message));

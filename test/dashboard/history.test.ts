@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   openHistory,
   serveHistory,
@@ -14,21 +14,16 @@ import {
 import { api } from '../helpers/dashboard.ts';
 import { startScript } from '../helpers/scripts.ts';
 import { waitUntil } from '../helpers/wait-until.ts';
+import { cleansUpAfterEach } from '../helpers/cleanups.ts';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleansUpAfterEach();
 
 describe('a crashed launch reopened from its working directory', () => {
   it(
     'shows its nodes, their last states and log lines, read-only',
     { timeout: 120_000 },
     async () => {
-      const workdir = mkdtempSync(join(tmpdir(), 'launchpad-history-'));
-      cleanups.push(() => {
-        rmSync(workdir, { recursive: true, force: true });
-      });
+      const workdir = cleanups.tempDir('launchpad-history-');
       const run = startScript('test/fixtures/scripts/dashboard-launch.ts', [workdir]);
       await run.waitForOutput('READY');
       // Samples are taken once a second and written every half second: wait for one of
@@ -55,7 +50,7 @@ describe('a crashed launch reopened from its working directory', () => {
 
       const history = openHistory(workdir);
       const server: LaunchApiServer = await serveHistory(history);
-      cleanups.push(() => server.close());
+      cleanups.add(() => server.close());
       const url = server.pageUrl;
 
       const launch = await api(url, '/api/launch');

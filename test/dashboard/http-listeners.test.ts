@@ -6,20 +6,20 @@
  * is dropped once it holds 8 MiB beyond its opening burst. The servers are the real ones,
  * serving a small view made here.
  */
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { serveLaunchApi, type LaunchApiServer } from '../../src/launcher/dashboard/api-server.ts';
 import type { LaunchView, ViewUpdate } from '../../src/launcher/dashboard/launch-view.ts';
 import { MAX_UNSENT_EVENT_BYTES } from '../../src/launcher/dashboard/http-replies.ts';
 import { serveMetrics, type MetricsServer } from '../../src/launcher/metrics/metrics-server.ts';
 import { LOCAL_HTTP_LIMITS } from '../../src/internal/local-http-guard.ts';
+import { destroyRawSockets, endedByServer, rawSocket } from '../helpers/raw-socket.ts';
 
 const TOKEN = 'a'.repeat(32);
 const servers: (LaunchApiServer | MetricsServer)[] = [];
-const sockets: Socket[] = [];
 
 afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.destroy();
+  destroyRawSockets();
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
 
@@ -67,27 +67,9 @@ async function launchApi(view: LaunchView): Promise<{ url: string; port: number 
 
 /** A raw connection that sends `text` (if any) and keeps its side open. */
 async function raw(port: number, text?: string): Promise<Socket> {
-  const socket = connect({ host: '127.0.0.1', port, allowHalfOpen: true });
-  sockets.push(socket);
-  socket.on('error', () => undefined);
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('error', reject);
-  });
+  const socket = await rawSocket(`127.0.0.1:${port}`);
   if (text !== undefined) socket.write(text);
   return socket;
-}
-
-/** Resolves when the server has closed its side of `socket`. */
-function endedByServer(socket: Socket): Promise<void> {
-  return new Promise((resolve) => {
-    if (socket.readableEnded || socket.destroyed) resolve();
-    else {
-      socket.once('end', resolve);
-      socket.once('close', resolve);
-      socket.resume();
-    }
-  });
 }
 
 /** The status line and body of one request sent with `host` as its Host header. */

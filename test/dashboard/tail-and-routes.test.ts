@@ -3,12 +3,11 @@
  * the launch API's static routes and escapes (defect 14: no name found on a prototype, a
  * malformed `%` escape answered 400).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { serveLaunchApi } from '../../src/launcher/dashboard/api-server.ts';
 import { historyPaths } from '../../src/launcher/dashboard/history-files.ts';
 import { openHistory, serveHistory, type HistoryView } from '../../src/launcher/dashboard/index.ts';
@@ -20,11 +19,9 @@ import {
 import type { NodeActions } from '../../src/launcher/dashboard/node-actions.ts';
 import { OutputTap, type TappedLine } from '../../src/launcher/dashboard/output-tap.ts';
 import { api } from '../helpers/dashboard.ts';
+import { cleansUpAfterEach } from '../helpers/cleanups.ts';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleansUpAfterEach();
 
 describe('the log tail (defect 5)', () => {
   it('keeps 300 lines of 1 MiB within its byte bound, each cut and marked', () => {
@@ -73,10 +70,7 @@ describe('the log tail (defect 5)', () => {
 
 describe('static routes and escapes (defect 14)', () => {
   async function servedHistory(): Promise<{ url: string; view: HistoryView }> {
-    const workdir = mkdtempSync(join(tmpdir(), 'lp-routes-'));
-    cleanups.push(() => {
-      rmSync(workdir, { recursive: true, force: true });
-    });
+    const workdir = cleanups.tempDir('lp-routes-');
     const paths = historyPaths(workdir);
     mkdirSync(join(workdir, 'history'), { recursive: true });
     writeFileSync(
@@ -95,7 +89,7 @@ describe('static routes and escapes (defect 14)', () => {
     writeFileSync(paths.graph, JSON.stringify({ nodes: [{ id: 'a/0', label: 'a' }], edges: [] }));
     const view = openHistory(workdir);
     const server = await serveHistory(view);
-    cleanups.push(() => server.close());
+    cleanups.add(() => server.close());
     return { url: server.pageUrl, view };
   }
 
@@ -147,7 +141,7 @@ describe('static routes and escapes (defect 14)', () => {
       stop: refuse,
     };
     const live = await serveLaunchApi({ view, token: 'live-token', actions, port: 0 });
-    cleanups.push(() => live.close());
+    cleanups.add(() => live.close());
     for (const path of ['/api/nodes/%ZZ/stack', '/api/nodes/a%2/restart']) {
       const answer = await api<{ error: string }>(live.pageUrl, path, { method: 'POST' });
       expect([path, answer.status]).toEqual([path, 400]);

@@ -2,12 +2,9 @@
  * The Ape-X actor's own work: its initial priorities equal the TD errors of a whole batch
  * computed afresh, and it keeps several insert calls in flight instead of waiting for each.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as lp from 'launchpad-ts';
 import type { InsertEntry, ReplayService } from 'launchpad-ts/replay';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Actor } from '../../examples/apex_dqn/actor.ts';
 import { DEFAULT_CONFIG, type ApexConfig } from '../../examples/apex_dqn/config.ts';
 import { InitialPriorities, PRIORITY_FLOOR } from '../../examples/apex_dqn/initial-priorities.ts';
@@ -18,6 +15,7 @@ import { unpackBatch, type Transition } from '../../examples/apex_dqn/transition
 import { CartPole } from '../../examples/common/cartpole.ts';
 import { Mlp } from '../../examples/common/mlp.ts';
 import { Random } from '../../examples/common/random.ts';
+import { launchesInWorkdirs } from '../helpers/apex-runs.ts';
 
 /** Serves one fixed set of parameters. */
 export class FixedParameters implements ParameterSource {
@@ -82,13 +80,7 @@ export class HeldReplay {
 }
 
 describe('apex_dqn actor', () => {
-  let running: lp.RunningProgram | undefined;
-  let workdir: string | undefined;
-  afterEach(async () => {
-    await running?.stop();
-    running = undefined;
-    if (workdir !== undefined) rmSync(workdir, { recursive: true, force: true });
-  });
+  const launch = launchesInWorkdirs();
 
   it('gives each transition the priority |n-step TD error| that a whole batch computes', () => {
     const net = new Mlp([4, 16, 16, 2], new Random(2));
@@ -146,9 +138,7 @@ describe('apex_dqn actor', () => {
     // The actor needs only insertMany of a replay client.
     const replayHandle = replay as unknown as lp.Handle<ReplayService<Transition>>;
     program.addNode(new lp.ServiceNode(Actor, replayHandle, source, config, 0), 'actor');
-    workdir = mkdtempSync(join(tmpdir(), 'apex-actor-test-'));
-    running = lp.launch(program, { launchType: 'in-process', workdir });
-    await running.ready;
+    const { running } = await launch(program, { launchType: 'in-process' }, 'apex-actor-test-');
     const held = running.client(replay);
     // Before: one call at a time, so a third call never came while the first was unanswered.
     const first = await held.waitForCalls(3);

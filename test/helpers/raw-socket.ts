@@ -23,6 +23,21 @@ export async function rawSocket(address: string): Promise<Socket> {
   return socket;
 }
 
+/**
+ * Resolves when the server has closed its side of `socket` (the socket itself stays half
+ * open, as {@link rawSocket} keeps it).
+ */
+export function endedByServer(socket: Socket): Promise<void> {
+  return new Promise((resolve) => {
+    if (socket.readableEnded || socket.destroyed) resolve();
+    else {
+      socket.once('end', resolve);
+      socket.once('close', resolve);
+      socket.resume();
+    }
+  });
+}
+
 /** Destroys every socket {@link rawSocket} opened. */
 export function destroyRawSockets(): void {
   for (const socket of sockets.splice(0)) socket.destroy();

@@ -11,6 +11,7 @@ import * as lp from 'launchpad-ts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { capture } from '../helpers/capture.ts';
 import { isLive } from '../helpers/processes.ts';
+import { killAndAwaitSuccessor } from '../helpers/python-restart.ts';
 import { Doubler, type EchoApi } from '../python/fixtures/services.ts';
 import { TEST_PYTHON } from '../python/python-interpreter.ts';
 import { startFakeApiServer, type FakeApiServer, type KubeObject } from './fake-api-server.ts';
@@ -130,15 +131,7 @@ describe('Python nodes on kubernetes (fake API server)', () => {
       options(fake, { restart: { mode: 'on-failure', backoffMs: 0 } }),
     );
     const client = lp.withOptions(running.client(echo), PATIENT);
-    const first = await client.context();
-    process.kill(first.pid, 'SIGKILL');
-    let after = first;
-    for (let attempt = 0; attempt < 100 && after.pid === first.pid; attempt++) {
-      after = await client.context().catch((error: unknown) => {
-        expect(error).toMatchObject({ code: 'UNAVAILABLE' });
-        return first;
-      });
-    }
+    const { first, after } = await killAndAwaitSuccessor(client, 100);
     expect(after.pid).not.toBe(first.pid);
     expect(after.nodeId).toBe('echo/0');
     expect(running.nodes().get('echo/0')).toMatchObject({ restarts: 1 });

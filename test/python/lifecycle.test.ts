@@ -18,6 +18,7 @@ import {
 import { startScript } from '../helpers/scripts.ts';
 import { capture } from '../helpers/capture.ts';
 import { api } from '../helpers/dashboard.ts';
+import { killAndAwaitSuccessor } from '../helpers/python-restart.ts';
 import { Doubler, type EchoApi } from './fixtures/services.ts';
 import { TEST_PYTHON } from './python-interpreter.ts';
 
@@ -38,17 +39,7 @@ describe('a Python node under the launcher', () => {
       restart: { mode: 'on-failure', backoffMs: 0 },
     });
     const client = lp.withOptions(running.client(echo), PATIENT);
-    const first = await client.context();
-    process.kill(first.pid, 'SIGKILL');
-    // A call may meet the dying process (UNAVAILABLE); a later one reaches its successor,
-    // which the launcher started once the first had died.
-    let after = first;
-    for (let attempt = 0; attempt < 50 && after.pid === first.pid; attempt++) {
-      after = await client.context().catch((error: unknown) => {
-        expect(error).toMatchObject({ code: 'UNAVAILABLE' });
-        return first;
-      });
-    }
+    const { first, after } = await killAndAwaitSuccessor(client, 50);
     expect(after.pid).not.toBe(first.pid);
     expect(after.nodeId).toBe('echo/0');
     expect(running.nodes().get('echo/0')).toMatchObject({ restarts: 1 });

@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 import * as lp from 'launchpad-ts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MAX_UNAUTHENTICATED_CONNECTIONS } from '../../src/rpc/protocol.ts';
-import { destroyRawSockets, rawSocket } from '../helpers/raw-socket.ts';
+import { destroyRawSockets, endedByServer, rawSocket } from '../helpers/raw-socket.ts';
 import { closeAll, serve } from './harness.ts';
 
 afterEach(async () => {
@@ -33,18 +33,6 @@ function closed(socket: Socket): Promise<void> {
       socket.once('close', () => {
         resolve();
       });
-  });
-}
-
-// The server closed its side (the socket itself stays half open, as rawSocket keeps it).
-function endedByServer(socket: Socket): Promise<void> {
-  return new Promise((resolve) => {
-    if (socket.readableEnded || socket.destroyed) resolve();
-    else {
-      socket.once('end', resolve);
-      socket.once('close', resolve);
-      socket.resume();
-    }
   });
 }
 
