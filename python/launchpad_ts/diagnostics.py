@@ -14,10 +14,13 @@ import json
 import socket
 import sys
 import threading
+import time
 import traceback
 from typing import Any
 
 MAX_REQUEST_BYTES = 4096
+REQUEST_TIMEOUT_S = 5.0
+"""The whole time a connection has to send its request line, however slowly it comes."""
 
 
 def stack_sample() -> dict[str, Any]:
@@ -77,12 +80,21 @@ def start_diagnostics(secret: str, host: str, ports: list[int] | None = None) ->
             try:
                 connection, _ = listener.accept()
             except OSError:
-                return
+                if listener.fileno() == -1:
+                    return
+                # Out of descriptors (EMFILE): keep answering once the node can again.
+                time.sleep(0.1)
+                continue
             with connection:
                 try:
-                    connection.settimeout(5)
+                    # One deadline for the whole request line, however slowly it comes.
+                    deadline = time.monotonic() + REQUEST_TIMEOUT_S
                     data = b""
                     while b"\n" not in data and len(data) < MAX_REQUEST_BYTES:
+                        left = deadline - time.monotonic()
+                        if left <= 0:
+                            break
+                        connection.settimeout(left)
                         chunk = connection.recv(MAX_REQUEST_BYTES)
                         if not chunk:
                             break

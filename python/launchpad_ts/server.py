@@ -13,6 +13,7 @@ import hmac
 import inspect
 import socket
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable
 
@@ -35,6 +36,16 @@ from .frames import (
 
 #: Called with (method, seconds, error code or None) after each call, for metrics.
 CallObserver = Callable[[str, float, "str | None"], None]
+
+# Before a connection proves the launch's secret it may hold the server only briefly and in
+# small numbers, as the TypeScript server's (docs/reliability.md): a stranger cannot pile up
+# threads or descriptors here.
+HELLO_TIMEOUT_S = 10.0
+"""The whole time a connection has to present its HELLO, however slowly its bytes come."""
+MAX_UNAUTHENTICATED = 128
+"""Connections that have not yet presented the secret; more are closed as they are accepted."""
+ACCEPT_RETRY_S = 0.1
+"""How long the listener waits after a failed accept (out of descriptors) before the next."""
 
 
 def public_methods(instance: object) -> dict[str, Callable[..., Any]]:
@@ -92,6 +103,7 @@ class ServerConnection:
         self.lock = threading.Lock()
         self.caller_id = ""
         self.closed = False
+        self.authenticated = False
 
     def send(self, frame: list, path: str = "result") -> None:
         buffers = frames.encode_frame(frame, path, self.server.handle_of)
@@ -141,12 +153,16 @@ class ServerConnection:
         self.server.forget(self)
 
     def _handshake(self) -> None:
-        self.sock.settimeout(10.0)
+        # One deadline for the whole HELLO: a socket timeout alone restarts at every byte.
+        expiry = threading.Timer(HELLO_TIMEOUT_S, self._expire)
+        expiry.daemon = True
+        expiry.start()
         try:
             body = frames.read_frame(self.sock, frames.HELLO_MAX_BYTES, skip=False)
         except FrameTooLarge:
             raise _Refused() from None
-        self.sock.settimeout(None)
+        finally:
+            expiry.cancel()
         frame = frames.decode_body(body)
         if (
             isinstance(frame, list)
@@ -157,6 +173,7 @@ class ServerConnection:
         ):
             if len(frame) > 2 and isinstance(frame[2], str):
                 self.caller_id = frame[2]
+            self.server.authenticated(self)
             self.send([WELCOME, self.server.node_id])
             return
         self.send(
@@ -171,6 +188,14 @@ class ServerConnection:
         except OSError:
             pass
         raise _Refused()
+
+    def _expire(self) -> None:
+        """Ends a connection whose HELLO did not arrive in time."""
+        if not self.authenticated:
+            try:
+                self.sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
     def _fail_unknown(self, size: int) -> None:
         # The TypeScript server matches an oversize CALL to its id; here it is only skipped.
@@ -282,6 +307,7 @@ class RpcServer:
         self.methods = public_methods(instance)
         self.pool = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="lp-call")
         self.connections: set[ServerConnection] = set()
+        self._unauthenticated = 0
         self._lock = threading.Lock()
         bound = self.listener.getsockname()
         self.address = f"[{bound[0]}]:{bound[1]}" if ":" in bound[0] else f"{bound[0]}:{bound[1]}"
@@ -293,16 +319,42 @@ class RpcServer:
             try:
                 sock, _ = self.listener.accept()
             except OSError:
-                return
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                if self.listener.fileno() == -1:
+                    return
+                # Out of descriptors (EMFILE) or a connection aborted before it was taken:
+                # the node keeps listening, and takes connections again once it can.
+                time.sleep(ACCEPT_RETRY_S)
+                continue
+            with self._lock:
+                crowded = self._unauthenticated >= MAX_UNAUTHENTICATED
+                if not crowded:
+                    self._unauthenticated += 1
+            if crowded:
+                sock.close()
+                continue
+            try:
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            except OSError:
+                pass
             connection = ServerConnection(self, sock)
             with self._lock:
                 self.connections.add(connection)
             threading.Thread(target=connection.serve, name="lp-conn", daemon=True).start()
 
+    def authenticated(self, connection: ServerConnection) -> None:
+        """Counts `connection` as one that presented the secret."""
+        with self._lock:
+            if not connection.authenticated:
+                connection.authenticated = True
+                self._unauthenticated -= 1
+
     def forget(self, connection: ServerConnection) -> None:
         with self._lock:
             self.connections.discard(connection)
+            if not connection.authenticated:
+                # Marked so that a late authenticated() or a second forget() counts it once.
+                connection.authenticated = True
+                self._unauthenticated -= 1
 
     def dispatch(self, connection: ServerConnection, call_id: int, method: str, args: list) -> None:
         function = self.methods.get(method)
