@@ -17,5 +17,9 @@ const transport: Transport = {
   ping: (value) => client.ping(value),
   echo: (value) => client.echo(value),
   compute: (value) => client.compute(value),
+  // The echoed array's memory takes the next reply (see docs/rpc.md, large values).
+  recycle: (value) => {
+    lp.recycle(value);
+  },
 };
 report(await measure(transport));

@@ -6,6 +6,7 @@
 import type { Socket } from 'node:net';
 import { decodeFrameBody, encodeFrame } from './codec.ts';
 import { FrameReader } from './frame-reader.ts';
+import { receivePool } from './receive-pool.ts';
 import { REUSE_FROM_BYTES, SendBuffer } from './send-buffer.ts';
 import { peekFrameHead, type Frame } from './protocol.ts';
 import { thrownAsError } from '../errors/thrown.ts';
@@ -82,6 +83,8 @@ export class Connection {
               },
       },
       maxBytes,
+      // Large bodies land in memory already touched; small ones as before.
+      (size) => receivePool.acquire(size),
     ));
     let failure: Error | undefined;
     socket.on('data', (chunk: Buffer) => {

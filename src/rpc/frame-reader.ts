@@ -25,6 +25,7 @@ export interface FrameSink {
 export class FrameReader {
   readonly #sink: FrameSink;
   readonly #maxBytes: number;
+  readonly #allocate: (size: number) => Buffer;
   // A length prefix split across chunks.
   readonly #header = Buffer.alloc(4);
   #headerFilled = 0;
@@ -43,10 +44,16 @@ export class FrameReader {
   /**
    * @param sink - where frames (and oversize frames) go
    * @param maxBytes - the largest frame body accepted
+   * @param allocate - where a body spread over chunks is gathered (a receive pool's loan)
    */
-  constructor(sink: FrameSink, maxBytes: number) {
+  constructor(
+    sink: FrameSink,
+    maxBytes: number,
+    allocate: (size: number) => Buffer = (size) => Buffer.allocUnsafe(size),
+  ) {
     this.#sink = sink;
     this.#maxBytes = maxBytes;
+    this.#allocate = allocate;
   }
 
   /**
@@ -127,7 +134,7 @@ export class FrameReader {
       this.#sink.onFrame(chunk.subarray(offset, offset + size));
       return offset + size;
     }
-    this.#body = Buffer.allocUnsafe(size);
+    this.#body = this.#allocate(size);
     this.#bodyFilled = 0;
     return offset;
   }

@@ -10,7 +10,16 @@ import type { MessagePort } from 'node:worker_threads';
 import { decodeFrameBody, encodeMessage } from './codec.ts';
 import type { ConnectionEvents } from './connection.ts';
 import { deliverInTurn } from './delivery-gate.ts';
+import {
+  isLentBlock,
+  isReturnedBlock,
+  PortBlocks,
+  type LentBlock,
+  type PortBlockCounts,
+  type ReturnedBlock,
+} from './port-blocks.ts';
 import { FrameType, type Frame } from './protocol.ts';
+import { lend } from './receive-pool.ts';
 import { markedTransferables } from './transfer.ts';
 
 /** The values of a frame that may carry marked transferables. */
@@ -35,6 +44,8 @@ export class PortConnection {
   #dropped = false;
   #lastReceivedBytes = 0;
   #lastSentBytes = 0;
+  // Blocks this side lends its large frames in (see port-blocks.ts).
+  readonly #blocks = new PortBlocks();
 
   /**
    * @param port - one end of a channel whose other end belongs to the peer
@@ -51,9 +62,10 @@ export class PortConnection {
       if (this.#dropped) return;
       let frame: Frame;
       try {
+        const bytes = isLentBlock(message) ? this.#borrow(message) : message;
         // A structured clone (a frame with moved buffers) has no byte size: count it as 0.
-        this.#lastReceivedBytes = message instanceof Uint8Array ? message.byteLength : 0;
-        frame = (message instanceof Uint8Array ? decodeFrameBody(message) : message) as Frame;
+        this.#lastReceivedBytes = bytes instanceof Uint8Array ? bytes.byteLength : 0;
+        frame = (bytes instanceof Uint8Array ? decodeFrameBody(bytes) : bytes) as Frame;
       } catch {
         // Bytes that do not decode mean the channel is out of order: drop it, like TCP does.
         this.#dropped = true;
@@ -71,7 +83,9 @@ export class PortConnection {
     // once handling them has held it for a while (see delivery-gate.ts). The close waits
     // behind the frames that arrived before it.
     port.on('message', (message: unknown) => {
-      deliverInTurn(receive, message);
+      // A block given back is free for the next large frame at once, not in turn.
+      if (isReturnedBlock(message)) this.#blocks.returned(message.returned);
+      else deliverInTurn(receive, message);
     });
     port.once('close', () => {
       deliverInTurn(closed, undefined);
@@ -93,6 +107,11 @@ export class PortConnection {
     return this.#lastSentBytes;
   }
 
+  /** What the blocks this side lends its large frames in did so far. */
+  get blockCounts(): PortBlockCounts {
+    return this.#blocks.counts();
+  }
+
   /** Sends one frame. */
   send(frame: Frame): void {
     if (this.#closed) return;
@@ -105,9 +124,35 @@ export class PortConnection {
     // A buffer of the frame's own, moved across: the one copy of the sending side (the
     // caller keeps its arrays), and the receiver decodes typed arrays as views of it. The
     // same size limit as over TCP, so a program behaves alike under every launch type.
-    const bytes = encodeMessage(frame, this.#maxBytes);
+    // A large frame goes into a block of this connection's, lent to the receiver, when
+    // one is free: memory already touched, where a fresh buffer costs page faults.
+    let block: { readonly id: number; readonly memory: SharedArrayBuffer } | undefined;
+    let fresh: ArrayBuffer | undefined;
+    const bytes = encodeMessage<ArrayBufferLike>(frame, this.#maxBytes, (size) => {
+      block = this.#blocks.take(size);
+      if (block !== undefined) return new Uint8Array(block.memory, 0, size);
+      fresh = new ArrayBuffer(size);
+      return new Uint8Array(fresh);
+    });
     this.#lastSentBytes = bytes.byteLength;
-    this.#port.postMessage(bytes, [bytes.buffer]);
+    if (block !== undefined) {
+      const lent: LentBlock = { lent: block.memory, id: block.id, bytes: bytes.byteLength };
+      this.#port.postMessage(lent);
+    } else if (fresh !== undefined) {
+      this.#port.postMessage(bytes, [fresh]);
+    }
+  }
+
+  // A block the peer lent: its frame body, as a view the decoded arrays share. Once none
+  // of them is reachable (or one is recycled), the block goes back to the peer.
+  #borrow(message: LentBlock): Uint8Array {
+    const { lent, id } = message;
+    lend(lent, () => {
+      if (this.#closed) return;
+      const returned: ReturnedBlock = { returned: id };
+      this.#port.postMessage(returned);
+    });
+    return new Uint8Array(lent, 0, message.bytes);
   }
 
   /** Nothing is held back on a port; present for symmetry with TCP connections. */
