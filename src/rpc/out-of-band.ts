@@ -67,7 +67,7 @@ type TypedArrayConstructor = new (
 };
 interface Kind {
   readonly Class: TypedArrayConstructor & { readonly BYTES_PER_ELEMENT: number };
-  readonly view: (buffer: ArrayBufferLike, byteOffset: number, byteLength: number) => unknown;
+  readonly view: (buffer: ArrayBuffer, byteOffset: number, byteLength: number) => unknown;
 }
 const kindOf = (Class: Kind['Class']): Kind => ({
   Class,
@@ -230,8 +230,7 @@ function readReference(data: Uint8Array): unknown {
   if (byteLength > 0) frame.spans.push(start, start + byteLength);
   const { body } = frame;
   const absolute = body.byteOffset + start;
-  // A body on a SharedArrayBuffer is a receive pool's loan (see receive-pool.ts).
-  if (absolute % kind.Class.BYTES_PER_ELEMENT === 0) {
+  if (absolute % kind.Class.BYTES_PER_ELEMENT === 0 && body.buffer instanceof ArrayBuffer) {
     return kind.view(body.buffer, absolute, byteLength);
   }
   // Misaligned for its element size (a frame read as a view of a socket chunk): one copy,

@@ -11,15 +11,13 @@ import { decodeFrameBody, encodeMessage } from './codec.ts';
 import type { ConnectionEvents } from './connection.ts';
 import { deliverInTurn } from './delivery-gate.ts';
 import {
-  isLentBlock,
   isReturnedBlock,
   PortBlocks,
-  type LentBlock,
   type PortBlockCounts,
   type ReturnedBlock,
 } from './port-blocks.ts';
 import { FrameType, type Frame } from './protocol.ts';
-import { lend } from './receive-pool.ts';
+import { lend, POOL_FROM_BYTES } from './receive-pool.ts';
 import { markedTransferables } from './transfer.ts';
 
 /** The values of a frame that may carry marked transferables. */
@@ -62,10 +60,12 @@ export class PortConnection {
       if (this.#dropped) return;
       let frame: Frame;
       try {
-        const bytes = isLentBlock(message) ? this.#borrow(message) : message;
         // A structured clone (a frame with moved buffers) has no byte size: count it as 0.
-        this.#lastReceivedBytes = bytes instanceof Uint8Array ? bytes.byteLength : 0;
-        frame = (bytes instanceof Uint8Array ? decodeFrameBody(bytes) : bytes) as Frame;
+        this.#lastReceivedBytes = message instanceof Uint8Array ? message.byteLength : 0;
+        if (message instanceof Uint8Array && message.byteLength >= POOL_FROM_BYTES) {
+          this.#lendBack(message.buffer as ArrayBuffer);
+        }
+        frame = (message instanceof Uint8Array ? decodeFrameBody(message) : message) as Frame;
       } catch {
         // Bytes that do not decode mean the channel is out of order: drop it, like TCP does.
         this.#dropped = true;
@@ -124,35 +124,24 @@ export class PortConnection {
     // A buffer of the frame's own, moved across: the one copy of the sending side (the
     // caller keeps its arrays), and the receiver decodes typed arrays as views of it. The
     // same size limit as over TCP, so a program behaves alike under every launch type.
-    // A large frame goes into a block of this connection's, lent to the receiver, when
-    // one is free: memory already touched, where a fresh buffer costs page faults.
-    let block: { readonly id: number; readonly memory: SharedArrayBuffer } | undefined;
-    let fresh: ArrayBuffer | undefined;
-    const bytes = encodeMessage<ArrayBufferLike>(frame, this.#maxBytes, (size) => {
+    // The frame's own buffer, moved across: a large one in memory the receiver gave back
+    // when there is some (already touched, where fresh memory costs page faults).
+    let block: ArrayBuffer | undefined;
+    const bytes = encodeMessage(frame, this.#maxBytes, (size) => {
       block = this.#blocks.take(size);
-      if (block !== undefined) return new Uint8Array(block.memory, 0, size);
-      fresh = new ArrayBuffer(size);
-      return new Uint8Array(fresh);
+      return new Uint8Array(block, 0, size);
     });
     this.#lastSentBytes = bytes.byteLength;
-    if (block !== undefined) {
-      const lent: LentBlock = { lent: block.memory, id: block.id, bytes: bytes.byteLength };
-      this.#port.postMessage(lent);
-    } else if (fresh !== undefined) {
-      this.#port.postMessage(bytes, [fresh]);
-    }
+    this.#port.postMessage(bytes, block === undefined ? [] : [block]);
   }
 
-  // A block the peer lent: its frame body, as a view the decoded arrays share. Once none
-  // of them is reachable (or one is recycled), the block goes back to the peer.
-  #borrow(message: LentBlock): Uint8Array {
-    const { lent, id } = message;
-    lend(lent, () => {
+  // A large frame's buffer goes back to the sender when the receiver recycles it.
+  #lendBack(block: ArrayBuffer): void {
+    lend(block, (returned) => {
       if (this.#closed) return;
-      const returned: ReturnedBlock = { returned: id };
-      this.#port.postMessage(returned);
+      const message: ReturnedBlock = { returned };
+      this.#port.postMessage(message, [returned]);
     });
-    return new Uint8Array(lent, 0, message.bytes);
   }
 
   /** Nothing is held back on a port; present for symmetry with TCP connections. */
