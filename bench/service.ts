@@ -22,9 +22,12 @@ export class BenchService {
     return value;
   }
 
-  /** Returns its argument. */
+  /**
+   * Returns its argument; a large one's memory takes the next call once the reply has
+   * copied it (see docs/rpc.md, large values).
+   */
   echo(value: Float32Array): Float32Array {
-    return value;
+    return lp.recycleOnceSent(value);
   }
 
   /** The batch behind `compute`. */

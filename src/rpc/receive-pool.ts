@@ -64,6 +64,25 @@ export function lend(block: ArrayBuffer, giveBack: (block: ArrayBuffer) => void)
   lent.set(block, giveBack);
 }
 
+// Blocks to give back as soon as a message has copied them out (see recycleOnceSent).
+const onceSent = new WeakSet<ArrayBuffer>();
+
+/**
+ * A message was encoded with copies of `sources` (its out-of-band arrays): those marked
+ * by {@link recycleOnceSent} are given back now. Called once all of them are copied, since
+ * giving a block back to another thread moves it away.
+ */
+export function copiedOut(sources: readonly ArrayBufferView[]): void {
+  for (const source of sources) {
+    const block = source.buffer;
+    if (!(block instanceof ArrayBuffer) || !onceSent.delete(block)) continue;
+    const giveBack = lent.get(block);
+    if (giveBack === undefined) continue;
+    lent.delete(block);
+    giveBack(block);
+  }
+}
+
 /** What the pool did so far: for tests and benchmarks. */
 export interface ReceivePoolCounts {
   /** Frames read into a free block of the pool. */
@@ -166,4 +185,26 @@ export function recycle(value: ArrayBufferView): boolean {
   lent.delete(block);
   giveBack(block);
   return true;
+}
+
+/**
+ * Marks a large received array to be given back (as by {@link recycle}) as soon as a
+ * message sent from this process has copied it out: for a method that returns, or passes
+ * on, what it received and keeps nothing of it. Returns `value`. The array, and every
+ * array of the message it came in, must not be used once it is sent. Does nothing for an
+ * array not on pooled memory.
+ *
+ * @example
+ * ```ts
+ * class Relay {
+ *   forward(batch: Float32Array): Float32Array {
+ *     return lp.recycleOnceSent(batch); // the reply is a copy: the memory takes the next call
+ *   }
+ * }
+ * ```
+ */
+export function recycleOnceSent<TValue extends ArrayBufferView>(value: TValue): TValue {
+  const block = value.buffer;
+  if (block instanceof ArrayBuffer && lent.has(block)) onceSent.add(block);
+  return value;
 }

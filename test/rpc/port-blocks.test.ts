@@ -24,7 +24,11 @@ afterEach(() => {
 });
 
 /** A sender and a receiver over one MessageChannel; `next()` is the next frame's array. */
-function pair(): { sender: PortConnection; next: () => Promise<Float32Array> } {
+function pair(): {
+  sender: PortConnection;
+  receiver: PortConnection;
+  next: () => Promise<Float32Array>;
+} {
   const channel = new MessageChannel();
   channels.push(channel);
   const arrived: Float32Array[] = [];
@@ -35,7 +39,7 @@ function pair(): { sender: PortConnection; next: () => Promise<Float32Array> } {
     { ...events, onFrame: () => undefined },
     MAX_BYTES,
   );
-  new PortConnection(
+  const receiver = new PortConnection(
     channel.port2,
     {
       ...events,
@@ -54,7 +58,7 @@ function pair(): { sender: PortConnection; next: () => Promise<Float32Array> } {
       if (value === undefined) waiting.push(resolve);
       else resolve(value);
     });
-  return { sender, next };
+  return { sender, receiver, next };
 }
 
 const send = (sender: PortConnection, fill: number): void => {
@@ -88,6 +92,15 @@ describe('blocks lent over a MessagePort', () => {
     // The held frame's buffer and one more, reused by the 9 frames after it.
     expect(sender.blockCounts).toEqual({ allocated: 2, reused: 9, returned: 10 });
     expect(allEqual(held, 1)).toBe(true);
+  });
+
+  it('moves a frame marked recycleOnceSent back once it is sent on', async () => {
+    const { sender, receiver, next } = pair();
+    send(sender, 1);
+    const value = await next();
+    receiver.send([FrameType.result, 1, lp.recycleOnceSent(value)] as unknown as Frame);
+    expect(value.length).toBe(0); // copied into the reply, then moved back
+    expect(await returnedCount(sender, 1)).toBe(1);
   });
 
   it('sends in fresh memory while nothing was given back, and overwrites no held frame', async () => {
