@@ -24,10 +24,10 @@ export class BenchService {
 
   /**
    * Returns its argument; a large one's memory takes the next call once the reply has
-   * copied it (see docs/rpc.md, large values).
+   * copied it (see docs/rpc.md, large values), unless LP_BENCH_NO_RECYCLE=1.
    */
   echo(value: Float32Array): Float32Array {
-    return lp.recycleOnceSent(value);
+    return process.env['LP_BENCH_NO_RECYCLE'] === '1' ? value : lp.recycleOnceSent(value);
   }
 
   /** The batch behind `compute`. */
