@@ -1,7 +1,7 @@
 /**
  * The README's tables against the code: every launcher flag is in the flag table, and
  * every `launchpad-ts` command exists and is shown (in the README and in docs/cli.md). (What the flags and Ctrl-C do is checked
- * by the tests that run scripts: `test/core/scripts.test.ts`.)
+ * by the tests that run scripts: `test/launcher/scripts.test.ts`.)
  */
 import { readFileSync } from 'node:fs';
 import * as lp from 'launchpad-ts';

@@ -7,16 +7,16 @@
 import { PassThrough } from 'node:stream';
 import * as lp from 'launchpad-ts';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { busyRun, Idle, Spinner } from '../fixtures/spinning.ts';
-import { isAlive } from '../helpers/scripts.ts';
-import { dumpNaming } from '../helpers/stack-dumps.ts';
-import { waitUntil } from '../helpers/wait-until.ts';
+import { busyRun, Idle, Spinner } from '../../fixtures/spinning.ts';
+import { isAlive } from '../../helpers/scripts.ts';
+import { dumpNaming } from '../../helpers/stack-dumps.ts';
+import { waitUntil } from '../../helpers/wait-until.ts';
 import {
   assertSlurmUp,
   cancelJobsNamed,
   queueDrained,
   RUN_SLURM_TESTS,
-} from '../slurm/slurm-env.ts';
+} from '../../slurm/slurm-env.ts';
 
 const JOB_NAME = 'lp-diagnosed';
 

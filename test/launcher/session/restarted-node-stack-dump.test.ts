@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as lp from 'launchpad-ts';
 import { describe, expect, it } from 'vitest';
-import { resolveLaunchOptions } from '../../src/launcher/options/launch-options.ts';
-import { createLaunchSetup } from '../../src/launcher/session/launch-setup.ts';
-import type { DiagnosticsTarget } from '../../src/launcher/session/node-diagnostics.ts';
-import { Echo } from '../fixtures/services.ts';
+import { resolveLaunchOptions } from '../../../src/launcher/options/launch-options.ts';
+import { createLaunchSetup } from '../../../src/launcher/session/launch-setup.ts';
+import type { DiagnosticsTarget } from '../../../src/launcher/session/node-diagnostics.ts';
+import { Echo } from '../../fixtures/services.ts';
 
 const target = (thread: string): DiagnosticsTarget => ({
   thread,

@@ -8,12 +8,12 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { styleText } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { OutputTap, type TappedLine } from '../../src/launcher/dashboard/output-tap.ts';
+import { OutputTap, type TappedLine } from '../../../src/launcher/dashboard/output-tap.ts';
 import {
   REGISTRY_LIMIT,
   stateDirectory,
   writeLaunchRecord,
-} from '../../src/launcher/dashboard/index.ts';
+} from '../../../src/launcher/dashboard/index.ts';
 
 describe('the output tap', () => {
   it('passes every byte through and reads the lines of known nodes, coloured or not', () => {

@@ -4,9 +4,9 @@
  */
 import * as lp from 'launchpad-ts';
 import { describe, expect, it } from 'vitest';
-import { Idle, Spinner } from '../fixtures/spinning.ts';
-import { isAlive } from '../helpers/scripts.ts';
-import { dumpNaming } from '../helpers/stack-dumps.ts';
+import { Idle, Spinner } from '../../fixtures/spinning.ts';
+import { isAlive } from '../../helpers/scripts.ts';
+import { dumpNaming } from '../../helpers/stack-dumps.ts';
 
 describe('stack dumps of colocated nodes', () => {
   it('show a blocked node in a thread colocation and in a process colocation', async () => {

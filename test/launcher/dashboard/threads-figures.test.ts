@@ -7,10 +7,10 @@
 import { PassThrough } from 'node:stream';
 import * as lp from 'launchpad-ts';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeDashboardProgram } from '../fixtures/dashboard.ts';
-import { api } from '../helpers/dashboard.ts';
-import { hasChromium, openBrowser } from '../helpers/browser.ts';
-import { waitUntil } from '../helpers/wait-until.ts';
+import { makeDashboardProgram } from '../../fixtures/dashboard.ts';
+import { api } from '../../helpers/dashboard.ts';
+import { hasChromium, openBrowser } from '../../helpers/browser.ts';
+import { waitUntil } from '../../helpers/wait-until.ts';
 
 const PAGE_WAIT_MS = 60_000;
 const row = (nodeId: string): string => `#nodes tr[data-node-id="${nodeId}"]`;

@@ -12,8 +12,8 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../helpers/scripts.ts';
-import type { Report } from '../fixtures/ts-entry/program.ts';
+import { ROOT } from '../../helpers/scripts.ts';
+import type { Report } from '../../fixtures/ts-entry/program.ts';
 
 const FIXTURE = join(ROOT, 'test/fixtures/ts-entry');
 const PROGRAM = join(FIXTURE, 'program.ts');

@@ -5,10 +5,10 @@
  */
 import * as lp from 'launchpad-ts';
 import { describe, expect, it } from 'vitest';
-import { busyRun, Idle, Spinner } from '../fixtures/spinning.ts';
-import { isAlive } from '../helpers/scripts.ts';
-import { dumpNaming } from '../helpers/stack-dumps.ts';
-import type { CpuProfile } from '../../src/protocol/diagnostics.ts';
+import { busyRun, Idle, Spinner } from '../../fixtures/spinning.ts';
+import { isAlive } from '../../helpers/scripts.ts';
+import { dumpNaming } from '../../helpers/stack-dumps.ts';
+import type { CpuProfile } from '../../../src/protocol/diagnostics.ts';
 
 type LocalType = 'processes' | 'threads';
 

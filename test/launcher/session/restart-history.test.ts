@@ -3,7 +3,7 @@
  * backoff starts again after a healthy run, as process supervisors do.
  */
 import { describe, expect, it } from 'vitest';
-import { RestartHistory } from '../../src/launcher/session/restart-history.ts';
+import { RestartHistory } from '../../../src/launcher/session/restart-history.ts';
 
 const HOUR = 3_600_000;
 const policy = {

@@ -10,11 +10,11 @@ import {
   openHistory,
   serveHistory,
   type LaunchApiServer,
-} from '../../src/launcher/dashboard/index.ts';
-import { api } from '../helpers/dashboard.ts';
-import { startScript } from '../helpers/scripts.ts';
-import { waitUntil } from '../helpers/wait-until.ts';
-import { cleansUpAfterEach } from '../helpers/cleanups.ts';
+} from '../../../src/launcher/dashboard/index.ts';
+import { api } from '../../helpers/dashboard.ts';
+import { startScript } from '../../helpers/scripts.ts';
+import { waitUntil } from '../../helpers/wait-until.ts';
+import { cleansUpAfterEach } from '../../helpers/cleanups.ts';
 
 const cleanups = cleansUpAfterEach();
 

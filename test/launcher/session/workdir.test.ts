@@ -18,8 +18,8 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createWorkdir } from '../../src/launcher/session/workdir.ts';
-import { ROOT } from '../helpers/scripts.ts';
+import { createWorkdir } from '../../../src/launcher/session/workdir.ts';
+import { ROOT } from '../../helpers/scripts.ts';
 
 let temporary = '';
 // The root's name: the user's id, so two users' roots never collide.

@@ -18,9 +18,9 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import * as lp from 'launchpad-ts';
 import { describe, expect, it } from 'vitest';
-import { HistoryWriter } from '../../src/launcher/dashboard/history-writer.ts';
-import { makeDashboardProgram } from '../fixtures/dashboard.ts';
-import { cleansUpAfterEach } from '../helpers/cleanups.ts';
+import { HistoryWriter } from '../../../src/launcher/dashboard/history-writer.ts';
+import { makeDashboardProgram } from '../../fixtures/dashboard.ts';
+import { cleansUpAfterEach } from '../../helpers/cleanups.ts';
 
 const cleanups = cleansUpAfterEach();
 

@@ -20,12 +20,12 @@ import {
   openHistory,
   serveHistory,
   type LaunchApiServer,
-} from '../../src/launcher/dashboard/index.ts';
-import { HistoryWriter } from '../../src/launcher/dashboard/history-writer.ts';
-import { historyPaths } from '../../src/launcher/dashboard/history-files.ts';
-import { OutputTap, type TappedLine } from '../../src/launcher/dashboard/output-tap.ts';
-import { api } from '../helpers/dashboard.ts';
-import { cleansUpAfterEach } from '../helpers/cleanups.ts';
+} from '../../../src/launcher/dashboard/index.ts';
+import { HistoryWriter } from '../../../src/launcher/dashboard/history-writer.ts';
+import { historyPaths } from '../../../src/launcher/dashboard/history-files.ts';
+import { OutputTap, type TappedLine } from '../../../src/launcher/dashboard/output-tap.ts';
+import { api } from '../../helpers/dashboard.ts';
+import { cleansUpAfterEach } from '../../helpers/cleanups.ts';
 
 const cleanups = cleansUpAfterEach();
 

@@ -8,18 +8,22 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { serveLaunchApi } from '../../src/launcher/dashboard/api-server.ts';
-import { historyPaths } from '../../src/launcher/dashboard/history-files.ts';
-import { openHistory, serveHistory, type HistoryView } from '../../src/launcher/dashboard/index.ts';
+import { serveLaunchApi } from '../../../src/launcher/dashboard/api-server.ts';
+import { historyPaths } from '../../../src/launcher/dashboard/history-files.ts';
+import {
+  openHistory,
+  serveHistory,
+  type HistoryView,
+} from '../../../src/launcher/dashboard/index.ts';
 import {
   DEFAULT_TAIL_BYTES,
   LogTail,
   MAX_LINE_CHARS,
-} from '../../src/launcher/dashboard/log-tail.ts';
-import type { NodeActions } from '../../src/launcher/dashboard/node-actions.ts';
-import { OutputTap, type TappedLine } from '../../src/launcher/dashboard/output-tap.ts';
-import { api } from '../helpers/dashboard.ts';
-import { cleansUpAfterEach } from '../helpers/cleanups.ts';
+} from '../../../src/launcher/dashboard/log-tail.ts';
+import type { NodeActions } from '../../../src/launcher/dashboard/node-actions.ts';
+import { OutputTap, type TappedLine } from '../../../src/launcher/dashboard/output-tap.ts';
+import { api } from '../../helpers/dashboard.ts';
+import { cleansUpAfterEach } from '../../helpers/cleanups.ts';
 
 const cleanups = cleansUpAfterEach();
 

@@ -8,12 +8,15 @@
  */
 import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { serveLaunchApi, type LaunchApiServer } from '../../src/launcher/dashboard/api-server.ts';
-import type { LaunchView, ViewUpdate } from '../../src/launcher/dashboard/launch-view.ts';
-import { MAX_UNSENT_EVENT_BYTES } from '../../src/launcher/dashboard/http-replies.ts';
-import { serveMetrics, type MetricsServer } from '../../src/launcher/metrics/metrics-server.ts';
-import { LOCAL_HTTP_LIMITS } from '../../src/internal/local-http-guard.ts';
-import { destroyRawSockets, endedByServer, rawSocket } from '../helpers/raw-socket.ts';
+import {
+  serveLaunchApi,
+  type LaunchApiServer,
+} from '../../../src/launcher/dashboard/api-server.ts';
+import type { LaunchView, ViewUpdate } from '../../../src/launcher/dashboard/launch-view.ts';
+import { MAX_UNSENT_EVENT_BYTES } from '../../../src/launcher/dashboard/http-replies.ts';
+import { serveMetrics, type MetricsServer } from '../../../src/launcher/metrics/metrics-server.ts';
+import { LOCAL_HTTP_LIMITS } from '../../../src/internal/local-http-guard.ts';
+import { destroyRawSockets, endedByServer, rawSocket } from '../../helpers/raw-socket.ts';
 
 const TOKEN = 'a'.repeat(32);
 const servers: (LaunchApiServer | MetricsServer)[] = [];

@@ -1,9 +1,12 @@
 /** The launch time limit: the program stops cleanly when it is up, and the launcher says so. */
 import * as lp from 'launchpad-ts';
 import { describe, expect, it } from 'vitest';
-import { markStop, nothing, sawStop } from '../fixtures/in-process-nodes.ts';
-import { parseTimeLimit, resolveTimeLimit } from '../../src/launcher/options/time-limit-option.ts';
-import { capture } from '../helpers/capture.ts';
+import { markStop, nothing, sawStop } from '../../fixtures/in-process-nodes.ts';
+import {
+  parseTimeLimit,
+  resolveTimeLimit,
+} from '../../../src/launcher/options/time-limit-option.ts';
+import { capture } from '../../helpers/capture.ts';
 
 describe('time limit', () => {
   it('stops a program that would run for ever, cleanly, and says so', async () => {

@@ -6,16 +6,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as lp from 'launchpad-ts';
 import { describe, expect, it } from 'vitest';
-import { blink, blinkUntil, runsOf } from '../fixtures/in-process-nodes.ts';
+import { blink, blinkUntil, runsOf } from '../../fixtures/in-process-nodes.ts';
 import { PassThrough } from 'node:stream';
-import { capture } from '../helpers/capture.ts';
-import { waitUntil } from '../helpers/wait-until.ts';
+import { capture } from '../../helpers/capture.ts';
+import { waitUntil } from '../../helpers/wait-until.ts';
 import {
   failOnce,
   makeSupervisedProgram,
   ResourceProbe,
   type Doubler,
-} from '../fixtures/supervision.ts';
+} from '../../fixtures/supervision.ts';
 
 const COUNT = 60;
 const expected = Array.from({ length: COUNT }, (_, i) => 2 * i);

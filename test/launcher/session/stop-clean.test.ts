@@ -7,10 +7,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as lp from 'launchpad-ts';
 import { describe, expect, it } from 'vitest';
-import { capture } from '../helpers/capture.ts';
-import { LOCAL_LAUNCH_TYPES } from '../helpers/launch-types.ts';
-import { waitUntil } from '../helpers/wait-until.ts';
-import { cleanStopProgram } from '../fixtures/clean-stop.ts';
+import { capture } from '../../helpers/capture.ts';
+import { LOCAL_LAUNCH_TYPES } from '../../helpers/launch-types.ts';
+import { waitUntil } from '../../helpers/wait-until.ts';
+import { cleanStopProgram } from '../../fixtures/clean-stop.ts';
 
 describe.each(LOCAL_LAUNCH_TYPES)('a clean stop under %s', (launchType) => {
   it('resolves wait() although nodes fail while stopping, and reports those failures', async () => {

@@ -8,9 +8,9 @@
 import { PassThrough } from 'node:stream';
 import * as lp from 'launchpad-ts';
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeDashboardProgram, type Spinner, type Store } from '../fixtures/dashboard.ts';
-import { api } from '../helpers/dashboard.ts';
-import { hasChromium, openBrowser, type BrowserSession } from '../helpers/browser.ts';
+import { makeDashboardProgram, type Spinner, type Store } from '../../fixtures/dashboard.ts';
+import { api } from '../../helpers/dashboard.ts';
+import { hasChromium, openBrowser, type BrowserSession } from '../../helpers/browser.ts';
 
 // Waits in the page are bounded by this; on a busy machine a node's start takes seconds.
 const PAGE_WAIT_MS = 60_000;

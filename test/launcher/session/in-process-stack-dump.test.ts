@@ -4,7 +4,7 @@
  */
 import * as lp from 'launchpad-ts';
 import { describe, expect, it } from 'vitest';
-import { Idle } from '../fixtures/spinning.ts';
+import { Idle } from '../../fixtures/spinning.ts';
 
 describe('stack dumps and CPU profiles under in-process', () => {
   it("show the launcher's own thread, and name unknown ids", async () => {

@@ -4,8 +4,8 @@
  */
 import * as lp from 'launchpad-ts';
 import { afterEach, describe, expect, it } from 'vitest';
-import { failsAtOnce, idle } from '../fixtures/hardening.ts';
-import { MARKER_VARIABLE, markedProcesses, newMarker, pollFor } from '../helpers/processes.ts';
+import { failsAtOnce, idle } from '../../fixtures/hardening.ts';
+import { MARKER_VARIABLE, markedProcesses, newMarker, pollFor } from '../../helpers/processes.ts';
 
 const previousMarker = process.env[MARKER_VARIABLE];
 afterEach(() => {

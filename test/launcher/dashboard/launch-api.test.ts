@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import * as lp from 'launchpad-ts';
 import { describe, expect, it } from 'vitest';
-import { makeDashboardProgram, type Store } from '../fixtures/dashboard.ts';
-import { api } from '../helpers/dashboard.ts';
-import { waitUntil } from '../helpers/wait-until.ts';
-import { launchesDirectory } from '../../src/launcher/dashboard/index.ts';
+import { makeDashboardProgram, type Store } from '../../fixtures/dashboard.ts';
+import { api } from '../../helpers/dashboard.ts';
+import { waitUntil } from '../../helpers/wait-until.ts';
+import { launchesDirectory } from '../../../src/launcher/dashboard/index.ts';
 
 interface Nodes {
   nodes: { id: string; label: string; state: string; restarts: number; pid?: number }[];

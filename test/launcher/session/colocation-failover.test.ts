@@ -5,7 +5,7 @@
  */
 import * as lp from 'launchpad-ts';
 import { describe, expect, it } from 'vitest';
-import { Counter } from '../fixtures/hardening.ts';
+import { Counter } from '../../fixtures/hardening.ts';
 
 interface Outcome {
   readonly madeWhileDown: boolean;

@@ -12,8 +12,8 @@ import { ROOT } from '../helpers/scripts.ts';
 
 /** Every test file that asserts types. */
 const TYPE_TEST_FILES = [
-  'test/core/types.test.ts',
-  'test/core/colocation.test.ts',
+  'test/model/types.test.ts',
+  'test/spawn/colocation.test.ts',
   'test/rpc/client-type.test.ts',
   'test/rpc/batched-handler.test.ts',
 ];

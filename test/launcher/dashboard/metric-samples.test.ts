@@ -7,11 +7,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HistoryWriter } from '../../src/launcher/dashboard/history-writer.ts';
-import { LiveView } from '../../src/launcher/dashboard/live-view.ts';
-import { LogTail } from '../../src/launcher/dashboard/log-tail.ts';
-import type { MetricsLine } from '../../src/launcher/dashboard/history-files.ts';
-import type { ProgramMetrics } from '../../src/launcher/metrics/metrics-store.ts';
+import { HistoryWriter } from '../../../src/launcher/dashboard/history-writer.ts';
+import { LiveView } from '../../../src/launcher/dashboard/live-view.ts';
+import { LogTail } from '../../../src/launcher/dashboard/log-tail.ts';
+import type { MetricsLine } from '../../../src/launcher/dashboard/history-files.ts';
+import type { ProgramMetrics } from '../../../src/launcher/metrics/metrics-store.ts';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
