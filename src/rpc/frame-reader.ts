@@ -105,6 +105,28 @@ export class FrameReader {
     }
   }
 
+  /**
+   * Where the next bytes of the stream may be read straight into: the rest of the body
+   * being gathered; undefined between frames (read a chunk and {@link FrameReader.push}
+   * it). Report what was read there with {@link FrameReader.filled}.
+   */
+  readTarget(): Buffer | undefined {
+    const body = this.#body;
+    if (body === undefined || this.#stopped) return undefined;
+    return body.subarray(this.#bodyFilled);
+  }
+
+  /** `bytes` of the body were read into {@link FrameReader.readTarget}'s memory. */
+  filled(bytes: number): void {
+    const body = this.#body;
+    if (body === undefined || this.#stopped) return;
+    this.#bodyFilled += bytes;
+    if (this.#bodyFilled >= body.length) {
+      this.#body = undefined;
+      this.#sink.onFrame(body);
+    }
+  }
+
   // At a frame boundary with the size known: emit a view if the whole body is here.
   #begin(size: number, chunk: Buffer, offset: number): number {
     const limit = this.#nextFrameLimit;
