@@ -1,6 +1,7 @@
 /**
  * What reading a large frame costs in fresh memory and in memory given back, in one
- * process, without sockets: `npx tsx bench/receive-pool.ts [MiB=1] [rounds=3]`. Each
+ * process, without sockets: `npx tsx bench/receive-pool.ts [MiB=64] [rounds=3]` (frames under
+ * 4 MiB are not pooled over TCP: there all three modes read into fresh memory). Each
  * frame (a Float32Array echo's call) is pushed to a FrameReader in 64 KiB chunks, as a
  * socket delivers it, decoded, and its array encoded again as the reply would be. Modes,
  * alternated: `fresh` (no pool: a new buffer per frame, as before the pool), `pool` (the
@@ -13,7 +14,7 @@ import { decodeFrameBody, encodeFrame } from '../src/rpc/codec.ts';
 import { FrameReader } from '../src/rpc/frame-reader.ts';
 import { ReceivePool, recycle } from '../src/rpc/receive-pool.ts';
 
-const mib = Number(process.argv[2] ?? 1);
+const mib = Number(process.argv[2] ?? 64);
 const rounds = Number(process.argv[3] ?? 3);
 const value = new Float32Array(mib * 262_144).map((_, i) => i);
 const frame = encodeFrame([2, 1, value], 2 ** 30) as Buffer;

@@ -13,11 +13,12 @@ import { deliverInTurn } from './delivery-gate.ts';
 import {
   isReturnedBlock,
   PortBlocks,
+  PORT_BLOCK_FROM_BYTES,
   type PortBlockCounts,
   type ReturnedBlock,
 } from './port-blocks.ts';
 import { FrameType, type Frame } from './protocol.ts';
-import { lend, POOL_FROM_BYTES } from './receive-pool.ts';
+import { lend } from './receive-pool.ts';
 import { markedTransferables } from './transfer.ts';
 
 /** The values of a frame that may carry marked transferables. */
@@ -62,7 +63,7 @@ export class PortConnection {
       try {
         // A structured clone (a frame with moved buffers) has no byte size: count it as 0.
         this.#lastReceivedBytes = message instanceof Uint8Array ? message.byteLength : 0;
-        if (message instanceof Uint8Array && message.byteLength >= POOL_FROM_BYTES) {
+        if (message instanceof Uint8Array && message.byteLength >= PORT_BLOCK_FROM_BYTES) {
           this.#lendBack(message.buffer as ArrayBuffer);
         }
         frame = (message instanceof Uint8Array ? decodeFrameBody(message) : message) as Frame;

@@ -4,7 +4,7 @@
  * buffer of tens of MiB costs a page fault per 4 KiB page as the bytes are copied in (on
  * a virtual machine several times the copy itself); a buffer the process used before
  * costs the copy alone. A frame of {@link POOL_FROM_BYTES} or more is read into a block
- * of its own, and the arrays decoded from it are views of that block. When the receiver
+ * of its own (between threads, see port-blocks.ts for the size), and the arrays decoded from it are views of that block. When the receiver
  * is done with them it calls {@link recycle}: the block goes back to where it came from
  * (this process's {@link ReceivePool} for TCP, the sending thread for a MessagePort) and
  * takes a later large frame. A block nobody recycles is ordinary memory, collected as
@@ -23,8 +23,14 @@
  * unused for {@link RELEASE_IDLE_AFTER_MS} are released.
  */
 
-/** Frames smaller than this are read into ordinary buffers (Node's allocator serves them well). */
-export const POOL_FROM_BYTES = 256 * 1024;
+/**
+ * TCP frames smaller than this are read into ordinary buffers, recycled or not. Measured
+ * across processes (`bench/run.ts` suites, 3 rounds alternated), giving back 1 MiB
+ * frames made the echo 8–15 % slower, likely because the collector then runs less often
+ * and frees the socket's own read chunks later (fresh memory again), while 64 MiB frames
+ * gained 1.1–2.2 times.
+ */
+export const POOL_FROM_BYTES = 4 * 1024 * 1024;
 /** The most memory the pool's free blocks take, per process (per thread). */
 export const MAX_FREE_BYTES = 256 * 1024 * 1024;
 /** How long a free block stays in the pool unused before it is released. */
@@ -161,7 +167,8 @@ export class ReceivePool {
 export const receivePool = new ReceivePool();
 
 /**
- * Gives the memory of a large array received in a call or a reply (256 KiB or more) back,
+ * Gives the memory of a large array received in a call or a reply back (over TCP, one of
+ * a message of 4 MiB or more; between threads, 256 KiB or more),
  * so that a later large message is read into memory already touched instead of fresh
  * memory that costs page faults. Every array of the same message shares that memory: call
  * it once you are done with all of them, and use none of them afterwards (over TCP a

@@ -7,12 +7,11 @@
 import { MessageChannel } from 'node:worker_threads';
 import * as lp from 'launchpad-ts';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_PORT_BLOCKS } from '../../src/rpc/port-blocks.ts';
+import { MAX_PORT_BLOCKS, PORT_BLOCK_FROM_BYTES } from '../../src/rpc/port-blocks.ts';
 import { PortConnection } from '../../src/rpc/port-connection.ts';
 import { FrameType, type Frame } from '../../src/rpc/protocol.ts';
-import { POOL_FROM_BYTES } from '../../src/rpc/receive-pool.ts';
 
-const FLOATS = (2 * POOL_FROM_BYTES) / 4;
+const FLOATS = (2 * PORT_BLOCK_FROM_BYTES) / 4;
 const MAX_BYTES = 64 * 1024 * 1024;
 const channels: MessageChannel[] = [];
 
