@@ -124,7 +124,7 @@ describe('output modes', () => {
       });
       try {
         await running.ready;
-        expect(await running.client(probe).env('LAUNCHPAD_TS_NODE_FILE')).toBeUndefined();
+        expect(await running.client(probe).env('LP_BOOTSTRAP_FILE')).toBeUndefined();
         expect(modes.length).toBeGreaterThan(0);
         expect(new Set(modes)).toEqual(new Set([0o600]));
         expect(statSync(join(workdir, 'tmux')).mode & 0o777).toBe(0o700);

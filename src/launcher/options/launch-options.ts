@@ -26,6 +26,7 @@ import { launchFlags } from './launch-flags.ts';
 import type { KubernetesOptions } from './kubernetes-options.ts';
 import type { SlurmOptions } from './slurm-options.ts';
 import type { LocalResources } from '../../protocol/local-resources.ts';
+import { readVariable, USER_VARIABLES } from '../../internal/environment.ts';
 
 export type { LocalResources } from '../../protocol/local-resources.ts';
 
@@ -71,7 +72,8 @@ export interface LaunchOptions {
   /** Local resources (environment, Node flags, working directory) by group label or node id. */
   readonly resources?: Readonly<Record<string, LocalResources>>;
   /**
-   * Where the output of local nodes goes. Also set by `LAUNCHPAD_LAUNCH_LOCAL_TERMINAL`.
+   * Where the output of local nodes goes. Also set by `LP_OUTPUT` (or Launchpad's
+   * `LAUNCHPAD_LAUNCH_LOCAL_TERMINAL`).
    * @default 'current_terminal'
    */
   readonly output?: OutputMode;
@@ -225,7 +227,7 @@ export function resolveLaunchOptions(options: LaunchOptions): ResolvedLaunchOpti
     stderr: options.stderr ?? process.stderr,
     slurm: options.slurm ?? {},
     kubernetes: options.kubernetes ?? {},
-    dryRun: options.dryRun ?? flags.dryRun ?? process.env['LP_DRY_RUN'] === '1',
+    dryRun: options.dryRun ?? flags.dryRun ?? process.env[USER_VARIABLES.dryRun] === '1',
     timeLimitMs: resolveTimeLimit(options.timeLimitMs, flags.timeLimit),
     ...resolveMetricsOptions(options, flags.metricsPort, process.env),
     tracing: resolveTracingOption(options.tracing, process.env),
@@ -236,17 +238,16 @@ export function resolveLaunchOptions(options: LaunchOptions): ResolvedLaunchOpti
 
 // An empty LP_PYTHON is unset, as shells write it to clear a variable.
 function pythonFromEnvironment(): string {
-  const value = process.env['LP_PYTHON'];
-  return value === undefined || value === '' ? 'python3' : value;
+  return readVariable(USER_VARIABLES.python)?.value ?? 'python3';
 }
 
 function resolveOutputMode(option: OutputMode | undefined): OutputMode {
-  const fromEnvironment = process.env['LAUNCHPAD_LAUNCH_LOCAL_TERMINAL'];
+  const fromEnvironment = readVariable(USER_VARIABLES.output);
   const [source, mode] =
     option !== undefined
       ? ['the output option', option]
-      : fromEnvironment !== undefined && fromEnvironment !== ''
-        ? ['LAUNCHPAD_LAUNCH_LOCAL_TERMINAL', fromEnvironment]
+      : fromEnvironment !== undefined
+        ? [fromEnvironment.from, fromEnvironment.value]
         : ['the default', 'current_terminal'];
   if (!(OUTPUT_MODES as readonly string[]).includes(mode)) {
     throw new LaunchpadError(
