@@ -47,11 +47,8 @@ export { batched, type BatchedOptions, type BatchedMethod } from './model/batche
 export { launch } from './launcher/launch.ts';
 export { launchFlags, userArgs, type LaunchFlags } from './launcher/options/launch-flags.ts';
 export { main } from './launcher/main.ts';
-export type {
-  LaunchOptions,
-  LocalResources,
-  OutputMode,
-} from './launcher/options/launch-options.ts';
+export type { LaunchOptions, LocalResources } from './launcher/options/launch-options.ts';
+export type { OutputMode, LaunchpadOutputMode } from './launcher/options/output-mode.ts';
 export type { SlurmOptions, SlurmResources } from './launcher/options/slurm-options.ts';
 export type {
   KubernetesOptions,

@@ -34,6 +34,7 @@ const ROOT_EXPORTS = [
   'LaunchOptions',
   'LaunchType',
   'LaunchpadError',
+  'LaunchpadOutputMode',
   'LocalResources',
   'MethodSnapshot',
   'MetricCounter',

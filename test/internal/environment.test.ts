@@ -110,9 +110,9 @@ describe('environment variables', () => {
   it("take Launchpad's name for the output mode without a warning, and treat empty as unset", async () => {
     const warnings = await warningsDuring(() => {
       process.env['LAUNCHPAD_LAUNCH_LOCAL_TERMINAL'] = 'output_to_files';
-      expect(resolveLaunchOptions({}).output).toBe('output_to_files');
-      process.env['LP_OUTPUT'] = 'current_terminal';
-      expect(resolveLaunchOptions({}).output).toBe('current_terminal');
+      expect(resolveLaunchOptions({}).output).toBe('output-to-files');
+      process.env['LP_OUTPUT'] = 'current-terminal';
+      expect(resolveLaunchOptions({}).output).toBe('current-terminal');
       process.env['LP_OUTPUT'] = '';
       expect(readVariable(USER_VARIABLES.output, { LP_OUTPUT: '' })).toBeUndefined();
     });
