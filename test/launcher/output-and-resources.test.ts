@@ -22,7 +22,7 @@ function tmuxServerRuns(name: string): boolean {
 }
 
 describe('output modes', () => {
-  it('current_terminal prefixes node output with the node id', async () => {
+  it('current-terminal prefixes node output with the node id', async () => {
     const stdout = capture();
     await lp.launch(makeHelloWorld(), { launchType: 'processes', stdout }).wait();
     expect(stdout.text()).toBe(
@@ -30,11 +30,11 @@ describe('output modes', () => {
     );
   });
 
-  it('output_to_files writes one log per node in the workdir and prints where', async () => {
+  it('output-to-files writes one log per node in the workdir and prints where', async () => {
     const stderr = capture();
     const running = lp.launch(makeHelloWorld(), {
       launchType: 'processes',
-      output: 'output_to_files',
+      output: 'output-to-files',
       stderr,
     });
     await running.wait();
@@ -45,7 +45,7 @@ describe('output modes', () => {
     );
   });
 
-  it('output_to_files still detects a failed node and names it', async () => {
+  it("Launchpad's output_to_files, an alias, still detects a failed node and names it", async () => {
     const program = new lp.Program('failing_to_files');
     program.addNode(new lp.FunctionNode(failingMain, 'failed into a file'), 'crasher');
     const running = lp.launch(program, {
@@ -61,10 +61,10 @@ describe('output modes', () => {
     expect(running.nodes().get('crasher/0')).toEqual({ state: 'failed', restarts: 0 });
   });
 
-  it('output_to_files under threads writes one log per node thread', async () => {
+  it('output-to-files under threads writes one log per node thread', async () => {
     const running = lp.launch(makeHelloWorld(), {
       launchType: 'threads',
-      output: 'output_to_files',
+      output: 'output-to-files',
       stderr: new PassThrough(),
     });
     await running.wait();
@@ -75,7 +75,7 @@ describe('output modes', () => {
 
   it('refuses an unknown output mode, and tmux output under threads', () => {
     expect(() => lp.launch(makeHelloWorld(), { output: 'xterm' as lp.OutputMode })).toThrow(
-      'Launch option output must be one of "current_terminal", "output_to_files", "tmux", got "xterm".',
+      'Launch option output must be one of "current-terminal", "output-to-files", "tmux" (or Launchpad\'s "current_terminal", "output_to_files"), got "xterm".',
     );
     expect(() => lp.launch(makeHelloWorld(), { launchType: 'threads', output: 'tmux' })).toThrow(
       /Output mode "tmux" gives each node process a window, but under threads/,
@@ -124,7 +124,7 @@ describe('output modes', () => {
       });
       try {
         await running.ready;
-        expect(await running.client(probe).env('LAUNCHPAD_TS_NODE_FILE')).toBeUndefined();
+        expect(await running.client(probe).env('LP_BOOTSTRAP_FILE')).toBeUndefined();
         expect(modes.length).toBeGreaterThan(0);
         expect(new Set(modes)).toEqual(new Set([0o600]));
         expect(statSync(join(workdir, 'tmux')).mode & 0o777).toBe(0o700);

@@ -74,7 +74,7 @@ describe('a launcher script', () => {
   it('says that `launchpad-ts stop` stopped it, and exits 0 as after any stop asked for', async () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'lp-cli-stop-'));
     try {
-      const env = { LAUNCHPAD_STATE_DIR: stateDir };
+      const env = { LP_STATE_DIR: stateDir };
       const run = startScript('test/fixtures/scripts/long-running.ts', [], env);
       await run.waitForOutput(
         /up sleeper\/0[\s\S]*up sleeper\/1|up sleeper\/1[\s\S]*up sleeper\/0/,

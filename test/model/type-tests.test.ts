@@ -16,6 +16,7 @@ const TYPE_TEST_FILES = [
   'test/spawn/colocation.test.ts',
   'test/rpc/client-type.test.ts',
   'test/rpc/batched-handler.test.ts',
+  'test/launcher/options/output-mode.test.ts',
 ];
 
 // A whole compile: seconds of CPU, far more on a loaded machine, hence its own bound.

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import * as lp from 'launchpad-ts';
 import { describe, expect, it } from 'vitest';
 import { Counter } from '../fixtures/hardening.ts';
+import { INTERNAL_VARIABLES } from '../../src/internal/environment.ts';
 
 const TOKEN = /[0-9a-f]{32}/g;
 
@@ -28,7 +29,7 @@ describe('the launch secret', () => {
     const b = await running.client(hosted).where();
     for (const pid of [a.pid, b.pid, b.ppid]) {
       const environ = readFileSync(`/proc/${String(pid)}/environ`, 'utf8');
-      expect(environ).not.toMatch(/LAUNCHPAD_TS_NODE=/);
+      expect(environ).not.toMatch(/LP_BOOTSTRAP=/);
       expect(environ).not.toContain('"secret"');
       expect(newTokens(environ), `pid ${String(pid)}`).toEqual([]);
     }
@@ -39,6 +40,7 @@ describe('the launch secret', () => {
     const counter = program.addNode(new lp.ServiceNode(Counter), 'counter');
     await using running = lp.launch(program, { launchType: 'threads' });
     const names = await running.client(counter).envNames();
-    expect(names.filter((name) => name.startsWith('LAUNCHPAD_TS'))).toEqual([]);
+    const internal: readonly string[] = Object.values(INTERNAL_VARIABLES);
+    expect(names.filter((name) => internal.includes(name))).toEqual([]);
   }, 120_000);
 });

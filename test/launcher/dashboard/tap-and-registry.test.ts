@@ -48,8 +48,8 @@ describe('the output tap', () => {
 });
 
 describe('the launch registry', () => {
-  it('lives in LAUNCHPAD_STATE_DIR, else XDG_STATE_HOME, else ~/.local/state', () => {
-    expect(stateDirectory({ LAUNCHPAD_STATE_DIR: '/a', XDG_STATE_HOME: '/b' })).toBe('/a');
+  it('lives in LP_STATE_DIR, else XDG_STATE_HOME, else ~/.local/state', () => {
+    expect(stateDirectory({ LP_STATE_DIR: '/a', XDG_STATE_HOME: '/b' })).toBe('/a');
     expect(stateDirectory({ XDG_STATE_HOME: '/b' })).toBe('/b/launchpad-ts');
     expect(stateDirectory({})).toMatch(/\/\.local\/state\/launchpad-ts$/);
   });
@@ -57,7 +57,7 @@ describe('the launch registry', () => {
   it('writes 0600 records in a 0700 directory and keeps the most recent ones', () => {
     const state = mkdtempSync(join(tmpdir(), 'launchpad-registry-'));
     try {
-      const environment = { LAUNCHPAD_STATE_DIR: state };
+      const environment = { LP_STATE_DIR: state };
       const directory = join(state, 'launches');
       const record = (index: number) => ({
         id: `launch-${String(index).padStart(3, '0')}`,
