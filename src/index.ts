@@ -56,7 +56,7 @@ export {
   LAUNCH_TYPES,
   LAUNCH_TYPE_ALIASES,
   type LaunchType,
-} from './launcher/options/launch-type.ts';
+} from './launcher/options/launch-types.ts';
 export { RunningProgram } from './launcher/session/running-program.ts';
 export type { NodeState, NodeStatus } from './launcher/session/program-lifecycle.ts';
 export type {

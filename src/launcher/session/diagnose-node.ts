@@ -15,7 +15,7 @@ import {
   type StackFrame,
   type StackSample,
 } from '../../protocol/diagnostics.ts';
-import type { LaunchType } from '../options/launch-type.ts';
+import type { LaunchType } from '../options/launch-types.ts';
 import type { NodeStatus } from './program-lifecycle.ts';
 import { DIAGNOSTICS_TIMEOUT_MS, type DiagnosticsTarget } from './node-diagnostics.ts';
 import type { DiagnosticsBook } from './node-diagnostics.ts';

@@ -9,7 +9,7 @@
 import type { Writable } from 'node:stream';
 import type { Node } from '../../model/node.ts';
 import type { Unit, UnitExit, UnitLaunch } from '../../spawn/unit.ts';
-import { resourcesOf } from '../options/launch-options.ts';
+import { resourcesOf } from '../options/per-node-options.ts';
 import type { AddressBook } from './address-book.ts';
 import { startControlPlane, type ControlPlane, type ControlPlaneOptions } from './control-plane.ts';
 import { handleInterrupts } from './interrupts.ts';

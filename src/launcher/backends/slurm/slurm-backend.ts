@@ -15,13 +15,8 @@ import { LaunchpadError, RemoteError } from '../../../errors/errors.ts';
 import { deferred } from '../../../internal/deferred.ts';
 import { settlesWithin } from '../../../internal/within.ts';
 import { nodeProcessArgs } from '../../../spawn/node-command.ts';
-import type { LaunchSetup } from '../../session/launch-setup.ts';
-import {
-  unitEndingWith,
-  type BackendUnit,
-  type SessionBackend,
-  type UnitEnd,
-} from '../../session/launch-session.ts';
+import type { Launcher } from '../../session/launch-setup.ts';
+import { unitEndingWith, type BackendUnit, type UnitEnd } from '../../session/launch-session.ts';
 import {
   jobComponents,
   LAUNCHER_HOST_VARIABLE,
@@ -32,16 +27,17 @@ import {
 } from './batch-script.ts';
 import {
   PYTHON_NODES_VARIABLE,
+  SLURM_TASK_ENTRY,
   TASK_INDEX_VARIABLE,
   type SlurmPythonNodes,
-} from '../../../protocol/slurm-task-env.ts';
+} from './task/slurm-task-env.ts';
 import { isPythonNode } from '../../../model/python-node.ts';
 import type { Program } from '../../../model/program.ts';
 import { describeJobEnd, waitForJobEndCause } from './job-end-cause.ts';
 import { outputPath, unreportedEnds } from './job-output.ts';
 import { partitionsOf, slurmNetwork, type SlurmNetwork } from './slurm-network.ts';
 import { cancelJob, cancelJobNow, startStep, submitBatch } from './slurm-cli.ts';
-import { resolveGroupResources } from '../../options/slurm-options.ts';
+import type { SlurmLaunch } from './descriptor/slurm-options.ts';
 import { followJob, type JobFollower } from './job-follower.ts';
 
 // The exit code of a task sent SIGTERM by the cluster (128 + 15), as a shell reports it.
@@ -64,16 +60,14 @@ const NATURAL_END_MS = 3_000;
 const CANCEL_WAIT_MS = 60_000;
 
 /** The backend that runs `setup` as one Slurm job, or prints its batch script. */
-export function slurmBackend(setup: LaunchSetup): SessionBackend | undefined {
+export const slurmBackend: Launcher<SlurmLaunch> = (setup, { options: slurm, resources }) => {
   const { program, options, ids } = setup;
-  const slurm = options.slurm;
-  const resources = resolveGroupResources(program, slurm);
   const components = jobComponents(program, resources);
   const tasks = components.flatMap((component) => component.tasks);
   // A node may import the main script (its launcher code in lp.main()): same flags.
   const args = setup.args;
   // The code must be at the same path on every host that runs a task.
-  const taskCommand = [process.execPath, ...nodeProcessArgs([], args, 'node/slurm-task')];
+  const taskCommand = [process.execPath, ...nodeProcessArgs([], args, SLURM_TASK_ENTRY)];
   const hold = [...setup.policies.values()].some((policy) => policy.mode !== 'never');
   // The launcher owns the job's output file unless the user named one.
   const output =
@@ -345,7 +339,7 @@ export function slurmBackend(setup: LaunchSetup): SessionBackend | undefined {
       }
     },
   };
-}
+};
 
 /** The host and port of a `host:port` address (an IPv6 host in brackets or not). */
 function splitAddress(address: string): { host: string; port: string } {

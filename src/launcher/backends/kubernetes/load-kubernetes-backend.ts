@@ -1,22 +1,23 @@
 /**
  * @module
- * Loading the Kubernetes launcher, whose client library is an optional peer dependency:
+ * Loading the Kubernetes backend, whose client library is an optional peer dependency:
  * a user who never launches on Kubernetes never installs it.
  */
 import { LaunchpadError } from '../../../errors/errors.ts';
 import type { Launcher } from '../../session/launch-setup.ts';
+import type { KubernetesLaunch } from './descriptor/kubernetes-options.ts';
 
 const CLIENT_PACKAGE = '@kubernetes/client-node';
 
 /**
- * The Kubernetes launcher.
+ * The Kubernetes backend.
  *
  * @throws LaunchpadError `FAILED_PRECONDITION` naming the package to install when the
  * Kubernetes client is missing
  */
-export async function loadKubernetesLauncher(): Promise<Launcher> {
+export async function loadKubernetesBackend(): Promise<Launcher<KubernetesLaunch>> {
   try {
-    return (await import('./kubernetes-launcher.ts')).kubernetesBackend;
+    return (await import('./kubernetes-backend.ts')).kubernetesBackend;
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     const message = error instanceof Error ? error.message : String(error);

@@ -3,10 +3,11 @@
  * What the `threads` launch type refuses before anything starts: options that need a
  * process of the node's own.
  */
-import { threadLimits } from '../../spawn/thread-limits.ts';
-import { LaunchpadError } from '../../errors/errors.ts';
-import { resourcesOf, type ResolvedLaunchOptions } from './launch-options.ts';
-import type { Program } from '../../model/program.ts';
+import { threadLimits } from '../../../../spawn/thread-limits.ts';
+import { LaunchpadError } from '../../../../errors/errors.ts';
+import type { ResolvedLaunchOptions } from '../../../options/launch-options.ts';
+import { resourcesOf } from '../../../options/per-node-options.ts';
+import type { Program } from '../../../../model/program.ts';
 
 /**
  * Throws for options a worker thread cannot honour: the tmux output mode, and Node flags

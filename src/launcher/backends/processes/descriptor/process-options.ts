@@ -3,10 +3,11 @@
  * What the `processes` launch type refuses before anything starts.
  */
 import { spawnSync } from 'node:child_process';
-import { threadLimits } from '../../spawn/thread-limits.ts';
-import { LaunchpadError } from '../../errors/errors.ts';
-import { resourcesOf, type ResolvedLaunchOptions } from './launch-options.ts';
-import type { Program } from '../../model/program.ts';
+import { threadLimits } from '../../../../spawn/thread-limits.ts';
+import { LaunchpadError } from '../../../../errors/errors.ts';
+import type { ResolvedLaunchOptions } from '../../../options/launch-options.ts';
+import { resourcesOf } from '../../../options/per-node-options.ts';
+import type { Program } from '../../../../model/program.ts';
 
 /**
  * Throws for resources a thread-colocated node cannot have, and for the tmux output mode

@@ -20,7 +20,6 @@ import { settlesWithin } from '../../../internal/within.ts';
 import {
   unitEndingWith,
   type BackendUnit,
-  type SessionBackend,
   type SessionContext,
   type UnitEnd,
 } from '../../session/launch-session.ts';
@@ -31,9 +30,9 @@ import {
 } from '../../../spawn/node-command.ts';
 import { isPythonNode } from '../../../model/python-node.ts';
 import { PYTHON_PACKAGE_ROOT, pythonNodeCommand } from '../../../spawn/python-command.ts';
-import type { LaunchSetup } from '../../session/launch-setup.ts';
+import type { Launcher } from '../../session/launch-setup.ts';
 import { KubeClient, loadKubeConfig } from './kube-client.ts';
-import { resolveKubernetesGroups, startDeadlineOf } from '../../options/kubernetes-options.ts';
+import { startDeadlineOf, type KubernetesLaunch } from './descriptor/kubernetes-options.ts';
 import {
   buildManifests,
   LABELS,
@@ -68,10 +67,8 @@ interface PodRun {
 }
 
 /** The backend that runs `setup` on Kubernetes, or renders its manifests. */
-export function kubernetesBackend(setup: LaunchSetup): SessionBackend | undefined {
+export const kubernetesBackend: Launcher<KubernetesLaunch> = (setup, { options: kube, groups }) => {
   const { program, options, ids, lifecycle } = setup;
-  const kube = options.kubernetes;
-  const groups = resolveKubernetesGroups(program.name, [...program.groups.keys()], kube);
   const startDeadlineMs = startDeadlineOf(kube);
   const args = setup.args;
   const namespace = kube.namespace ?? 'default';
@@ -331,4 +328,4 @@ export function kubernetesBackend(setup: LaunchSetup): SessionBackend | undefine
       }
     },
   };
-}
+};

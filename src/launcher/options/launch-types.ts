@@ -1,0 +1,96 @@
+/**
+ * @module
+ * The table of launch types: one {@link LaunchTypeDescriptor} per folder of `backends/`.
+ * {@link LaunchType}, the Launchpad aliases and each launch type's section of the launch
+ * options derive from it, and how the launch type is chosen: the launch option, else
+ * `--lp_launch_type`, else `LP_LAUNCH_TYPE`, else `processes`.
+ */
+import { LaunchpadError } from '../../errors/errors.ts';
+import type { LaunchTypeDescriptor } from './launch-type-descriptor.ts';
+import { inProcessLaunchType } from '../backends/in-process/descriptor/launch-type.ts';
+import { kubernetesLaunchType } from '../backends/kubernetes/descriptor/launch-type.ts';
+import { processesLaunchType } from '../backends/processes/descriptor/launch-type.ts';
+import { slurmLaunchType } from '../backends/slurm/descriptor/launch-type.ts';
+import { threadsLaunchType } from '../backends/threads/descriptor/launch-type.ts';
+
+/** Every launch type this version ships, in the order they are documented. */
+const SHIPPED = [
+  inProcessLaunchType,
+  threadsLaunchType,
+  processesLaunchType,
+  slurmLaunchType,
+  kubernetesLaunchType,
+] as const;
+
+type Shipped = (typeof SHIPPED)[number];
+
+/** The name of a launch type this version knows. */
+export type LaunchType = Shipped['name'];
+
+/** A Launchpad name accepted for a launch type (`local_mp`). */
+export type LaunchTypeAlias = Shipped['aliases'][number];
+
+/**
+ * Each launch type's own section of the launch options: `slurm` (resources and submission
+ * options of the `slurm` launch type) and `kubernetes` (images, resources and cluster
+ * options of the `kubernetes` launch type).
+ */
+export type LaunchTypeSections = {
+  readonly [D in Shipped as D['section'] extends true ? D['name'] : never]?: NonNullable<
+    Parameters<D['check']>[1]
+  >;
+};
+
+/** Every launch type this version knows. */
+export const LAUNCH_TYPES: readonly LaunchType[] = SHIPPED.map((type) => type.name);
+
+/** Launchpad's names, accepted as aliases. */
+export const LAUNCH_TYPE_ALIASES: Readonly<Record<string, LaunchType>> = Object.fromEntries(
+  SHIPPED.flatMap((type) => type.aliases.map((alias) => [alias, type.name])),
+);
+
+/** The launch types a launch may name: the shipped ones, and any a test registers. */
+const known: LaunchTypeDescriptor[] = [...SHIPPED];
+
+/** The launch options' keys that are a launch type's section. */
+export function launchTypeSections(): string[] {
+  return known.filter((type) => type.section).map((type) => type.name);
+}
+
+/** The launch type when nothing chooses one. */
+export const DEFAULT_LAUNCH_TYPE: LaunchType = 'processes';
+
+/**
+ * Picks the launch type: `explicit` (the launch option) if given, else `flag` (the
+ * command-line flag, as {@link launchFlags} read it), else the environment variable, else
+ * {@link DEFAULT_LAUNCH_TYPE}.
+ *
+ * @throws LaunchpadError `INVALID_ARGUMENT` for an unknown name, listing the known ones
+ */
+export function resolveLaunchType(explicit?: string, flag?: string): LaunchTypeDescriptor {
+  const [source, name] =
+    explicit !== undefined
+      ? ['the launchType option', explicit]
+      : flag !== undefined
+        ? ['--lp_launch_type', flag]
+        : process.env['LP_LAUNCH_TYPE'] !== undefined && process.env['LP_LAUNCH_TYPE'] !== ''
+          ? ['LP_LAUNCH_TYPE', process.env['LP_LAUNCH_TYPE']]
+          : ['the default', DEFAULT_LAUNCH_TYPE];
+  return launchTypeNamed(name, source);
+}
+
+/**
+ * The launch type `name` stands for (one of {@link LAUNCH_TYPES} or a Launchpad alias).
+ *
+ * @param source - where `name` comes from, for the error (`--lp_launch_type`)
+ * @throws LaunchpadError `INVALID_ARGUMENT` for an unknown name, listing the known ones
+ */
+export function launchTypeNamed(name: string, source: string): LaunchTypeDescriptor {
+  const found = known.find((type) => type.name === name || type.aliases.includes(name));
+  if (found !== undefined) return found;
+  throw new LaunchpadError(
+    'INVALID_ARGUMENT',
+    `Unknown launch type "${name}" (from ${source}). Known launch types: ${known.map((type) => type.name).join(', ')}; ` +
+      `Launchpad aliases: ${known.flatMap((type) => type.aliases).join(', ')}.`,
+  );
+}
