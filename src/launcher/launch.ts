@@ -81,9 +81,7 @@ export function launch(program: Program, options: LaunchOptions = {}): RunningPr
       if (lifecycle.stopping) return;
       // Each backend module declares itself a Launcher of what its own check returns.
       const launcher = loaded as Launcher<unknown>;
-      const backend = launcher(setup, checked);
-      if (backend === undefined) lifecycle.endWithoutRunning();
-      else runLaunchSession(setup, backend);
+      runLaunchSession(setup, launcher(setup, checked));
     })
     .catch((error: unknown) => {
       lifecycle.fail(error instanceof Error ? error : new Error(String(error)));

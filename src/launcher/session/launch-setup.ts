@@ -103,10 +103,6 @@ export function createLaunchSetup(
 
 /**
  * A launch type's backend for a prepared launch and its checked section (what its
- * descriptor's `check` returned), run by the launch session; `undefined` when there is
- * nothing to run (a dry run printed what it would do).
+ * descriptor's `check` returned), run by the launch session.
  */
-export type Launcher<TChecked = void> = (
-  setup: LaunchSetup,
-  checked: TChecked,
-) => SessionBackend | undefined;
+export type Launcher<TChecked = void> = (setup: LaunchSetup, checked: TChecked) => SessionBackend;

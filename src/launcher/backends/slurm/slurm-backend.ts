@@ -10,13 +10,16 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { styleText } from 'node:util';
-import type { ControlPlane } from '../../session/control-plane.ts';
 import { LaunchpadError, RemoteError } from '../../../errors/errors.ts';
-import { deferred } from '../../../internal/deferred.ts';
 import { settlesWithin } from '../../../internal/within.ts';
 import { nodeProcessArgs } from '../../../spawn/node-command.ts';
 import type { Launcher } from '../../session/launch-setup.ts';
-import { unitEndingWith, type BackendUnit, type UnitEnd } from '../../session/launch-session.ts';
+import {
+  unitEndingWith,
+  type BackendUnit,
+  type SessionContext,
+  type UnitStart,
+} from '../../session/launch-session.ts';
 import {
   jobComponents,
   LAUNCHER_HOST_VARIABLE,
@@ -81,15 +84,11 @@ export const slurmBackend: Launcher<SlurmLaunch> = (setup, { options: slurm, res
     taskCommand,
     hold,
   });
-  if (options.dryRun) {
-    options.stdout.write(script);
-    return undefined;
-  }
-
+  // Set by prepare(), before anything reaches the control plane.
+  let session!: SessionContext;
   const say = (line: string): void => {
-    options.stderr.write(`launchpad-ts: ${line}\n`);
+    session.say(line);
   };
-  let plane: ControlPlane | undefined;
   let jobId: string | undefined;
   let follower: JobFollower | undefined;
   let taskEnv: NodeJS.ProcessEnv = {};
@@ -97,24 +96,10 @@ export const slurmBackend: Launcher<SlurmLaunch> = (setup, { options: slurm, res
   // Nodes running as a job step of their own (restarted ones), which can be ended alone.
   const ownSteps = new Set<string>();
   let jobRan = false;
-  /** How each node's current run ends; an end heard before its unit exists waits here. */
-  const ends = new Map<string, ReturnType<typeof deferred<UnitEnd>>>();
-  const endOf = (nodeId: string): ReturnType<typeof deferred<UnitEnd>> => {
-    let end = ends.get(nodeId);
-    if (end === undefined) {
-      end = deferred<UnitEnd>();
-      ends.set(nodeId, end);
-    }
-    return end;
-  };
   const prefixes = new Map(ids.map((id, index) => [id, prefixFor(id, index, options.stdout)]));
-
-  // Runs whose end is known; an end heard twice (the task's report, then srun's exit) counts once.
-  const finished = new Set<string>();
-  const finish = (nodeId: string, end: UnitEnd): void => {
-    if (finished.has(nodeId)) return;
-    finished.add(nodeId);
-    endOf(nodeId).resolve(end);
+  // An end heard twice (the task's report, then srun's exit) counts once.
+  const finish: SessionContext['endRun'] = (nodeId, end) => {
+    session.endRun(nodeId, end);
   };
   // Nodes whose end (exit 143) waits for the job's state to explain it.
   const explaining = new Set<string>();
@@ -131,9 +116,9 @@ export const slurmBackend: Launcher<SlurmLaunch> = (setup, { options: slurm, res
   // output file.
   const endNow = (finalState: string): void => {
     const unreported: string[] = [];
-    for (const nodeId of ends.keys()) {
-      if (finished.has(nodeId) || explaining.has(nodeId)) continue;
-      const reported = plane?.takeReportedFailure(nodeId);
+    for (const nodeId of ids) {
+      if (session.runEnded(nodeId) || explaining.has(nodeId)) continue;
+      const reported = session.plane.takeReportedFailure(nodeId);
       if (reported === undefined) unreported.push(nodeId);
       else finish(nodeId, { error: withJobEndCause(new RemoteError(reported), finalState) });
     }
@@ -165,15 +150,16 @@ export const slurmBackend: Launcher<SlurmLaunch> = (setup, { options: slurm, res
     return cancelling;
   };
 
-  const firstRun = (nodeId: string): BackendUnit => {
+  const firstRun = ({ ended }: UnitStart): BackendUnit => {
     // One task of the job's first step cannot be ended alone: ending it ends the job.
-    return unitEndingWith(endOf(nodeId).promise, () => {
+    return unitEndingWith(ended, () => {
       if (jobId !== undefined && follower?.ended !== true) void cancel(jobId);
     });
   };
 
-  const restartedRun = (nodeId: string): BackendUnit => {
-    const end = endOf(nodeId);
+  const restartedRun = ({ nodeId, ended }: UnitStart): BackendUnit => {
+    // A node restarted runs as a job step of its own, which can be ended alone.
+    ownSteps.add(nodeId);
     const taskIndex = tasks.indexOf(nodeId);
     const hetGroup = components.findIndex((component) => component.nodeIds.includes(nodeId));
     const step = startStep(
@@ -199,23 +185,18 @@ export const slurmBackend: Launcher<SlurmLaunch> = (setup, { options: slurm, res
       finish(nodeId, { code, signal });
     });
     // srun passes the signal on to its task.
-    return unitEndingWith(end.promise, () => {
+    return unitEndingWith(ended, () => {
       step.kill('SIGTERM');
     });
   };
 
-  const startRun = (nodeId: string, restart: number): BackendUnit => {
-    // Each run has its own end: an exit report of the run before is not this run's.
-    if (restart > 0) {
-      ends.delete(nodeId);
-      finished.delete(nodeId);
-      ownSteps.add(nodeId);
-    }
-    return restart === 0 ? firstRun(nodeId) : restartedRun(nodeId);
-  };
+  const startRun = (launch: UnitStart): BackendUnit =>
+    launch.restart === 0 ? firstRun(launch) : restartedRun(launch);
 
   return {
     announceStates: true,
+    submission: { render: () => script },
+    colocationUnit: 'Slurm task',
     controlPlane: async () => {
       const chosen = await slurmNetwork(slurm, partitionsOf(resources));
       network = chosen;
@@ -239,7 +220,7 @@ export const slurmBackend: Launcher<SlurmLaunch> = (setup, { options: slurm, res
           },
           exited: (nodeId, code) => {
             jobRan = true;
-            const error = plane?.exitError(nodeId, { code, signal: null });
+            const error = session.plane.exitError(nodeId, { code, signal: null });
             if (code !== TERMINATED_FROM_OUTSIDE || error === undefined || jobId === undefined) {
               finish(nodeId, { error });
               return;
@@ -261,8 +242,8 @@ export const slurmBackend: Launcher<SlurmLaunch> = (setup, { options: slurm, res
       };
     },
     prepare: async (context) => {
-      plane = context.plane;
-      if (plane === undefined) throw new Error('The slurm backend needs a control plane.');
+      session = context;
+      const { plane } = context;
       const { nodeId: _unused, ...shared } = plane.bootstrap(ids[0] ?? '');
       say(
         `control server on ${plane.address}${network === undefined ? '' : ` (${network.why})`}` +
@@ -297,19 +278,16 @@ export const slurmBackend: Launcher<SlurmLaunch> = (setup, { options: slurm, res
         onEnded: onJobEnded,
       });
     },
-    start: ({ nodeId, restart }) => startRun(nodeId, restart),
+    start: startRun,
     // A Python node's task starts its interpreter (node/python-task.ts): it runs in the
     // job like any node, never as a process of the launcher.
-    startPython: ({ nodeId, restart }) => startRun(nodeId, restart),
+    startPython: startRun,
     nothingStarted: () => !jobRan,
-    restartRefusal: (nodeId) => {
-      if (!tasks.includes(nodeId))
-        return 'it shares its Slurm task with the other nodes of its colocation';
-      // A task of the job's first step cannot be ended alone: Slurm ends the step with it.
-      if (!ownSteps.has(nodeId))
-        return "it runs as a task of the Slurm job's first step, which Slurm cannot end alone (a node restarted by its restart policy runs as a step of its own, and can be)";
-      return undefined;
-    },
+    // A task of the job's first step cannot be ended alone: Slurm ends the step with it.
+    restartRefusal: (nodeId) =>
+      ownSteps.has(nodeId)
+        ? undefined
+        : "it runs as a task of the Slurm job's first step, which Slurm cannot end alone (a node restarted by its restart policy runs as a step of its own, and can be)",
     killAll: () => {
       if (jobId !== undefined && follower?.ended !== true) cancelJobNow(jobId);
     },
