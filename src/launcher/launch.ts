@@ -8,7 +8,7 @@ import { markLaunched, Program } from '../model/program.ts';
 import { childLaunchHook } from '../node/child-hook.ts';
 import { resolveLaunchOptions, type LaunchOptions } from './options/launch-options.ts';
 import { resolveRestartPolicies, type ResolvedRestartPolicy } from './options/restart-policy.ts';
-import { createLaunchSetup, type Launcher } from './session/launch-setup.ts';
+import { createLaunchSetup, type BackendFactory } from './session/launch-setup.ts';
 import { runLaunchSession } from './session/launch-session.ts';
 import { launchFlags } from './options/launch-flags.ts';
 import { launchTypeSections, resolveLaunchType, type LaunchType } from './options/launch-types.ts';
@@ -80,7 +80,7 @@ export function launch(program: Program, options: LaunchOptions = {}): RunningPr
     .then(([loaded]) => {
       if (lifecycle.stopping) return;
       // Each backend module declares itself a Launcher of what its own check returns.
-      const launcher = loaded as Launcher<unknown>;
+      const launcher = loaded as BackendFactory<unknown>;
       runLaunchSession(setup, launcher(setup, checked));
     })
     .catch((error: unknown) => {

@@ -46,7 +46,7 @@ export interface LaunchTypeDescriptor<
   check(launch: LaunchCheck, section: TSection | undefined): TChecked;
   /**
    * Loads the backend: a function of the prepared launch and `TChecked` (the session's
-   * `Launcher<TChecked>`, which the backend module declares).
+   * `BackendFactory<TChecked>`, which the backend module declares).
    */
   load(): Promise<unknown>;
 }

@@ -9,7 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { Node } from '../../model/node.ts';
-import type { Unit, UnitExit, UnitLaunch } from '../../spawn/unit.ts';
+import { unitEndingWith, type Unit, type UnitEnd, type UnitLaunch } from '../../spawn/unit.ts';
 import { resourcesOf } from '../options/per-node-options.ts';
 import type { AddressBook } from './address-book.ts';
 import {
@@ -20,12 +20,12 @@ import {
 } from './control-plane.ts';
 import { handleInterrupts } from './interrupts.ts';
 import type { LaunchSetup } from './launch-setup.ts';
-import { Supervisor, type NodeUnit } from './supervisor.ts';
+import { Supervisor } from './supervisor.ts';
 import { isPythonNode } from '../../model/python-node.ts';
 import { startLocalPythonUnit } from './python-units.ts';
 import { NodeRuns } from './node-runs.ts';
-
-export { unitEndingWith } from './unit-ending.ts';
+import type { ControlListener } from './control-service.ts';
+import { nodePrefix } from '../../spawn/output-prefixer.ts';
 
 /** What one node needs to start, with the node itself. */
 export interface UnitStart extends UnitLaunch {
@@ -39,15 +39,6 @@ export interface UnitStart extends UnitLaunch {
    */
   readonly ended: Promise<UnitEnd>;
 }
-
-/**
- * How a unit ended: a process's exit status (read against the node's own failure report),
- * or an outcome the backend already knows (`error` unset for a clean end).
- */
-export type UnitEnd = UnitExit | { readonly error: Error | undefined };
-
-/** A node started by a backend, as the session follows it. */
-export type BackendUnit = Unit<UnitEnd>;
 
 /** What a backend has once the control plane is up. */
 export interface SessionContext {
@@ -121,7 +112,7 @@ export interface SessionBackend {
   /** Runs once the control plane is up, before any node starts. */
   prepare?(context: SessionContext): Promise<void>;
   /** Starts one node (its first start, or a restart). */
-  start(unit: UnitStart): BackendUnit;
+  start(unit: UnitStart): Unit<UnitEnd>;
   /** True while the cluster has started nothing of the launch (see the Supervisor's). */
   nothingStarted?(): boolean;
   /**
@@ -137,7 +128,7 @@ export interface SessionBackend {
    * local process. A cluster backend must have it: without it, each Python node would run
    * twice, in the cluster (its task or Pod) and as a process of the launcher.
    */
-  startPython?(unit: UnitStart): BackendUnit;
+  startPython?(unit: UnitStart): Unit<UnitEnd>;
   /** Runs once every node has ended. */
   release?(): Promise<void>;
 }
@@ -169,7 +160,7 @@ export function runLaunchSession(setup: LaunchSetup, backend: SessionBackend): v
     say(`${nodeId}: ${state === 'stopped' ? 'done' : state}`);
   };
   lifecycle.watchStates(announce);
-  const startUnit = (nodeId: string): NodeUnit => {
+  const startUnit = (nodeId: string): Unit<Error | undefined> => {
     const index = ids.indexOf(nodeId);
     const node = program.nodes[index];
     if (node === undefined || plane === undefined) throw new Error(`Cannot start ${nodeId} yet.`);
@@ -191,18 +182,26 @@ export function runLaunchSession(setup: LaunchSetup, backend: SessionBackend): v
       ? backend.start(launch)
       : (backend.startPython?.(launch) ?? startLocalPythonUnit(launch, options, setup.workdir));
     const control = plane;
-    return {
-      exited: unit.exited.then((end) =>
-        'error' in end ? end.error : control.exitError(nodeId, end),
-      ),
-      get running() {
-        return unit.running;
-      },
-      kill: () => {
+    // A process's exit status is read against the node's own failure report, here only.
+    return unitEndingWith(
+      unit.exited.then((end) => ('error' in end ? end.error : control.exitError(nodeId, end))),
+      () => {
         unit.kill();
       },
-    };
+      () => unit.running,
+    );
   };
+  // Output nodes forward (from cluster hosts) is printed as local nodes' is, prefixed.
+  const prefixes = new Map(ids.map((id, index) => [id, nodePrefix(id, index, options.stdout)]));
+  const printingOutput = (listener: ControlListener = {}): ControlListener => ({
+    ...listener,
+    output: (nodeId, stream, lines) => {
+      listener.output?.(nodeId, stream, lines);
+      const target = stream === 'stderr' ? options.stderr : options.stdout;
+      const prefix = prefixes.get(nodeId) ?? `[${nodeId}]`;
+      for (const line of lines) target.write(`${prefix} ${line}\n`);
+    },
+  });
   const killAll = (): void => {
     supervisor.killAll();
     backend.killAll?.();
@@ -259,6 +258,7 @@ export function runLaunchSession(setup: LaunchSetup, backend: SessionBackend): v
         diagnostics: setup.diagnostics,
         tracing: options.tracing,
         ...settings,
+        listener: printingOutput(settings?.listener),
       });
     } else {
       plane = inMemoryControlPlane(setup.secret);

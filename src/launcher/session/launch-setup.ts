@@ -105,4 +105,7 @@ export function createLaunchSetup(
  * A launch type's backend for a prepared launch and its checked section (what its
  * descriptor's `check` returned), run by the launch session.
  */
-export type Launcher<TChecked = void> = (setup: LaunchSetup, checked: TChecked) => SessionBackend;
+export type BackendFactory<TChecked = void> = (
+  setup: LaunchSetup,
+  checked: TChecked,
+) => SessionBackend;

@@ -7,7 +7,7 @@
  * twice counts once.
  */
 import { deferred, type Deferred } from '../../internal/deferred.ts';
-import type { UnitEnd } from './launch-session.ts';
+import type { UnitEnd } from '../../spawn/unit.ts';
 
 /** One run of a node: its end, once known. */
 interface Run {

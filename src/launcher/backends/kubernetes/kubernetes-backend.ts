@@ -14,12 +14,8 @@ import { relative } from 'node:path';
 import type { V1Pod } from '@kubernetes/client-node';
 import { RemoteError } from '../../../errors/errors.ts';
 import { settlesWithin } from '../../../internal/within.ts';
-import {
-  unitEndingWith,
-  type BackendUnit,
-  type SessionContext,
-  type UnitStart,
-} from '../../session/launch-session.ts';
+import type { SessionContext, UnitStart } from '../../session/launch-session.ts';
+import { unitEndingWith, type Unit, type UnitEnd } from '../../../spawn/unit.ts';
 import {
   entryScriptPath,
   typeScriptLoaderUrl,
@@ -27,7 +23,7 @@ import {
 } from '../../../spawn/node-command.ts';
 import { isPythonNode } from '../../../model/python-node.ts';
 import { PYTHON_PACKAGE_ROOT, pythonNodeCommand } from '../../../spawn/python-command.ts';
-import type { Launcher } from '../../session/launch-setup.ts';
+import type { BackendFactory } from '../../session/launch-setup.ts';
 import { KubeClient, loadKubeConfig } from './kube-client.ts';
 import { startDeadlineOf, type KubernetesLaunch } from './descriptor/kubernetes-options.ts';
 import {
@@ -58,7 +54,10 @@ function podPythonCommand(interpreter: string): string[] {
 }
 
 /** The backend that runs `setup` on Kubernetes, or renders its manifests. */
-export const kubernetesBackend: Launcher<KubernetesLaunch> = (setup, { options: kube, groups }) => {
+export const kubernetesBackend: BackendFactory<KubernetesLaunch> = (
+  setup,
+  { options: kube, groups },
+) => {
   const { program, options, ids, lifecycle } = setup;
   const startDeadlineMs = startDeadlineOf(kube);
   const args = setup.args;
@@ -183,7 +182,7 @@ export const kubernetesBackend: Launcher<KubernetesLaunch> = (setup, { options: 
     }, startDeadlineMs);
     deadlines.add(timer);
   };
-  const follow = ({ nodeId, ended }: UnitStart, podName: string): BackendUnit => {
+  const follow = ({ nodeId, ended }: UnitStart, podName: string): Unit<UnitEnd> => {
     podOf.set(nodeId, podName);
     // A Pod deleted with no grace period has its containers killed at once.
     return unitEndingWith(ended, () => {
@@ -195,7 +194,7 @@ export const kubernetesBackend: Launcher<KubernetesLaunch> = (setup, { options: 
   };
   // A restarted node gets a new Pod: its old one is deleted first, so that one Pod at a
   // time answers to the node's host name.
-  const replace = (launch: UnitStart): BackendUnit => {
+  const replace = (launch: UnitStart): Unit<UnitEnd> => {
     const { nodeId, restart } = launch;
     const created = manifests;
     const first = created?.pods.find((pod) => podNodes.get(pod.metadata.name)?.includes(nodeId));
@@ -220,7 +219,7 @@ export const kubernetesBackend: Launcher<KubernetesLaunch> = (setup, { options: 
   };
 
   // A node's first run follows the Pod the launch created; a restart gets a new Pod.
-  const startOrReplace = (launch: UnitStart): BackendUnit => {
+  const startOrReplace = (launch: UnitStart): Unit<UnitEnd> => {
     if (launch.restart > 0) return replace(launch);
     const podName = [...podNodes].find(([, nodeIds]) => nodeIds.includes(launch.nodeId))?.[0] ?? '';
     return follow(launch, podName);

@@ -4,7 +4,7 @@
  * a user who never launches on Kubernetes never installs it.
  */
 import { LaunchpadError } from '../../../errors/errors.ts';
-import type { Launcher } from '../../session/launch-setup.ts';
+import type { BackendFactory } from '../../session/launch-setup.ts';
 import type { KubernetesLaunch } from './descriptor/kubernetes-options.ts';
 
 const CLIENT_PACKAGE = '@kubernetes/client-node';
@@ -15,7 +15,7 @@ const CLIENT_PACKAGE = '@kubernetes/client-node';
  * @throws LaunchpadError `FAILED_PRECONDITION` naming the package to install when the
  * Kubernetes client is missing
  */
-export async function loadKubernetesBackend(): Promise<Launcher<KubernetesLaunch>> {
+export async function loadKubernetesBackend(): Promise<BackendFactory<KubernetesLaunch>> {
   try {
     return (await import('./kubernetes-backend.ts')).kubernetesBackend;
   } catch (error) {

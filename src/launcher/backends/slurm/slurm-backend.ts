@@ -13,13 +13,10 @@ import { styleText } from 'node:util';
 import { LaunchpadError, RemoteError } from '../../../errors/errors.ts';
 import { settlesWithin } from '../../../internal/within.ts';
 import { nodeProcessArgs } from '../../../spawn/node-command.ts';
-import type { Launcher } from '../../session/launch-setup.ts';
-import {
-  unitEndingWith,
-  type BackendUnit,
-  type SessionContext,
-  type UnitStart,
-} from '../../session/launch-session.ts';
+import { nodePrefix } from '../../../spawn/output-prefixer.ts';
+import type { BackendFactory } from '../../session/launch-setup.ts';
+import type { SessionContext, UnitStart } from '../../session/launch-session.ts';
+import { unitEndingWith, type Unit, type UnitEnd } from '../../../spawn/unit.ts';
 import {
   jobComponents,
   LAUNCHER_HOST_VARIABLE,
@@ -63,7 +60,7 @@ const NATURAL_END_MS = 3_000;
 const CANCEL_WAIT_MS = 60_000;
 
 /** The backend that runs `setup` as one Slurm job, or prints its batch script. */
-export const slurmBackend: Launcher<SlurmLaunch> = (setup, { options: slurm, resources }) => {
+export const slurmBackend: BackendFactory<SlurmLaunch> = (setup, { options: slurm, resources }) => {
   const { program, options, ids } = setup;
   const components = jobComponents(program, resources);
   const tasks = components.flatMap((component) => component.tasks);
@@ -96,7 +93,7 @@ export const slurmBackend: Launcher<SlurmLaunch> = (setup, { options: slurm, res
   // Nodes running as a job step of their own (restarted ones), which can be ended alone.
   const ownSteps = new Set<string>();
   let jobRan = false;
-  const prefixes = new Map(ids.map((id, index) => [id, prefixFor(id, index, options.stdout)]));
+  const prefixes = new Map(ids.map((id, index) => [id, nodePrefix(id, index, options.stdout)]));
   // An end heard twice (the task's report, then srun's exit) counts once.
   const finish: SessionContext['endRun'] = (nodeId, end) => {
     session.endRun(nodeId, end);
@@ -150,14 +147,14 @@ export const slurmBackend: Launcher<SlurmLaunch> = (setup, { options: slurm, res
     return cancelling;
   };
 
-  const firstRun = ({ ended }: UnitStart): BackendUnit => {
+  const firstRun = ({ ended }: UnitStart): Unit<UnitEnd> => {
     // One task of the job's first step cannot be ended alone: ending it ends the job.
     return unitEndingWith(ended, () => {
       if (jobId !== undefined && follower?.ended !== true) void cancel(jobId);
     });
   };
 
-  const restartedRun = ({ nodeId, ended }: UnitStart): BackendUnit => {
+  const restartedRun = ({ nodeId, ended }: UnitStart): Unit<UnitEnd> => {
     // A node restarted runs as a job step of its own, which can be ended alone.
     ownSteps.add(nodeId);
     const taskIndex = tasks.indexOf(nodeId);
@@ -190,7 +187,7 @@ export const slurmBackend: Launcher<SlurmLaunch> = (setup, { options: slurm, res
     });
   };
 
-  const startRun = (launch: UnitStart): BackendUnit =>
+  const startRun = (launch: UnitStart): Unit<UnitEnd> =>
     launch.restart === 0 ? firstRun(launch) : restartedRun(launch);
 
   return {
@@ -211,12 +208,9 @@ export const slurmBackend: Launcher<SlurmLaunch> = (setup, { options: slurm, res
         forwardOutput: true,
         reportExit: true,
         listener: {
-          output: (nodeId, stream, lines) => {
-            // A node that prints runs, even if squeue missed the job's short run.
+          // A node that prints runs, even if squeue missed the job's short run.
+          output: () => {
             jobRan = true;
-            const target = stream === 'stderr' ? options.stderr : options.stdout;
-            const prefix = prefixes.get(nodeId) ?? `[${nodeId}]`;
-            for (const line of lines) target.write(`${prefix} ${line}\n`);
           },
           exited: (nodeId, code) => {
             jobRan = true;
@@ -326,14 +320,6 @@ function splitAddress(address: string): { host: string; port: string } {
     host: address.slice(0, colon).replace(/^\[(.*)\]$/, '$1'),
     port: address.slice(colon + 1),
   };
-}
-
-function prefixFor(nodeId: string, index: number, target: NodeJS.WritableStream): string {
-  const colours = ['cyan', 'green', 'yellow', 'magenta', 'blue', 'red'] as const;
-  const prefix = `[${nodeId}]`;
-  return (target as { isTTY?: boolean }).isTTY === true
-    ? styleText(colours[index % colours.length] ?? 'cyan', prefix)
-    : prefix;
 }
 
 // Which tasks run Python nodes, and with which interpreter; nothing when there are none.
