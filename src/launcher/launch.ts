@@ -1,6 +1,7 @@
 /**
  * @module
- * `launch()`: the one entry point that runs a program under any launch type.
+ * `launch()`: the one entry point that runs a program under any launch type. It checks
+ * and prepares the launch, then hands it over to {@link runLaunchSession}.
  */
 import { checkPythonNodes } from './session/python-check.ts';
 import { LaunchpadError } from '../errors/errors.ts';
@@ -8,18 +9,14 @@ import { markLaunched, Program } from '../model/program.ts';
 import { childLaunchHook } from '../node/child-hook.ts';
 import { resolveLaunchOptions, type LaunchOptions } from './options/launch-options.ts';
 import { resolveRestartPolicies, type ResolvedRestartPolicy } from './options/restart-policy.ts';
-import { createLaunchSetup, type BackendFactory } from './session/launch-setup.ts';
-import { runLaunchSession } from './session/launch-session.ts';
+import { createLaunchSetup } from './session/launch-setup.ts';
 import { launchFlags } from './options/launch-flags.ts';
 import { launchTypeSections, resolveLaunchType, type LaunchType } from './options/launch-types.ts';
 import type { LaunchCheck } from './options/launch-type-descriptor.ts';
-import { RunningProgram } from './session/running-program.ts';
-import { enforceTimeLimit } from './session/time-limit.ts';
-import { serveLaunchMetrics } from './serve-launch-metrics.ts';
+import type { RunningProgram } from './session/running-program.ts';
 import { exportGraphIfAsked } from './graph-export.ts';
-import { loadCallTracing, tracingOnceLoaded } from '../metrics/load-call-tracing.ts';
 import { OutputTap } from './dashboard/output-tap.ts';
-import { startLaunchApi } from './dashboard/start-launch-api.ts';
+import { runLaunchSession } from './run-launch-session.ts';
 
 /**
  * Launches `program` and returns at once. The launch type comes from
@@ -71,52 +68,5 @@ export function launch(program: Program, options: LaunchOptions = {}): RunningPr
   const checked = type.check(launchCheck, section);
   markLaunched(program);
   const setup = createLaunchSetup(program, resolved, launchType, () => launchCheck.policies);
-  const { lifecycle } = setup;
-  // The launcher's own calls are traced once the tracing module has loaded; the nodes
-  // start only after that, so no call of the launcher goes untraced.
-  const tracing = resolved.tracing ? loadCallTracing('launcher') : undefined;
-  // The launcher loads now, so that a node, which never launches, never loads one.
-  Promise.all([type.load(), tracing])
-    .then(([loaded]) => {
-      if (lifecycle.stopping) return;
-      // Each backend module declares itself a Launcher of what its own check returns.
-      const launcher = loaded as BackendFactory<unknown>;
-      runLaunchSession(setup, launcher(setup, checked));
-    })
-    .catch((error: unknown) => {
-      lifecycle.fail(error instanceof Error ? error : new Error(String(error)));
-    });
-  const metricsUrl =
-    resolved.metricsPort === undefined
-      ? undefined
-      : serveLaunchMetrics(
-          resolved.metricsPort,
-          () => running.metrics(),
-          lifecycle,
-          resolved.stderr,
-        );
-  const { dashboardUrl } = startLaunchApi({
-    setup,
-    running: () => running,
-    tap,
-    ...resolved.dashboard,
-    stderr: resolved.stderr,
-  });
-  const running: RunningProgram = new RunningProgram({
-    program,
-    programName: program.name,
-    launchType,
-    workdir: setup.workdir,
-    lifecycle,
-    rpc: { secret: setup.secret, resolver: setup.book, maxMessageBytes: resolved.maxMessageBytes },
-    metrics: setup.metrics,
-    metricsUrl,
-    diagnostics: setup.diagnostics,
-    tracing: tracing === undefined ? undefined : tracingOnceLoaded(tracing),
-    dashboardUrl,
-  });
-  if (resolved.timeLimitMs !== undefined) {
-    enforceTimeLimit(running, resolved.timeLimitMs, resolved.stderr);
-  }
-  return running;
+  return runLaunchSession({ setup, type, checked, tap });
 }

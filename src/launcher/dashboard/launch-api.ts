@@ -22,7 +22,7 @@ import type { LaunchApiContext } from './start-launch-api.ts';
 /** Serves the launch API of `context`'s launch until it ends; resolves once it listens. */
 export async function runLaunchApi(context: LaunchApiContext): Promise<{ pageUrl: string }> {
   const { setup, stderr } = context;
-  const running = context.running();
+  const { running } = context;
   const token = randomBytes(24).toString('base64url');
   const tail = new LogTail(setup.ids);
   const warn = (message: string): void => {

@@ -14,8 +14,8 @@ import type { OutputTap } from './output-tap.ts';
 /** What the launch API needs of a launch. */
 export interface LaunchApiContext {
   readonly setup: LaunchSetup;
-  /** The launch's `RunningProgram`, read once the API starts (it is made after this call). */
-  readonly running: () => RunningProgram;
+  /** The launch's `RunningProgram`. */
+  readonly running: RunningProgram;
   /** Node output, tapped from the launch's streams. */
   readonly tap: OutputTap;
   /** The port to serve on (0: any); the page's URL is printed only when `print` is set. */

@@ -133,8 +133,11 @@ export interface SessionBackend {
   release?(): Promise<void>;
 }
 
-/** Runs a prepared launch through `backend`, from the control plane to the release. */
-export function runLaunchSession(setup: LaunchSetup, backend: SessionBackend): void {
+/**
+ * Runs the nodes of a prepared launch through `backend`, from the control plane to the
+ * release (a dry run shows what the backend would submit instead).
+ */
+export function runNodes(setup: LaunchSetup, backend: SessionBackend): void {
   const { program, options, ids, lifecycle, book } = setup;
   const { submission } = backend;
   if (submission !== undefined && (options.dryRun || submission.renderTo !== undefined)) {
