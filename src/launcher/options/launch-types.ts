@@ -6,6 +6,7 @@
  * `--lp_launch_type`, else `LP_LAUNCH_TYPE`, else `processes`.
  */
 import { LaunchpadError } from '../../errors/errors.ts';
+import { readVariable, USER_VARIABLES } from '../../internal/environment.ts';
 import type { LaunchTypeDescriptor } from './launch-type-descriptor.ts';
 import { inProcessLaunchType } from '../backends/in-process/descriptor/launch-type.ts';
 import { kubernetesLaunchType } from '../backends/kubernetes/descriptor/launch-type.ts';
@@ -44,11 +45,6 @@ export type LaunchTypeSections = {
 /** Every launch type this version knows. */
 export const LAUNCH_TYPES: readonly LaunchType[] = SHIPPED.map((type) => type.name);
 
-/** Launchpad's names, accepted as aliases. */
-export const LAUNCH_TYPE_ALIASES: Readonly<Record<string, LaunchType>> = Object.fromEntries(
-  SHIPPED.flatMap((type) => type.aliases.map((alias) => [alias, type.name])),
-);
-
 /** The launch types a launch may name: the shipped ones, and any a test registers. */
 const known: LaunchTypeDescriptor[] = [...SHIPPED];
 
@@ -68,13 +64,14 @@ export const DEFAULT_LAUNCH_TYPE: LaunchType = 'processes';
  * @throws LaunchpadError `INVALID_ARGUMENT` for an unknown name, listing the known ones
  */
 export function resolveLaunchType(explicit?: string, flag?: string): LaunchTypeDescriptor {
+  const variable = readVariable(USER_VARIABLES.launchType);
   const [source, name] =
     explicit !== undefined
       ? ['the launchType option', explicit]
       : flag !== undefined
         ? ['--lp_launch_type', flag]
-        : process.env['LP_LAUNCH_TYPE'] !== undefined && process.env['LP_LAUNCH_TYPE'] !== ''
-          ? ['LP_LAUNCH_TYPE', process.env['LP_LAUNCH_TYPE']]
+        : variable !== undefined
+          ? [variable.from, variable.value]
           : ['the default', DEFAULT_LAUNCH_TYPE];
   return launchTypeNamed(name, source);
 }
