@@ -22,27 +22,22 @@ import {
 } from './output-mode.ts';
 import type { LocalResources } from '../../protocol/local-resources.ts';
 import { readVariable, USER_VARIABLES } from '../../internal/environment.ts';
-import type { LaunchType, LaunchTypeAlias, LaunchTypeSections } from './launch-types.ts';
+import type { LaunchType } from './launch-types.ts';
+import type { KubernetesOptions } from '../backends/kubernetes/descriptor/kubernetes-options.ts';
+import type { SlurmOptions } from '../backends/slurm/descriptor/slurm-options.ts';
 
 export type { LocalResources } from '../../protocol/local-resources.ts';
 
 export type { OutputMode } from './output-mode.ts';
 
 /** Options for `launch()`. Every field is optional. */
-export interface LaunchOptions extends CommonLaunchOptions, LaunchTypeSections {
+export interface LaunchOptions {
   /**
    * How to run the program: `in-process`, `threads`, `processes`, `slurm`, `kubernetes`,
-   * or a Launchpad alias (`test_mt`, `local_mp`). When unset: `--lp_launch_type`, then
-   * `LP_LAUNCH_TYPE`, then `processes`.
+   * or a Launchpad alias (`test_mt`, `local_mt`, `in_process`, `local_mp`, `test_mp`).
+   * When unset: `--lp_launch_type`, then `LP_LAUNCH_TYPE`, then `processes`.
    */
-  readonly launchType?: LaunchType | LaunchTypeAlias;
-}
-
-/**
- * The options of `launch()` that every launch type reads: {@link LaunchOptions} adds the
- * launch type and each launch type's own section.
- */
-export interface CommonLaunchOptions {
+  readonly launchType?: LaunchType | 'test_mt' | 'in_process' | 'local_mt' | 'local_mp' | 'test_mp';
   /**
    * Milliseconds between the stop signal and killing the nodes still running.
    * @default 10000
@@ -78,6 +73,10 @@ export interface CommonLaunchOptions {
    * the launcher itself (a node failed, the time limit, Ctrl-C). @default process.stderr
    */
   readonly stderr?: Writable;
+  /** Resources and submission options of the `slurm` launch type. */
+  readonly slurm?: SlurmOptions;
+  /** Images, resources and cluster options of the `kubernetes` launch type. */
+  readonly kubernetes?: KubernetesOptions;
   /**
    * Cluster launch types only: show what would be submitted (the Slurm batch script, the
    * Kubernetes manifests) and submit nothing. Also set by `--lp_dry_run` or `LP_DRY_RUN=1`.
@@ -132,7 +131,7 @@ export interface CommonLaunchOptions {
   readonly python?: string;
 }
 
-/** {@link CommonLaunchOptions} with defaults filled in. */
+/** {@link LaunchOptions} (the launch type's own section aside) with defaults filled in. */
 export interface ResolvedLaunchOptions {
   readonly restart: RestartPolicies | undefined;
   readonly resources: Readonly<Record<string, LocalResources>>;

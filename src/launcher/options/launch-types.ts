@@ -8,6 +8,7 @@
 import { LaunchpadError } from '../../errors/errors.ts';
 import { readVariable, USER_VARIABLES } from '../../internal/environment.ts';
 import type { LaunchTypeDescriptor } from './launch-type-descriptor.ts';
+import type { LaunchOptions } from './launch-options.ts';
 import { inProcessLaunchType } from '../backends/in-process/descriptor/launch-type.ts';
 import { kubernetesLaunchType } from '../backends/kubernetes/descriptor/launch-type.ts';
 import { processesLaunchType } from '../backends/processes/descriptor/launch-type.ts';
@@ -25,22 +26,28 @@ const SHIPPED = [
 
 type Shipped = (typeof SHIPPED)[number];
 
+// The public types are written out (`LaunchType` here, the aliases and sections in
+// `LaunchOptions`), so that a user's compiler reads them without the table's internals;
+// `TABLE_AGREES` fails to compile unless they are the table's own.
+
 /** The name of a launch type this version knows. */
-export type LaunchType = Shipped['name'];
+export type LaunchType = 'in-process' | 'threads' | 'processes' | 'slurm' | 'kubernetes';
 
-/** A Launchpad name accepted for a launch type (`local_mp`). */
-export type LaunchTypeAlias = Shipped['aliases'][number];
-
-/**
- * Each launch type's own section of the launch options: `slurm` (resources and submission
- * options of the `slurm` launch type) and `kubernetes` (images, resources and cluster
- * options of the `kubernetes` launch type).
- */
-export type LaunchTypeSections = {
+/** Each launch type's section, as the table has it. */
+type TableSections = {
   readonly [D in Shipped as D['section'] extends true ? D['name'] : never]?: NonNullable<
     Parameters<D['check']>[1]
   >;
 };
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
+/** True thrice, or a compile error: the public union, aliases and sections are the table's. */
+export const TABLE_AGREES: [
+  Same<Shipped['name'], LaunchType>,
+  Same<Shipped['aliases'][number], Exclude<LaunchOptions['launchType'], LaunchType | undefined>>,
+  Same<TableSections, Pick<LaunchOptions, keyof TableSections>>,
+] = [true, true, true];
 
 /** Every launch type this version knows. */
 export const LAUNCH_TYPES: readonly LaunchType[] = SHIPPED.map((type) => type.name);
