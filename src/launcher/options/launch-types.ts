@@ -55,6 +55,22 @@ export const LAUNCH_TYPES: readonly LaunchType[] = SHIPPED.map((type) => type.na
 /** The launch types a launch may name: the shipped ones, and any a test registers. */
 const known: LaunchTypeDescriptor[] = [...SHIPPED];
 
+/**
+ * Adds a launch type to those a launch may name, beside the shipped ones: the one line
+ * that registers a launch type kept outside `src/` (a test's toy launch type). Not part of
+ * the public API.
+ *
+ * @throws Error when a launch type or alias of that name exists already
+ */
+export function registerLaunchType(type: LaunchTypeDescriptor): void {
+  const names = [type.name, ...type.aliases];
+  const taken = known.find((other) =>
+    names.some((name) => other.name === name || other.aliases.includes(name)),
+  );
+  if (taken !== undefined) throw new Error(`Launch type ${taken.name} is already registered.`);
+  known.push(type);
+}
+
 /** The launch options' keys that are a launch type's section. */
 export function launchTypeSections(): string[] {
   return known.filter((type) => type.section).map((type) => type.name);
