@@ -18,6 +18,7 @@ import { LogTail } from './log-tail.ts';
 import { runningActions } from './node-actions.ts';
 import { programShape } from './program-graph.ts';
 import type { LaunchApiContext } from './start-launch-api.ts';
+import { thrownMessage } from '../../errors/thrown.ts';
 
 /** Serves the launch API of `context`'s launch until it ends; resolves once it listens. */
 export async function runLaunchApi(context: LaunchApiContext): Promise<{ pageUrl: string }> {
@@ -111,7 +112,7 @@ function writeRecord(
     writeLaunchRecord(record);
   } catch (error) {
     warn(
-      `launchpad-ts: cannot write the launch registry (${error instanceof Error ? error.message : String(error)}); \`launchpad-ts ls\` will not list this launch.`,
+      `launchpad-ts: cannot write the launch registry (${thrownMessage(error)}); \`launchpad-ts ls\` will not list this launch.`,
     );
   }
 }

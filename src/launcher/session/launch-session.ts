@@ -26,6 +26,7 @@ import { startLocalPythonUnit } from './python-units.ts';
 import { NodeRuns } from './node-runs.ts';
 import type { ControlListener } from './control-service.ts';
 import { nodePrefix } from '../../spawn/output-prefixer.ts';
+import { thrownAsError } from '../../errors/thrown.ts';
 
 /** What one node needs to start, with the node itself. */
 export interface UnitStart extends UnitLaunch {
@@ -287,6 +288,6 @@ export function runNodes(setup: LaunchSetup, backend: SessionBackend): void {
   };
   starting = start();
   starting.catch((error: unknown) => {
-    lifecycle.fail(error instanceof Error ? error : new Error(String(error)));
+    lifecycle.fail(thrownAsError(error));
   });
 }

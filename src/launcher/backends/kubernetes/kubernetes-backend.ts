@@ -37,6 +37,7 @@ import {
 import { kubernetesNetwork } from './network.ts';
 import { startPodInformer, type PodChange, type PodInformer } from './pod-informer.ts';
 import { deletedError, notStartedError, pendingReason, podFailedError } from './pod-report.ts';
+import { thrownAsError } from '../../../errors/thrown.ts';
 
 /** The command of a Pod: Node.js, tsx if the code is TypeScript, an entry script. */
 function podCommand(entry: EntryScript, args: readonly string[]): string[] {
@@ -209,11 +210,7 @@ export const kubernetesBackend: BackendFactory<KubernetesLaunch> = (
       watchStartDeadline(pod.metadata.name);
       say(`created Pod ${pod.metadata.name} for ${nodeId} (restart ${String(restart)}).`);
     })().catch((error: unknown) => {
-      endRunIn(
-        pod.metadata.name,
-        nodeId,
-        error instanceof Error ? error : new Error(String(error)),
-      );
+      endRunIn(pod.metadata.name, nodeId, thrownAsError(error));
     });
     return unit;
   };

@@ -6,6 +6,7 @@
 import { LaunchpadError } from '../../../errors/errors.ts';
 import type { BackendFactory } from '../../session/launch-setup.ts';
 import type { KubernetesLaunch } from './descriptor/kubernetes-options.ts';
+import { thrownMessage } from '../../../errors/thrown.ts';
 
 const CLIENT_PACKAGE = '@kubernetes/client-node';
 
@@ -20,7 +21,7 @@ export async function loadKubernetesBackend(): Promise<BackendFactory<Kubernetes
     return (await import('./kubernetes-backend.ts')).kubernetesBackend;
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    const message = error instanceof Error ? error.message : String(error);
+    const message = thrownMessage(error);
     if (code === 'ERR_MODULE_NOT_FOUND' && message.includes(CLIENT_PACKAGE)) {
       throw new LaunchpadError(
         'FAILED_PRECONDITION',

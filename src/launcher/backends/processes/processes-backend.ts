@@ -17,6 +17,7 @@ import { TmuxSession } from './tmux-session.ts';
 import { ColocationHost } from '../../../spawn/colocation-host.ts';
 import type { DiagnosticsTarget } from '../../session/node-diagnostics.ts';
 import { nodeLogFile } from '../../../protocol/colocation-protocol.ts';
+import { thrownMessage } from '../../../errors/thrown.ts';
 
 /** The backend that runs each of `setup`'s nodes in a process of its own. */
 export function processesBackend(setup: LaunchSetup): SessionBackend {
@@ -126,7 +127,7 @@ function startInTmux(tmux: TmuxSession, unit: UnitStart, stderr: Writable): Unit
     .then((started) => started.exited)
     .catch((error: unknown) => {
       stderr.write(
-        `launchpad-ts: could not open a tmux window for ${unit.nodeId}: ${error instanceof Error ? error.message : String(error)}\n`,
+        `launchpad-ts: could not open a tmux window for ${unit.nodeId}: ${thrownMessage(error)}\n`,
       );
       return { code: 1, signal: null };
     });
