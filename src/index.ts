@@ -43,6 +43,7 @@ export type { Client, ServiceMethodName } from './rpc/client-type.ts';
 export type { CallOptions } from './rpc/call-options.ts';
 export { withOptions } from './rpc/typed-client.ts';
 export { transfer } from './rpc/transfer.ts';
+export { recycle, recycleOnceSent } from './rpc/receive-pool.ts';
 export { batched, type BatchedOptions, type BatchedMethod } from './model/batched-handler.ts';
 export { launch } from './launcher/launch.ts';
 export { launchFlags, userArgs, type LaunchFlags } from './launcher/options/launch-flags.ts';
