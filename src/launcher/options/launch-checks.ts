@@ -24,3 +24,19 @@ export function checkLocalResources(launch: LaunchCheck): void {
 export function refuseClusterRestarts(launch: LaunchCheck, launchType: string): void {
   refuseColocatedRestarts(launch.policies, launch.program.colocations, launchType);
 }
+
+/**
+ * What a cluster launch type checks: `resources` keys as local launches do, its own
+ * section (`resolve`, which returns what its backend receives), and the restart policies
+ * it cannot honour.
+ */
+export function checkClusterLaunch<TChecked>(
+  launch: LaunchCheck,
+  launchType: string,
+  resolve: () => TChecked,
+): TChecked {
+  checkResourceKeys(launch);
+  const checked = resolve();
+  refuseClusterRestarts(launch, launchType);
+  return checked;
+}

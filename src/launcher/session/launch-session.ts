@@ -1,10 +1,13 @@
 /**
  * @module
- * {@link LaunchSession}: the one launch sequence every launch type goes through. It starts
- * the control plane, lets the backend prepare (open a tmux server, submit a Slurm job,
- * create Kubernetes objects), starts every node through a {@link Supervisor} (which
- * applies restart policies), answers signals, and releases everything at the end. A
- * backend only says how to start one unit, how to kill it, and how it ended.
+ * {@link runNodes}: the one sequence every launch type runs its nodes through, and
+ * {@link SessionBackend}, what a launch type provides for it. It starts the control plane
+ * (in memory when every node runs in the launcher), lets the backend prepare (open a tmux
+ * server, submit a Slurm job, create Kubernetes objects), starts every node through a
+ * {@link Supervisor} (which applies restart policies), keeps each node's current run and
+ * how it ends, reads a node's exit report, prints forwarded output, answers signals, and
+ * releases everything at the end. A backend only says how to start one unit, how to kill
+ * it, and what its engine tells of how it ended.
  */
 import { writeFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';

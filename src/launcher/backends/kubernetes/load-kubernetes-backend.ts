@@ -6,7 +6,7 @@
 import { LaunchpadError } from '../../../errors/errors.ts';
 import type { BackendFactory } from '../../session/launch-setup.ts';
 import type { KubernetesLaunch } from './descriptor/kubernetes-options.ts';
-import { thrownMessage } from '../../../errors/thrown.ts';
+import { isMissingPackage } from '../../../errors/thrown.ts';
 
 const CLIENT_PACKAGE = '@kubernetes/client-node';
 
@@ -20,9 +20,7 @@ export async function loadKubernetesBackend(): Promise<BackendFactory<Kubernetes
   try {
     return (await import('./kubernetes-backend.ts')).kubernetesBackend;
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    const message = thrownMessage(error);
-    if (code === 'ERR_MODULE_NOT_FOUND' && message.includes(CLIENT_PACKAGE)) {
+    if (isMissingPackage(error, CLIENT_PACKAGE)) {
       throw new LaunchpadError(
         'FAILED_PRECONDITION',
         `launchType "kubernetes" needs the package ${CLIENT_PACKAGE}, which is not installed. ` +

@@ -2,7 +2,6 @@
  * @module
  * The `processes` launch type (Launchpad's local_mp, test_mp): one OS process per node.
  */
-import { checkLocalResources } from '../../../options/launch-checks.ts';
 import type { LaunchTypeDescriptor } from '../../../options/launch-type-descriptor.ts';
 import { checkProcessOptions } from './process-options.ts';
 
@@ -11,9 +10,6 @@ export const processesLaunchType = {
   name: 'processes',
   aliases: ['local_mp', 'test_mp'],
   section: false,
-  check: (launch) => {
-    checkLocalResources(launch);
-    checkProcessOptions(launch.program, launch.options);
-  },
+  check: checkProcessOptions,
   load: async () => (await import('../processes-backend.ts')).processesBackend,
 } as const satisfies LaunchTypeDescriptor<'processes'>;

@@ -2,7 +2,7 @@
  * @module
  * The `slurm` launch type: the program as one Slurm job, one task per node or colocation.
  */
-import { checkResourceKeys, refuseClusterRestarts } from '../../../options/launch-checks.ts';
+import { checkClusterLaunch } from '../../../options/launch-checks.ts';
 import type { LaunchTypeDescriptor } from '../../../options/launch-type-descriptor.ts';
 import { resolveGroupResources, type SlurmLaunch, type SlurmOptions } from './slurm-options.ts';
 
@@ -11,12 +11,10 @@ export const slurmLaunchType = {
   name: 'slurm',
   aliases: [],
   section: true,
-  check: (launch, section: SlurmOptions | undefined): SlurmLaunch => {
-    checkResourceKeys(launch);
-    const options = section ?? {};
-    const resources = resolveGroupResources(launch.program, options);
-    refuseClusterRestarts(launch, 'slurm');
-    return { options, resources };
-  },
+  check: (launch, section: SlurmOptions | undefined): SlurmLaunch =>
+    checkClusterLaunch(launch, 'slurm', () => {
+      const options = section ?? {};
+      return { options, resources: resolveGroupResources(launch.program, options) };
+    }),
   load: async () => (await import('../slurm-backend.ts')).slurmBackend,
 } as const satisfies LaunchTypeDescriptor<'slurm', SlurmOptions, SlurmLaunch>;

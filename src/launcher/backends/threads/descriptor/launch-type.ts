@@ -3,7 +3,6 @@
  * The `threads` launch type (Launchpad's local_mt): every node in a worker thread of the
  * launcher's process.
  */
-import { checkLocalResources } from '../../../options/launch-checks.ts';
 import type { LaunchTypeDescriptor } from '../../../options/launch-type-descriptor.ts';
 import { checkThreadOptions } from './thread-options.ts';
 
@@ -12,9 +11,6 @@ export const threadsLaunchType = {
   name: 'threads',
   aliases: ['local_mt'],
   section: false,
-  check: (launch) => {
-    checkLocalResources(launch);
-    checkThreadOptions(launch.program, launch.options);
-  },
+  check: checkThreadOptions,
   load: async () => (await import('../threads-backend.ts')).threadsBackend,
 } as const satisfies LaunchTypeDescriptor<'threads'>;
