@@ -36,6 +36,9 @@ export function runLaunchSession(launch: PreparedLaunch): RunningProgram {
   // The launcher's own calls are traced once the tracing module has loaded; the nodes
   // start only after that, so no call of the launcher goes untraced.
   const tracing = options.tracing ? loadCallTracing('launcher') : undefined;
+  // The backend loads now, so that a node, which never launches, never loads one; first,
+  // so that its import is not queued behind the launch API's.
+  const loading = Promise.all([type.load(), tracing]);
   const metricsUrl = options.metricsPort === undefined ? undefined : deferred<string>();
   const dashboardUrl = deferred<string>();
   const running = new RunningProgram({
@@ -83,8 +86,7 @@ export function runLaunchSession(launch: PreparedLaunch): RunningProgram {
   if (options.timeLimitMs !== undefined) {
     enforceTimeLimit(running, options.timeLimitMs, options.stderr);
   }
-  // The backend loads now, so that a node, which never launches, never loads one.
-  Promise.all([type.load(), tracing])
+  loading
     .then(([loaded]) => {
       if (lifecycle.stopping) return;
       // Each backend module declares itself a factory of what its own check returns.
