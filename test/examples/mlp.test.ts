@@ -23,7 +23,8 @@ describe('Mlp', () => {
     const batch = Float32Array.from({ length: 3 * 4 }, () => random.uniform(-1, 1));
     const out = net.forward(batch, 3).slice();
     const gradient = Float32Array.from(out, (y) => y);
-    const expected = net.backward(gradient);
+    // backward() returns a buffer its next call overwrites: keep a copy.
+    const expected = net.backward(gradient).slice();
     net.forward(batch, 3);
     for (let b = 0; b < 3; b++) {
       const one = batch.subarray(b * 4, b * 4 + 4);
