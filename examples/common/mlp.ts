@@ -297,10 +297,33 @@ class DenseLayer {
         out[o0 + 3 * outputs + o] = relu ? (s3 > 0 ? s3 : 0) : s3;
       }
     }
+    // The rows left over (all of them for one observation): four outputs at a time.
     for (; b < batch; b++) {
       const x0 = b * inputs;
       const o0 = b * outputs;
-      for (let o = 0; o < outputs; o++) {
+      let o = 0;
+      for (; o + 4 <= outputs; o += 4) {
+        let s0 = p[biases + o]!;
+        let s1 = p[biases + o + 1]!;
+        let s2 = p[biases + o + 2]!;
+        let s3 = p[biases + o + 3]!;
+        const row0 = weights + o * inputs;
+        const row1 = row0 + inputs;
+        const row2 = row1 + inputs;
+        const row3 = row2 + inputs;
+        for (let i = 0; i < inputs; i++) {
+          const v = x[x0 + i]!;
+          s0 += p[row0 + i]! * v;
+          s1 += p[row1 + i]! * v;
+          s2 += p[row2 + i]! * v;
+          s3 += p[row3 + i]! * v;
+        }
+        out[o0 + o] = relu ? (s0 > 0 ? s0 : 0) : s0;
+        out[o0 + o + 1] = relu ? (s1 > 0 ? s1 : 0) : s1;
+        out[o0 + o + 2] = relu ? (s2 > 0 ? s2 : 0) : s2;
+        out[o0 + o + 3] = relu ? (s3 > 0 ? s3 : 0) : s3;
+      }
+      for (; o < outputs; o++) {
         let sum = p[biases + o]!;
         const row = weights + o * inputs;
         for (let i = 0; i < inputs; i++) sum += p[row + i]! * x[x0 + i]!;
