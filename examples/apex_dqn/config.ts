@@ -88,7 +88,7 @@ export const DEFAULT_CONFIG: ApexConfig = {
   epsilonBase: 0.4,
   epsilonSpread: 7,
   evalEpisodes: 10,
-  evalEveryMs: 5_000,
+  evalEveryMs: 1_000,
   targetReturn: 475,
   checkpointEveryMs: 30_000,
   learnerNiceness: 0,
