@@ -73,7 +73,7 @@ export const DEFAULT_CONFIG: ApexConfig = {
   hidden: [64, 64],
   gamma: 0.99,
   nStep: 3,
-  learningRate: 1e-3,
+  learningRate: 2e-3,
   batchSize: 64,
   targetPeriod: 250,
   publishPeriod: 50,
