@@ -11,6 +11,11 @@ export interface Transport {
   echo(value: Float32Array): Promise<Float32Array>;
   /** A call the server answers in batches of {@link BATCH_CLIENTS}: `value + 1`. */
   compute(value: number): Promise<number>;
+  /**
+   * Called with each echoed array once it is checked: a transport that can reuse the
+   * memory of what it received (launchpad-ts's `lp.recycle`) takes it back here.
+   */
+  readonly recycle?: (value: Float32Array) => void;
   /** False when the transport cannot carry a 64 MiB message (gRPC's default limit). */
   readonly echoes64MiB?: boolean;
 }
@@ -57,11 +62,12 @@ export async function measure(transport: Transport): Promise<Figures> {
   }
   samples.sort();
   const throughput = await callsPerSecond(IN_FLIGHT, (i) => transport.ping(i));
-  const echoMBps = await echoRate((value) => transport.echo(value), SMALL_ECHO);
+  const echo = (value: Float32Array): Promise<Float32Array> => transport.echo(value);
+  const echoMBps = await echoRate(echo, SMALL_ECHO, transport.recycle);
   const echo64MBps =
     transport.echoes64MiB === false
       ? Number.NaN
-      : await echoRate((value) => transport.echo(value), LARGE_ECHO);
+      : await echoRate(echo, LARGE_ECHO, transport.recycle);
   const batchedPerSec = await callsPerSecond(BATCH_CLIENTS, (i) => transport.compute(i));
   return {
     rttMedianUs: quantile(samples, 0.5),
@@ -115,10 +121,14 @@ export interface EchoPlan {
 // MB/s from the median round trip, not from a count over a window: one call is 2 MiB of
 // copying and socket traffic, so a single pause of the shared machine would otherwise
 // move the figure by a third.
-/** Echoes a Float32Array of `plan.bytes`; MB/s (both directions) of the median call. */
+/**
+ * Echoes a Float32Array of `plan.bytes`; MB/s (both directions) of the median call. Each
+ * echoed array, once checked, goes to `recycle` when given.
+ */
 export async function echoRate(
   echo: (value: Float32Array) => Promise<Float32Array>,
   plan: EchoPlan,
+  recycle?: (value: Float32Array) => void,
 ): Promise<number> {
   const value = new Float32Array(plan.bytes / 4).map((_, i) => i);
   const probe = Math.min(12_345, value.length - 1);
@@ -130,6 +140,7 @@ export async function echoRate(
     const back = await echo(value);
     times.push(performance.now() - begin);
     if (back.length !== value.length || back[probe] !== probe) throw new Error('echo corrupted');
+    recycle?.(back);
   }
   const medianMs = quantile(Float64Array.from(times).sort(), 0.5);
   return (2 * value.byteLength) / (medianMs / 1_000) / 1e6;

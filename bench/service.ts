@@ -22,9 +22,12 @@ export class BenchService {
     return value;
   }
 
-  /** Returns its argument. */
+  /**
+   * Returns its argument; a large one's memory takes the next call once the reply has
+   * copied it (see docs/rpc.md, large values), unless LP_BENCH_NO_RECYCLE=1.
+   */
   echo(value: Float32Array): Float32Array {
-    return value;
+    return process.env['LP_BENCH_NO_RECYCLE'] === '1' ? value : lp.recycleOnceSent(value);
   }
 
   /** The batch behind `compute`. */

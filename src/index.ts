@@ -43,21 +43,22 @@ export type { Client, ServiceMethodName } from './rpc/client-type.ts';
 export type { CallOptions } from './rpc/call-options.ts';
 export { withOptions } from './rpc/typed-client.ts';
 export { transfer } from './rpc/transfer.ts';
+export { recycle, recycleOnceSent } from './rpc/receive-pool.ts';
 export { batched, type BatchedOptions, type BatchedMethod } from './model/batched-handler.ts';
 export { launch } from './launcher/launch.ts';
 export { launchFlags, userArgs, type LaunchFlags } from './launcher/options/launch-flags.ts';
 export { main } from './launcher/main.ts';
+export type { LaunchOptions, LocalResources } from './launcher/options/launch-options.ts';
+export type { OutputMode, LaunchpadOutputMode } from './launcher/options/output-mode.ts';
+export type { SlurmOptions, SlurmResources } from './launcher/options/slurm-options.ts';
 export type {
-  LaunchOptions,
-  LocalResources,
-  OutputMode,
-} from './launcher/options/launch-options.ts';
-export {
-  LAUNCH_TYPES,
-  LAUNCH_TYPE_ALIASES,
-  type LaunchType,
-} from './launcher/options/launch-type.ts';
-export { RunningProgram } from './launcher/session/running-program.ts';
+  KubernetesOptions,
+  KubernetesCluster,
+  KubernetesResources,
+} from './launcher/options/kubernetes-options.ts';
+export { LAUNCH_TYPES, type LaunchType } from './launcher/options/launch-type.ts';
+// A type only: a RunningProgram is made by launch(), never by `new`.
+export type { RunningProgram } from './launcher/session/running-program.ts';
 export type { NodeState, NodeStatus } from './launcher/session/program-lifecycle.ts';
 export type {
   RestartMode,
@@ -91,7 +92,7 @@ export type {
   UserSeriesSnapshot,
 } from './metrics/report.ts';
 export type { HistogramSnapshot } from './metrics/latency-histogram.ts';
-export type { CpuProfile } from './protocol/diagnostics.ts';
+export type { CpuProfile, StackFrame, StackSample } from './protocol/diagnostics.ts';
 export type {
   ProgramMetrics,
   NodeMetricsView,
@@ -106,7 +107,6 @@ export {
 } from './variables/index.ts';
 export {
   Checkpointer,
-  STATE_CHECKPOINT_MAGIC,
   STATE_CHECKPOINT_EXTENSION,
   type CheckpointerOptions,
 } from './checkpoint/checkpointer.ts';

@@ -17,5 +17,14 @@ const transport: Transport = {
   ping: (value) => client.ping(value),
   echo: (value) => client.echo(value),
   compute: (value) => client.compute(value),
+  // The echoed array's memory takes the next reply (see docs/rpc.md, large values);
+  // LP_BENCH_NO_RECYCLE=1 measures without giving memory back, on both sides.
+  ...(process.env['LP_BENCH_NO_RECYCLE'] === '1'
+    ? {}
+    : {
+        recycle: (value: Float32Array) => {
+          lp.recycle(value);
+        },
+      }),
 };
 report(await measure(transport));

@@ -1,8 +1,8 @@
 """How a Python node process receives its bootstrap (the launcher's address and secret).
 
 As for TypeScript node processes (``src/node/bootstrap-reader.ts``): from an inherited
-pipe whose descriptor ``LAUNCHPAD_TS_NODE_FD`` names (local launches), from a file
-``LAUNCHPAD_TS_NODE_FILE`` names, deleted once read (tmux), or from ``LAUNCHPAD_TS_NODE``
+pipe whose descriptor ``LP_BOOTSTRAP_FD`` names (local launches), from a file
+``LP_BOOTSTRAP_FILE`` names, deleted once read (tmux), or from ``LP_BOOTSTRAP``
 (cluster tasks). Every trace is removed from the environment, so the node's own children
 do not inherit it.
 """
@@ -12,9 +12,9 @@ import json
 import os
 from typing import Any
 
-FD_VARIABLE = "LAUNCHPAD_TS_NODE_FD"
-FILE_VARIABLE = "LAUNCHPAD_TS_NODE_FILE"
-VARIABLE = "LAUNCHPAD_TS_NODE"
+FD_VARIABLE = "LP_BOOTSTRAP_FD"
+FILE_VARIABLE = "LP_BOOTSTRAP_FILE"
+VARIABLE = "LP_BOOTSTRAP"
 
 
 class BootstrapError(Exception):

@@ -10,6 +10,7 @@
  * its metrics reports (they stop when it is blocked), with a delay under the threshold.
  */
 import { LaunchApiError, nodePath, type LaunchApi, type NodeInfo } from './launch-api.ts';
+import { thrownMessage } from '../errors/thrown.ts';
 
 /** One node's diagnosis. */
 export interface NodeDiagnosis {
@@ -68,7 +69,7 @@ async function probe(
     if (error instanceof LaunchApiError && error.status === 501) return { answered: null };
     return {
       answered: false,
-      problem: `unresponsive: ${error instanceof Error ? error.message : String(error)}`,
+      problem: `unresponsive: ${thrownMessage(error)}`,
     };
   }
 }

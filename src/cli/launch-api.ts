@@ -5,6 +5,7 @@
  */
 import { CliError } from './cli-error.ts';
 import type { LaunchRecord } from './launch-registry.ts';
+import { thrownMessage } from '../errors/thrown.ts';
 
 /** How one request is made. */
 export interface RequestOptions {
@@ -124,11 +125,11 @@ export class LaunchApi {
   }
 
   #unreachable(error: unknown): CliError {
-    const cause =
-      error instanceof Error ? (error.cause instanceof Error ? error.cause : error) : undefined;
+    // fetch() fails with "fetch failed" and the reason in its cause.
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
     return new CliError(
       `The API of launch ${this.launch.id} at ${this.launch.apiUrl} does not answer` +
-        `${cause === undefined ? '' : ` (${cause.message})`}; its launcher (pid ${this.launch.pid}) may have just ended: see launchpad-ts ls.`,
+        ` (${thrownMessage(cause)}); its launcher (pid ${this.launch.pid}) may have just ended: see launchpad-ts ls.`,
     );
   }
 }

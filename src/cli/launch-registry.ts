@@ -20,6 +20,7 @@ import {
 import type { LaunchRecord as WrittenRecord } from '../launcher/dashboard/launch-record.ts';
 import { launcherProcess } from '../launcher/dashboard/launcher-process.ts';
 import { CliError } from './cli-error.ts';
+import { thrownMessage } from '../errors/thrown.ts';
 
 /** A launch as its launcher recorded it in the registry, where the token is always set. */
 export type LaunchRecord = WrittenRecord & { readonly token: string };
@@ -62,7 +63,7 @@ export function readRegistry(env: NodeJS.ProcessEnv = process.env): RegistryCont
   try {
     if (!checkRegistryFolder(folder)) return { launches: [], unreadable: [] };
   } catch (error) {
-    throw new CliError((error as Error).message);
+    throw new CliError(thrownMessage(error));
   }
   // Only finished records: a launcher writes `<id>.json` through a temporary name.
   const files = readdirSync(folder).filter((file) => file.endsWith('.json'));

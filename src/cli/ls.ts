@@ -33,7 +33,7 @@ export function registerLs(cli: Command): void {
 A launch's state is running, stopped, failed, or crashed (its launcher is gone without
 having recorded an end). SCRIPT is the launch's main script (relative to the current
 directory when under it), DIRECTORY its project (the script's git root, else its folder):
-commands without --launch act only on a running launch of the current directory's project. Launches are recorded in $LAUNCHPAD_STATE_DIR/launches, else
+commands without --launch act only on a running launch of the current directory's project. Launches are recorded in $LP_STATE_DIR/launches, else
 $XDG_STATE_HOME/launchpad-ts/launches, else ~/.local/state/launchpad-ts/launches.
 A launch whose launcher ran on another host and recorded no end is unknown: that host's
 processes cannot be checked from here.

@@ -19,6 +19,7 @@ import { registerStack } from './stack.ts';
 import { registerStatus } from './status.ts';
 import { registerStop } from './stop.ts';
 import { printable, printableLines } from './terminal-text.ts';
+import { thrownMessage } from '../errors/thrown.ts';
 
 // package.json is two folders up from both src/cli/ and dist/cli/.
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
@@ -57,8 +58,7 @@ function exitCodeOf(error: unknown): number {
     process.stderr.write(`launchpad-ts: ${printableLines(error.message)}\n`);
     return error.exitCode;
   }
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`launchpad-ts: ${printable(message)}\n`);
+  process.stderr.write(`launchpad-ts: ${printable(thrownMessage(error))}\n`);
   return EXIT.failed;
 }
 

@@ -7,9 +7,10 @@
 import { writeFileSync } from 'node:fs';
 import { programGraph } from '../model/program-graph.ts';
 import type { Program } from '../model/program.ts';
+import { INTERNAL_VARIABLES } from '../internal/environment.ts';
 
 /** The environment variable naming the file `launch()` writes the graph to, then exits. */
-export const GRAPH_OUTPUT_ENV = 'LAUNCHPAD_GRAPH_OUT';
+export const GRAPH_OUTPUT_ENV = INTERNAL_VARIABLES.graphOutput;
 
 /**
  * Writes `program`'s graph to the file named by {@link GRAPH_OUTPUT_ENV} and exits the

@@ -10,7 +10,7 @@ import { ShapeError, type Shape } from '../internal/shape.ts';
 import { thrownMessage } from '../errors/thrown.ts';
 
 /**
- * Decodes `raw` (JSON from `source`, e.g. the variable `LAUNCHPAD_TS_NODE`) and checks it
+ * Decodes `raw` (JSON from `source`, e.g. the variable `LP_BOOTSTRAP`) and checks it
  * against `shape`.
  *
  * @throws LaunchpadError `FAILED_PRECONDITION` naming `source` and the wrong field

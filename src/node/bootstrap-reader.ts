@@ -3,12 +3,12 @@
  * How a node process or thread receives its {@link ChildBootstrap}, which holds the
  * launch's secret. Each way leaves nothing that another user of the machine can read:
  *
- * - a local node process reads it from an inherited pipe (`LAUNCHPAD_TS_NODE_FD` names the
+ * - a local node process reads it from an inherited pipe (`LP_BOOTSTRAP_FD` names the
  *   descriptor), never from its environment, which `/proc/<pid>/environ` shows for the
  *   life of the process;
  * - a node thread gets it as `workerData`;
  * - a tmux window reads it from a file only the user can read, deleted once read;
- * - a cluster task (Slurm, Kubernetes) gets it in `LAUNCHPAD_TS_NODE`, because the
+ * - a cluster task (Slurm, Kubernetes) gets it in `LP_BOOTSTRAP`, because the
  *   cluster starts the process and nothing else reaches it (see docs/cluster.md).
  */
 import { closeSync, readFileSync, rmSync } from 'node:fs';

@@ -24,6 +24,7 @@ import { markStartPhase } from './start-phases.ts';
 import { hostOf, resolveListen } from './node-listen.ts';
 import { startDiagnosticsThread } from './diagnostics-thread.ts';
 import { thrownMessage } from '../errors/thrown.ts';
+import { USER_VARIABLES } from '../internal/environment.ts';
 
 function exitNow(message: string): never {
   process.stderr.write(`launchpad-ts: ${message}\n`);
@@ -134,7 +135,7 @@ export async function runChild(): Promise<void> {
           // its run() begins, since a run() that blocks the event loop at once would keep
           // this thread from ever learning the diagnostics thread's port.
           // LP_DIAGNOSTICS=0 saves the thread's isolate, and gives up stack dumps.
-          if (process.env['LP_DIAGNOSTICS'] === '0') return;
+          if (process.env[USER_VARIABLES.diagnostics] === '0') return;
           await startDiagnosticsThread(bootstrap.secret, {
             bindHost: listen.bindHost ?? spec.bindHost,
             advertiseHost: listen.advertiseHost ?? spec.advertiseHost,

@@ -9,9 +9,10 @@ import { startNodeProcess } from '../spawn/node-process.ts';
 import type { ChildBootstrap } from '../protocol/node-spec.ts';
 import { startNodeThread } from '../spawn/node-thread.ts';
 import type { StartedUnit, UnitLaunch } from '../spawn/unit.ts';
+import { INTERNAL_VARIABLES } from '../internal/environment.ts';
 
 /** The environment variable that carries a {@link ColocatedTask} to a task's entry script. */
-export const TASK_VARIABLE = 'LAUNCHPAD_TS_TASK';
+export const TASK_VARIABLE = INTERNAL_VARIABLES.colocatedTask;
 
 /** What a task hosting a colocation runs. */
 export interface ColocatedTask {

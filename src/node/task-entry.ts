@@ -2,7 +2,7 @@
  * @module
  * The script a cluster task hosting a colocation starts with
  * (`node --import tsx task-entry.ts [args…]`), its {@link ColocatedTask} in
- * `LAUNCHPAD_TS_TASK`.
+ * `LP_COLOCATED_TASK`.
  */
 import { colocatedTaskShape } from '../protocol/bootstrap-shapes.ts';
 import { takeFromEnvironment } from './bootstrap-decoder.ts';

@@ -6,9 +6,10 @@
 import type { ColocationKind } from '../model/colocation.ts';
 import type { UnitExit, UnitLaunch } from './unit-launch.ts';
 import type { DiagnosticsAnswer } from './diagnostics.ts';
+import { INTERNAL_VARIABLES } from '../internal/environment.ts';
 
 /** The environment variable carrying {@link HostSettings}. */
-export const HOST_VARIABLE = 'LAUNCHPAD_TS_HOST';
+export const HOST_VARIABLE = INTERNAL_VARIABLES.colocationHost;
 
 /** How a host runs its nodes and where their output goes. */
 export interface HostSettings {

@@ -6,6 +6,7 @@
 import type { NodeKind } from '../model/node.ts';
 import type { PythonCode } from '../model/python-node.ts';
 import type { PortRange } from '../rpc/port-range.ts';
+import { INTERNAL_VARIABLES } from '../internal/environment.ts';
 
 /** Where a child finds its node's code: the export `exportName` of the module `moduleUrl`. */
 export interface CodeLocation {
@@ -81,13 +82,13 @@ export interface NodeListen {
  * the process. Local launchers never use it: `/proc/<pid>/environ` keeps what a process
  * was started with, whatever the process deletes from `process.env`.
  */
-export const BOOTSTRAP_VARIABLE = 'LAUNCHPAD_TS_NODE';
+export const BOOTSTRAP_VARIABLE = INTERNAL_VARIABLES.bootstrap;
 
 /**
  * The environment variable naming the inherited file descriptor (a pipe) from which a
  * local node process reads {@link ChildBootstrap}. It holds only the number, nothing secret.
  */
-export const BOOTSTRAP_FD_VARIABLE = 'LAUNCHPAD_TS_NODE_FD';
+export const BOOTSTRAP_FD_VARIABLE = INTERNAL_VARIABLES.bootstrapFd;
 
 /** The descriptor a local node process reads its bootstrap from (after stdin, stdout, stderr). */
 export const BOOTSTRAP_FD = 3;
@@ -100,7 +101,7 @@ export const BOOTSTRAP_WORKER_KEY = 'launchpadTsBootstrap';
  * for launchers that cannot pass a private environment (tmux windows); the node process
  * deletes the file once read.
  */
-export const BOOTSTRAP_FILE_VARIABLE = 'LAUNCHPAD_TS_NODE_FILE';
+export const BOOTSTRAP_FILE_VARIABLE = INTERNAL_VARIABLES.bootstrapFile;
 
 /** How a node process reaches its launcher. */
 export interface ChildBootstrap {

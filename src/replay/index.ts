@@ -35,15 +35,12 @@ export {
 export { sampleStream, type SampleStreamOptions, type SampleTarget } from './sample-stream.ts';
 export {
   readCheckpoint,
-  CHECKPOINT_MAGIC,
   CHECKPOINT_VERSION,
   CHECKPOINT_EXTENSION,
   type CheckpointState,
 } from './checkpoint.ts';
 export type { ChunkSlice } from './chunk-store.ts';
 export type { TableSnapshot, StoredItem } from './table.ts';
-export { createRng, type Rng } from './rng.ts';
-export { SumTree } from './sum-tree.ts';
 export type {
   SampledItem,
   Priorities,

@@ -129,17 +129,23 @@ export function encodeFrame(
 }
 
 /**
- * Encodes `value` as one frame body in a buffer of its own that starts at offset 0, for a
- * MessagePort to move (not copy) to the receiver, which then decodes its typed arrays as
- * views without a copy.
+ * Encodes `value` as one frame body in a buffer of its own that starts at offset 0 (from
+ * `allocate`, given the body's size; a fresh one by default), for a MessagePort to move
+ * (not copy) or lend to the receiver, which then decodes its typed arrays as views
+ * without a copy.
  *
  * @throws LaunchpadError `RESOURCE_EXHAUSTED` when the body exceeds `maxBytes`
  */
-export function encodeMessage(value: unknown, maxBytes: number): Uint8Array<ArrayBuffer> {
+export function encodeMessage<TBuffer extends ArrayBufferLike = ArrayBuffer>(
+  value: unknown,
+  maxBytes: number,
+  allocate: (size: number) => Uint8Array<TBuffer> = (size) =>
+    new Uint8Array(size) as Uint8Array<TBuffer>,
+): Uint8Array<TBuffer> {
   const packed = packWithSegments(pack, value);
   const length = packed.bodyBytes;
   if (length > maxBytes) throw oversizeError('The message', length, maxBytes);
-  const message = new Uint8Array(length);
+  const message = allocate(length);
   if (packed.segments.length > 0) writeSegmentedBody(packed, message, 0);
   else message.set(packed.body);
   return message;

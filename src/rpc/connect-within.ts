@@ -5,6 +5,7 @@
  */
 import { connect as connectTcp, type Socket } from 'node:net';
 import { LaunchpadError } from '../errors/errors.ts';
+import { DirectReads, directReads } from './direct-read.ts';
 import { onAbort } from '../internal/abort-listeners.ts';
 import { LongTimeout } from '../internal/long-timeout.ts';
 import { thrownAsError } from '../errors/thrown.ts';
@@ -14,7 +15,10 @@ export function connectSocket(address: string, deadline: number): Promise<Socket
   const separator = address.lastIndexOf(':');
   const host = address.slice(0, separator).replace(/^\[|\]$/g, '');
   const port = Number(address.slice(separator + 1));
-  const socket = connectTcp({ host, port });
+  // Reads land straight in the frame being gathered (see direct-read.ts).
+  const reads = new DirectReads();
+  const socket = connectTcp({ host, port, onread: reads.onread });
+  directReads.set(socket, reads);
   const connected = new Promise<Socket>((resolve, reject) => {
     socket.once('connect', () => {
       socket.off('error', reject);

@@ -5,7 +5,9 @@
  */
 import type { Socket } from 'node:net';
 import { decodeFrameBody, encodeFrame } from './codec.ts';
+import { directReads } from './direct-read.ts';
 import { FrameReader } from './frame-reader.ts';
+import { receivePool } from './receive-pool.ts';
 import { REUSE_FROM_BYTES, SendBuffer } from './send-buffer.ts';
 import { peekFrameHead, type Frame } from './protocol.ts';
 import { thrownAsError } from '../errors/thrown.ts';
@@ -82,17 +84,42 @@ export class Connection {
               },
       },
       maxBytes,
+      // Large bodies land in memory already touched; small ones as before.
+      (size) => receivePool.acquire(size),
     ));
     let failure: Error | undefined;
-    socket.on('data', (chunk: Buffer) => {
+    // A frame we cannot read leaves the stream out of sync: drop the connection.
+    const reading = (read: () => void): void => {
       try {
-        reader.push(chunk);
+        read();
       } catch (error) {
-        // A frame we cannot read leaves the stream out of sync: drop the connection.
         failure = thrownAsError(error);
         socket.destroy();
       }
-    });
+    };
+    const direct = directReads.get(socket);
+    if (direct === undefined) {
+      socket.on('data', (chunk: Buffer) => {
+        reading(() => {
+          reader.push(chunk);
+        });
+      });
+    } else {
+      // A socket we connected reads large bodies straight into their buffer.
+      direct.attach({
+        target: () => reader.readTarget(),
+        filled: (bytes) => {
+          reading(() => {
+            reader.filled(bytes);
+          });
+        },
+        chunk: (chunk) => {
+          reading(() => {
+            reader.push(chunk);
+          });
+        },
+      });
+    }
     socket.on('error', (error) => {
       failure ??= error;
     });

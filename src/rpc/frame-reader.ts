@@ -25,6 +25,7 @@ export interface FrameSink {
 export class FrameReader {
   readonly #sink: FrameSink;
   readonly #maxBytes: number;
+  readonly #allocate: (size: number) => Buffer;
   // A length prefix split across chunks.
   readonly #header = Buffer.alloc(4);
   #headerFilled = 0;
@@ -43,10 +44,16 @@ export class FrameReader {
   /**
    * @param sink - where frames (and oversize frames) go
    * @param maxBytes - the largest frame body accepted
+   * @param allocate - where a body spread over chunks is gathered (a receive pool's loan)
    */
-  constructor(sink: FrameSink, maxBytes: number) {
+  constructor(
+    sink: FrameSink,
+    maxBytes: number,
+    allocate: (size: number) => Buffer = (size) => Buffer.allocUnsafe(size),
+  ) {
     this.#sink = sink;
     this.#maxBytes = maxBytes;
+    this.#allocate = allocate;
   }
 
   /**
@@ -98,6 +105,28 @@ export class FrameReader {
     }
   }
 
+  /**
+   * Where the next bytes of the stream may be read straight into: the rest of the body
+   * being gathered; undefined between frames (read a chunk and {@link FrameReader.push}
+   * it). Report what was read there with {@link FrameReader.filled}.
+   */
+  readTarget(): Buffer | undefined {
+    const body = this.#body;
+    if (body === undefined || this.#stopped) return undefined;
+    return body.subarray(this.#bodyFilled);
+  }
+
+  /** `bytes` of the body were read into {@link FrameReader.readTarget}'s memory. */
+  filled(bytes: number): void {
+    const body = this.#body;
+    if (body === undefined || this.#stopped) return;
+    this.#bodyFilled += bytes;
+    if (this.#bodyFilled >= body.length) {
+      this.#body = undefined;
+      this.#sink.onFrame(body);
+    }
+  }
+
   // At a frame boundary with the size known: emit a view if the whole body is here.
   #begin(size: number, chunk: Buffer, offset: number): number {
     const limit = this.#nextFrameLimit;
@@ -127,7 +156,7 @@ export class FrameReader {
       this.#sink.onFrame(chunk.subarray(offset, offset + size));
       return offset + size;
     }
-    this.#body = Buffer.allocUnsafe(size);
+    this.#body = this.#allocate(size);
     this.#bodyFilled = 0;
     return offset;
   }

@@ -25,6 +25,7 @@
  */
 import { addExtension } from 'msgpackr';
 import { LaunchpadError } from '../errors/errors.ts';
+import { copiedOut } from './receive-pool.ts';
 
 /** The first byte of a body that carries out-of-band segments. */
 export const OUT_OF_BAND_MARKER = 0xc1;
@@ -316,6 +317,7 @@ export function writeSegmentedBody(frame: PackedFrame, target: Uint8Array, at: n
     target.set(segment, at + start);
     written = start + segment.byteLength;
   });
+  copiedOut(frame.segments);
 }
 
 /**

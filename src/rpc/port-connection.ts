@@ -10,7 +10,15 @@ import type { MessagePort } from 'node:worker_threads';
 import { decodeFrameBody, encodeMessage } from './codec.ts';
 import type { ConnectionEvents } from './connection.ts';
 import { deliverInTurn } from './delivery-gate.ts';
+import {
+  isReturnedBlock,
+  PortBlocks,
+  PORT_BLOCK_FROM_BYTES,
+  type PortBlockCounts,
+  type ReturnedBlock,
+} from './port-blocks.ts';
 import { FrameType, type Frame } from './protocol.ts';
+import { lend } from './receive-pool.ts';
 import { markedTransferables } from './transfer.ts';
 
 /** The values of a frame that may carry marked transferables. */
@@ -35,6 +43,8 @@ export class PortConnection {
   #dropped = false;
   #lastReceivedBytes = 0;
   #lastSentBytes = 0;
+  // Blocks this side lends its large frames in (see port-blocks.ts).
+  readonly #blocks = new PortBlocks();
 
   /**
    * @param port - one end of a channel whose other end belongs to the peer
@@ -53,6 +63,9 @@ export class PortConnection {
       try {
         // A structured clone (a frame with moved buffers) has no byte size: count it as 0.
         this.#lastReceivedBytes = message instanceof Uint8Array ? message.byteLength : 0;
+        if (message instanceof Uint8Array && message.byteLength >= PORT_BLOCK_FROM_BYTES) {
+          this.#lendBack(message.buffer as ArrayBuffer);
+        }
         frame = (message instanceof Uint8Array ? decodeFrameBody(message) : message) as Frame;
       } catch {
         // Bytes that do not decode mean the channel is out of order: drop it, like TCP does.
@@ -71,7 +84,9 @@ export class PortConnection {
     // once handling them has held it for a while (see delivery-gate.ts). The close waits
     // behind the frames that arrived before it.
     port.on('message', (message: unknown) => {
-      deliverInTurn(receive, message);
+      // A block given back is free for the next large frame at once, not in turn.
+      if (isReturnedBlock(message)) this.#blocks.returned(message.returned);
+      else deliverInTurn(receive, message);
     });
     port.once('close', () => {
       deliverInTurn(closed, undefined);
@@ -93,6 +108,11 @@ export class PortConnection {
     return this.#lastSentBytes;
   }
 
+  /** What the blocks this side lends its large frames in did so far. */
+  get blockCounts(): PortBlockCounts {
+    return this.#blocks.counts();
+  }
+
   /** Sends one frame. */
   send(frame: Frame): void {
     if (this.#closed) return;
@@ -105,9 +125,24 @@ export class PortConnection {
     // A buffer of the frame's own, moved across: the one copy of the sending side (the
     // caller keeps its arrays), and the receiver decodes typed arrays as views of it. The
     // same size limit as over TCP, so a program behaves alike under every launch type.
-    const bytes = encodeMessage(frame, this.#maxBytes);
+    // The frame's own buffer, moved across: a large one in memory the receiver gave back
+    // when there is some (already touched, where fresh memory costs page faults).
+    let block: ArrayBuffer | undefined;
+    const bytes = encodeMessage(frame, this.#maxBytes, (size) => {
+      block = this.#blocks.take(size);
+      return new Uint8Array(block, 0, size);
+    });
     this.#lastSentBytes = bytes.byteLength;
-    this.#port.postMessage(bytes, [bytes.buffer]);
+    this.#port.postMessage(bytes, block === undefined ? [] : [block]);
+  }
+
+  // A large frame's buffer goes back to the sender when the receiver recycles it.
+  #lendBack(block: ArrayBuffer): void {
+    lend(block, (returned) => {
+      if (this.#closed) return;
+      const message: ReturnedBlock = { returned };
+      this.#port.postMessage(message, [returned]);
+    });
   }
 
   /** Nothing is held back on a port; present for symmetry with TCP connections. */

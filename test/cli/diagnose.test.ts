@@ -36,7 +36,7 @@ describe('launchpad-ts status --diagnose', () => {
     ]);
     close = target.close;
     const run = await runCli(['status', '--diagnose', '--probe-timeout', '1'], {
-      LAUNCHPAD_STATE_DIR: target.stateDir,
+      LP_STATE_DIR: target.stateDir,
     });
     expect(run.code, run.stderr).toBe(3);
     const diagnosis = JSON.parse(run.stdout) as {
@@ -85,7 +85,7 @@ describe('launchpad-ts status --diagnose', () => {
     };
     const target = await startFakeTarget([fakeNode('fine/0', 'at fine'), slow]);
     close = target.close;
-    const env = { LAUNCHPAD_STATE_DIR: target.stateDir };
+    const env = { LP_STATE_DIR: target.stateDir };
     const [strict, lenient] = await Promise.all([
       runCli(['status', '--diagnose'], env),
       runCli(['status', '--diagnose', '--max-delay', '5000'], env),
@@ -108,7 +108,7 @@ describe('launchpad-ts status --diagnose', () => {
       { id: target.launchId, programName: 'cli_target', workdir: '/tmp/wd' },
       { url: target.api.url, token: 'stale' },
     );
-    const run = await runCli(['status'], { LAUNCHPAD_STATE_DIR: target.stateDir });
+    const run = await runCli(['status'], { LP_STATE_DIR: target.stateDir });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(
       /Launch cli_target-1 answered GET \/api\/(launch|nodes) with 401: This launch API needs its token\./,

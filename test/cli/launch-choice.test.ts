@@ -43,7 +43,7 @@ describe('launchpad-ts without --launch', () => {
     projectWithLaunch(checkouts, 'alpha');
     const runs = await Promise.all(
       [['status'], ['stop'], ['stack', 'a/0']].map((args) =>
-        runCli(args, { LAUNCHPAD_STATE_DIR: stateDir }, { cwd: checkouts }),
+        runCli(args, { LP_STATE_DIR: stateDir }, { cwd: checkouts }),
       ),
     );
     for (const run of runs) {
@@ -62,7 +62,7 @@ describe('launchpad-ts without --launch', () => {
     const inside = join(alpha, 'src');
     mkdirSync(inside);
     // The launch chosen is alpha's: its API (nothing listens) is what fails.
-    const run = await runCli(['status'], { LAUNCHPAD_STATE_DIR: stateDir }, { cwd: inside });
+    const run = await runCli(['status'], { LP_STATE_DIR: stateDir }, { cwd: inside });
     expect(run.code).toBe(1);
     expect(run.stderr).not.toContain('beta-1');
     expect(run.stderr).toContain('alpha-1');
@@ -84,7 +84,7 @@ describe('launchpad-ts --launch with an unknown id', () => {
       );
     }
     projectWithLaunch(scratch, 'live');
-    const run = await runCli(['stop', '--launch', 'nosuch'], { LAUNCHPAD_STATE_DIR: stateDir });
+    const run = await runCli(['stop', '--launch', 'nosuch'], { LP_STATE_DIR: stateDir });
     expect(run.code).toBe(1);
     const lines = run.stderr.trimEnd().split('\n');
     expect(lines[0]).toBe(

@@ -17,13 +17,13 @@ let previous: string | undefined;
 
 beforeEach(() => {
   stateDir = mkdtempSync(join(tmpdir(), 'lp-cli-inprocess-'));
-  previous = process.env['LAUNCHPAD_STATE_DIR'];
-  process.env['LAUNCHPAD_STATE_DIR'] = stateDir;
+  previous = process.env['LP_STATE_DIR'];
+  process.env['LP_STATE_DIR'] = stateDir;
 });
 
 afterEach(() => {
-  if (previous === undefined) Reflect.deleteProperty(process.env, 'LAUNCHPAD_STATE_DIR');
-  else process.env['LAUNCHPAD_STATE_DIR'] = previous;
+  if (previous === undefined) Reflect.deleteProperty(process.env, 'LP_STATE_DIR');
+  else process.env['LP_STATE_DIR'] = previous;
   rmSync(stateDir, { recursive: true, force: true });
 });
 
@@ -41,7 +41,7 @@ describe('launchpad-ts logs on an in-process launch', () => {
       await running.dashboardUrl();
       const id = basename(running.workdir);
       const run = await runCli(['logs', 'echo/0', '--launch', id], {
-        LAUNCHPAD_STATE_DIR: stateDir,
+        LP_STATE_DIR: stateDir,
       });
       expect(run.code).toBe(1);
       expect(run.stdout).toBe('');

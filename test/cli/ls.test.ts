@@ -72,7 +72,7 @@ describe('launchpad-ts ls', () => {
     // What a launcher leaves while it writes a record, and a file that is no record.
     writeFileSync(join(stateDir, 'launches', 'running-2.json.tmp'), '{"id":');
     writeFileSync(join(stateDir, 'launches', 'broken.json'), '{"id": "broken"}');
-    const env = { LAUNCHPAD_STATE_DIR: stateDir };
+    const env = { LP_STATE_DIR: stateDir };
 
     const json = await runCli(['ls', '--json'], env);
     expect(json.code, json.stderr).toBe(0);
@@ -171,7 +171,7 @@ describe('launchpad-ts ls', () => {
   }, 60_000);
 
   it('says where it looked when no launch is recorded, and finds the state folder through XDG_STATE_HOME', async () => {
-    const run = await runCli(['ls'], { LAUNCHPAD_STATE_DIR: '', XDG_STATE_HOME: stateDir });
+    const run = await runCli(['ls'], { LP_STATE_DIR: '', XDG_STATE_HOME: stateDir });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toBe(
       `No launches recorded in ${join(stateDir, 'launchpad-ts', 'launches')}.\n`,

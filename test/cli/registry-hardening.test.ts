@@ -28,11 +28,11 @@ import {
 import { runCli } from '../helpers/cli.ts';
 
 let stateDir = '';
-let env: { LAUNCHPAD_STATE_DIR: string };
+let env: { LP_STATE_DIR: string };
 
 beforeEach(() => {
   stateDir = mkdtempSync(join(tmpdir(), 'lp-registry-hard-'));
-  env = { LAUNCHPAD_STATE_DIR: stateDir };
+  env = { LP_STATE_DIR: stateDir };
 });
 
 afterEach(() => {

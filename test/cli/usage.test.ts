@@ -64,7 +64,7 @@ describe('launchpad-ts usage', () => {
   }, 120_000);
 
   it('says there is no running launch of this project, exit code 2, for each command that acts on one', async () => {
-    const env = { LAUNCHPAD_STATE_DIR: emptyState };
+    const env = { LP_STATE_DIR: emptyState };
     const runs = await Promise.all([
       runCli(['status'], env),
       runCli(['logs', 'a/0'], env),

@@ -1,13 +1,15 @@
 /**
- * The README's tables against the code: every launcher flag is in the flag table, and
- * every `launchpad-ts` command exists and is shown (in the README and in docs/cli.md). (What the flags and Ctrl-C do is checked
- * by the tests that run scripts: `test/core/scripts.test.ts`.)
+ * The README's tables against the code: every launcher flag is in the flag table, every
+ * environment variable a user may set is in the variable table, and every `launchpad-ts`
+ * command exists and is shown (in the README and in docs/cli.md). (What the flags and
+ * Ctrl-C do is checked by the tests that run scripts: `test/launcher/scripts.test.ts`.)
  */
 import { readFileSync } from 'node:fs';
 import * as lp from 'launchpad-ts';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/scripts.ts';
 import { runCli } from '../helpers/cli.ts';
+import { USER_VARIABLES } from '../../src/internal/environment.ts';
 
 const readme = readFileSync(`${ROOT}/README.md`, 'utf8');
 
@@ -28,6 +30,13 @@ describe('README', () => {
     const table = section.slice(0, section.indexOf('\n\n', section.indexOf('| flag')));
     const rows = [...table.matchAll(/^\| `(--lp_\w+)`/gm)].map((match) => match[1]);
     expect(rows.sort()).toEqual(knownFlags().sort());
+  });
+
+  it('lists every environment variable a user may set in its table, and no other', () => {
+    const section = readme.slice(readme.indexOf('### Environment variables'));
+    const table = section.slice(0, section.indexOf('\n\n', section.indexOf('| variable')));
+    const rows = [...table.matchAll(/^\| `(LP_[A-Z_]+)/gm)].map((match) => match[1]);
+    expect(rows.sort()).toEqual(Object.values(USER_VARIABLES).sort());
   });
 
   it('shows every launchpad-ts command, and only real ones, as docs/cli.md does', async () => {

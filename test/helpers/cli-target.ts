@@ -23,7 +23,7 @@ export const SPIN_FUNCTION = 'spinForever';
 /** A launch for the CLI to act on, recorded in a registry of its own. */
 export interface CliTarget {
   /** The environment that points the CLI at this launch's registry. */
-  readonly env: { readonly LAUNCHPAD_STATE_DIR: string };
+  readonly env: { readonly LP_STATE_DIR: string };
   /** The registry's state folder. */
   readonly stateDir: string;
   readonly launchId: string;
@@ -98,8 +98,8 @@ export function fakeNode(id: string, stack: string, logs: string[] = []): FakeNo
  */
 export async function startCliTarget(): Promise<CliTarget> {
   const stateDir = mkdtempSync(join(tmpdir(), 'lp-cli-target-'));
-  const previous = process.env['LAUNCHPAD_STATE_DIR'];
-  process.env['LAUNCHPAD_STATE_DIR'] = stateDir;
+  const previous = process.env['LP_STATE_DIR'];
+  process.env['LP_STATE_DIR'] = stateDir;
   const { program, echo } = makeCliTargetProgram();
   const running = lp.launch(program, {
     launchType: 'processes',
@@ -112,8 +112,8 @@ export async function startCliTarget(): Promise<CliTarget> {
   const close = async (): Promise<void> => {
     await running.stop().catch(() => undefined);
     await ended;
-    if (previous === undefined) Reflect.deleteProperty(process.env, 'LAUNCHPAD_STATE_DIR');
-    else process.env['LAUNCHPAD_STATE_DIR'] = previous;
+    if (previous === undefined) Reflect.deleteProperty(process.env, 'LP_STATE_DIR');
+    else process.env['LP_STATE_DIR'] = previous;
     rmSync(stateDir, { recursive: true, force: true });
   };
   try {
@@ -125,7 +125,7 @@ export async function startCliTarget(): Promise<CliTarget> {
     throw error;
   }
   return {
-    env: { LAUNCHPAD_STATE_DIR: stateDir },
+    env: { LP_STATE_DIR: stateDir },
     stateDir,
     launchId: basename(running.workdir),
     nodeIds: program.nodes.map((node) => node.id),

@@ -11,7 +11,7 @@ import { activePrograms } from '../../src/node/node-context.ts';
 
 // Every launch records itself in the launch registry; tests keep theirs out of the home
 // directory, in a state directory of their own (inherited by launchers they start).
-process.env['LAUNCHPAD_STATE_DIR'] ??= mkdtempSync(join(tmpdir(), 'launchpad-state-'));
+process.env['LP_STATE_DIR'] ??= mkdtempSync(join(tmpdir(), 'launchpad-state-'));
 
 afterEach(async () => {
   await Promise.all([...activePrograms()].map((program) => program.stop()));

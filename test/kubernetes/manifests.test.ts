@@ -169,7 +169,7 @@ describe('rendered Kubernetes manifests', () => {
       (o) => dig(o, 'metadata', 'annotations', 'launchpad-ts/node-id') === 'threaded/0,threaded/1',
     );
     expect(String(dig(threaded, 'spec', 'containers', 0, 'command', 3))).toMatch(/task-entry\.ts$/);
-    expect(dig(threaded, 'spec', 'containers', 0, 'env', 0, 'name')).toBe('LAUNCHPAD_TS_TASK');
+    expect(dig(threaded, 'spec', 'containers', 0, 'env', 0, 'name')).toBe('LP_COLOCATED_TASK');
     const secret = objects[0] as { stringData: Record<string, string> };
     const task = Object.values(secret.stringData)
       .map((value) => JSON.parse(value) as { kind?: string; bootstraps?: { nodeId: string }[] })
@@ -196,7 +196,7 @@ describe('rendered Kubernetes manifests', () => {
       'launchpad_ts',
     ]);
     expect(dig(learner, 'spec', 'containers', 0, 'env')).toEqual([
-      expect.objectContaining({ name: 'LAUNCHPAD_TS_NODE' }),
+      expect.objectContaining({ name: 'LP_BOOTSTRAP' }),
       { name: 'PYTHONPATH', value: 'python:/app/lib' },
       { name: 'MODE', value: 'x' },
     ]);

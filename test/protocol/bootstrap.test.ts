@@ -15,7 +15,7 @@ const GOOD = { controlAddress: '127.0.0.1:4000', secret: 's3cret', nodeId: 'lear
 
 describe('decodeBootstrap', () => {
   it('accepts a well-formed bootstrap', () => {
-    expect(decodeBootstrap(JSON.stringify(GOOD), 'LAUNCHPAD_TS_NODE', childBootstrapShape)).toEqual(
+    expect(decodeBootstrap(JSON.stringify(GOOD), 'LP_BOOTSTRAP', childBootstrapShape)).toEqual(
       GOOD,
     );
   });
@@ -23,33 +23,33 @@ describe('decodeBootstrap', () => {
   it.each([
     [
       '{',
-      /^What LAUNCHPAD_TS_NODE holds is not JSON \(.+\); this process must be started by launchpad-ts\.$/,
+      /^What LP_BOOTSTRAP holds is not JSON \(.+\); this process must be started by launchpad-ts\.$/,
     ],
     [
       JSON.stringify({ ...GOOD, secret: undefined }),
-      'LAUNCHPAD_TS_NODE.secret is missing. This process must be started by a launcher of the same launchpad-ts version.',
+      'LP_BOOTSTRAP.secret is missing. This process must be started by a launcher of the same launchpad-ts version.',
     ],
     [
       JSON.stringify({ ...GOOD, parentPid: 'one' }),
-      'LAUNCHPAD_TS_NODE.parentPid must be a positive whole number, got "one".',
+      'LP_BOOTSTRAP.parentPid must be a positive whole number, got "one".',
     ],
     [
       JSON.stringify({ ...GOOD, extra: 1 }),
-      'LAUNCHPAD_TS_NODE has no key "extra"; the allowed keys are:',
+      'LP_BOOTSTRAP has no key "extra"; the allowed keys are:',
     ],
-    ['[]', 'LAUNCHPAD_TS_NODE must be an object, got [].'],
+    ['[]', 'LP_BOOTSTRAP must be an object, got [].'],
   ])('refuses %s with a clear error', (raw, message) => {
-    expect(() => decodeBootstrap(raw, 'LAUNCHPAD_TS_NODE', childBootstrapShape)).toThrow(message);
+    expect(() => decodeBootstrap(raw, 'LP_BOOTSTRAP', childBootstrapShape)).toThrow(message);
   });
 
   it('checks nested bootstraps and task lists by path', () => {
     expect(() =>
       decodeBootstrap(
         JSON.stringify({ kind: 'threads', bootstraps: [GOOD, { ...GOOD, nodeId: 7 }] }),
-        'LAUNCHPAD_TS_TASK',
+        'LP_COLOCATED_TASK',
         colocatedTaskShape,
       ),
-    ).toThrow('LAUNCHPAD_TS_TASK.bootstraps[1].nodeId must be a node id (label/index), got 7.');
+    ).toThrow('LP_COLOCATED_TASK.bootstraps[1].nodeId must be a node id (label/index), got 7.');
     expect(() =>
       decodeBootstrap(
         JSON.stringify(['a/0', { kind: 'fibers', nodeIds: ['b/0'] }]),
@@ -63,9 +63,9 @@ describe('decodeBootstrap', () => {
 describe('an entry script', () => {
   it('given a malformed task, exits 1 naming the variable and the field', async () => {
     const run = startScript('src/node/task-entry.ts', [], {
-      LAUNCHPAD_TS_TASK: JSON.stringify({ kind: 'threads' }),
+      LP_COLOCATED_TASK: JSON.stringify({ kind: 'threads' }),
     });
     expect((await run.exited).code).toBe(1);
-    expect(run.stderr()).toContain('launchpad-ts: LAUNCHPAD_TS_TASK.bootstraps is missing.');
+    expect(run.stderr()).toContain('launchpad-ts: LP_COLOCATED_TASK.bootstraps is missing.');
   });
 });

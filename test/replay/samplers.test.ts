@@ -8,10 +8,10 @@ import {
   Removers,
   ReplayService,
   Samplers,
-  SumTree,
-  createRng,
   type SamplerSpec,
 } from '../../src/replay/index.ts';
+import { createRng } from '../../src/replay/rng.ts';
+import { SumTree } from '../../src/replay/sum-tree.ts';
 
 // Critical values of the chi-squared distribution at p = 0.001, by degrees of freedom.
 const CHI2_CRITICAL_001: Record<number, number> = { 4: 18.47, 9: 27.88 };

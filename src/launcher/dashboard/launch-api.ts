@@ -37,7 +37,7 @@ export async function runLaunchApi(context: LaunchApiContext): Promise<{ pageUrl
     });
   });
   const stopFollowing =
-    setup.options.output === 'output_to_files'
+    setup.options.output === 'output-to-files'
       ? followLogFiles(join(setup.workdir, 'logs'), tail)
       : undefined;
   const startedAt = new Date().toISOString();

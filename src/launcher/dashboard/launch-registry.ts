@@ -26,6 +26,7 @@ import { LaunchpadError } from '../../errors/errors.ts';
 import { checkOwnFolder, FolderRefused } from '../../internal/private-folder.ts';
 import { FileRefused, readSmallFile } from '../../internal/regular-file.ts';
 import { checkLaunchRecord, writeJsonAtomically, type LaunchRecord } from './launch-record.ts';
+import { readVariable, USER_VARIABLES } from '../../internal/environment.ts';
 
 /** How many launch records the registry keeps; older ones are removed. */
 export const REGISTRY_LIMIT = 100;
@@ -34,12 +35,12 @@ export const REGISTRY_LIMIT = 100;
 export const MAX_RECORD_BYTES = 64 * 1024;
 
 /**
- * The launchpad-ts state directory: `$LAUNCHPAD_STATE_DIR`, else
+ * The launchpad-ts state directory: `$LP_STATE_DIR` (formerly `$LAUNCHPAD_STATE_DIR`), else
  * `$XDG_STATE_HOME/launchpad-ts`, else `~/.local/state/launchpad-ts`.
  */
 export function stateDirectory(environment: NodeJS.ProcessEnv = process.env): string {
-  const explicit = environment['LAUNCHPAD_STATE_DIR'];
-  if (explicit !== undefined && explicit !== '') return explicit;
+  const explicit = readVariable(USER_VARIABLES.stateDir, environment);
+  if (explicit !== undefined) return explicit.value;
   const xdg = environment['XDG_STATE_HOME'];
   if (xdg !== undefined && xdg !== '') return join(xdg, 'launchpad-ts');
   return join(homedir(), '.local', 'state', 'launchpad-ts');
@@ -68,7 +69,7 @@ export function checkRegistryFolder(directory: string, secure = false): boolean 
 function refused(directory: string, why: string): LaunchpadError {
   return new LaunchpadError(
     'FAILED_PRECONDITION',
-    `The launch registry folder ${directory} cannot be trusted: ${why}. Remove it (a new one is made at the next launch), or set LAUNCHPAD_STATE_DIR to a folder of your own.`,
+    `The launch registry folder ${directory} cannot be trusted: ${why}. Remove it (a new one is made at the next launch), or set LP_STATE_DIR to a folder of your own.`,
   );
 }
 

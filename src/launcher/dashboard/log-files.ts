@@ -1,6 +1,6 @@
 /**
  * @module
- * Follows the per-node log files of the `output_to_files` mode (`<workdir>/logs/`), where
+ * Follows the per-node log files of the `output-to-files` mode (`<workdir>/logs/`), where
  * node output never passes through the launcher's streams, into the {@link LogTail}.
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';

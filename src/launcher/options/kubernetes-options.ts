@@ -5,6 +5,7 @@
  */
 import { boolean, either, integer, must, object, recordOf, string } from '../../internal/shape.ts';
 import { checkOption, optionError } from './option-check.ts';
+import { USER_VARIABLES } from '../../internal/environment.ts';
 
 /** The container settings of every node of one group (each node is one Pod). */
 export interface KubernetesResources {
@@ -143,7 +144,7 @@ export function resolveKubernetesGroups(
   return new Map(
     labels.map((label) => {
       const own = groups[label] ?? {};
-      const envImage = process.env['LP_KUBERNETES_IMAGE'];
+      const envImage = process.env[USER_VARIABLES.kubernetesImage];
       const merged: KubernetesResources = {
         // Lets a program launched without options (an example) name its image.
         ...(envImage === undefined || envImage === '' ? {} : { image: envImage }),

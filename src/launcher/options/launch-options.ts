@@ -4,16 +4,7 @@
  */
 import { statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
-import { LaunchpadError } from '../../errors/errors.ts';
-import {
-  boolean,
-  must,
-  nonNegative,
-  object,
-  oneOf,
-  recordOf,
-  string,
-} from '../../internal/shape.ts';
+import { boolean, must, nonNegative, object, recordOf, string } from '../../internal/shape.ts';
 import { checkOption, optionError } from './option-check.ts';
 import { localResourcesShape, restartShape } from './option-shapes.ts';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../rpc/codec.ts';
@@ -23,23 +14,21 @@ import { resolveTracingOption } from './tracing-option.ts';
 import { resolveTimeLimit } from './time-limit-option.ts';
 import { resolveDashboardOption, type ResolvedDashboardOption } from './dashboard-option.ts';
 import { launchFlags } from './launch-flags.ts';
+import {
+  DEFAULT_OUTPUT_MODE,
+  outputModeNamed,
+  outputModeShape,
+  type LaunchpadOutputMode,
+  type OutputMode,
+} from './output-mode.ts';
 import type { KubernetesOptions } from './kubernetes-options.ts';
 import type { SlurmOptions } from './slurm-options.ts';
 import type { LocalResources } from '../../protocol/local-resources.ts';
+import { readVariable, USER_VARIABLES } from '../../internal/environment.ts';
 
 export type { LocalResources } from '../../protocol/local-resources.ts';
 
-/** Where the output of local node processes goes. */
-export type OutputMode =
-  /** Each line in the launcher's output, prefixed with the node id. */
-  | 'current_terminal'
-  /** One log file per node under `<workdir>/logs/`, whose path is printed at start. */
-  | 'output_to_files'
-  /** One tmux window per node, in a session named after the program. */
-  | 'tmux';
-
-/** The output modes, in the order they are documented. */
-export const OUTPUT_MODES: readonly OutputMode[] = ['current_terminal', 'output_to_files', 'tmux'];
+export type { OutputMode } from './output-mode.ts';
 
 /** Options for `launch()`. Every field is optional. */
 export interface LaunchOptions {
@@ -71,10 +60,11 @@ export interface LaunchOptions {
   /** Local resources (environment, Node flags, working directory) by group label or node id. */
   readonly resources?: Readonly<Record<string, LocalResources>>;
   /**
-   * Where the output of local nodes goes. Also set by `LAUNCHPAD_LAUNCH_LOCAL_TERMINAL`.
-   * @default 'current_terminal'
+   * Where the output of local nodes goes. Also set by `LP_OUTPUT` (or Launchpad's
+   * `LAUNCHPAD_LAUNCH_LOCAL_TERMINAL`).
+   * @default 'current-terminal'
    */
-  readonly output?: OutputMode;
+  readonly output?: OutputMode | LaunchpadOutputMode;
   /** Where node processes' standard output goes, prefixed by node id. @default process.stdout */
   readonly stdout?: Writable;
   /**
@@ -180,7 +170,7 @@ const launchOptionsShape = object({
   maxMessageBytes: nonNegative,
   restart: restartShape,
   resources: recordOf(localResourcesShape),
-  output: oneOf(OUTPUT_MODES),
+  output: outputModeShape,
   stdout: writable,
   stderr: writable,
   slurm: section,
@@ -225,7 +215,7 @@ export function resolveLaunchOptions(options: LaunchOptions): ResolvedLaunchOpti
     stderr: options.stderr ?? process.stderr,
     slurm: options.slurm ?? {},
     kubernetes: options.kubernetes ?? {},
-    dryRun: options.dryRun ?? flags.dryRun ?? process.env['LP_DRY_RUN'] === '1',
+    dryRun: options.dryRun ?? flags.dryRun ?? process.env[USER_VARIABLES.dryRun] === '1',
     timeLimitMs: resolveTimeLimit(options.timeLimitMs, flags.timeLimit),
     ...resolveMetricsOptions(options, flags.metricsPort, process.env),
     tracing: resolveTracingOption(options.tracing, process.env),
@@ -236,25 +226,18 @@ export function resolveLaunchOptions(options: LaunchOptions): ResolvedLaunchOpti
 
 // An empty LP_PYTHON is unset, as shells write it to clear a variable.
 function pythonFromEnvironment(): string {
-  const value = process.env['LP_PYTHON'];
-  return value === undefined || value === '' ? 'python3' : value;
+  return readVariable(USER_VARIABLES.python)?.value ?? 'python3';
 }
 
-function resolveOutputMode(option: OutputMode | undefined): OutputMode {
-  const fromEnvironment = process.env['LAUNCHPAD_LAUNCH_LOCAL_TERMINAL'];
+function resolveOutputMode(option: OutputMode | LaunchpadOutputMode | undefined): OutputMode {
+  const fromEnvironment = readVariable(USER_VARIABLES.output);
   const [source, mode] =
     option !== undefined
       ? ['the output option', option]
-      : fromEnvironment !== undefined && fromEnvironment !== ''
-        ? ['LAUNCHPAD_LAUNCH_LOCAL_TERMINAL', fromEnvironment]
-        : ['the default', 'current_terminal'];
-  if (!(OUTPUT_MODES as readonly string[]).includes(mode)) {
-    throw new LaunchpadError(
-      'INVALID_ARGUMENT',
-      `Unknown output mode "${mode}" (from ${source}); expected one of ${OUTPUT_MODES.join(', ')}.`,
-    );
-  }
-  return mode as OutputMode;
+      : fromEnvironment !== undefined
+        ? [fromEnvironment.from, fromEnvironment.value]
+        : ['the default', DEFAULT_OUTPUT_MODE];
+  return outputModeNamed(mode, source);
 }
 
 /** The resources of `node`: its label's, overridden field by field by its id's. */

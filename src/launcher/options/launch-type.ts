@@ -4,6 +4,7 @@
  * option, else `--lp_launch_type`, else `LP_LAUNCH_TYPE`, else `processes`.
  */
 import { LaunchpadError } from '../../errors/errors.ts';
+import { readVariable, USER_VARIABLES } from '../../internal/environment.ts';
 
 /** Every launch type this version knows. */
 export const LAUNCH_TYPES = ['in-process', 'threads', 'processes', 'slurm', 'kubernetes'] as const;
@@ -31,13 +32,14 @@ export const DEFAULT_LAUNCH_TYPE: LaunchType = 'processes';
  * @throws LaunchpadError `INVALID_ARGUMENT` for an unknown name, listing the known ones
  */
 export function resolveLaunchType(explicit?: string, flag?: string): LaunchType {
+  const variable = readVariable(USER_VARIABLES.launchType);
   const [source, name] =
     explicit !== undefined
       ? ['the launchType option', explicit]
       : flag !== undefined
         ? ['--lp_launch_type', flag]
-        : process.env['LP_LAUNCH_TYPE'] !== undefined && process.env['LP_LAUNCH_TYPE'] !== ''
-          ? ['LP_LAUNCH_TYPE', process.env['LP_LAUNCH_TYPE']]
+        : variable !== undefined
+          ? [variable.from, variable.value]
           : ['the default', DEFAULT_LAUNCH_TYPE];
   return launchTypeNamed(name, source);
 }

@@ -5,6 +5,7 @@
  * nothing, for overhead measurements).
  */
 import { describeThrown, LaunchpadError } from '../../errors/errors.ts';
+import { USER_VARIABLES } from '../../internal/environment.ts';
 
 /** The metrics options, checked. */
 export interface ResolvedMetricsOptions {
@@ -30,7 +31,7 @@ export function resolveMetricsOptions(
       `Expected launch option \`metrics\` to be true or false, got ${describeThrown(options.metrics)}.`,
     );
   }
-  const metrics = options.metrics ?? environment['LP_METRICS'] !== '0';
+  const metrics = options.metrics ?? environment[USER_VARIABLES.metrics] !== '0';
   const port = options.metricsPort ?? flagPort;
   if (port === undefined) return { metrics, metricsPort: undefined };
   const number = typeof port === 'string' ? Number(port) : port;

@@ -28,7 +28,7 @@ export function checkProcessOptions(program: Program, options: ResolvedLaunchOpt
     if (program.colocations.length > 0) {
       throw new LaunchpadError(
         'INVALID_ARGUMENT',
-        'Output mode "tmux" gives each node process a window, but colocated nodes share a process; use "current_terminal" or "output_to_files" with colocations.',
+        'Output mode "tmux" gives each node process a window, but colocated nodes share a process; use "current-terminal" or "output-to-files" with colocations.',
       );
     }
   }

@@ -18,7 +18,7 @@ export function checkThreadOptions(program: Program, options: ResolvedLaunchOpti
   if (options.output === 'tmux') {
     throw new LaunchpadError(
       'INVALID_ARGUMENT',
-      'Output mode "tmux" gives each node process a window, but under threads every node shares the launcher’s process; use "current_terminal" or "output_to_files", or launchType "processes".',
+      'Output mode "tmux" gives each node process a window, but under threads every node shares the launcher’s process; use "current-terminal" or "output-to-files", or launchType "processes".',
     );
   }
   for (const node of program.nodes) threadLimits(node.id, resourcesOf(options.resources, node));

@@ -4,6 +4,7 @@
  * else off. See docs/observability.md, "Tracing".
  */
 import { LaunchpadError } from '../../errors/errors.ts';
+import { USER_VARIABLES } from '../../internal/environment.ts';
 
 /**
  * Whether nodes and the launcher trace their calls: the option when given (its shape is
@@ -16,7 +17,7 @@ export function resolveTracingOption(
   environment: NodeJS.ProcessEnv,
 ): boolean {
   if (option !== undefined) return option;
-  const value = environment['LP_TRACING'];
+  const value = environment[USER_VARIABLES.tracing];
   if (value === undefined || value === '' || value === '0') return false;
   if (value === '1') return true;
   throw new LaunchpadError(

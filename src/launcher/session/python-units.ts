@@ -21,7 +21,7 @@ export function startLocalPythonUnit(
   workdir: string,
 ): BackendUnit {
   let output: ProcessOutput;
-  if (options.output === 'output_to_files') {
+  if (options.output === 'output-to-files') {
     const directory = join(workdir, 'logs');
     mkdirSync(directory, { recursive: true });
     output = { mode: 'file', path: nodeLogFile(directory, unit.nodeId) };

@@ -22,7 +22,7 @@ import type { DiagnosticsBook } from './node-diagnostics.ts';
 import { cpuProfile, stackDump, type DiagnosedLaunch } from './diagnose-node.ts';
 import type { CpuProfile } from '../../protocol/diagnostics.ts';
 
-/** What a launcher hands to the {@link RunningProgram} it creates. */
+/** What a launcher hands to the {@link RunningProgram} it creates. @internal */
 export interface RunningProgramInit {
   /** The program's name. */
   readonly programName: string;
@@ -82,7 +82,7 @@ export class RunningProgram implements AsyncDisposable {
   readonly #diagnosed: DiagnosedLaunch;
   readonly #dashboardUrl: Promise<string> | undefined;
 
-  /** Made by launchers. @param init - the launch's state */
+  /** Made by launchers, never by users. @internal @param init - the launch's state */
   constructor(init: RunningProgramInit) {
     this.programName = init.programName;
     this.launchType = init.launchType;

@@ -6,6 +6,7 @@
  * reached by its Pod's DNS name (`nodeDnsNames`), never by an address of the launcher's.
  */
 import type { KubernetesOptions } from '../../options/kubernetes-options.ts';
+import { USER_VARIABLES } from '../../../internal/environment.ts';
 
 /** The interfaces to bind and the names to advertise. */
 export interface KubernetesNetwork {
@@ -32,7 +33,7 @@ export function kubernetesNetwork(
   environment: NodeJS.ProcessEnv,
   machineHostname: string,
 ): KubernetesNetwork {
-  const fromEnvironment = environment['LP_KUBERNETES_CONTROL_HOST'];
+  const fromEnvironment = environment[USER_VARIABLES.kubernetesControlHost];
   const controlHost =
     options.controlHost ??
     (fromEnvironment === undefined || fromEnvironment === '' ? '0.0.0.0' : fromEnvironment);

@@ -37,7 +37,7 @@ export function processesBackend(setup: LaunchSetup): SessionBackend {
       host = new ColocationHost(colocation.kind, {
         stdout: options.stdout,
         stderr: options.stderr,
-        ...(options.output === 'output_to_files' ? { logDirectory } : {}),
+        ...(options.output === 'output-to-files' ? { logDirectory } : {}),
       });
       hosts.set(colocation.key, host);
     }
@@ -45,7 +45,7 @@ export function processesBackend(setup: LaunchSetup): SessionBackend {
   };
   const backend: SessionBackend = {
     prepare: ({ workdir }) => {
-      if (options.output === 'output_to_files') {
+      if (options.output === 'output-to-files') {
         logDirectory = join(workdir, 'logs');
         mkdirSync(logDirectory, { recursive: true });
         options.stderr.write(`launchpad-ts: node output goes to ${logDirectory}\n`);
@@ -79,7 +79,7 @@ export function processesBackend(setup: LaunchSetup): SessionBackend {
   return backend;
 
   function outputFor(unit: UnitStart): ProcessOutput {
-    return options.output === 'output_to_files'
+    return options.output === 'output-to-files'
       ? { mode: 'file', path: nodeLogFile(logDirectory, unit.nodeId) }
       : { mode: 'terminal', stdout: options.stdout, stderr: options.stderr, index: unit.index };
   }

@@ -28,7 +28,7 @@ export function threadsBackend(setup: LaunchSetup): SessionBackend {
   return {
     prepare: ({ workdir, book }) => {
       broker = new PortBroker(book);
-      if (options.output === 'output_to_files') {
+      if (options.output === 'output-to-files') {
         logDirectory = join(workdir, 'logs');
         mkdirSync(logDirectory, { recursive: true });
         options.stderr.write(`launchpad-ts: node output goes to ${logDirectory}\n`);

@@ -1,0 +1,71 @@
+/**
+ * @module
+ * Socket reads straight into the frame being gathered. A socket Node reads for us hands
+ * out each read as a fresh 64 KiB chunk, which the frame reader then copies into the
+ * frame's buffer: for a large frame, a second copy of every byte and fresh memory for
+ * every chunk. A socket made with {@link DirectReads.onread} instead asks, before each
+ * read, where the bytes should go: into the rest of a large frame's body when one is
+ * being gathered (the kernel copies the bytes there once, and nothing else is
+ * allocated), else into a fresh chunk as before (small frames may be decoded as views of
+ * it, so it is never reused). Node offers this only to sockets it connects, so it serves
+ * a client's connections (replies); a server's sockets read chunks as before.
+ */
+import type { Socket } from 'node:net';
+
+/** Where a socket made with {@link DirectReads} delivers what it reads. */
+export interface DirectReadSink {
+  /** Memory the next read should land in (the rest of a frame's body), if any. */
+  target(): Buffer | undefined;
+  /** `bytes` were read into the last target. */
+  filled(bytes: number): void;
+  /** A chunk read into fresh memory. */
+  chunk(chunk: Buffer): void;
+}
+
+// The size of a fresh chunk: what Node itself reads a socket in.
+const CHUNK_BYTES = 64 * 1024;
+
+let bytesReadDirectly = 0;
+
+/** Bytes this process (or thread) read straight into frames so far: for tests and benchmarks. */
+export function directlyReadBytes(): number {
+  return bytesReadDirectly;
+}
+
+/** The reads of one socket, forwarded to the sink attached to it. */
+export class DirectReads {
+  #sink: DirectReadSink | undefined;
+  // Chunks read before a sink was attached.
+  readonly #early: Buffer[] = [];
+  #intoTarget = false;
+
+  /** The `onread` option to create the socket with. */
+  readonly onread = {
+    buffer: (): Uint8Array => {
+      const target = this.#sink?.target();
+      this.#intoTarget = target !== undefined && target.length > 0;
+      return this.#intoTarget && target !== undefined ? target : Buffer.allocUnsafe(CHUNK_BYTES);
+    },
+    // True: keep reading (false would pause the socket).
+    callback: (bytes: number, buffer: Uint8Array): boolean => {
+      if (this.#intoTarget) {
+        bytesReadDirectly += bytes;
+        this.#sink?.filled(bytes);
+        return true;
+      }
+      const chunk = Buffer.from(buffer.buffer, buffer.byteOffset, bytes);
+      if (this.#sink === undefined) this.#early.push(chunk);
+      else this.#sink.chunk(chunk);
+      return true;
+    },
+  };
+
+  /** Sends reads to `sink` from now on, after the chunks read before it. */
+  attach(sink: DirectReadSink): void {
+    this.#sink = sink;
+    for (const chunk of this.#early.splice(0)) sink.chunk(chunk);
+  }
+}
+
+/** The sockets made to read directly, with their reads. */
+export const directReads = new WeakMap<Socket, DirectReads>();

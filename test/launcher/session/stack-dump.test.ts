@@ -1,0 +1,93 @@
+/**
+ * Stack dumps and CPU profiles of running nodes (`running.stackDump()`,
+ * `running.cpuProfile()`), under every local launch type and in a colocation: a node
+ * whose event loop is blocked in a busy loop still shows the spinning function.
+ */
+import * as lp from 'launchpad-ts';
+import { describe, expect, it } from 'vitest';
+import { busyRun, Idle, Spinner } from '../../fixtures/spinning.ts';
+import { isAlive } from '../../helpers/scripts.ts';
+import { dumpNaming } from '../../helpers/stack-dumps.ts';
+import type { CpuProfile } from '../../../src/protocol/diagnostics.ts';
+
+type LocalType = 'processes' | 'threads';
+
+function spinningProgram(): {
+  program: lp.Program;
+  spinner: lp.Handle<Spinner>;
+  idle: lp.Handle<Idle>;
+} {
+  const program = new lp.Program('diagnosed');
+  const spinner = program.addNode(new lp.ServiceNode(Spinner), 'spinner');
+  const idle = program.addNode(new lp.ServiceNode(Idle), 'idle');
+  program.addNode(new lp.FunctionNode(busyRun), 'busy');
+  return { program, spinner, idle };
+}
+
+/** The function names in a profile's call tree. */
+function profileFunctions(profile: CpuProfile): string[] {
+  return profile.nodes.map((node) => node.callFrame.functionName);
+}
+
+describe.each(['processes', 'threads'] as const)(
+  'stack dumps and CPU profiles under %s',
+  (launchType: LocalType) => {
+    it('shows a node blocked in a busy loop, an idle node, and a profile of the spinning function', async () => {
+      const { program, spinner, idle } = spinningProgram();
+      const running = lp.launch(program, { launchType, terminationGraceMs: 500 });
+      const pids: number[] = [];
+      try {
+        await running.ready;
+        pids.push(await running.client(idle).pid());
+        // An idle node shows as idle, or paused in whatever callback its loop ran next.
+        const idleDump = await running.stackDump('idle/0');
+        expect(idleDump).toMatch(/^node idle\/0: .*\n {2}\S/);
+
+        // A function node busy since its run() began. Its run() starts once the program
+        // is ready, a moment after `ready` resolves here, so the profile waits until a
+        // stack shows it burning.
+        await dumpNaming(running, 'busy/0', 'burnCycles');
+        const profile = await running.cpuProfile('busy/0', { durationMs: 300 });
+        expect(profile.nodes.length).toBeGreaterThan(0);
+        expect(profile.samples?.length).toBeGreaterThan(0);
+        expect(profileFunctions(profile)).toContain('fibonacci');
+
+        pids.push(await running.client(spinner).spin());
+
+        const dump = await dumpNaming(running, 'spinner/0', 'spinForever');
+        const frame = dump.split('\n').find((line) => line.includes('spinForever'));
+        expect(frame).toMatch(
+          /^ {2}spinForever file:\/\/.*\/test\/fixtures\/spinning\.ts:\d+:\d+$/,
+        );
+        // The function node is busy from its run() on.
+        expect(await dumpNaming(running, 'busy/0', 'burnCycles')).toMatch(/^node busy\/0: /);
+        expect(await running.client(idle).pid()).toBe(pids[0]);
+      } finally {
+        await running.stop();
+      }
+      if (launchType === 'processes') {
+        for (const pid of pids) expect(isAlive(pid)).toBe(false);
+      }
+    });
+
+    it('names the node and the known ids for an unknown id', async () => {
+      const { program } = spinningProgram();
+      const running = lp.launch(program, { launchType, terminationGraceMs: 500 });
+      try {
+        await running.ready;
+        await expect(running.stackDump('nobody/0')).rejects.toThrow(
+          /stackDump\(nobody\/0\): program diagnosed has no node nobody\/0; its nodes are spinner\/0, idle\/0, busy\/0/,
+        );
+        await expect(running.cpuProfile('nobody/0')).rejects.toThrow(/has no node nobody\/0/);
+        await expect(running.cpuProfile('idle/0', { durationMs: 0 })).rejects.toThrow(
+          /options\.durationMs/,
+        );
+      } finally {
+        await running.stop();
+      }
+      await expect(running.stackDump('idle/0')).rejects.toThrow(
+        /node idle\/0 is stopped, not running/,
+      );
+    });
+  },
+);
