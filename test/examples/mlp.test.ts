@@ -35,6 +35,24 @@ describe('Mlp', () => {
     expect(() => net.forwardOne(new Float32Array(3))).toThrow(/expected 4 inputs, got 3/);
   });
 
+  it('reuses its buffers: a learner step allocates no activations or gradients', () => {
+    const random = new Random(7);
+    const net = new Mlp([4, 16, 16, 2], random);
+    const batch = Float32Array.from({ length: 5 * 4 }, () => random.uniform(-1, 1));
+    const first = net.forward(batch, 5);
+    const values = first.slice();
+    const gradient = net.backward(Float32Array.from(first, (y) => y / 5));
+    // The same arrays, overwritten with the same values, while the batch size holds.
+    expect(net.forward(batch, 5)).toBe(first);
+    expect(Array.from(first)).toEqual(Array.from(values));
+    expect(net.backward(Float32Array.from(first, (y) => y / 5))).toBe(gradient);
+    // Rows computed four at a time give what each row alone gives, bit for bit.
+    for (let b = 0; b < 5; b++) {
+      const row = Array.from(net.forwardOne(batch.subarray(b * 4, b * 4 + 4)));
+      expect(row).toEqual(Array.from(values.subarray(b * 2, b * 2 + 2)));
+    }
+  });
+
   it('backward matches central finite differences for every parameter', () => {
     const random = new Random(3);
     const net = new Mlp([3, 5, 4, 2], random);
