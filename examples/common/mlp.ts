@@ -333,11 +333,12 @@ class DenseLayer {
   }
 
   /**
-   * Writes the layer's parameter gradients into its slice of the network's gradient and, when `previous` is given (sized like `x`), the
-   * gradient with respect to the layer's input there, masked by the ReLU that produced the
-   * input. Only nonzero output gradients take part (inactive units and unchosen actions
-   * give zeros), and every sum runs over four columns at a time in independent sums,
-   * written once: no read-modify-write of `grad` or `previous` per multiply-add.
+   * Writes the layer's parameter gradients into its slice of the network's gradient and,
+   * when `previous` is given (sized like `x`), the gradient with respect to the layer's
+   * input there, masked by the ReLU that produced the input. Only nonzero output
+   * gradients take part (inactive units and unchosen actions give zeros), and every sum
+   * runs over four columns at a time in independent sums, written once: no
+   * read-modify-write of `grad` or `previous` per multiply-add.
    */
   backward(x: Float32Array, delta: Float32Array, previous: Float32Array | undefined): void {
     const { inputs, outputs, weights, biases } = this;
