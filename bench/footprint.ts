@@ -23,9 +23,9 @@
  * change, with its own node_modules and dist/) alongside this one in every round.
  * BENCH_FOOTPRINT_SNAPSHOTS=<dir> also writes a V8 heap snapshot of an idle producer there
  * under each launch type and prints what it holds. BENCH_FOOTPRINT_SETTLE_MS (default 1000)
- * is how long after the last call idle nodes and floors are measured: V8 gives back the
- * young generation that loading grew about 8 s after a process goes quiet, so 12000
- * measures them as they stay. Linux only: memory is read from /proc.
+ * is how long after the last call idle nodes and floors are measured (V8's memory reducer
+ * gives back some of a quiet process's heap about 8 s after it goes quiet). Linux only:
+ * memory is read from /proc.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';

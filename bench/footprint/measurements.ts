@@ -29,9 +29,8 @@ export interface LongRun {
 /** Nodes and bare processes of the benchmark: 8 producers and a consumer. */
 export const PRODUCERS = 8;
 // Memory still moves for a moment after the last call (the answer's buffers, timers);
-// an idle node is measured once that has passed. V8 gives back the young generation that
-// loading grew about 8 s after a process goes quiet (its memory reducer), so
-// BENCH_FOOTPRINT_SETTLE_MS=12000 measures nodes and floors as they stay when idle.
+// an idle node is measured once that has passed (BENCH_FOOTPRINT_SETTLE_MS; a longer wait
+// lets V8's memory reducer run in the floors, and in the nodes if they are quiet enough).
 const SETTLE_MS = Number(process.env['BENCH_FOOTPRINT_SETTLE_MS'] ?? 1_000);
 const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
 
