@@ -1,7 +1,8 @@
 /**
  * @module
  * {@link OrderSelector}: FIFO and LIFO selection by insertion order, O(1) for every
- * operation through a doubly linked list kept in two maps.
+ * operation through a doubly linked list whose links are found by key in one map (one
+ * map entry per key: an insert sets one entry, a delete reads and removes one).
  */
 import { defined } from './defined.ts';
 import type { Selection, Selector } from './selector.ts';
@@ -9,13 +10,19 @@ import type { Selection, Selector } from './selector.ts';
 /** Which end of the insertion order a selector picks. */
 export type Order = 'fifo' | 'lifo';
 
+// One key's place in insertion order.
+interface Link {
+  readonly key: number;
+  previous: Link | undefined;
+  next: Link | undefined;
+}
+
 /** Picks the oldest (`fifo`) or newest (`lifo`) key still held. */
 export class OrderSelector implements Selector {
   readonly #order: Order;
-  readonly #previous = new Map<number, number | undefined>();
-  readonly #next = new Map<number, number | undefined>();
-  #oldest: number | undefined;
-  #newest: number | undefined;
+  readonly #links = new Map<number, Link>();
+  #oldest: Link | undefined;
+  #newest: Link | undefined;
 
   /** @param order - `fifo` picks the oldest key, `lifo` the newest */
   constructor(order: Order) {
@@ -24,16 +31,16 @@ export class OrderSelector implements Selector {
 
   /** How many keys the selector holds. */
   get size(): number {
-    return this.#next.size;
+    return this.#links.size;
   }
 
   /** Appends a key as the newest. */
   insert(key: number): void {
-    this.#previous.set(key, this.#newest);
-    this.#next.set(key, undefined);
-    if (this.#newest !== undefined) this.#next.set(this.#newest, key);
-    this.#newest = key;
-    this.#oldest ??= key;
+    const link: Link = { key, previous: this.#newest, next: undefined };
+    this.#links.set(key, link);
+    if (this.#newest === undefined) this.#oldest = link;
+    else this.#newest.next = link;
+    this.#newest = link;
   }
 
   /** Order does not depend on priority. */
@@ -43,20 +50,19 @@ export class OrderSelector implements Selector {
 
   /** Unlinks a key in O(1). */
   delete(key: number): void {
-    if (!this.#next.has(key)) return;
-    const before = this.#previous.get(key);
-    const after = this.#next.get(key);
-    if (before === undefined) this.#oldest = after;
-    else this.#next.set(before, after);
-    if (after === undefined) this.#newest = before;
-    else this.#previous.set(after, before);
-    this.#previous.delete(key);
-    this.#next.delete(key);
+    const link = this.#links.get(key);
+    if (link === undefined) return;
+    this.#links.delete(key);
+    const { previous, next } = link;
+    if (previous === undefined) this.#oldest = next;
+    else previous.next = next;
+    if (next === undefined) this.#newest = previous;
+    else next.previous = previous;
   }
 
   /** The oldest or newest key, with probability 1. */
   select(): Selection {
-    const key = this.#order === 'fifo' ? this.#oldest : this.#newest;
-    return { key: defined(key, 'the end of the insertion order'), probability: 1 };
+    const link = this.#order === 'fifo' ? this.#oldest : this.#newest;
+    return { key: defined(link, 'the end of the insertion order').key, probability: 1 };
   }
 }
