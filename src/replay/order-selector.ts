@@ -1,68 +1,92 @@
 /**
  * @module
- * {@link OrderSelector}: FIFO and LIFO selection by insertion order, O(1) for every
- * operation through a doubly linked list whose links are found by key in one map (one
- * map entry per key: an insert sets one entry, a delete reads and removes one).
+ * {@link OrderSelector}: FIFO and LIFO selection by insertion order, O(1) amortised for
+ * every operation: items sit in an array in insertion order, a deleted item leaves a hole
+ * that the ends skip, and the array is compacted once holes outnumber items.
  */
 import { defined } from './defined.ts';
-import type { Selection, Selector } from './selector.ts';
+import type { Places, Selectable, Selection, Selector } from './selector.ts';
 
 /** Which end of the insertion order a selector picks. */
 export type Order = 'fifo' | 'lifo';
 
-// One key's place in insertion order.
-interface Link {
-  readonly key: number;
-  previous: Link | undefined;
-  next: Link | undefined;
-}
+/** Holes (deleted items, in front or inside) tolerated beyond one per item held. */
+const SLACK = 1024;
 
-/** Picks the oldest (`fifo`) or newest (`lifo`) key still held. */
+/** Picks the oldest (`fifo`) or newest (`lifo`) item still held. */
 export class OrderSelector implements Selector {
   readonly #order: Order;
-  readonly #links = new Map<number, Link>();
-  #oldest: Link | undefined;
-  #newest: Link | undefined;
+  readonly #places: Places;
+  // Items in insertion order; undefined where one was deleted. An item's place is its
+  // index plus #base (places stay valid when the front is cut off).
+  #queue: (Selectable | undefined)[] = [];
+  #head = 0;
+  #base = 0;
+  #size = 0;
 
-  /** @param order - `fifo` picks the oldest key, `lifo` the newest */
-  constructor(order: Order) {
+  /**
+   * @param order - `fifo` picks the oldest item, `lifo` the newest
+   * @param places - where on each item this selector keeps the item's place
+   */
+  constructor(order: Order, places: Places) {
     this.#order = order;
+    this.#places = places;
   }
 
-  /** How many keys the selector holds. */
+  /** How many items the selector holds. */
   get size(): number {
-    return this.#links.size;
+    return this.#size;
   }
 
-  /** Appends a key as the newest. */
-  insert(key: number): void {
-    const link: Link = { key, previous: this.#newest, next: undefined };
-    this.#links.set(key, link);
-    if (this.#newest === undefined) this.#oldest = link;
-    else this.#newest.next = link;
-    this.#newest = link;
+  /** Appends an item as the newest. */
+  insert(item: Selectable): void {
+    this.#places.set(item, this.#base + this.#queue.length);
+    this.#queue.push(item);
+    this.#size++;
   }
 
   /** Order does not depend on priority. */
   update(): void {
-    // Nothing to do: an update does not move a key in insertion order.
+    // Nothing to do: an update does not move an item in insertion order.
   }
 
-  /** Unlinks a key in O(1). */
-  delete(key: number): void {
-    const link = this.#links.get(key);
-    if (link === undefined) return;
-    this.#links.delete(key);
-    const { previous, next } = link;
-    if (previous === undefined) this.#oldest = next;
-    else previous.next = next;
-    if (next === undefined) this.#newest = previous;
-    else next.previous = previous;
+  /** Removes an item, leaving a hole that the ends skip. */
+  delete(item: Selectable): void {
+    const index = this.#places.get(item) - this.#base;
+    const queue = this.#queue;
+    if (index < this.#head || queue[index] !== item) return;
+    queue[index] = undefined;
+    this.#size--;
+    // Both ends always hold an item (or the queue is empty), so select() is O(1).
+    while (this.#head < queue.length && queue[this.#head] === undefined) this.#head++;
+    while (queue.length > this.#head && queue[queue.length - 1] === undefined) queue.pop();
+    if (this.#head === queue.length) {
+      this.#base += queue.length;
+      this.#queue = [];
+      this.#head = 0;
+    } else if (queue.length > 2 * this.#size + SLACK) {
+      this.#compact();
+    }
   }
 
-  /** The oldest or newest key, with probability 1. */
+  /** The oldest or newest item, with probability 1. */
   select(): Selection {
-    const link = this.#order === 'fifo' ? this.#oldest : this.#newest;
-    return { key: defined(link, 'the end of the insertion order').key, probability: 1 };
+    const queue = this.#queue;
+    const item = this.#order === 'fifo' ? queue[this.#head] : queue[queue.length - 1];
+    return { item: defined(item, 'the end of the insertion order'), probability: 1 };
+  }
+
+  // Drops the holes, giving every item its new place.
+  #compact(): void {
+    const held: Selectable[] = [];
+    for (let index = this.#head; index < this.#queue.length; index++) {
+      const item = this.#queue[index];
+      if (item !== undefined) held.push(item);
+    }
+    this.#base += this.#queue.length;
+    this.#head = 0;
+    this.#queue = held;
+    let place = this.#base;
+    for (const item of held) this.#places.set(item, place++);
   }
 }

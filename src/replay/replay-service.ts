@@ -377,7 +377,7 @@ function item(
   slices: readonly ChunkSlice[],
   single: SingleValue | undefined,
 ): HeldItem {
-  return { key, priority, timesSampled: 0, slices, single };
+  return { key, priority, timesSampled: 0, slices, single, samplerPlace: -1, removerPlace: -1 };
 }
 
 // Where the priorities of insertMany's item `entry` are.

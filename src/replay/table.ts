@@ -10,7 +10,7 @@ import { RateLimiter, type WaitOptions } from './rate-limiter.ts';
 import { createRemover } from './removers.ts';
 import type { Rng } from './rng.ts';
 import { createSampler } from './samplers.ts';
-import type { Selector } from './selector.ts';
+import type { Selectable, Selector } from './selector.ts';
 import type { TableConfig } from './table-config.ts';
 import type { SampledItem, TableInfo } from './types.ts';
 
@@ -32,7 +32,7 @@ export interface StoredItem {
  * An item as a table holds it: over slices of chunks (a trajectory writer's), or over one
  * value inserted whole (`single`, shared with the item's copies in other tables).
  */
-export interface HeldItem {
+export interface HeldItem extends Selectable {
   /** The item's key. */
   readonly key: number;
   /** Its priority. */
@@ -136,7 +136,7 @@ export class Table {
 
   #insertStep(item: HeldItem): void {
     if (this.#items.size >= this.config.maxSize) {
-      this.#deleteItem(this.#remover.select().key);
+      this.#deleteItem(this.#remover.select().item as HeldItem);
     }
     this.#add(item);
     this.#limiter.recordInsert();
@@ -168,8 +168,8 @@ export class Table {
       const item = this.#items.get(key);
       if (item === undefined) continue;
       item.priority = priority;
-      this.#sampler.update(key, priority);
-      this.#remover.update(key, priority);
+      this.#sampler.update(item);
+      this.#remover.update(item);
       updated++;
     }
     return updated;
@@ -179,8 +179,9 @@ export class Table {
   delete(keys: Iterable<number>): number {
     let deleted = 0;
     for (const key of keys) {
-      if (!this.#items.has(key)) continue;
-      this.#deleteItem(key);
+      const item = this.#items.get(key);
+      if (item === undefined) continue;
+      this.#deleteItem(item);
       deleted++;
     }
     return deleted;
@@ -254,6 +255,8 @@ export class Table {
         timesSampled,
         slices: value === undefined ? slices : NO_SLICES,
         single: value,
+        samplerPlace: -1,
+        removerPlace: -1,
       };
       this.#acquire(item);
       this.#add(item);
@@ -263,13 +266,16 @@ export class Table {
 
   #add(item: HeldItem): void {
     this.#items.set(item.key, item);
-    this.#sampler.insert(item.key, item.priority);
-    this.#remover.insert(item.key, item.priority);
+    this.#sampler.insert(item);
+    this.#remover.insert(item);
   }
 
   #sampleOne(): SampledItem {
-    const { key, probability } = this.#sampler.select();
-    const item = defined(this.#items.get(key), `sampled item ${key}`);
+    const selection = this.#sampler.select();
+    // The table inserts only its own items into its selectors.
+    const item = selection.item as HeldItem;
+    const { key } = item;
+    const { probability } = selection;
     item.timesSampled++;
     const sampled: SampledItem = {
       key,
@@ -282,16 +288,14 @@ export class Table {
     };
     this.#limiter.recordSample();
     const maxTimesSampled = this.config.maxTimesSampled ?? 0;
-    if (maxTimesSampled > 0 && item.timesSampled >= maxTimesSampled) this.#deleteItem(key);
+    if (maxTimesSampled > 0 && item.timesSampled >= maxTimesSampled) this.#deleteItem(item);
     return sampled;
   }
 
-  #deleteItem(key: number): void {
-    const item = this.#items.get(key);
-    if (item === undefined) return;
-    this.#items.delete(key);
-    this.#sampler.delete(key);
-    this.#remover.delete(key);
+  #deleteItem(item: HeldItem): void {
+    this.#items.delete(item.key);
+    this.#sampler.delete(item);
+    this.#remover.delete(item);
     this.#release(item);
     this.#limiter.recordDelete();
   }
