@@ -10,6 +10,7 @@
 const core = ['metrics', 'errors', 'internal'];
 const nodeSide = ['node', 'spawn', 'protocol', 'model', 'rpc', ...core];
 const session = ['launcher-metrics', 'launcher-options', ...nodeSide];
+const launcherOptions = ['protocol', 'spawn', 'model', 'rpc', ...core];
 
 /** Each layer: its name, its files, and the layers it may import. */
 const table = [
@@ -24,9 +25,15 @@ const table = [
   ['checkpoint', 'src/checkpoint', ['node', 'model', 'rpc', ...core]],
   ['variables', 'src/variables', ['node', 'model', 'rpc', ...core]],
   ['replay', 'src/replay', ['checkpoint', 'node', 'model', 'rpc', ...core]],
-  ['launcher-options', 'src/launcher/options', ['protocol', 'spawn', 'model', 'rpc', ...core]],
+  ['launcher-options', 'src/launcher/options', launcherOptions],
+  // A launch type's descriptor (`backends/<type>/descriptor/`): its name, its options'
+  // checks and how to load its backend. The options read them before any backend loads.
+  ['launcher-options', 'src/launcher/backends/*/descriptor', launcherOptions],
   ['launcher-metrics', 'src/launcher/metrics', core],
   ['launcher-session', 'src/launcher/session', session],
+  // A launch type's node-side code (`backends/<type>/task/`, a Slurm task's entry): it
+  // runs where nodes run, and loads nothing of the launcher.
+  ['backend-task', 'src/launcher/backends/*/task', nodeSide],
   ['launcher-backend', 'src/launcher/backends/*', ['launcher-session', ...session]],
   ['launcher-dashboard', 'src/launcher/dashboard', ['launcher-session', ...session]],
   [
@@ -53,7 +60,7 @@ export const layers = table.map(([type, pattern]) => ({
   type,
   pattern,
   partialMatch: false,
-  ...(type === 'launcher-backend' ? { capture: ['backend'] } : {}),
+  ...(pattern.startsWith('src/launcher/backends/') ? { capture: ['backend'] } : {}),
 }));
 
 /** What each layer may import: its allowed layers, its own files, and any package. */
@@ -70,10 +77,28 @@ export const layerPolicies = [
     allow: {
       to: {
         element:
-          type === 'launcher-backend'
+          type === 'launcher-backend' || type === 'backend-task'
             ? { type, captured: { backend: '{{from.captured.backend}}' } }
             : { type },
       },
     },
   })),
+  // A backend reads its own task's names (environment variables, its entry script).
+  {
+    from: { element: { type: 'launcher-backend' } },
+    allow: {
+      to: { element: { type: 'backend-task', captured: { backend: '{{from.captured.backend}}' } } },
+    },
+  },
+  // A launch type's descriptor loads its own backend, lazily: no launch type's dependencies
+  // load for another.
+  {
+    from: { element: { type: 'launcher-options' } },
+    allow: {
+      dependency: { nodeKind: 'dynamic-import' },
+      to: {
+        element: { type: 'launcher-backend', captured: { backend: '{{from.captured.backend}}' } },
+      },
+    },
+  },
 ];

@@ -6,7 +6,7 @@
  * [--time_limit=300] [--learners=ts,torch] [--curves=<dir>]`.
  *
  * For each seed, each learner in turn: the example's program with its defaults (2 actors,
- * `processes`, the evaluator every 5 s, stopping at 475), launched from here with the
+ * `processes`, the evaluator every second, stopping at 475), launched from here with the
  * time limit, and from its curve the evaluator's seconds to the first evaluation at or
  * above the target, the seconds from launch to stop, env and learner steps, the CPU time
  * of the learner per learner step and of the actors per env step (from the CPU time each

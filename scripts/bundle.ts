@@ -34,7 +34,7 @@ const ENTRIES = [
   'node/child-entry',
   'node/colocation-entry',
   'node/task-entry',
-  'node/slurm-task',
+  'launcher/backends/slurm/task/slurm-task',
 ];
 
 /** Bundle file name of an entry (one folder, so every output sits at the same depth). */
@@ -92,7 +92,9 @@ removeCompiled(DIST);
  * The scripts a node process or thread starts with: they export nothing, and they turn on
  * source maps before their bundle loads (below).
  */
-const NODE_ENTRIES = new Set(ENTRIES.filter((entry) => entry.startsWith('node/')));
+const NODE_ENTRIES = new Set(
+  ENTRIES.filter((entry) => entry.startsWith('node/') || entry.includes('/task/')),
+);
 
 for (const entry of ENTRIES) {
   const depth = entry.split('/').length - 1;

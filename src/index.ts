@@ -50,13 +50,16 @@ export { launchFlags, userArgs, type LaunchFlags } from './launcher/options/laun
 export { main } from './launcher/main.ts';
 export type { LaunchOptions, LocalResources } from './launcher/options/launch-options.ts';
 export type { OutputMode, LaunchpadOutputMode } from './launcher/options/output-mode.ts';
-export type { SlurmOptions, SlurmResources } from './launcher/options/slurm-options.ts';
+export type {
+  SlurmOptions,
+  SlurmResources,
+} from './launcher/backends/slurm/descriptor/slurm-options.ts';
 export type {
   KubernetesOptions,
   KubernetesCluster,
   KubernetesResources,
-} from './launcher/options/kubernetes-options.ts';
-export { LAUNCH_TYPES, type LaunchType } from './launcher/options/launch-type.ts';
+} from './launcher/backends/kubernetes/descriptor/kubernetes-options.ts';
+export { LAUNCH_TYPES, type LaunchType } from './launcher/options/launch-types.ts';
 // A type only: a RunningProgram is made by launch(), never by `new`.
 export type { RunningProgram } from './launcher/session/running-program.ts';
 export type { NodeState, NodeStatus } from './launcher/session/program-lifecycle.ts';

@@ -7,7 +7,7 @@ import * as lp from 'launchpad-ts';
 import { measure, report, type Transport } from '../measure.ts';
 import { makeBenchProgram } from '../service.ts';
 
-const launchType = process.argv[2] ?? 'processes';
+const launchType = (process.argv[2] ?? 'processes') as lp.LaunchType;
 const { program, bench } = makeBenchProgram();
 // Under `processes` the node process re-runs this script; launch() hands it its node.
 await using running = lp.launch(program, { launchType });

@@ -18,7 +18,8 @@ export function greedyAction(net: Mlp, observation: Float32Array): number {
  */
 export function doubleQTargets(online: Mlp, target: Mlp, batch: TransitionBatch): Float32Array {
   const n = batch.actions.length;
-  const nextOnline = online.forward(batch.nextObservations, n).slice();
+  // Buffers of the networks, read before the next forward of `online` overwrites them.
+  const nextOnline = online.forward(batch.nextObservations, n);
   const nextTarget = target === online ? nextOnline : target.forward(batch.nextObservations, n);
   const targets = new Float32Array(n);
   for (let i = 0; i < n; i++) {

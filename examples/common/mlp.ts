@@ -8,16 +8,6 @@
    within bounds set at construction; `?? 0` there would cost a branch per multiply-add. */
 import type { Random } from './random.ts';
 
-/** Where each layer's weights and biases sit in the flat parameter array. */
-interface LayerLayout {
-  readonly inputs: number;
-  readonly outputs: number;
-  /** Offset of the weights, `outputs × inputs`, row-major (one row per output). */
-  readonly weights: number;
-  /** Offset of the `outputs` biases. */
-  readonly biases: number;
-}
-
 /** The number of parameters of a network with these layer sizes. */
 export function parameterCount(sizes: readonly number[]): number {
   let count = 0;
@@ -34,10 +24,15 @@ export function parameterCount(sizes: readonly number[]): number {
 export class Mlp {
   /** All weights and biases, layer after layer. */
   readonly params: Float32Array;
-  readonly #layers: LayerLayout[] = [];
-  // Activations of the last forward pass (index 0 is the input), for backward().
+  readonly #layers: DenseLayer[] = [];
+  // Activations of the last forward pass (index 0 is the input), for backward(), and the
+  // gradients of the hidden layers' outputs: made for one batch size, reused while it holds.
   #activations: Float32Array[] = [];
+  #deltas: Float32Array[] = [];
+  #bufferBatch = -1;
   #batch = 0;
+  // The parameter gradient backward() returns, reused.
+  readonly #gradient: Float32Array;
   // One output buffer per layer for forwardOne(), made once: an actor calls it every step.
   #oneBuffers: Float32Array[];
 
@@ -55,11 +50,14 @@ export class Mlp {
       );
     }
     this.params = new Float32Array(parameterCount(sizes));
+    const gradient = new Float32Array(this.params.length);
+    this.#gradient = gradient;
     let offset = 0;
     for (let l = 1; l < sizes.length; l++) {
       const inputs = sizes[l - 1] ?? 0;
       const outputs = sizes[l] ?? 0;
-      this.#layers.push({ inputs, outputs, weights: offset, biases: offset + inputs * outputs });
+      const relu = l < sizes.length - 1;
+      this.#layers.push(new DenseLayer({ inputs, outputs, offset, relu }, this.params, gradient));
       if (random !== undefined) {
         const scale = Math.sqrt(2 / inputs);
         for (let i = 0; i < inputs * outputs; i++) {
@@ -93,7 +91,8 @@ export class Mlp {
 
   /**
    * Computes the outputs of `batch` inputs laid out one after the other, and keeps the
-   * activations for a following {@link backward}. Returns `batch × outputSize` values.
+   * activations for a following {@link backward}. Returns `batch × outputSize` values in a
+   * buffer of this network's, which its next `forward` overwrites (copy it to keep it).
    */
   forward(input: Float32Array, batch: number): Float32Array {
     if (input.length !== batch * this.inputSize) {
@@ -101,27 +100,15 @@ export class Mlp {
         `Mlp.forward: expected ${batch} × ${this.inputSize} inputs, got ${input.length}`,
       );
     }
-    const p = this.params;
-    const activations = [input];
+    const layers = this.#layers;
+    const activations = this.#activationsFor(batch);
+    activations[0] = input;
     let current = input;
-    this.#layers.forEach((layer, index) => {
-      const last = index === this.#layers.length - 1;
-      const { inputs, outputs, weights, biases } = layer;
-      const out = new Float32Array(batch * outputs);
-      for (let b = 0; b < batch; b++) {
-        const inBase = b * inputs;
-        const outBase = b * outputs;
-        for (let o = 0; o < outputs; o++) {
-          let sum = p[biases + o]!;
-          const row = weights + o * inputs;
-          for (let i = 0; i < inputs; i++) sum += p[row + i]! * current[inBase + i]!;
-          out[outBase + o] = last || sum > 0 ? sum : 0;
-        }
-      }
-      activations.push(out);
+    for (let index = 0; index < layers.length; index++) {
+      const out = activations[index + 1]!;
+      layers[index]!.forward(current, out);
       current = out;
-    });
-    this.#activations = activations;
+    }
     this.#batch = batch;
     return current;
   }
@@ -137,19 +124,11 @@ export class Mlp {
         `Mlp.forwardOne: expected ${this.inputSize} inputs, got ${input.length}`,
       );
     }
-    const p = this.params;
     const layers = this.#layers;
     let current = input;
     for (let index = 0; index < layers.length; index++) {
-      const { inputs, outputs, weights, biases } = layers[index]!;
       const out = this.#oneBuffers[index]!;
-      const last = index === layers.length - 1;
-      for (let o = 0; o < outputs; o++) {
-        let sum = p[biases + o]!;
-        const row = weights + o * inputs;
-        for (let i = 0; i < inputs; i++) sum += p[row + i]! * current[i]!;
-        out[o] = last || sum > 0 ? sum : 0;
-      }
+      layers[index]!.forward(current, out);
       current = out;
     }
     return current;
@@ -157,7 +136,8 @@ export class Mlp {
 
   /**
    * Backpropagates `outputGradient` (d loss / d output of the last {@link forward}, same
-   * layout as its result) and returns d loss / d parameters, aligned with {@link params}.
+   * layout as its result) and returns d loss / d parameters, aligned with {@link params},
+   * in a buffer of this network's that its next `backward` overwrites.
    */
   backward(outputGradient: Float32Array): Float32Array {
     const batch = this.#batch;
@@ -166,33 +146,292 @@ export class Mlp {
         `Mlp.backward: expected ${batch} × ${this.outputSize} gradients (the last forward's batch), got ${outputGradient.length}`,
       );
     }
-    const p = this.params;
-    const grad = new Float32Array(p.length);
+    const activations = this.#activations;
     let delta = outputGradient;
     for (let index = this.#layers.length - 1; index >= 0; index--) {
-      const { inputs, outputs, weights, biases } = this.#layers[index]!;
-      const input = this.#activations[index]!;
-      const previous = index > 0 ? new Float32Array(batch * inputs) : undefined;
-      for (let b = 0; b < batch; b++) {
-        const inBase = b * inputs;
-        const outBase = b * outputs;
-        for (let o = 0; o < outputs; o++) {
-          const d = delta[outBase + o]!;
-          if (d === 0) continue;
-          grad[biases + o]! += d;
-          const row = weights + o * inputs;
-          for (let i = 0; i < inputs; i++) grad[row + i]! += d * input[inBase + i]!;
-          if (previous === undefined) continue;
-          for (let i = 0; i < inputs; i++) previous[inBase + i]! += d * p[row + i]!;
+      const layer = this.#layers[index]!;
+      const input = activations[index]!;
+      // The gradient with respect to the layer's input, masked by the ReLU that made it;
+      // the network's own input needs none.
+      const previous = index > 0 ? this.#deltas[index - 1]! : undefined;
+      layer.backward(input, delta, previous);
+      if (previous !== undefined) delta = previous;
+    }
+    // Every entry was written (not added to) by the layers' backward().
+    return this.#gradient;
+  }
+
+  // The activation buffers for batches of `batch`, made again only when the size changes.
+  #activationsFor(batch: number): Float32Array[] {
+    if (batch !== this.#bufferBatch) {
+      this.#bufferBatch = batch;
+      this.#activations = [
+        new Float32Array(0),
+        ...this.#layers.map((layer) => new Float32Array(batch * layer.outputs)),
+      ];
+      // One delta per hidden layer's output.
+      this.#deltas = this.#layers
+        .slice(0, -1)
+        .map((layer) => new Float32Array(batch * layer.outputs));
+    }
+    return this.#activations;
+  }
+}
+
+/** Where a layer's weights and biases sit in the flat parameter array, and its activation. */
+interface LayerLayout {
+  readonly inputs: number;
+  readonly outputs: number;
+  /** Offset of the weights (`outputs × inputs`, one row per output), then the biases. */
+  readonly offset: number;
+  /** ReLU on the outputs (hidden layers); the last layer is linear. */
+  readonly relu: boolean;
+}
+
+/** One fully connected layer over its slice of a network's parameters and gradient. */
+class DenseLayer {
+  readonly inputs: number;
+  readonly outputs: number;
+  /** Offset of the weights in the parameters. */
+  readonly weights: number;
+  /** Offset of the `outputs` biases. */
+  readonly biases: number;
+  readonly relu: boolean;
+  readonly #params: Float32Array;
+  readonly #gradient: Float32Array;
+  // backward()'s scratch: the nonzero output gradients of one column or row, and where.
+  #nonzeroAt = new Int32Array(0);
+  #nonzeroValue = new Float64Array(0);
+
+  /**
+   * @param layout - the layer's sizes, offset and activation
+   * @param params - the network's parameters, read in place
+   * @param gradient - the network's gradient, this layer's slice written by {@link backward}
+   */
+  constructor(layout: LayerLayout, params: Float32Array, gradient: Float32Array) {
+    this.inputs = layout.inputs;
+    this.outputs = layout.outputs;
+    this.weights = layout.offset;
+    this.biases = layout.offset + layout.inputs * layout.outputs;
+    this.relu = layout.relu;
+    this.#params = params;
+    this.#gradient = gradient;
+  }
+
+  /**
+   * `out = x Wᵀ + b` for as many rows as `out` has room for (ReLU'd when `relu`), four
+   * rows by two outputs at a time: each loaded weight and input serves several
+   * multiply-adds, and the sums are independent, so the additions do not wait on one
+   * another. Each sum still adds its inputs in order, so a row's outputs do not depend on
+   * the rows batched with it.
+   */
+  forward(x: Float32Array, out: Float32Array): void {
+    const { inputs, outputs, weights, biases, relu } = this;
+    const p = this.#params;
+    const batch = out.length / outputs;
+    let b = 0;
+    for (; b + 4 <= batch; b += 4) {
+      const x0 = b * inputs;
+      const x1 = x0 + inputs;
+      const x2 = x1 + inputs;
+      const x3 = x2 + inputs;
+      const o0 = b * outputs;
+      let o = 0;
+      // Two outputs by four rows: eight independent sums from six loads per input.
+      for (; o + 2 <= outputs; o += 2) {
+        const biasA = p[biases + o]!;
+        const biasB = p[biases + o + 1]!;
+        let a0 = biasA;
+        let a1 = biasA;
+        let a2 = biasA;
+        let a3 = biasA;
+        let b0 = biasB;
+        let b1 = biasB;
+        let b2 = biasB;
+        let b3 = biasB;
+        const rowA = weights + o * inputs;
+        const rowB = rowA + inputs;
+        for (let i = 0; i < inputs; i++) {
+          const wa = p[rowA + i]!;
+          const wb = p[rowB + i]!;
+          const v0 = x[x0 + i]!;
+          const v1 = x[x1 + i]!;
+          const v2 = x[x2 + i]!;
+          const v3 = x[x3 + i]!;
+          a0 += wa * v0;
+          a1 += wa * v1;
+          a2 += wa * v2;
+          a3 += wa * v3;
+          b0 += wb * v0;
+          b1 += wb * v1;
+          b2 += wb * v2;
+          b3 += wb * v3;
         }
+        // `s > 0 ? s : 0`, not Math.max: a NaN stays out of the hidden layers as before.
+        out[o0 + o] = relu ? (a0 > 0 ? a0 : 0) : a0;
+        out[o0 + outputs + o] = relu ? (a1 > 0 ? a1 : 0) : a1;
+        out[o0 + 2 * outputs + o] = relu ? (a2 > 0 ? a2 : 0) : a2;
+        out[o0 + 3 * outputs + o] = relu ? (a3 > 0 ? a3 : 0) : a3;
+        out[o0 + o + 1] = relu ? (b0 > 0 ? b0 : 0) : b0;
+        out[o0 + outputs + o + 1] = relu ? (b1 > 0 ? b1 : 0) : b1;
+        out[o0 + 2 * outputs + o + 1] = relu ? (b2 > 0 ? b2 : 0) : b2;
+        out[o0 + 3 * outputs + o + 1] = relu ? (b3 > 0 ? b3 : 0) : b3;
       }
-      if (previous !== undefined) {
-        // ReLU: the gradient passes only where the hidden unit was active.
-        for (let i = 0; i < previous.length; i++) if (!(input[i]! > 0)) previous[i] = 0;
-        delta = previous;
+      for (; o < outputs; o++) {
+        const bias = p[biases + o]!;
+        let s0 = bias;
+        let s1 = bias;
+        let s2 = bias;
+        let s3 = bias;
+        const row = weights + o * inputs;
+        for (let i = 0; i < inputs; i++) {
+          const w = p[row + i]!;
+          s0 += w * x[x0 + i]!;
+          s1 += w * x[x1 + i]!;
+          s2 += w * x[x2 + i]!;
+          s3 += w * x[x3 + i]!;
+        }
+        out[o0 + o] = relu ? (s0 > 0 ? s0 : 0) : s0;
+        out[o0 + outputs + o] = relu ? (s1 > 0 ? s1 : 0) : s1;
+        out[o0 + 2 * outputs + o] = relu ? (s2 > 0 ? s2 : 0) : s2;
+        out[o0 + 3 * outputs + o] = relu ? (s3 > 0 ? s3 : 0) : s3;
       }
     }
-    return grad;
+    // The rows left over (all of them for one observation): four outputs at a time.
+    for (; b < batch; b++) {
+      const x0 = b * inputs;
+      const o0 = b * outputs;
+      let o = 0;
+      for (; o + 4 <= outputs; o += 4) {
+        let s0 = p[biases + o]!;
+        let s1 = p[biases + o + 1]!;
+        let s2 = p[biases + o + 2]!;
+        let s3 = p[biases + o + 3]!;
+        const row0 = weights + o * inputs;
+        const row1 = row0 + inputs;
+        const row2 = row1 + inputs;
+        const row3 = row2 + inputs;
+        for (let i = 0; i < inputs; i++) {
+          const v = x[x0 + i]!;
+          s0 += p[row0 + i]! * v;
+          s1 += p[row1 + i]! * v;
+          s2 += p[row2 + i]! * v;
+          s3 += p[row3 + i]! * v;
+        }
+        out[o0 + o] = relu ? (s0 > 0 ? s0 : 0) : s0;
+        out[o0 + o + 1] = relu ? (s1 > 0 ? s1 : 0) : s1;
+        out[o0 + o + 2] = relu ? (s2 > 0 ? s2 : 0) : s2;
+        out[o0 + o + 3] = relu ? (s3 > 0 ? s3 : 0) : s3;
+      }
+      for (; o < outputs; o++) {
+        let sum = p[biases + o]!;
+        const row = weights + o * inputs;
+        for (let i = 0; i < inputs; i++) sum += p[row + i]! * x[x0 + i]!;
+        out[o0 + o] = relu ? (sum > 0 ? sum : 0) : sum;
+      }
+    }
+  }
+
+  /**
+   * Writes the layer's parameter gradients into its slice of the network's gradient and,
+   * when `previous` is given (sized like `x`), the gradient with respect to the layer's
+   * input there, masked by the ReLU that produced the input. Only nonzero output
+   * gradients take part (inactive units and unchosen actions give zeros), and every sum
+   * runs over four columns at a time in independent sums, written once: no
+   * read-modify-write of `grad` or `previous` per multiply-add.
+   */
+  backward(x: Float32Array, delta: Float32Array, previous: Float32Array | undefined): void {
+    const { inputs, outputs, weights, biases } = this;
+    const p = this.#params;
+    const grad = this.#gradient;
+    const batch = delta.length / outputs;
+    // Room for one column of the batch or one row of outputs.
+    const room = Math.max(batch, outputs);
+    if (this.#nonzeroAt.length < room) {
+      this.#nonzeroAt = new Int32Array(room);
+      this.#nonzeroValue = new Float64Array(room);
+    }
+    const at = this.#nonzeroAt;
+    const value = this.#nonzeroValue;
+    // d loss / d W[o][i] = Σ_b delta[b][o] · x[b][i], over the rows where delta[b][o] ≠ 0.
+    for (let o = 0; o < outputs; o++) {
+      let count = 0;
+      let biasSum = 0;
+      for (let b = 0; b < batch; b++) {
+        const d = delta[b * outputs + o]!;
+        if (d === 0) continue;
+        at[count] = b * inputs;
+        value[count] = d;
+        count++;
+        biasSum += d;
+      }
+      grad[biases + o] = biasSum;
+      const row = weights + o * inputs;
+      let i = 0;
+      for (; i + 4 <= inputs; i += 4) {
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        for (let j = 0; j < count; j++) {
+          const d = value[j]!;
+          const xi = at[j]! + i;
+          s0 += d * x[xi]!;
+          s1 += d * x[xi + 1]!;
+          s2 += d * x[xi + 2]!;
+          s3 += d * x[xi + 3]!;
+        }
+        grad[row + i] = s0;
+        grad[row + i + 1] = s1;
+        grad[row + i + 2] = s2;
+        grad[row + i + 3] = s3;
+      }
+      for (; i < inputs; i++) {
+        let sum = 0;
+        for (let j = 0; j < count; j++) sum += value[j]! * x[at[j]! + i]!;
+        grad[row + i] = sum;
+      }
+    }
+    if (previous === undefined) return;
+    // d loss / d x[b][i] = Σ_o delta[b][o] · W[o][i], over the outputs where delta[b][o] ≠ 0.
+    for (let b = 0; b < batch; b++) {
+      const inBase = b * inputs;
+      const outBase = b * outputs;
+      let count = 0;
+      for (let o = 0; o < outputs; o++) {
+        const d = delta[outBase + o]!;
+        if (d === 0) continue;
+        at[count] = weights + o * inputs;
+        value[count] = d;
+        count++;
+      }
+      let i = 0;
+      for (; i + 4 <= inputs; i += 4) {
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        for (let j = 0; j < count; j++) {
+          const d = value[j]!;
+          const w = at[j]! + i;
+          s0 += d * p[w]!;
+          s1 += d * p[w + 1]!;
+          s2 += d * p[w + 2]!;
+          s3 += d * p[w + 3]!;
+        }
+        // ReLU: the gradient passes only where the unit was active.
+        const xi = inBase + i;
+        previous[xi] = x[xi]! > 0 ? s0 : 0;
+        previous[xi + 1] = x[xi + 1]! > 0 ? s1 : 0;
+        previous[xi + 2] = x[xi + 2]! > 0 ? s2 : 0;
+        previous[xi + 3] = x[xi + 3]! > 0 ? s3 : 0;
+      }
+      for (; i < inputs; i++) {
+        let sum = 0;
+        for (let j = 0; j < count; j++) sum += value[j]! * p[at[j]! + i]!;
+        previous[inBase + i] = x[inBase + i]! > 0 ? sum : 0;
+      }
+    }
   }
 }
 
@@ -231,28 +470,34 @@ export class Adam {
   /** Updates `params` in place with `grad`. */
   step(params: Float32Array, grad: Float32Array): void {
     const { learningRate, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8 } = this.options;
+    const n = params.length;
+    if (grad.length !== n) {
+      throw new RangeError(`Adam.step: expected ${n} gradients, got ${grad.length}`);
+    }
     let scale = 1;
     const maxNorm = this.options.maxGradNorm ?? Infinity;
     if (Number.isFinite(maxNorm)) {
       let squares = 0;
-      for (const g of grad) squares += g * g;
+      for (let i = 0; i < n; i++) squares += grad[i]! * grad[i]!;
       const norm = Math.sqrt(squares);
       if (norm > maxNorm) scale = maxNorm / norm;
     }
     this.#t++;
+    // The bias corrections folded into the step size and ε once per step, not per parameter:
+    // lr·(m/c1)/(√(v/c2) + ε) = (lr·√c2/c1)·m/(√v + ε·√c2).
     const correction1 = 1 - beta1 ** this.#t;
-    const correction2 = 1 - beta2 ** this.#t;
+    const root2 = Math.sqrt(1 - beta2 ** this.#t);
+    const stepSize = (learningRate * root2) / correction1;
+    const eps = epsilon * root2;
     const m = this.#m;
     const v = this.#v;
-    for (let i = 0; i < params.length; i++) {
-      const g = (grad[i] ?? 0) * scale;
-      const mi = beta1 * (m[i] ?? 0) + (1 - beta1) * g;
-      const vi = beta2 * (v[i] ?? 0) + (1 - beta2) * g * g;
+    for (let i = 0; i < n; i++) {
+      const g = grad[i]! * scale;
+      const mi = beta1 * m[i]! + (1 - beta1) * g;
+      const vi = beta2 * v[i]! + (1 - beta2) * g * g;
       m[i] = mi;
       v[i] = vi;
-      params[i] =
-        (params[i] ?? 0) -
-        (learningRate * (mi / correction1)) / (Math.sqrt(vi / correction2) + epsilon);
+      params[i] = params[i]! - (stepSize * mi) / (Math.sqrt(vi) + eps);
     }
   }
 }

@@ -18,3 +18,12 @@ export function thrownMessage(thrown: unknown): string {
 export function thrownAsError(thrown: unknown): Error {
   return thrown instanceof Error ? thrown : new Error(String(thrown));
 }
+
+/**
+ * True when `thrown` is Node's failure to import the package `packageName` (an optional
+ * dependency that is not installed), as opposed to a failure inside it.
+ */
+export function isMissingPackage(thrown: unknown, packageName: string): boolean {
+  const code = (thrown as { code?: unknown } | null)?.code;
+  return code === 'ERR_MODULE_NOT_FOUND' && thrownMessage(thrown).includes(packageName);
+}

@@ -3,7 +3,7 @@
  * Every environment variable launchpad-ts reads or sets, by one prefix: `LP_`. Users set
  * the first group; the launcher and its nodes (and the `launchpad-ts` command and the
  * scripts it runs) pass the second between themselves. Slurm's task variables
- * (`LP_SLURM_*`) are named with Slurm's backend, in `protocol/slurm-task-env.ts`; the
+ * (`LP_SLURM_*`) are named with Slurm's backend, in `launcher/backends/slurm/task/slurm-task-env.ts`; the
  * Python side of nodes spells the names it reads in `python/launchpad_ts/` (a test checks
  * they agree).
  *

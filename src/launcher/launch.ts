@@ -1,24 +1,22 @@
 /**
  * @module
- * `launch()`: the one entry point that runs a program under any launch type.
+ * `launch()`: the one entry point that runs a program under any launch type. It checks
+ * and prepares the launch, then hands it over to {@link runLaunchSession}.
  */
 import { checkPythonNodes } from './session/python-check.ts';
 import { LaunchpadError } from '../errors/errors.ts';
-import { LAUNCH_TYPE_TABLE } from './backend-table.ts';
 import { markLaunched, Program } from '../model/program.ts';
 import { childLaunchHook } from '../node/child-hook.ts';
 import { resolveLaunchOptions, type LaunchOptions } from './options/launch-options.ts';
+import { resolveRestartPolicies, type ResolvedRestartPolicy } from './options/restart-policy.ts';
 import { createLaunchSetup } from './session/launch-setup.ts';
-import { runLaunchSession } from './session/launch-session.ts';
 import { launchFlags } from './options/launch-flags.ts';
-import { resolveLaunchType } from './options/launch-type.ts';
-import { RunningProgram } from './session/running-program.ts';
-import { enforceTimeLimit } from './session/time-limit.ts';
-import { serveLaunchMetrics } from './serve-launch-metrics.ts';
+import { launchTypeSections, resolveLaunchType, type LaunchType } from './options/launch-types.ts';
+import type { LaunchCheck } from './options/launch-type-descriptor.ts';
+import type { RunningProgram } from './session/running-program.ts';
 import { exportGraphIfAsked } from './graph-export.ts';
-import { loadCallTracing, tracingOnceLoaded } from '../metrics/load-call-tracing.ts';
 import { OutputTap } from './dashboard/output-tap.ts';
-import { startLaunchApi } from './dashboard/start-launch-api.ts';
+import { runLaunchSession } from './run-launch-session.ts';
 
 /**
  * Launches `program` and returns at once. The launch type comes from
@@ -43,68 +41,32 @@ export function launch(program: Program, options: LaunchOptions = {}): RunningPr
   }
   // `launchpad-ts graph`: write the graph and exit before anything starts.
   exportGraphIfAsked(program);
-  const launchType = resolveLaunchType(options.launchType, launchFlags().launchType);
+  const type = resolveLaunchType(options.launchType, launchFlags().launchType);
+  const launchType = type.name as LaunchType;
   // Node output is read on its way to the launch's streams, for the dashboard's log tails.
   const tap = new OutputTap(program.nodes.map((node) => node.id));
-  const resolved = tap.wrap(resolveLaunchOptions(options));
+  const resolved = tap.wrap(resolveLaunchOptions(options, launchTypeSections()));
   if (program.nodes.length === 0) {
     throw new LaunchpadError(
       'INVALID_ARGUMENT',
       `Program ${program.name} has no nodes; add some with program.addNode() before launching it.`,
     );
   }
-  const entry = LAUNCH_TYPE_TABLE[launchType];
   // Python nodes: their launch type, then their interpreter, before any node starts.
   checkPythonNodes(program, resolved.python, launchType);
-  entry.check(program, resolved);
-  markLaunched(program);
-  const setup = createLaunchSetup(program, resolved, launchType);
-  const { lifecycle } = setup;
-  // The launcher's own calls are traced once the tracing module has loaded; the nodes
-  // start only after that, so no call of the launcher goes untraced.
-  const tracing = resolved.tracing ? loadCallTracing('launcher') : undefined;
-  // The launcher loads now, so that a node, which never launches, never loads one.
-  Promise.all([entry.load(), tracing])
-    .then(([launcher]) => {
-      if (lifecycle.stopping) return;
-      const backend = launcher(setup);
-      if (backend === undefined) lifecycle.endWithoutRunning();
-      else runLaunchSession(setup, backend);
-    })
-    .catch((error: unknown) => {
-      lifecycle.fail(error instanceof Error ? error : new Error(String(error)));
-    });
-  const metricsUrl =
-    resolved.metricsPort === undefined
-      ? undefined
-      : serveLaunchMetrics(
-          resolved.metricsPort,
-          () => running.metrics(),
-          lifecycle,
-          resolved.stderr,
-        );
-  const { dashboardUrl } = startLaunchApi({
-    setup,
-    running: () => running,
-    tap,
-    ...resolved.dashboard,
-    stderr: resolved.stderr,
-  });
-  const running: RunningProgram = new RunningProgram({
+  let policies: ReadonlyMap<string, ResolvedRestartPolicy> | undefined;
+  const launchCheck: LaunchCheck = {
     program,
-    programName: program.name,
-    launchType,
-    workdir: setup.workdir,
-    lifecycle,
-    rpc: { secret: setup.secret, resolver: setup.book, maxMessageBytes: resolved.maxMessageBytes },
-    metrics: setup.metrics,
-    metricsUrl,
-    diagnostics: setup.diagnostics,
-    tracing: tracing === undefined ? undefined : tracingOnceLoaded(tracing),
-    dashboardUrl,
-  });
-  if (resolved.timeLimitMs !== undefined) {
-    enforceTimeLimit(running, resolved.timeLimitMs, resolved.stderr);
-  }
-  return running;
+    options: resolved,
+    get policies() {
+      return (policies ??= resolveRestartPolicies(resolved.restart, program.nodes));
+    },
+  };
+  const section = type.section
+    ? (options as Readonly<Record<string, unknown>>)[type.name]
+    : undefined;
+  const checked = type.check(launchCheck, section);
+  markLaunched(program);
+  const setup = createLaunchSetup(program, resolved, launchType, () => launchCheck.policies);
+  return runLaunchSession({ setup, type, checked, tap });
 }

@@ -5,6 +5,7 @@
 import type { Writable } from 'node:stream';
 import type { ProgramMetrics } from './metrics/metrics-store.ts';
 import type { ProgramLifecycle } from './session/program-lifecycle.ts';
+import { thrownMessage } from '../errors/thrown.ts';
 
 /**
  * Starts the `/metrics` server (loading prom-client only now), prints its URL on
@@ -31,9 +32,7 @@ export function serveLaunchMetrics(
     },
     (error: unknown) => {
       lifecycle.fail(
-        new Error(
-          `Cannot serve /metrics on 127.0.0.1:${port}: ${error instanceof Error ? error.message : String(error)}`,
-        ),
+        new Error(`Cannot serve /metrics on 127.0.0.1:${port}: ${thrownMessage(error)}`),
       );
     },
   );

@@ -6,7 +6,7 @@
  */
 import { LaunchpadError } from '../errors/errors.ts';
 import type { CallTracing } from './call-tracing.ts';
-import { thrownMessage } from '../errors/thrown.ts';
+import { isMissingPackage } from '../errors/thrown.ts';
 
 const API_PACKAGE = '@opentelemetry/api';
 
@@ -31,9 +31,7 @@ export async function loadCallTracing(
   try {
     return (await load()).createCallTracing(nodeId);
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    const message = thrownMessage(error);
-    if (code === 'ERR_MODULE_NOT_FOUND' && message.includes(API_PACKAGE)) {
+    if (isMissingPackage(error, API_PACKAGE)) {
       throw new LaunchpadError(
         'FAILED_PRECONDITION',
         `Tracing is on (launch option \`tracing\` or LP_TRACING=1), but ${nodeId} cannot load ` +

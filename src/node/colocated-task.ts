@@ -8,7 +8,7 @@ import type { ColocationKind } from '../model/colocation.ts';
 import { startNodeProcess } from '../spawn/node-process.ts';
 import type { ChildBootstrap } from '../protocol/node-spec.ts';
 import { startNodeThread } from '../spawn/node-thread.ts';
-import type { StartedUnit, UnitLaunch } from '../spawn/unit.ts';
+import type { Unit, UnitLaunch } from '../spawn/unit.ts';
 import { INTERNAL_VARIABLES } from '../internal/environment.ts';
 
 /** The environment variable that carries a {@link ColocatedTask} to a task's entry script. */
@@ -27,7 +27,7 @@ export async function runColocatedTask(
   task: ColocatedTask,
   args: readonly string[],
 ): Promise<number> {
-  const units = task.bootstraps.map((bootstrap, index): StartedUnit => {
+  const units = task.bootstraps.map((bootstrap, index): Unit => {
     const launch: UnitLaunch = { nodeId: bootstrap.nodeId, index, bootstrap, args, resources: {} };
     return task.kind === 'threads'
       ? startNodeThread(launch, { stdout: process.stdout, stderr: process.stderr })

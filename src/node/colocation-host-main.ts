@@ -17,7 +17,7 @@ import { hostSettingsShape } from '../protocol/bootstrap-shapes.ts';
 import { startNodeProcess } from '../spawn/node-process.ts';
 import { takeFromEnvironment } from './bootstrap-decoder.ts';
 import { startNodeThread } from '../spawn/node-thread.ts';
-import type { StartedUnit, UnitLaunch } from '../spawn/unit.ts';
+import type { Unit, UnitLaunch } from '../spawn/unit.ts';
 import { WorkerInspector } from '../spawn/worker-inspector.ts';
 import type { DiagnosticsAnswer } from '../protocol/diagnostics.ts';
 import { thrownMessage } from '../errors/thrown.ts';
@@ -44,7 +44,7 @@ function readSettings(): HostSettings {
  * A node the host runs; a node process has a pid, which the launcher is told, and a
  * node thread a thread id, through which the host inspects it.
  */
-interface HostedUnit extends StartedUnit {
+interface HostedUnit extends Unit {
   readonly pid?: number | undefined;
   readonly threadId?: number | undefined;
 }

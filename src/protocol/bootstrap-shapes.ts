@@ -1,17 +1,17 @@
 /**
  * @module
  * The shapes of what entry scripts are handed before they can reach their launcher (a
- * node's bootstrap, a colocated task, a colocation host's settings, a Slurm job's task
- * list), so that each is checked once, as it is decoded, with an error naming the field.
+ * node's bootstrap, a colocated task, a colocation host's settings), so that each is checked once, as it is decoded, with an error naming the field.
  */
 import { arrayOf, boolean, integer, object, oneOf, string, type Shape } from '../internal/shape.ts';
 import type { ColocationKind } from '../model/colocation.ts';
 import type { HostSettings } from './colocation-protocol.ts';
 import type { ChildBootstrap } from './node-spec.ts';
-import type { SlurmPythonNodes, SlurmTask } from './slurm-task-env.ts';
 
-const colocationKind = oneOf(['threads', 'processes']);
-const nodeId = string('a node id (label/index)', /\/\d+$/);
+/** A colocation's kind. */
+export const colocationKind = oneOf(['threads', 'processes']);
+/** A node id (`label/index`). */
+export const nodeId = string('a node id (label/index)', /\/\d+$/);
 
 /** The fields of a node's bootstrap every Slurm task shares (all but the node id). */
 const sharedBootstrapFields = {
@@ -63,16 +63,4 @@ export const hostSettingsShape: Shape<HostSettings> = object(
     parentPid: integer(1),
   },
   ['kind', 'colour', 'parentPid'],
-);
-
-/** A Slurm job's task list: per task, one node id or a colocation's node ids. */
-export const slurmTasksShape: Shape<SlurmTask[]> = arrayOf((task, path) => {
-  if (typeof task === 'string') nodeId(task, path);
-  else object({ kind: colocationKind, nodeIds: arrayOf(nodeId) }, ['kind', 'nodeIds'])(task, path);
-});
-
-/** The shape of a Slurm job's Python nodes (`LP_SLURM_PYTHON_NODES`). */
-export const slurmPythonNodesShape: Shape<SlurmPythonNodes> = object(
-  { interpreter: string(), nodeIds: arrayOf(nodeId) },
-  ['interpreter', 'nodeIds'],
 );

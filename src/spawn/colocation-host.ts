@@ -15,7 +15,7 @@ import {
 import { nodeProcessArgs } from './node-command.ts';
 import { dyingWithParent } from './parent-death.ts';
 import { killAll, waitUntilGone } from './process-gone.ts';
-import type { StartedUnit, UnitExit, UnitLaunch } from './unit.ts';
+import { unitEndingWith, type Unit, type UnitExit, type UnitLaunch } from './unit.ts';
 import type { DiagnosticsAnswer } from '../protocol/diagnostics.ts';
 
 // How long a dead host's node processes may take to be gone before their exits are
@@ -52,7 +52,7 @@ export class ColocationHost {
   }
 
   /** Starts one colocated node in the host (starting the host first if needed). */
-  start(unit: UnitLaunch): StartedUnit {
+  start(unit: UnitLaunch): Unit {
     const host = this.#ensureHost();
     let running = true;
     const exited = new Promise<UnitExit>((resolve) => {
@@ -62,15 +62,13 @@ export class ColocationHost {
       });
     });
     this.#send(host, { type: 'start', unit });
-    return {
+    return unitEndingWith(
       exited,
-      get running() {
-        return running;
-      },
-      kill: () => {
+      () => {
         this.#send(host, { type: 'kill', nodeId: unit.nodeId });
       },
-    };
+      () => running,
+    );
   }
 
   /**

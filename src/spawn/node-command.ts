@@ -17,9 +17,16 @@ import { LaunchpadError } from '../errors/errors.ts';
 const OWN_EXTENSION = extname(fileURLToPath(import.meta.url));
 const SOURCE_ROOT = new URL('../', import.meta.url);
 
-/** launchpad-ts's scripts that a new process or thread starts with, by path under `src/`. */
+/**
+ * launchpad-ts's scripts that a new process or thread starts with, by path under `src/`:
+ * the node's own, or a launch type's task entry (`backends/<type>/task/`, node-side code
+ * kept in its launch type's folder, such as the Slurm task's).
+ */
 export type EntryScript =
-  'node/child-entry' | 'node/colocation-entry' | 'node/task-entry' | 'node/slurm-task';
+  | 'node/child-entry'
+  | 'node/colocation-entry'
+  | 'node/task-entry'
+  | `launcher/backends/${string}/task/${string}`;
 
 /** The file URL of one of launchpad-ts's entry scripts, compiled or not like this module. */
 export function entryScriptUrl(entry: EntryScript): URL {

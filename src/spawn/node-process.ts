@@ -13,6 +13,7 @@ import { dyingWithParent } from './parent-death.ts';
 import type { LocalResources } from '../protocol/local-resources.ts';
 import { nodePrefix, prefixLines } from './output-prefixer.ts';
 import type { ProcessCommand } from './python-command.ts';
+import { unitEndingWith, type Unit, type UnitExit } from './unit.ts';
 
 /** Where a node process's output goes. */
 export type ProcessOutput =
@@ -43,22 +44,10 @@ export interface NodeProcessOptions {
   readonly command?: ProcessCommand;
 }
 
-/** How a node process ended. */
-export interface ProcessExit {
-  readonly code: number | null;
-  readonly signal: NodeJS.Signals | null;
-}
-
-/** A running node process. */
-export interface NodeProcess {
+/** A running node process: a unit with its OS process id. */
+export interface NodeProcess extends Unit {
   /** The OS process id. */
   readonly pid: number | undefined;
-  /** Resolves once the process has exited and its output is copied. */
-  readonly exited: Promise<ProcessExit>;
-  /** True until it exits. */
-  readonly running: boolean;
-  /** Kills it with SIGKILL. */
-  kill(): void;
 }
 
 /** Starts the process for one node. */
@@ -106,7 +95,7 @@ export function startNodeProcess(options: NodeProcessOptions): NodeProcess {
     report = (message) => output.stderr.write(`${prefix} ${message}\n`);
   }
   let failedToStart = false;
-  const exited = new Promise<ProcessExit>((resolve) => {
+  const exited = new Promise<UnitExit>((resolve) => {
     child.once('error', (error) => {
       failedToStart = true;
       report(`could not start: ${error.message}`);
@@ -120,12 +109,11 @@ export function startNodeProcess(options: NodeProcessOptions): NodeProcess {
       });
     });
   });
-  return {
-    pid: child.pid,
+  const unit = unitEndingWith(
     exited,
-    get running() {
-      return !failedToStart && child.exitCode === null && child.signalCode === null;
-    },
-    kill: () => child.kill('SIGKILL'),
-  };
+    () => child.kill('SIGKILL'),
+    // Not running from its exit on, while its last output is still being copied.
+    () => !failedToStart && child.exitCode === null && child.signalCode === null,
+  );
+  return Object.assign(unit, { pid: child.pid });
 }

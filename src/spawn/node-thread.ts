@@ -7,7 +7,7 @@ import type { Writable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { threadBootstrapCode, threadExecArgv } from './node-command.ts';
 import { BOOTSTRAP_WORKER_KEY } from '../protocol/node-spec.ts';
-import type { StartedUnit, UnitExit, UnitLaunch } from './unit.ts';
+import { unitEndingWith, type Unit, type UnitExit, type UnitLaunch } from './unit.ts';
 import { nodePrefix, prefixLines } from './output-prefixer.ts';
 import { threadLimits } from './thread-limits.ts';
 
@@ -16,7 +16,7 @@ export function startNodeThread(
   unit: UnitLaunch,
   output: { stdout: Writable; stderr: Writable; colour?: boolean },
   onWorker?: (worker: Worker) => void,
-): StartedUnit {
+): Unit {
   const worker = new Worker(threadBootstrapCode(), {
     eval: true,
     execArgv: threadExecArgv(),
@@ -48,14 +48,13 @@ export function startNodeThread(
       });
     });
   });
-  return {
+  // Not running from the thread's exit on, while its last output is still being copied.
+  return unitEndingWith(
     exited,
-    get running() {
-      return running;
-    },
-    kill: () => {
+    () => {
       killed = true;
       void worker.terminate();
     },
-  };
+    () => running,
+  );
 }

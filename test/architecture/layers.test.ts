@@ -53,7 +53,7 @@ describe('the import directions between layers', () => {
 
   it('refuses a backend that imports another backend', async () => {
     const errors = await boundaryErrors(
-      'src/launcher/backends/threads/threads-launcher.ts',
+      'src/launcher/backends/threads/threads-backend.ts',
       importOf('../processes/tmux-session.ts'),
     );
     expect(errors).toHaveLength(1);
@@ -68,7 +68,7 @@ describe('the import directions between layers', () => {
   it('accepts imports that point down, and within one backend', async () => {
     expect(
       await boundaryErrors(
-        'src/launcher/backends/slurm/slurm-launcher.ts',
+        'src/launcher/backends/slurm/slurm-backend.ts',
         [
           importOf('./slurm-cli.ts'),
           importOf('../../session/control-plane.ts'),
@@ -78,5 +78,51 @@ describe('the import directions between layers', () => {
         ].join(''),
       ),
     ).toEqual([]);
+  });
+
+  it("lets a launch type's descriptor load its own backend lazily, and nothing more", async () => {
+    const descriptor = 'src/launcher/backends/threads/descriptor/launch-type.ts';
+    const lazily = (specifier: string): string => `void import('${specifier}');\n`;
+    expect(await boundaryErrors(descriptor, lazily('../threads-backend.ts'))).toEqual([]);
+    // Loaded at once, the backend (and its dependencies) would load with the table.
+    expect(await boundaryErrors(descriptor, importOf('../threads-backend.ts'))).toHaveLength(1);
+    expect(
+      await boundaryErrors(descriptor, lazily('../../processes/processes-backend.ts')),
+    ).toHaveLength(1);
+    // The options layer, which holds the table of launch types, loads no backend itself.
+    expect(
+      await boundaryErrors(
+        'src/launcher/options/launch-types.ts',
+        lazily('../backends/threads/threads-backend.ts'),
+      ),
+    ).toHaveLength(1);
+  });
+
+  it("keeps a launch type's task entry node-side: it loads no launcher, and no node loads it", async () => {
+    const task = 'src/launcher/backends/slurm/task/slurm-task.ts';
+    expect(await boundaryErrors(task, importOf('../../../../node/child-main.ts'))).toEqual([]);
+    expect(await boundaryErrors(task, importOf('../../../session/control-plane.ts'))).toHaveLength(
+      1,
+    );
+    expect(await boundaryErrors(task, importOf('../slurm-backend.ts'))).toHaveLength(1);
+    expect(
+      await boundaryErrors(
+        'src/node/child-main.ts',
+        importOf('../launcher/backends/slurm/task/slurm-task-env.ts'),
+      ),
+    ).toHaveLength(1);
+    // Its own backend reads its names; another backend does not.
+    expect(
+      await boundaryErrors(
+        'src/launcher/backends/slurm/batch-script.ts',
+        importOf('./task/slurm-task-env.ts'),
+      ),
+    ).toEqual([]);
+    expect(
+      await boundaryErrors(
+        'src/launcher/backends/kubernetes/manifests.ts',
+        importOf('../slurm/task/slurm-task-env.ts'),
+      ),
+    ).toHaveLength(1);
   });
 });

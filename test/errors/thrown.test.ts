@@ -20,25 +20,7 @@ const HAND_WRITTEN = [
  * Files that still normalise by hand, which may only shrink. `src/internal/` may not import
  * `src/errors/` (the layers), and there the casts read what `node:fs` threw.
  */
-const NOT_YET = new Set([
-  'src/internal/private-folder.ts',
-  'src/internal/regular-file.ts',
-  'src/launcher/backends/kubernetes/api-errors.ts',
-  'src/launcher/backends/kubernetes/kubernetes-launcher.ts',
-  'src/launcher/backends/kubernetes/load-kubernetes-launcher.ts',
-  'src/launcher/backends/processes/processes-launcher.ts',
-  'src/launcher/dashboard/api-server.ts',
-  'src/launcher/dashboard/history-view.ts',
-  'src/launcher/dashboard/history-writer.ts',
-  'src/launcher/dashboard/launch-api.ts',
-  'src/launcher/dashboard/launch-registry.ts',
-  'src/launcher/dashboard/start-launch-api.ts',
-  'src/launcher/launch.ts',
-  'src/launcher/serve-launch-metrics.ts',
-  'src/launcher/session/code-location.ts',
-  'src/launcher/session/diagnose-node.ts',
-  'src/launcher/session/launch-session.ts',
-]);
+const NOT_YET = new Set(['src/internal/private-folder.ts', 'src/internal/regular-file.ts']);
 
 describe('thrown values', () => {
   it('read as a message and as an Error the same way, whatever was thrown', () => {

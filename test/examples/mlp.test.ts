@@ -23,7 +23,8 @@ describe('Mlp', () => {
     const batch = Float32Array.from({ length: 3 * 4 }, () => random.uniform(-1, 1));
     const out = net.forward(batch, 3).slice();
     const gradient = Float32Array.from(out, (y) => y);
-    const expected = net.backward(gradient);
+    // backward() returns a buffer its next call overwrites: keep a copy.
+    const expected = net.backward(gradient).slice();
     net.forward(batch, 3);
     for (let b = 0; b < 3; b++) {
       const one = batch.subarray(b * 4, b * 4 + 4);
@@ -32,6 +33,24 @@ describe('Mlp', () => {
     // backward() still uses the batch of the last forward(), not forwardOne's input.
     expect(Array.from(net.backward(gradient))).toEqual(Array.from(expected));
     expect(() => net.forwardOne(new Float32Array(3))).toThrow(/expected 4 inputs, got 3/);
+  });
+
+  it('reuses its buffers: a learner step allocates no activations or gradients', () => {
+    const random = new Random(7);
+    const net = new Mlp([4, 16, 16, 2], random);
+    const batch = Float32Array.from({ length: 5 * 4 }, () => random.uniform(-1, 1));
+    const first = net.forward(batch, 5);
+    const values = first.slice();
+    const gradient = net.backward(Float32Array.from(first, (y) => y / 5));
+    // The same arrays, overwritten with the same values, while the batch size holds.
+    expect(net.forward(batch, 5)).toBe(first);
+    expect(Array.from(first)).toEqual(Array.from(values));
+    expect(net.backward(Float32Array.from(first, (y) => y / 5))).toBe(gradient);
+    // Rows computed four at a time give what each row alone gives, bit for bit.
+    for (let b = 0; b < 5; b++) {
+      const row = Array.from(net.forwardOne(batch.subarray(b * 4, b * 4 + 4)));
+      expect(row).toEqual(Array.from(values.subarray(b * 2, b * 2 + 2)));
+    }
   });
 
   it('backward matches central finite differences for every parameter', () => {

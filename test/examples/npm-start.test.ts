@@ -2,7 +2,7 @@
  * README command 1, `npm start`, runs the Ape-X DQN example with 2 actors under
  * `processes` with the dashboard on: it says the dashboard's URL first, learns, ends with
  * its JSON line and exits 0. Run here as npm runs it, from the sources, with a lower
- * target so that the test stays short (the full run learns to 475 in about a minute).
+ * target so that the test stays short (the full run reaches 475 in 8–18 s at load 5–7).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

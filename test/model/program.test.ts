@@ -76,6 +76,8 @@ describe('Program', () => {
 describe('launch()', () => {
   it('refuses an unknown launch type, listing the known ones and the aliases', () => {
     const program = new lp.Program('unknown');
+    // A typo is a type error too: launchType is the union of the known names.
+    // @ts-expect-error -- "mars" is no launch type
     expect(() => lp.launch(program, { launchType: 'mars' })).toThrow(
       `Unknown launch type "mars" (from the launchType option). Known launch types: ${lp.LAUNCH_TYPES.join(', ')}; Launchpad aliases: test_mt`,
     );

@@ -4,11 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { decodeBootstrap } from '../../src/node/bootstrap-decoder.ts';
-import {
-  childBootstrapShape,
-  colocatedTaskShape,
-  slurmTasksShape,
-} from '../../src/protocol/bootstrap-shapes.ts';
+import { childBootstrapShape, colocatedTaskShape } from '../../src/protocol/bootstrap-shapes.ts';
+import { slurmTasksShape } from '../../src/launcher/backends/slurm/task/slurm-task-env.ts';
 import { startScript } from '../helpers/scripts.ts';
 
 const GOOD = { controlAddress: '127.0.0.1:4000', secret: 's3cret', nodeId: 'learner/0' };

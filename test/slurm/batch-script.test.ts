@@ -13,7 +13,7 @@ import {
 import {
   resolveGroupResources,
   type SlurmOptions,
-} from '../../src/launcher/options/slurm-options.ts';
+} from '../../src/launcher/backends/slurm/descriptor/slurm-options.ts';
 
 /** Does nothing. */
 export function noop(): void {

@@ -14,7 +14,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { hostOf, resolveListen } from '../../src/node/node-listen.ts';
 import { interfaceAddress } from '../../src/node/route-source.ts';
 import { readJobOutput, unreportedEnds } from '../../src/launcher/backends/slurm/job-output.ts';
-import { resolveGroupResources } from '../../src/launcher/options/slurm-options.ts';
+import { resolveGroupResources } from '../../src/launcher/backends/slurm/descriptor/slurm-options.ts';
 import { slurmNetwork } from '../../src/launcher/backends/slurm/slurm-network.ts';
 import { parsePortRange, portsToTry } from '../../src/rpc/port-range.ts';
 import { RpcServer } from '../../src/rpc/server.ts';

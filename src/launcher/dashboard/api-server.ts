@@ -18,6 +18,7 @@ import { hasToken, openEventStream, sendError, sendJson } from './http-replies.t
 import type { LaunchView } from './launch-view.ts';
 import type { NodeActions } from './node-actions.ts';
 import { pageHtml, staticAsset } from './static-assets.ts';
+import { thrownMessage } from '../../errors/thrown.ts';
 
 /** A listening launch API. */
 export interface LaunchApiServer {
@@ -48,7 +49,7 @@ export async function serveLaunchApi(options: LaunchApiOptions): Promise<LaunchA
   let port = options.port;
   const server: Server = createServer(TIMEOUT_OPTIONS, (request, response) => {
     route({ ...options, port, guard }, request, response).catch((error: unknown) => {
-      if (!response.headersSent) sendError(response, 500, describe(error));
+      if (!response.headersSent) sendError(response, 500, thrownMessage(error));
       else response.end();
     });
   });
@@ -242,7 +243,7 @@ async function postRoute(
         .end(JSON.stringify(profile));
     }
   } catch (error) {
-    sendError(response, statusOf(error), `${what}: ${describe(error)}`);
+    sendError(response, statusOf(error), `${what}: ${thrownMessage(error)}`);
   }
 }
 
@@ -321,10 +322,6 @@ function statusOf(error: unknown): number {
     if (error.code === 'FAILED_PRECONDITION' || error.code === 'UNAVAILABLE') return 409;
   }
   return 500;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**

@@ -25,6 +25,7 @@ import type {
   NodeRow,
 } from './launch-view.ts';
 import type { LogLine } from './log-tail.ts';
+import { thrownMessage } from '../../errors/thrown.ts';
 
 /** A launch's history, read from its working directory. */
 export interface HistoryView extends LaunchView {
@@ -143,7 +144,7 @@ function readLaunchRecord(workdir: string, path: string): LaunchRecord {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw invalid(path, `is not JSON (${(error as Error).message})`);
+    throw invalid(path, `is not JSON (${thrownMessage(error)})`);
   }
   const problem = checkLaunchRecord(value, 'history');
   if (problem !== undefined) throw invalid(path, `is not a launch record: ${problem}`);

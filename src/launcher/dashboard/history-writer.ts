@@ -18,6 +18,7 @@ import type { GraphView, LaunchEvent } from './launch-view.ts';
 import type { LogLine } from './log-tail.ts';
 import { historyDirectory, historyPaths, type MetricsLine } from './history-files.ts';
 import { historyCopy, writeJsonAtomically, type LaunchRecord } from './launch-record.ts';
+import { thrownMessage } from '../../errors/thrown.ts';
 
 /** How often buffered lines are written, in milliseconds. */
 export const FLUSH_INTERVAL_MS = 500;
@@ -134,7 +135,7 @@ export class HistoryWriter {
       this.#failed = true;
       this.#pending.clear();
       this.#warn(
-        `launchpad-ts: cannot write the launch's history in ${dirname(this.#paths.launch)} (${error instanceof Error ? error.message : String(error)}); history is off for this launch, which goes on without it.`,
+        `launchpad-ts: cannot write the launch's history in ${dirname(this.#paths.launch)} (${thrownMessage(error)}); history is off for this launch, which goes on without it.`,
       );
     }
   }

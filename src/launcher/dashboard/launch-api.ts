@@ -18,11 +18,12 @@ import { LogTail } from './log-tail.ts';
 import { runningActions } from './node-actions.ts';
 import { programShape } from './program-graph.ts';
 import type { LaunchApiContext } from './start-launch-api.ts';
+import { thrownMessage } from '../../errors/thrown.ts';
 
 /** Serves the launch API of `context`'s launch until it ends; resolves once it listens. */
 export async function runLaunchApi(context: LaunchApiContext): Promise<{ pageUrl: string }> {
   const { setup, stderr } = context;
-  const running = context.running();
+  const { running } = context;
   const token = randomBytes(24).toString('base64url');
   const tail = new LogTail(setup.ids);
   const warn = (message: string): void => {
@@ -111,7 +112,7 @@ function writeRecord(
     writeLaunchRecord(record);
   } catch (error) {
     warn(
-      `launchpad-ts: cannot write the launch registry (${error instanceof Error ? error.message : String(error)}); \`launchpad-ts ls\` will not list this launch.`,
+      `launchpad-ts: cannot write the launch registry (${thrownMessage(error)}); \`launchpad-ts ls\` will not list this launch.`,
     );
   }
 }

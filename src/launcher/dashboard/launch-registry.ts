@@ -27,6 +27,7 @@ import { checkOwnFolder, FolderRefused } from '../../internal/private-folder.ts'
 import { FileRefused, readSmallFile } from '../../internal/regular-file.ts';
 import { checkLaunchRecord, writeJsonAtomically, type LaunchRecord } from './launch-record.ts';
 import { readVariable, USER_VARIABLES } from '../../internal/environment.ts';
+import { thrownMessage } from '../../errors/thrown.ts';
 
 /** How many launch records the registry keeps; older ones are removed. */
 export const REGISTRY_LIMIT = 100;
@@ -91,7 +92,7 @@ export function readRecordFile(
   try {
     value = JSON.parse(text);
   } catch (error) {
-    return { problem: `not JSON (${(error as Error).message})` };
+    return { problem: `not JSON (${thrownMessage(error)})` };
   }
   const problem = checkLaunchRecord(value, 'registry');
   return problem === undefined

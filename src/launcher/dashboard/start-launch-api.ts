@@ -10,12 +10,13 @@ import type { Writable } from 'node:stream';
 import type { LaunchSetup } from '../session/launch-setup.ts';
 import type { RunningProgram } from '../session/running-program.ts';
 import type { OutputTap } from './output-tap.ts';
+import { thrownMessage } from '../../errors/thrown.ts';
 
 /** What the launch API needs of a launch. */
 export interface LaunchApiContext {
   readonly setup: LaunchSetup;
-  /** The launch's `RunningProgram`, read once the API starts (it is made after this call). */
-  readonly running: () => RunningProgram;
+  /** The launch's `RunningProgram`. */
+  readonly running: RunningProgram;
   /** Node output, tapped from the launch's streams. */
   readonly tap: OutputTap;
   /** The port to serve on (0: any); the page's URL is printed only when `print` is set. */
@@ -41,7 +42,7 @@ export function startLaunchApi(context: LaunchApiContext): LaunchApiUrls {
   serving.catch((error: unknown) => {
     context.setup.lifecycle.fail(
       new Error(
-        `Cannot serve the launch API (dashboard) on 127.0.0.1:${String(context.port)}: ${error instanceof Error ? error.message : String(error)}`,
+        `Cannot serve the launch API (dashboard) on 127.0.0.1:${String(context.port)}: ${thrownMessage(error)}`,
       ),
     );
   });

@@ -9,7 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import { LaunchpadError } from '../../errors/errors.ts';
-import { launchTypeNamed } from './launch-type.ts';
+import { launchTypeNamed } from './launch-types.ts';
 import { parseTimeLimit } from './time-limit-option.ts';
 
 /**

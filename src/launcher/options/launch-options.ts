@@ -2,10 +2,9 @@
  * @module
  * The options of `launch()` and their validation.
  */
-import { statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { boolean, must, nonNegative, object, recordOf, string } from '../../internal/shape.ts';
-import { checkOption, optionError } from './option-check.ts';
+import { checkOption } from './option-check.ts';
 import { localResourcesShape, restartShape } from './option-shapes.ts';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '../../rpc/codec.ts';
 import type { RestartPolicies } from './restart-policy.ts';
@@ -21,10 +20,11 @@ import {
   type LaunchpadOutputMode,
   type OutputMode,
 } from './output-mode.ts';
-import type { KubernetesOptions } from './kubernetes-options.ts';
-import type { SlurmOptions } from './slurm-options.ts';
 import type { LocalResources } from '../../protocol/local-resources.ts';
 import { readVariable, USER_VARIABLES } from '../../internal/environment.ts';
+import type { LaunchType } from './launch-types.ts';
+import type { KubernetesOptions } from '../backends/kubernetes/descriptor/kubernetes-options.ts';
+import type { SlurmOptions } from '../backends/slurm/descriptor/slurm-options.ts';
 
 export type { LocalResources } from '../../protocol/local-resources.ts';
 
@@ -33,10 +33,11 @@ export type { OutputMode } from './output-mode.ts';
 /** Options for `launch()`. Every field is optional. */
 export interface LaunchOptions {
   /**
-   * How to run the program: `in-process`, `processes`, or a Launchpad alias (`test_mt`,
-   * `local_mp`). When unset: `--lp_launch_type`, then `LP_LAUNCH_TYPE`, then `processes`.
+   * How to run the program: `in-process`, `threads`, `processes`, `slurm`, `kubernetes`,
+   * or a Launchpad alias (`test_mt`, `local_mt`, `in_process`, `local_mp`, `test_mp`).
+   * When unset: `--lp_launch_type`, then `LP_LAUNCH_TYPE`, then `processes`.
    */
-  readonly launchType?: string;
+  readonly launchType?: LaunchType | 'test_mt' | 'in_process' | 'local_mt' | 'local_mp' | 'test_mp';
   /**
    * Milliseconds between the stop signal and killing the nodes still running.
    * @default 10000
@@ -130,7 +131,7 @@ export interface LaunchOptions {
   readonly python?: string;
 }
 
-/** {@link LaunchOptions} with defaults filled in. */
+/** {@link LaunchOptions} (the launch type's own section aside) with defaults filled in. */
 export interface ResolvedLaunchOptions {
   readonly restart: RestartPolicies | undefined;
   readonly resources: Readonly<Record<string, LocalResources>>;
@@ -140,8 +141,6 @@ export interface ResolvedLaunchOptions {
   readonly maxMessageBytes: number;
   readonly stdout: Writable;
   readonly stderr: Writable;
-  readonly slurm: SlurmOptions;
-  readonly kubernetes: KubernetesOptions;
   readonly dryRun: boolean;
   readonly timeLimitMs: number | undefined;
   readonly metrics: boolean;
@@ -162,8 +161,11 @@ const writable = must(
 /** A launch type's own section: checked by that launch type against its own shape. */
 const section = must('an object', (value) => typeof value === 'object' && value !== null);
 
-/** Every field of {@link LaunchOptions}: an unknown one is refused, naming it. */
-const launchOptionsShape = object({
+/**
+ * Every field of the launch options but the launch types' sections: an unknown one is
+ * refused, naming it.
+ */
+const commonOptionsShape = {
   launchType: string('a launch type name'),
   terminationGraceMs: nonNegative,
   workdir: string('a directory path'),
@@ -173,8 +175,6 @@ const launchOptionsShape = object({
   output: outputModeShape,
   stdout: writable,
   stderr: writable,
-  slurm: section,
-  kubernetes: section,
   dryRun: boolean,
   timeLimitMs: must(
     'a positive number of milliseconds',
@@ -193,16 +193,24 @@ const launchOptionsShape = object({
       (Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 65_535),
   ),
   python: string('a Python interpreter (a command or a path)'),
-});
+};
 
 /**
- * Checks the shape of every option (the launch type's own section aside) and fills in
- * defaults.
+ * Checks the shape of every option (each launch type's own section is an object, which
+ * that launch type checks) and fills in defaults.
  *
+ * @param sections - the launch types' section names (`slurm`, `kubernetes`)
  * @throws LaunchpadError `INVALID_ARGUMENT` naming the option's path, or an unknown option
  */
-export function resolveLaunchOptions(options: LaunchOptions): ResolvedLaunchOptions {
-  checkOption(launchOptionsShape, options, '');
+export function resolveLaunchOptions(
+  options: LaunchOptions,
+  sections: readonly string[] = [],
+): ResolvedLaunchOptions {
+  const shape = object({
+    ...commonOptionsShape,
+    ...Object.fromEntries(sections.map((name) => [name, section])),
+  });
+  checkOption(shape, options, '');
   const flags = launchFlags();
   return {
     terminationGraceMs: options.terminationGraceMs ?? DEFAULT_TERMINATION_GRACE_MS,
@@ -213,8 +221,6 @@ export function resolveLaunchOptions(options: LaunchOptions): ResolvedLaunchOpti
     output: resolveOutputMode(options.output),
     stdout: options.stdout ?? process.stdout,
     stderr: options.stderr ?? process.stderr,
-    slurm: options.slurm ?? {},
-    kubernetes: options.kubernetes ?? {},
     dryRun: options.dryRun ?? flags.dryRun ?? process.env[USER_VARIABLES.dryRun] === '1',
     timeLimitMs: resolveTimeLimit(options.timeLimitMs, flags.timeLimit),
     ...resolveMetricsOptions(options, flags.metricsPort, process.env),
@@ -238,64 +244,4 @@ function resolveOutputMode(option: OutputMode | LaunchpadOutputMode | undefined)
         ? [fromEnvironment.from, fromEnvironment.value]
         : ['the default', DEFAULT_OUTPUT_MODE];
   return outputModeNamed(mode, source);
-}
-
-/** The resources of `node`: its label's, overridden field by field by its id's. */
-export function resourcesOf(
-  resources: Readonly<Record<string, LocalResources>>,
-  node: { readonly id: string; readonly label: string },
-): LocalResources {
-  const byLabel = resources[node.label] ?? {};
-  const byId = resources[node.id] ?? {};
-  return {
-    env: { ...byLabel.env, ...byId.env },
-    nodeFlags: [...(byLabel.nodeFlags ?? []), ...(byId.nodeFlags ?? [])],
-    ...((byId.cwd ?? byLabel.cwd) === undefined ? {} : { cwd: byId.cwd ?? byLabel.cwd }),
-  };
-}
-
-/** Throws when a key of a per-node option names no group label or node id. */
-export function checkNodeKeys(
-  optionName: string,
-  record: Readonly<Record<string, unknown>>,
-  nodes: readonly { readonly id: string; readonly label: string }[],
-): void {
-  const known = new Set(nodes.flatMap((node) => [node.id, node.label]));
-  for (const key of Object.keys(record)) {
-    if (!known.has(key)) {
-      throw optionError(
-        `${optionName}[${JSON.stringify(key)}]`,
-        `names no group or node of the program; known: ${[...known].sort().join(', ')}.`,
-      );
-    }
-  }
-}
-
-/**
- * Throws when a node's `cwd` resource is not an existing directory.
- *
- * @throws LaunchpadError `INVALID_ARGUMENT` naming the node and the path
- */
-export function checkNodeCwds(
-  nodes: readonly { readonly id: string; readonly label: string }[],
-  resources: Readonly<Record<string, LocalResources>>,
-): void {
-  for (const node of nodes) {
-    const { cwd } = resourcesOf(resources, node);
-    if (cwd !== undefined && !isDirectory(cwd)) {
-      const key = resources[node.id]?.cwd === undefined ? node.label : node.id;
-      throw optionError(
-        `resources[${JSON.stringify(key)}].cwd`,
-        `is ${cwd}, which is not an existing directory (node ${node.id}); create it or fix the path.`,
-      );
-    }
-  }
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }

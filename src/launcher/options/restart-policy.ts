@@ -5,7 +5,7 @@
  */
 import { checkOption, optionError } from './option-check.ts';
 import { isOnePolicy, restartShape } from './option-shapes.ts';
-import { checkNodeKeys } from './launch-options.ts';
+import { checkNodeKeys } from './per-node-options.ts';
 
 /** When to restart a node. */
 export type RestartMode =

@@ -17,6 +17,7 @@ import { isPythonNode } from '../../model/python-node.ts';
 import type { CodeLocation } from '../../protocol/node-spec.ts';
 import { mainDeclared } from '../../node/child-hook.ts';
 import { definitionUrls } from '../../internal/function-location.ts';
+import { thrownMessage } from '../../errors/thrown.ts';
 
 /** What the launcher knows of the main script when it looks for node code. */
 export interface MainScriptGuard {
@@ -63,9 +64,7 @@ export async function locateExport(
       namespace = (await import(moduleUrl)) as Record<string, unknown>;
     } catch (error) {
       // One module that cannot load here must not hide the others.
-      importFailures.push(
-        `${fileURLToPath(moduleUrl)} failed to import: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      importFailures.push(`${fileURLToPath(moduleUrl)} failed to import: ${thrownMessage(error)}`);
       continue;
     }
     for (const [exportName, value] of Object.entries(namespace)) {

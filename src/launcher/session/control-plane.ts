@@ -196,17 +196,39 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
         ? {}
         : { unreachableHint: options.unreachableHint }),
     }),
-    exitError: (nodeId, { code, signal }) => {
-      // A report belongs to the run that just ended: take it, so a restarted run that
-      // ends cleanly (or is killed) is not blamed for its predecessor's error.
-      const reported = failures.take(nodeId);
-      if (code === 0) return undefined;
-      if (reported !== undefined) return new RemoteError(reported);
-      const how = signal !== null ? `was killed by ${signal}` : `exited with code ${String(code)}`;
-      return new LaunchpadError('UNKNOWN', `Node ${nodeId} ${how}.`);
-    },
+    exitError: (nodeId, exit) => exitError(failures, nodeId, exit),
     close: () => server.close(),
   };
+}
+
+/**
+ * The control plane of a launch whose nodes all run in the launcher's process
+ * (`in-process`): they register and report to the launcher directly, so no server runs.
+ * Its bootstraps name no address.
+ */
+export function inMemoryControlPlane(secret: string): ControlPlane {
+  const failures = new FailureReports();
+  return {
+    address: 'in-memory',
+    takeReportedFailure: (nodeId) => failures.take(nodeId),
+    bootstrap: (nodeId) => ({ controlAddress: '', secret, nodeId }),
+    exitError: (nodeId, exit) => exitError(failures, nodeId, exit),
+    close: () => Promise.resolve(),
+  };
+}
+
+// A report belongs to the run that just ended: it is taken, so a restarted run that ends
+// cleanly (or is killed) is not blamed for its predecessor's error.
+function exitError(
+  failures: FailureReports,
+  nodeId: string,
+  { code, signal }: { code: number | null; signal: string | null },
+): Error | undefined {
+  const reported = failures.take(nodeId);
+  if (code === 0) return undefined;
+  if (reported !== undefined) return new RemoteError(reported);
+  const how = signal !== null ? `was killed by ${signal}` : `exited with code ${String(code)}`;
+  return new LaunchpadError('UNKNOWN', `Node ${nodeId} ${how}.`);
 }
 
 function advertiseHostOf(host: string | undefined): { advertiseHost?: string } {

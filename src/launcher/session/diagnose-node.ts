@@ -15,11 +15,12 @@ import {
   type StackFrame,
   type StackSample,
 } from '../../protocol/diagnostics.ts';
-import type { LaunchType } from '../options/launch-type.ts';
+import type { LaunchType } from '../options/launch-types.ts';
 import type { NodeStatus } from './program-lifecycle.ts';
 import { DIAGNOSTICS_TIMEOUT_MS, type DiagnosticsTarget } from './node-diagnostics.ts';
 import type { DiagnosticsBook } from './node-diagnostics.ts';
 import { mapCompiledFrame } from './typescript-nodes.ts';
+import { thrownMessage } from '../../errors/thrown.ts';
 
 /** What a diagnosis needs to know of the launch. */
 export interface DiagnosedLaunch {
@@ -127,7 +128,7 @@ async function bounded<T>(
     return await Promise.race([work, late]);
   } catch (error) {
     if (error instanceof LaunchpadError) throw error;
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = thrownMessage(error);
     throw new LaunchpadError('UNAVAILABLE', `${method}(${nodeId}): ${reason}`, { cause: error });
   } finally {
     clearTimeout(timer);

@@ -1,24 +1,35 @@
 /**
  * @module
- * {@link LaunchSession}: the one launch sequence every launch type goes through. It starts
- * the control plane, lets the backend prepare (open a tmux server, submit a Slurm job,
- * create Kubernetes objects), starts every node through a {@link Supervisor} (which
- * applies restart policies), answers signals, and releases everything at the end. A
- * backend only says how to start one unit, how to kill it, and how it ended.
+ * {@link runNodes}: the one sequence every launch type runs its nodes through, and
+ * {@link SessionBackend}, what a launch type provides for it. It starts the control plane
+ * (in memory when every node runs in the launcher), lets the backend prepare (open a tmux
+ * server, submit a Slurm job, create Kubernetes objects), starts every node through a
+ * {@link Supervisor} (which applies restart policies), keeps each node's current run and
+ * how it ends, reads a node's exit report, prints forwarded output, answers signals, and
+ * releases everything at the end. A backend only says how to start one unit, how to kill
+ * it, and what its engine tells of how it ended.
  */
+import { writeFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { Node } from '../../model/node.ts';
-import type { Unit, UnitExit, UnitLaunch } from '../../spawn/unit.ts';
-import { resourcesOf } from '../options/launch-options.ts';
+import { unitEndingWith, type Unit, type UnitEnd, type UnitLaunch } from '../../spawn/unit.ts';
+import { resourcesOf } from '../options/per-node-options.ts';
 import type { AddressBook } from './address-book.ts';
-import { startControlPlane, type ControlPlane, type ControlPlaneOptions } from './control-plane.ts';
+import {
+  inMemoryControlPlane,
+  startControlPlane,
+  type ControlPlane,
+  type ControlPlaneOptions,
+} from './control-plane.ts';
 import { handleInterrupts } from './interrupts.ts';
 import type { LaunchSetup } from './launch-setup.ts';
-import { Supervisor, type NodeUnit } from './supervisor.ts';
+import { Supervisor } from './supervisor.ts';
 import { isPythonNode } from '../../model/python-node.ts';
 import { startLocalPythonUnit } from './python-units.ts';
-
-export { unitEndingWith } from './unit-ending.ts';
+import { NodeRuns } from './node-runs.ts';
+import type { ControlListener } from './control-service.ts';
+import { nodePrefix } from '../../spawn/output-prefixer.ts';
+import { thrownAsError } from '../../errors/thrown.ts';
 
 /** What one node needs to start, with the node itself. */
 export interface UnitStart extends UnitLaunch {
@@ -26,16 +37,12 @@ export interface UnitStart extends UnitLaunch {
   readonly node: Node;
   /** 0 for the node's first start, n for its n-th restart. */
   readonly restart: number;
+  /**
+   * How this run ends, once the backend tells the session (`SessionContext.endRun`): a
+   * backend that hears of a run's end from afar returns a unit ending with it.
+   */
+  readonly ended: Promise<UnitEnd>;
 }
-
-/**
- * How a unit ended: a process's exit status (read against the node's own failure report),
- * or an outcome the backend already knows (`error` unset for a clean end).
- */
-export type UnitEnd = UnitExit | { readonly error: Error | undefined };
-
-/** A node started by a backend, as the session follows it. */
-export type BackendUnit = Unit<UnitEnd>;
 
 /** What a backend has once the control plane is up. */
 export interface SessionContext {
@@ -43,10 +50,20 @@ export interface SessionContext {
   readonly workdir: string;
   /** The launch's addresses. */
   readonly book: AddressBook;
-  /** The control plane, unless the backend runs without one (`in-process`). */
-  readonly plane: ControlPlane | undefined;
+  /** The control plane (in memory when every node runs in the launcher). */
+  readonly plane: ControlPlane;
   /** Where the launcher's own messages go. */
   readonly stderr: Writable;
+  /** Says `line` on the launcher's standard error, as the launcher's own. */
+  say(line: string): void;
+  /**
+   * Ends node `nodeId`'s current run (its unit's `UnitStart.ended`), unless its end is
+   * known already: an end heard twice counts once, and an end heard before its unit
+   * starts waits for it.
+   */
+  endRun(nodeId: string, end: UnitEnd): void;
+  /** True once node `nodeId`'s current run has ended. */
+  runEnded(nodeId: string): boolean;
   /**
    * Tells the session that the cluster runs `nodeId` (its Pod is Running), which may be
    * before the node registers.
@@ -69,6 +86,17 @@ export type BackendControlPlane = Pick<
   | 'listener'
 >;
 
+/** What a cluster backend would submit (a batch script, manifests), for a dry run. */
+export interface Submission {
+  /** The text of it. */
+  render(): string;
+  /**
+   * The file it is written to instead of standard output. Set, it is written even without
+   * a dry run, and nothing runs.
+   */
+  readonly renderTo?: string | undefined;
+}
+
 /** What a launch type provides: how to start, kill and follow its units. */
 export interface SessionBackend {
   /**
@@ -78,10 +106,17 @@ export interface SessionBackend {
   readonly controlPlane?: BackendControlPlane | (() => Promise<BackendControlPlane>) | false;
   /** Print each node's state changes (cluster backends, whose nodes are out of sight). */
   readonly announceStates?: boolean;
+  /** What a dry run (`dryRun`, `--lp_dry_run`) shows instead of running the launch. */
+  readonly submission?: Submission;
+  /**
+   * What a colocation runs as (`Slurm task`, `Pod`), for a backend that runs it as one
+   * unit: a colocated node then cannot be ended alone to restart it.
+   */
+  readonly colocationUnit?: string;
   /** Runs once the control plane is up, before any node starts. */
   prepare?(context: SessionContext): Promise<void>;
   /** Starts one node (its first start, or a restart). */
-  start(unit: UnitStart): BackendUnit;
+  start(unit: UnitStart): Unit<UnitEnd>;
   /** True while the cluster has started nothing of the launch (see the Supervisor's). */
   nothingStarted?(): boolean;
   /**
@@ -97,14 +132,30 @@ export interface SessionBackend {
    * local process. A cluster backend must have it: without it, each Python node would run
    * twice, in the cluster (its task or Pod) and as a process of the launcher.
    */
-  startPython?(unit: UnitStart): BackendUnit;
+  startPython?(unit: UnitStart): Unit<UnitEnd>;
   /** Runs once every node has ended. */
   release?(): Promise<void>;
 }
 
-/** Runs a prepared launch through `backend`, from the control plane to the release. */
-export function runLaunchSession(setup: LaunchSetup, backend: SessionBackend): void {
+/**
+ * Runs the nodes of a prepared launch through `backend`, from the control plane to the
+ * release (a dry run shows what the backend would submit instead).
+ */
+export function runNodes(setup: LaunchSetup, backend: SessionBackend): void {
   const { program, options, ids, lifecycle, book } = setup;
+  const { submission } = backend;
+  if (submission !== undefined && (options.dryRun || submission.renderTo !== undefined)) {
+    const text = submission.render();
+    if (submission.renderTo === undefined) options.stdout.write(text);
+    else writeFileSync(submission.renderTo, text);
+    lifecycle.endWithoutRunning();
+    return;
+  }
+  const say = (line: string): void => {
+    options.stderr.write(`launchpad-ts: ${line}\n`);
+  };
+  const runs = new NodeRuns(ids);
+  // Set once the control plane is up, before any node starts.
   let plane: ControlPlane | undefined;
   let releaseInterrupts = (): void => undefined;
   let starting: Promise<void> = Promise.resolve();
@@ -113,19 +164,23 @@ export function runLaunchSession(setup: LaunchSetup, backend: SessionBackend): v
   const announce = (nodeId: string, state: string): void => {
     if (backend.announceStates !== true || announced.get(nodeId) === state) return;
     announced.set(nodeId, state);
-    options.stderr.write(`launchpad-ts: ${nodeId}: ${state === 'stopped' ? 'done' : state}\n`);
+    say(`${nodeId}: ${state === 'stopped' ? 'done' : state}`);
   };
   lifecycle.watchStates(announce);
-  const startUnit = (nodeId: string): NodeUnit => {
+  const startUnit = (nodeId: string): Unit<Error | undefined> => {
     const index = ids.indexOf(nodeId);
     const node = program.nodes[index];
-    if (node === undefined) throw new Error(`No node ${nodeId}.`);
+    if (node === undefined || plane === undefined) throw new Error(`Cannot start ${nodeId} yet.`);
+    const restart = lifecycle.restartsOf(nodeId);
+    // Each run has its own end: an exit report of the run before is not this run's.
+    if (restart > 0) runs.restart(nodeId);
     const launch: UnitStart = {
       node,
       nodeId,
       index,
-      restart: lifecycle.restartsOf(nodeId),
-      bootstrap: plane?.bootstrap(nodeId) ?? { controlAddress: '', secret: '', nodeId },
+      restart,
+      ended: runs.ended(nodeId),
+      bootstrap: plane.bootstrap(nodeId),
       // A node may import the main script (its launcher code in lp.main()): same flags.
       args: setup.args,
       resources: resourcesOf(options.resources, node),
@@ -134,18 +189,26 @@ export function runLaunchSession(setup: LaunchSetup, backend: SessionBackend): v
       ? backend.start(launch)
       : (backend.startPython?.(launch) ?? startLocalPythonUnit(launch, options, setup.workdir));
     const control = plane;
-    return {
-      exited: unit.exited.then((end) =>
-        'error' in end ? end.error : control?.exitError(nodeId, end),
-      ),
-      get running() {
-        return unit.running;
-      },
-      kill: () => {
+    // A process's exit status is read against the node's own failure report, here only.
+    return unitEndingWith(
+      unit.exited.then((end) => ('error' in end ? end.error : control.exitError(nodeId, end))),
+      () => {
         unit.kill();
       },
-    };
+      () => unit.running,
+    );
   };
+  // Output nodes forward (from cluster hosts) is printed as local nodes' is, prefixed.
+  const prefixes = new Map(ids.map((id, index) => [id, nodePrefix(id, index, options.stdout)]));
+  const printingOutput = (listener: ControlListener = {}): ControlListener => ({
+    ...listener,
+    output: (nodeId, stream, lines) => {
+      listener.output?.(nodeId, stream, lines);
+      const target = stream === 'stderr' ? options.stderr : options.stdout;
+      const prefix = prefixes.get(nodeId) ?? `[${nodeId}]`;
+      for (const line of lines) target.write(`${prefix} ${line}\n`);
+    },
+  });
   const killAll = (): void => {
     supervisor.killAll();
     backend.killAll?.();
@@ -158,7 +221,11 @@ export function runLaunchSession(setup: LaunchSetup, backend: SessionBackend): v
     stderr: options.stderr,
     start: startUnit,
     nothingStarted: () => backend.nothingStarted?.() === true,
-    restartRefusal: (nodeId) => backend.restartRefusal?.(nodeId),
+    restartRefusal: (nodeId) =>
+      backend.colocationUnit !== undefined &&
+      program.colocations.some(({ nodeIds }) => nodeIds.includes(nodeId))
+        ? `it shares its ${backend.colocationUnit} with the other nodes of its colocation`
+        : backend.restartRefusal?.(nodeId),
     release: async () => {
       // A stop during the start must still close what the start opens.
       await starting.catch(() => undefined);
@@ -198,7 +265,10 @@ export function runLaunchSession(setup: LaunchSetup, backend: SessionBackend): v
         diagnostics: setup.diagnostics,
         tracing: options.tracing,
         ...settings,
+        listener: printingOutput(settings?.listener),
       });
+    } else {
+      plane = inMemoryControlPlane(setup.secret);
     }
     // A stop may come while the plane starts or the backend prepares.
     const stopped = (): boolean => lifecycle.stopping;
@@ -208,6 +278,11 @@ export function runLaunchSession(setup: LaunchSetup, backend: SessionBackend): v
       book,
       plane,
       stderr: options.stderr,
+      say,
+      endRun: (nodeId, end) => {
+        runs.end(nodeId, end);
+      },
+      runEnded: (nodeId) => runs.hasEnded(nodeId),
       running: (nodeId) => {
         announce(nodeId, 'running');
       },
@@ -216,6 +291,6 @@ export function runLaunchSession(setup: LaunchSetup, backend: SessionBackend): v
   };
   starting = start();
   starting.catch((error: unknown) => {
-    lifecycle.fail(error instanceof Error ? error : new Error(String(error)));
+    lifecycle.fail(thrownAsError(error));
   });
 }

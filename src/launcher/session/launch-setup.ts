@@ -10,7 +10,7 @@ import { calledFromMainModule, mainModuleUrl } from '../../internal/call-site.ts
 import type { Program } from '../../model/program.ts';
 import { AddressBook } from './address-book.ts';
 import type { ResolvedLaunchOptions } from '../options/launch-options.ts';
-import type { LaunchType } from '../options/launch-type.ts';
+import type { LaunchType } from '../options/launch-types.ts';
 import { toWireArguments } from './node-arguments.ts';
 import { ProgramLifecycle } from './program-lifecycle.ts';
 import { resolveRestartPolicies, type ResolvedRestartPolicy } from '../options/restart-policy.ts';
@@ -56,6 +56,7 @@ export interface LaunchSetup {
  * Checks what every launch type checks and prepares the launch. Must run synchronously
  * inside `launch()`: whether the main script called it is read from the call stack.
  *
+ * @param restartPolicies - the restart policies, as the launch type's check resolved them
  * @throws LaunchpadError `INVALID_ARGUMENT` naming the node and the argument's path for an
  * argument that cannot reach its node, or naming the key of a wrong restart policy
  */
@@ -63,10 +64,12 @@ export function createLaunchSetup(
   program: Program,
   options: ResolvedLaunchOptions,
   launchType: LaunchType,
+  restartPolicies: () => ReadonlyMap<string, ResolvedRestartPolicy> = () =>
+    resolveRestartPolicies(options.restart, program.nodes),
 ): LaunchSetup {
   const nodes = program.nodes;
   const wireArgs = nodes.map((node) => toWireArguments(node, program));
-  const policies = resolveRestartPolicies(options.restart, nodes);
+  const policies = restartPolicies();
   const entry = calledFromMainModule() ? mainModuleUrl() : undefined;
   const ids = nodes.map((node) => node.id);
   const lifecycle = new ProgramLifecycle(program.name, ids, options.stderr);
@@ -99,7 +102,10 @@ export function createLaunchSetup(
 }
 
 /**
- * A launch type's backend for a prepared launch, run by the launch session; `undefined`
- * when there is nothing to run (a dry run printed what it would do).
+ * A launch type's backend for a prepared launch and its checked section (what its
+ * descriptor's `check` returned), run by the launch session.
  */
-export type Launcher = (setup: LaunchSetup) => SessionBackend | undefined;
+export type BackendFactory<TChecked = void> = (
+  setup: LaunchSetup,
+  checked: TChecked,
+) => SessionBackend;

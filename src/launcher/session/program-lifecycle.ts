@@ -22,7 +22,7 @@ export interface NodeStatus {
 }
 
 /** What a launcher must do to end its nodes. */
-export interface LaunchBackend {
+export interface Supervision {
   /**
    * Ends every node still running: they have seen the stop signal; wait up to the grace
    * period, then kill. Resolves when every node has ended and resources are released.
@@ -51,7 +51,7 @@ export class ProgramLifecycle implements ActiveProgram {
   readonly #done = deferred<undefined>();
   #failure: LaunchpadError | undefined;
   #stopping: Promise<void> | undefined;
-  #backend: LaunchBackend | undefined;
+  #backend: Supervision | undefined;
   readonly #stderr: Writable;
   #watchers: ((nodeId: string, state: NodeState) => void)[] = [];
 
@@ -93,7 +93,7 @@ export class ProgramLifecycle implements ActiveProgram {
   }
 
   /** Connects the launcher that runs the nodes. */
-  attach(backend: LaunchBackend): void {
+  attach(backend: Supervision): void {
     this.#backend = backend;
   }
 
@@ -207,7 +207,7 @@ export class ProgramLifecycle implements ActiveProgram {
     this.#stopInBackground();
   }
 
-  /** Restarts node `nodeId` now (see {@link LaunchBackend.restartNode}). */
+  /** Restarts node `nodeId` now (see {@link Supervision.restartNode}). */
   restartNode(nodeId: string): void {
     if (this.stopping) {
       throw new LaunchpadError(

@@ -12,7 +12,7 @@ import { LaunchpadError } from '../../errors/errors.ts';
 import type { Program } from '../../model/program.ts';
 import { isPythonNode } from '../../model/python-node.ts';
 import { pythonNodeCommand } from '../../spawn/python-command.ts';
-import type { LaunchType } from '../options/launch-type.ts';
+import type { LaunchType } from '../options/launch-types.ts';
 
 // An interpreter that passed once passes again: launches in one process check it once.
 const passed = new Set<string>();

@@ -11,15 +11,15 @@ import { nodeLogFile } from '../../protocol/colocation-protocol.ts';
 import { startNodeProcess, type ProcessOutput } from '../../spawn/node-process.ts';
 import { pythonNodeCommand } from '../../spawn/python-command.ts';
 import type { ResolvedLaunchOptions } from '../options/launch-options.ts';
-import type { BackendUnit, UnitStart } from './launch-session.ts';
-import { unitEndingWith } from './unit-ending.ts';
+import type { UnitStart } from './launch-session.ts';
+import { unitEndingWith, type Unit, type UnitEnd } from '../../spawn/unit.ts';
 
 /** Starts `unit`, a Python node, as a process of this host. */
 export function startLocalPythonUnit(
   unit: UnitStart,
   options: ResolvedLaunchOptions,
   workdir: string,
-): BackendUnit {
+): Unit<UnitEnd> {
   let output: ProcessOutput;
   if (options.output === 'output-to-files') {
     const directory = join(workdir, 'logs');

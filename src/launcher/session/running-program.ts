@@ -11,7 +11,7 @@ import type { CallTracing } from '../../metrics/call-tracing.ts';
 import { RpcClient } from '../../rpc/rpc-client.ts';
 import { createClient } from '../../rpc/typed-client.ts';
 import type { AddressResolver } from '../../rpc/resolver.ts';
-import type { LaunchType } from '../options/launch-type.ts';
+import type { LaunchType } from '../options/launch-types.ts';
 import type { NodeStatus, ProgramLifecycle } from './program-lifecycle.ts';
 import { stoppedByTimeLimit } from './time-limit.ts';
 import type { MetricsStore, ProgramMetrics } from '../metrics/metrics-store.ts';

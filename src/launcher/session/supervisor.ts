@@ -13,9 +13,6 @@ import type { ProgramLifecycle } from './program-lifecycle.ts';
 import type { ResolvedRestartPolicy } from '../options/restart-policy.ts';
 import { RestartHistory } from './restart-history.ts';
 
-/** One run of a node, however it runs: it ends with its error, or `undefined` if cleanly. */
-export type NodeUnit = Unit<Error | undefined>;
-
 /** What a supervisor needs from its launcher. */
 export interface SupervisorOptions {
   /** The launch's state. */
@@ -29,7 +26,7 @@ export interface SupervisorOptions {
   /** Where supervision messages go. */
   readonly stderr: Writable;
   /** Starts (or restarts) one node. */
-  start(nodeId: string): NodeUnit;
+  start(nodeId: string): Unit<Error | undefined>;
   /** Releases the launcher's resources once every node has ended. */
   release(): Promise<void>;
   /**
@@ -44,7 +41,7 @@ export interface SupervisorOptions {
 /** Runs and restarts a program's nodes. */
 export class Supervisor {
   readonly #options: SupervisorOptions;
-  readonly #units = new Map<string, NodeUnit>();
+  readonly #units = new Map<string, Unit<Error | undefined>>();
   readonly #pendingRestarts = new Map<string, NodeJS.Timeout>();
   // Nodes killed to be restarted on request: their end is not a failure.
   readonly #restartRequested = new Set<string>();
@@ -66,7 +63,7 @@ export class Supervisor {
   }
 
   /** The units still running. */
-  get running(): NodeUnit[] {
+  get running(): Unit<Error | undefined>[] {
     return [...this.#units.values()].filter((unit) => unit.running);
   }
 

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import * as k8s from '@kubernetes/client-node';
 import { LaunchpadError } from '../../../errors/errors.ts';
 import { describeRefusal, isTransient, refusalOf, statusOf } from './api-errors.ts';
-import type { KubernetesCluster } from '../../options/kubernetes-options.ts';
+import type { KubernetesCluster } from './descriptor/kubernetes-options.ts';
 import { CONTAINER_NAME, type KubeManifest, type Manifests } from './manifests.ts';
 
 /** Loads the cluster's configuration: the given server, else the default kubeconfig. */

@@ -13,7 +13,7 @@ import { TASK_VARIABLE } from '../../../node/colocated-task.ts';
 import { BOOTSTRAP_VARIABLE } from '../../../protocol/node-spec.ts';
 import type { Program } from '../../../model/program.ts';
 import { isPythonNode } from '../../../model/python-node.ts';
-import type { KubernetesResources } from '../../options/kubernetes-options.ts';
+import type { KubernetesResources } from './descriptor/kubernetes-options.ts';
 
 /** Labels every object of a launch carries. */
 export const LABELS = {

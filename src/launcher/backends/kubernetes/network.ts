@@ -5,7 +5,7 @@
  * other, each in its own network: a node binds all of its Pod's interfaces and is
  * reached by its Pod's DNS name (`nodeDnsNames`), never by an address of the launcher's.
  */
-import type { KubernetesOptions } from '../../options/kubernetes-options.ts';
+import type { KubernetesOptions } from './descriptor/kubernetes-options.ts';
 import { USER_VARIABLES } from '../../../internal/environment.ts';
 
 /** The interfaces to bind and the names to advertise. */

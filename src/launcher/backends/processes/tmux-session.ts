@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { StartedUnit, UnitExit } from '../../../spawn/unit.ts';
+import { unitEndingWith, type Unit, type UnitExit } from '../../../spawn/unit.ts';
 
 const run = promisify(execFile);
 const POLL_MS = 200;
@@ -53,7 +53,7 @@ export class TmuxSession {
   }
 
   /** Runs `command` in a new window named `nodeId`. */
-  startWindow(nodeId: string, command: WindowCommand): Promise<StartedUnit> {
+  startWindow(nodeId: string, command: WindowCommand): Promise<Unit> {
     const opened = this.#queue.then(() => this.#open(nodeId, command));
     this.#queue = opened.catch(() => undefined);
     return opened;
@@ -65,7 +65,7 @@ export class TmuxSession {
     await this.#tmux(['kill-server']).catch(() => undefined);
   }
 
-  async #open(nodeId: string, command: WindowCommand): Promise<StartedUnit> {
+  async #open(nodeId: string, command: WindowCommand): Promise<Unit> {
     mkdirSync(this.#directory, { recursive: true, mode: 0o700 });
     const base = join(this.#directory, nodeId.replace(/\//g, '_'));
     const exitFile = `${base}.exit`;
@@ -104,8 +104,7 @@ export class TmuxSession {
     return run('tmux', ['-L', this.name, ...args]);
   }
 
-  #follow(windowId: string, exitFile: string): StartedUnit {
-    let running = true;
+  #follow(windowId: string, exitFile: string): Unit {
     let killed = false;
     const exited = new Promise<UnitExit>((resolve) => {
       const poll = async (): Promise<void> => {
@@ -125,18 +124,10 @@ export class TmuxSession {
         setTimeout(() => void poll(), POLL_MS);
       };
       void poll();
-    }).finally(() => {
-      running = false;
     });
-    return {
-      exited,
-      get running() {
-        return running;
-      },
-      kill: () => {
-        killed = true;
-        this.#tmux(['kill-window', '-t', windowId]).catch(() => undefined);
-      },
-    };
+    return unitEndingWith(exited, () => {
+      killed = true;
+      this.#tmux(['kill-window', '-t', windowId]).catch(() => undefined);
+    });
   }
 }

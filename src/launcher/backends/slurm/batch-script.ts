@@ -11,14 +11,14 @@
  * many Slurm nodes as the program has groups.
  */
 import type { Program } from '../../../model/program.ts';
-import type { ResolvedResources } from '../../options/slurm-options.ts';
-import { NODE_IDS_VARIABLE, type SlurmTask } from '../../../protocol/slurm-task-env.ts';
+import type { ResolvedResources } from './descriptor/slurm-options.ts';
+import { NODE_IDS_VARIABLE, type SlurmTask } from './task/slurm-task-env.ts';
 
 export {
   NODE_IDS_VARIABLE,
   SLURM_BOOTSTRAP_VARIABLE,
   type SlurmTask,
-} from '../../../protocol/slurm-task-env.ts';
+} from './task/slurm-task-env.ts';
 
 /** One component of the job: groups that share their resources. */
 export interface JobComponent {

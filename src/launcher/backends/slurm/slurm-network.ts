@@ -13,7 +13,7 @@ import type { NodeListen } from '../../../protocol/node-spec.ts';
 import { addressToward, interfaceAddress, isLoopback } from '../../../node/route-source.ts';
 import { parsePortRange, type PortRange } from '../../../rpc/port-range.ts';
 import { nodeAddresses } from './slurm-cli.ts';
-import type { ResolvedResources, SlurmOptions } from '../../options/slurm-options.ts';
+import type { ResolvedResources, SlurmOptions } from './descriptor/slurm-options.ts';
 
 /** How a Slurm launch listens. */
 export interface SlurmNetwork {

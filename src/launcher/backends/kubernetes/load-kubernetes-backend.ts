@@ -1,26 +1,26 @@
 /**
  * @module
- * Loading the Kubernetes launcher, whose client library is an optional peer dependency:
+ * Loading the Kubernetes backend, whose client library is an optional peer dependency:
  * a user who never launches on Kubernetes never installs it.
  */
 import { LaunchpadError } from '../../../errors/errors.ts';
-import type { Launcher } from '../../session/launch-setup.ts';
+import type { BackendFactory } from '../../session/launch-setup.ts';
+import type { KubernetesLaunch } from './descriptor/kubernetes-options.ts';
+import { isMissingPackage } from '../../../errors/thrown.ts';
 
 const CLIENT_PACKAGE = '@kubernetes/client-node';
 
 /**
- * The Kubernetes launcher.
+ * The Kubernetes backend.
  *
  * @throws LaunchpadError `FAILED_PRECONDITION` naming the package to install when the
  * Kubernetes client is missing
  */
-export async function loadKubernetesLauncher(): Promise<Launcher> {
+export async function loadKubernetesBackend(): Promise<BackendFactory<KubernetesLaunch>> {
   try {
-    return (await import('./kubernetes-launcher.ts')).kubernetesBackend;
+    return (await import('./kubernetes-backend.ts')).kubernetesBackend;
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    const message = error instanceof Error ? error.message : String(error);
-    if (code === 'ERR_MODULE_NOT_FOUND' && message.includes(CLIENT_PACKAGE)) {
+    if (isMissingPackage(error, CLIENT_PACKAGE)) {
       throw new LaunchpadError(
         'FAILED_PRECONDITION',
         `launchType "kubernetes" needs the package ${CLIENT_PACKAGE}, which is not installed. ` +

@@ -10,13 +10,14 @@ import type { Writable } from 'node:stream';
 import { nodeProcessArgs } from '../../../spawn/node-command.ts';
 import { BOOTSTRAP_FILE_VARIABLE } from '../../../protocol/node-spec.ts';
 import type { SessionBackend, UnitStart } from '../../session/launch-session.ts';
-import type { StartedUnit } from '../../../spawn/unit.ts';
+import { unitEndingWith, type Unit } from '../../../spawn/unit.ts';
 import type { LaunchSetup } from '../../session/launch-setup.ts';
 import { startNodeProcess, type ProcessOutput } from '../../../spawn/node-process.ts';
 import { TmuxSession } from './tmux-session.ts';
 import { ColocationHost } from '../../../spawn/colocation-host.ts';
 import type { DiagnosticsTarget } from '../../session/node-diagnostics.ts';
 import { nodeLogFile } from '../../../protocol/colocation-protocol.ts';
+import { thrownMessage } from '../../../errors/thrown.ts';
 
 /** The backend that runs each of `setup`'s nodes in a process of its own. */
 export function processesBackend(setup: LaunchSetup): SessionBackend {
@@ -106,55 +107,36 @@ function hostedThread(host: ColocationHost, nodeId: string): DiagnosticsTarget {
   };
 }
 
-function startProcess(unit: UnitStart, output: ProcessOutput): StartedUnit {
-  const started = startNodeProcess({
+function startProcess(unit: UnitStart, output: ProcessOutput): Unit {
+  return startNodeProcess({
     bootstrap: unit.bootstrap,
     args: unit.args,
     resources: unit.resources,
     output,
   });
-  return {
-    exited: started.exited,
-    get running() {
-      return started.running;
-    },
-    kill: () => {
-      started.kill();
-    },
-  };
 }
 
-function startInTmux(tmux: TmuxSession, unit: UnitStart, stderr: Writable): StartedUnit {
+function startInTmux(tmux: TmuxSession, unit: UnitStart, stderr: Writable): Unit {
   const window = tmux.startWindow(unit.nodeId, {
     argv: [process.execPath, ...nodeProcessArgs(unit.resources.nodeFlags ?? [], unit.args)],
     env: unit.resources.env ?? {},
     privateData: { variable: BOOTSTRAP_FILE_VARIABLE, content: JSON.stringify(unit.bootstrap) },
     cwd: unit.resources.cwd ?? process.cwd(),
   });
-  let running = true;
   const exited = window
     .then((started) => started.exited)
     .catch((error: unknown) => {
       stderr.write(
-        `launchpad-ts: could not open a tmux window for ${unit.nodeId}: ${error instanceof Error ? error.message : String(error)}\n`,
+        `launchpad-ts: could not open a tmux window for ${unit.nodeId}: ${thrownMessage(error)}\n`,
       );
       return { code: 1, signal: null };
-    })
-    .finally(() => {
-      running = false;
     });
-  return {
-    exited,
-    get running() {
-      return running;
-    },
-    kill: () => {
-      window.then(
-        (started) => {
-          started.kill();
-        },
-        () => undefined,
-      );
-    },
-  };
+  return unitEndingWith(exited, () => {
+    window.then(
+      (started) => {
+        started.kill();
+      },
+      () => undefined,
+    );
+  });
 }

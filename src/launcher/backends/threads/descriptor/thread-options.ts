@@ -3,10 +3,11 @@
  * What the `threads` launch type refuses before anything starts: options that need a
  * process of the node's own.
  */
-import { threadLimits } from '../../spawn/thread-limits.ts';
-import { LaunchpadError } from '../../errors/errors.ts';
-import { resourcesOf, type ResolvedLaunchOptions } from './launch-options.ts';
-import type { Program } from '../../model/program.ts';
+import { threadLimits } from '../../../../spawn/thread-limits.ts';
+import { LaunchpadError } from '../../../../errors/errors.ts';
+import { checkLocalResources } from '../../../options/launch-checks.ts';
+import type { LaunchCheck } from '../../../options/launch-type-descriptor.ts';
+import { resourcesOf } from '../../../options/per-node-options.ts';
 
 /**
  * Throws for options a worker thread cannot honour: the tmux output mode, and Node flags
@@ -14,7 +15,9 @@ import type { Program } from '../../model/program.ts';
  *
  * @throws LaunchpadError `INVALID_ARGUMENT` naming the option (and the node)
  */
-export function checkThreadOptions(program: Program, options: ResolvedLaunchOptions): void {
+export function checkThreadOptions(launch: LaunchCheck): void {
+  const { program, options } = launch;
+  checkLocalResources(launch);
   if (options.output === 'tmux') {
     throw new LaunchpadError(
       'INVALID_ARGUMENT',

@@ -11,7 +11,7 @@ import { startNodeThread } from '../../../spawn/node-thread.ts';
 import { PortBroker } from '../../session/port-broker.ts';
 import type { Worker } from 'node:worker_threads';
 import type { SessionBackend } from '../../session/launch-session.ts';
-import type { StartedUnit } from '../../../spawn/unit.ts';
+import type { Unit } from '../../../spawn/unit.ts';
 import type { LaunchSetup } from '../../session/launch-setup.ts';
 import { WorkerInspector } from '../../../spawn/worker-inspector.ts';
 import { isPythonNode } from '../../../model/python-node.ts';
@@ -60,7 +60,7 @@ export function threadsBackend(setup: LaunchSetup): SessionBackend {
   };
 }
 
-function closingLog(unit: StartedUnit, log: WriteStream): StartedUnit {
+function closingLog(unit: Unit, log: WriteStream): Unit {
   void unit.exited.finally(() => log.end());
   return unit;
 }

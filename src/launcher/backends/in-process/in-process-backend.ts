@@ -7,7 +7,8 @@
 import { LaunchpadError } from '../../../errors/errors.ts';
 import { deferred } from '../../../internal/deferred.ts';
 import type { LaunchSetup } from '../../session/launch-setup.ts';
-import type { BackendUnit, SessionBackend } from '../../session/launch-session.ts';
+import type { SessionBackend } from '../../session/launch-session.ts';
+import { unitEndingWith, type Unit, type UnitEnd } from '../../../spawn/unit.ts';
 import { decode, encode } from '../../../rpc/codec.ts';
 import { locateAllExports } from '../../session/code-location.ts';
 import { nodeError, runNode, type NodeHost } from '../../../node/node-runner.ts';
@@ -41,7 +42,7 @@ export function inProcessBackend(setup: LaunchSetup): SessionBackend {
       return Promise.resolve();
     },
   };
-  const units = new Set<BackendUnit>();
+  const units = new Set<Unit<UnitEnd>>();
   return {
     controlPlane: false,
     // Nothing is imported here, but what processes would refuse is refused here too.
@@ -74,14 +75,11 @@ export function inProcessBackend(setup: LaunchSetup): SessionBackend {
         .finally(() => {
           running = false;
         });
-      const unit: BackendUnit = {
-        exited: Promise.race([ran, abandoned.promise]).then((error) => ({ error })),
-        get running() {
-          return running;
-        },
-        // Code in this process cannot be killed: the node is abandoned (it may go on running
-        // in the background) so that the program can end.
-        kill: () => {
+      // Code in this process cannot be killed: the node is abandoned (it may go on running
+      // in the background, and counts as running) so that the program can end.
+      const unit = unitEndingWith<UnitEnd>(
+        Promise.race([ran, abandoned.promise]).then((error) => ({ error })),
+        () => {
           abandoned.resolve(
             new LaunchpadError(
               'CANCELLED',
@@ -89,7 +87,8 @@ export function inProcessBackend(setup: LaunchSetup): SessionBackend {
             ),
           );
         },
-      };
+        () => running,
+      );
       units.add(unit);
       return unit;
     },

@@ -2,7 +2,12 @@
  * @module
  * What a Slurm job's batch script tells each of its tasks, through the environment.
  */
-import type { ColocationKind } from '../model/colocation.ts';
+import { arrayOf, object, string, type Shape } from '../../../../internal/shape.ts';
+import type { ColocationKind } from '../../../../model/colocation.ts';
+import { colocationKind, nodeId } from '../../../../protocol/bootstrap-shapes.ts';
+
+/** The Slurm task's entry script, for `nodeProcessArgs`. */
+export const SLURM_TASK_ENTRY = 'launcher/backends/slurm/task/slurm-task';
 
 /**
  * The environment variable carrying the bootstrap every task shares (all but the node
@@ -40,3 +45,15 @@ export interface SlurmPythonNodes {
   /** The Python nodes' ids. */
   readonly nodeIds: readonly string[];
 }
+
+/** A Slurm job's task list: per task, one node id or a colocation's node ids. */
+export const slurmTasksShape: Shape<SlurmTask[]> = arrayOf((task, path) => {
+  if (typeof task === 'string') nodeId(task, path);
+  else object({ kind: colocationKind, nodeIds: arrayOf(nodeId) }, ['kind', 'nodeIds'])(task, path);
+});
+
+/** The shape of a Slurm job's Python nodes (`LP_SLURM_PYTHON_NODES`). */
+export const slurmPythonNodesShape: Shape<SlurmPythonNodes> = object(
+  { interpreter: string(), nodeIds: arrayOf(nodeId) },
+  ['interpreter', 'nodeIds'],
+);

@@ -9,21 +9,13 @@
  * Render mode writes the manifests and creates nothing.
  */
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { relative } from 'node:path';
 import type { V1Pod } from '@kubernetes/client-node';
-import type { ControlPlane } from '../../session/control-plane.ts';
 import { RemoteError } from '../../../errors/errors.ts';
-import { deferred } from '../../../internal/deferred.ts';
 import { settlesWithin } from '../../../internal/within.ts';
-import {
-  unitEndingWith,
-  type BackendUnit,
-  type SessionBackend,
-  type SessionContext,
-  type UnitEnd,
-} from '../../session/launch-session.ts';
+import type { SessionContext, UnitStart } from '../../session/launch-session.ts';
+import { unitEndingWith, type Unit, type UnitEnd } from '../../../spawn/unit.ts';
 import {
   entryScriptPath,
   typeScriptLoaderUrl,
@@ -31,9 +23,9 @@ import {
 } from '../../../spawn/node-command.ts';
 import { isPythonNode } from '../../../model/python-node.ts';
 import { PYTHON_PACKAGE_ROOT, pythonNodeCommand } from '../../../spawn/python-command.ts';
-import type { LaunchSetup } from '../../session/launch-setup.ts';
+import type { BackendFactory } from '../../session/launch-setup.ts';
 import { KubeClient, loadKubeConfig } from './kube-client.ts';
-import { resolveKubernetesGroups, startDeadlineOf } from '../../options/kubernetes-options.ts';
+import { startDeadlineOf, type KubernetesLaunch } from './descriptor/kubernetes-options.ts';
 import {
   buildManifests,
   LABELS,
@@ -45,6 +37,7 @@ import {
 import { kubernetesNetwork } from './network.ts';
 import { startPodInformer, type PodChange, type PodInformer } from './pod-informer.ts';
 import { deletedError, notStartedError, pendingReason, podFailedError } from './pod-report.ts';
+import { thrownAsError } from '../../../errors/thrown.ts';
 
 /** The command of a Pod: Node.js, tsx if the code is TypeScript, an entry script. */
 function podCommand(entry: EntryScript, args: readonly string[]): string[] {
@@ -61,17 +54,12 @@ function podPythonCommand(interpreter: string): string[] {
   return [command, ...args];
 }
 
-/** One run of a node: the Pod it runs in, and how it ends. */
-interface PodRun {
-  readonly podName: string;
-  readonly end: ReturnType<typeof deferred<UnitEnd>>;
-}
-
 /** The backend that runs `setup` on Kubernetes, or renders its manifests. */
-export function kubernetesBackend(setup: LaunchSetup): SessionBackend | undefined {
+export const kubernetesBackend: BackendFactory<KubernetesLaunch> = (
+  setup,
+  { options: kube, groups },
+) => {
   const { program, options, ids, lifecycle } = setup;
-  const kube = options.kubernetes;
-  const groups = resolveKubernetesGroups(program.name, [...program.groups.keys()], kube);
   const startDeadlineMs = startDeadlineOf(kube);
   const args = setup.args;
   const namespace = kube.namespace ?? 'default';
@@ -91,23 +79,16 @@ export function kubernetesBackend(setup: LaunchSetup): SessionBackend | undefine
       bootstrap,
     });
 
-  if (options.dryRun || kube.renderTo !== undefined) {
-    // No control plane runs, so the rendered bootstraps say where its values would go.
-    const yaml = manifestsYaml(
-      render((nodeId) =>
-        JSON.stringify({ controlAddress: '<launcher>:<port>', secret: '<secret>', nodeId }),
-      ),
-    );
-    if (kube.renderTo !== undefined) writeFileSync(kube.renderTo, yaml);
-    else options.stdout.write(yaml);
-    return undefined;
-  }
-
+  // Set by prepare(), before any Pod exists.
+  let session!: SessionContext;
   const say = (line: string): void => {
-    options.stderr.write(`launchpad-ts: ${line}\n`);
+    session.say(line);
   };
   const logs = new Map<string, Promise<{ controller: AbortController; ended: Promise<void> }>>();
-  const client = new KubeClient(loadKubeConfig(kube.cluster), namespace);
+  // Made on first use: a dry run reads no cluster configuration.
+  let kubeClient: KubeClient | undefined;
+  const client = (): KubeClient =>
+    (kubeClient ??= new KubeClient(loadKubeConfig(kube.cluster), namespace));
   /** The last status seen of each Pod, to say why one is still Pending. */
   const lastSeen = new Map<string, V1Pod>();
   const pendingReasons = new Map<string, string>();
@@ -115,28 +96,24 @@ export function kubernetesBackend(setup: LaunchSetup): SessionBackend | undefine
   const podNodes = new Map<string, readonly string[]>();
   /** Pods that have left Pending. */
   const startedPods = new Set<string>();
-  /** Each node's current run; events of a replaced Pod are no longer its node's. */
-  const runs = new Map<string, PodRun>();
+  /** The Pod of each node's current run; events of a replaced Pod are no longer its node's. */
+  const podOf = new Map<string, string>();
   const deadlines = new Set<NodeJS.Timeout>();
-  let plane: ControlPlane | undefined;
   let manifests: Manifests | undefined;
   let informer: PodInformer | undefined;
-  let session: SessionContext | undefined;
 
-  const runOf = (nodeId: string, podName: string): PodRun | undefined => {
-    const run = runs.get(nodeId);
-    return run?.podName === podName ? run : undefined;
+  /** Ends `nodeId`'s run if it still runs in `podName`. */
+  const endRunIn = (podName: string, nodeId: string, error: Error | undefined): void => {
+    if (podOf.get(nodeId) === podName) session.endRun(nodeId, { error });
   };
   const endPod = (podName: string, end: (nodeId: string) => Error | undefined): void => {
-    for (const nodeId of podNodes.get(podName) ?? []) {
-      runOf(nodeId, podName)?.end.resolve({ error: end(nodeId) });
-    }
+    for (const nodeId of podNodes.get(podName) ?? []) endRunIn(podName, nodeId, end(nodeId));
   };
   const followLog = (podName: string, nodeIds: readonly string[]): void => {
     if (logs.has(podName)) return;
     // A colocation's pod prints lines its nodes already prefixed.
     const prefix = nodeIds.length === 1 ? `[${nodeIds[0] ?? podName}] ` : '';
-    const following = client.followLog(podName, (line) =>
+    const following = client().followLog(podName, (line) =>
       options.stdout.write(`${prefix}${line}\n`),
     );
     following.catch(() => undefined);
@@ -145,7 +122,7 @@ export function kubernetesBackend(setup: LaunchSetup): SessionBackend | undefine
   // The node's own report (what it threw) says most; else the Pod's status says why.
   const failure = (nodeId: string, podName: string, pod: V1Pod): Error => {
     const exitCode = pod.status?.containerStatuses?.[0]?.state?.terminated?.exitCode ?? 1;
-    const reported = plane?.exitError(nodeId, {
+    const reported = session.plane.exitError(nodeId, {
       code: exitCode === 0 ? 1 : exitCode,
       signal: null,
     });
@@ -172,9 +149,8 @@ export function kubernetesBackend(setup: LaunchSetup): SessionBackend | undefine
     }
     if (phase === 'Running') {
       // A Pod replaced since (or not yet followed by its node's run) still counts at first.
-      const current = (nodeId: string): boolean =>
-        (runs.get(nodeId)?.podName ?? podName) === podName;
-      for (const nodeId of nodeIds.filter(current)) session?.running(nodeId);
+      const current = (nodeId: string): boolean => (podOf.get(nodeId) ?? podName) === podName;
+      for (const nodeId of nodeIds.filter(current)) session.running(nodeId);
     }
     const reason = phase === 'Pending' ? pendingReason(pod) : undefined;
     if (reason !== undefined && pendingReasons.get(podName) !== reason) {
@@ -196,7 +172,7 @@ export function kubernetesBackend(setup: LaunchSetup): SessionBackend | undefine
     const failUnstarted = async (): Promise<void> => {
       if (startedPods.has(podName)) return;
       // The Pod's status now, not as last watched: its reason may be newer.
-      const pod = (await client.readPod(podName)) ?? lastSeen.get(podName);
+      const pod = (await client().readPod(podName)) ?? lastSeen.get(podName);
       // It started after all; the watch brings the news.
       if (pod?.status?.phase !== undefined && pod.status.phase !== 'Pending') return;
       endPod(podName, (nodeId) => notStartedError(nodeId, podName, pod, startDeadlineMs));
@@ -207,48 +183,58 @@ export function kubernetesBackend(setup: LaunchSetup): SessionBackend | undefine
     }, startDeadlineMs);
     deadlines.add(timer);
   };
-  const follow = (nodeId: string, podName: string): BackendUnit => {
-    const run: PodRun = { podName, end: deferred<UnitEnd>() };
-    runs.set(nodeId, run);
+  const follow = ({ nodeId, ended }: UnitStart, podName: string): Unit<UnitEnd> => {
+    podOf.set(nodeId, podName);
     // A Pod deleted with no grace period has its containers killed at once.
-    return unitEndingWith(run.end.promise, () => {
-      const ended = (): void => {
-        run.end.resolve({ error: undefined });
+    return unitEndingWith(ended, () => {
+      const deleted = (): void => {
+        endRunIn(podName, nodeId, undefined);
       };
-      void client.deletePod(podName, true).then(ended, ended);
+      void client().deletePod(podName, true).then(deleted, deleted);
     });
   };
   // A restarted node gets a new Pod: its old one is deleted first, so that one Pod at a
   // time answers to the node's host name.
-  const replace = (nodeId: string, restart: number): BackendUnit => {
+  const replace = (launch: UnitStart): Unit<UnitEnd> => {
+    const { nodeId, restart } = launch;
     const created = manifests;
     const first = created?.pods.find((pod) => podNodes.get(pod.metadata.name)?.includes(nodeId));
     if (created === undefined || first === undefined) throw new Error(`No Pod runs ${nodeId}.`);
-    const old = runs.get(nodeId)?.podName;
+    const old = podOf.get(nodeId);
     const pod = replacementPod(created, first.metadata.name, restart);
     podNodes.set(pod.metadata.name, [nodeId]);
-    const unit = follow(nodeId, pod.metadata.name);
-    const run = runs.get(nodeId);
+    const unit = follow(launch, pod.metadata.name);
     void (async () => {
-      if (old !== undefined) await client.deletePod(old);
-      await client.createPod(pod);
+      if (old !== undefined) await client().deletePod(old);
+      await client().createPod(pod);
       watchStartDeadline(pod.metadata.name);
       say(`created Pod ${pod.metadata.name} for ${nodeId} (restart ${String(restart)}).`);
     })().catch((error: unknown) => {
-      run?.end.resolve({ error: error instanceof Error ? error : new Error(String(error)) });
+      endRunIn(pod.metadata.name, nodeId, thrownAsError(error));
     });
     return unit;
   };
 
   // A node's first run follows the Pod the launch created; a restart gets a new Pod.
-  const startOrReplace = (nodeId: string, restart: number): BackendUnit => {
-    if (restart > 0) return replace(nodeId, restart);
-    const podName = [...podNodes].find(([, nodeIds]) => nodeIds.includes(nodeId))?.[0] ?? '';
-    return follow(nodeId, podName);
+  const startOrReplace = (launch: UnitStart): Unit<UnitEnd> => {
+    if (launch.restart > 0) return replace(launch);
+    const podName = [...podNodes].find(([, nodeIds]) => nodeIds.includes(launch.nodeId))?.[0] ?? '';
+    return follow(launch, podName);
   };
 
   return {
     announceStates: true,
+    // No control plane runs, so the rendered bootstraps say where its values would go.
+    submission: {
+      render: () =>
+        manifestsYaml(
+          render((nodeId) =>
+            JSON.stringify({ controlAddress: '<launcher>:<port>', secret: '<secret>', nodeId }),
+          ),
+        ),
+      renderTo: kube.renderTo,
+    },
+    colocationUnit: 'Pod',
     controlPlane: (() => {
       const network = kubernetesNetwork(kube, process.env, hostname());
       return {
@@ -267,15 +253,13 @@ export function kubernetesBackend(setup: LaunchSetup): SessionBackend | undefine
       };
     })(),
     prepare: async (context) => {
-      const started = context.plane;
-      if (started === undefined) throw new Error('The kubernetes backend needs a control plane.');
-      plane = started;
       session = context;
-      const rendered = render((nodeId) => JSON.stringify(started.bootstrap(nodeId)));
+      const { plane } = context;
+      const rendered = render((nodeId) => JSON.stringify(plane.bootstrap(nodeId)));
       manifests = rendered;
       for (const [podName, nodeIds] of rendered.nodesOfPod) podNodes.set(podName, nodeIds);
       informer = await startPodInformer({
-        config: client.config,
+        config: client().config,
         namespace,
         labelSelector: `${LABELS.launch}=${launchId}`,
         onPod,
@@ -284,7 +268,7 @@ export function kubernetesBackend(setup: LaunchSetup): SessionBackend | undefine
             say(`watching Pods failed (${String(error)}); trying again in ${String(delayMs)} ms.`);
         },
       });
-      await client.apply(rendered);
+      await client().apply(rendered);
       for (const podName of rendered.nodesOfPod.keys()) watchStartDeadline(podName);
       say(
         `created ${String(ids.length)} Pods for program ${program.name} in namespace ${namespace} ` +
@@ -292,13 +276,9 @@ export function kubernetesBackend(setup: LaunchSetup): SessionBackend | undefine
       );
     },
     nothingStarted: () => startedPods.size === 0,
-    restartRefusal: (nodeId) =>
-      [...podNodes.values()].some((nodeIds) => nodeIds.length > 1 && nodeIds.includes(nodeId))
-        ? 'it shares its Pod with the other nodes of its colocation'
-        : undefined,
-    start: ({ nodeId, restart }) => startOrReplace(nodeId, restart),
+    start: startOrReplace,
     // A Python node runs in its Pod as any node does: never as a process of the launcher.
-    startPython: ({ nodeId, restart }) => startOrReplace(nodeId, restart),
+    startPython: startOrReplace,
     release: async () => {
       // Let the logs of ended Pods drain so their last lines are not lost.
       const toDrain = [...logs.values()];
@@ -316,9 +296,11 @@ export function kubernetesBackend(setup: LaunchSetup): SessionBackend | undefine
       for (const timer of deadlines) clearTimeout(timer);
       if (manifests !== undefined) {
         say(`deleting the Pods, Service and Secret of launch ${launchId}.`);
-        await client.deleteAll().catch((error: unknown) => {
-          say(`could not delete every object of launch ${launchId}: ${String(error)}`);
-        });
+        await client()
+          .deleteAll()
+          .catch((error: unknown) => {
+            say(`could not delete every object of launch ${launchId}: ${String(error)}`);
+          });
       }
       informer?.stop();
       for (const following of logs.values()) {
@@ -331,4 +313,4 @@ export function kubernetesBackend(setup: LaunchSetup): SessionBackend | undefine
       }
     },
   };
-}
+};

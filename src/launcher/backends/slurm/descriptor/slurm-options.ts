@@ -3,10 +3,10 @@
  * The options of the `slurm` launch type: resources per group and how the job is
  * submitted, and their validation against the program.
  */
-import { arrayOf, either, integer, object, recordOf, string } from '../../internal/shape.ts';
-import { checkOption, optionError } from './option-check.ts';
-import type { Program } from '../../model/program.ts';
-import { parsePortRange } from '../../rpc/port-range.ts';
+import { arrayOf, either, integer, object, recordOf, string } from '../../../../internal/shape.ts';
+import { checkOption, optionError } from '../../../options/option-check.ts';
+import type { Program } from '../../../../model/program.ts';
+import { parsePortRange } from '../../../../rpc/port-range.ts';
 
 /** The Slurm resources of every node of one group (each node is one Slurm task). */
 export interface SlurmResources {
@@ -146,4 +146,12 @@ export function resolveGroupResources(
       return [label, { ...defaults, ...own, sbatchOptions }];
     }),
   );
+}
+
+/** The `slurm` section checked: what the Slurm backend receives. */
+export interface SlurmLaunch {
+  /** The section as given (`{}` when there was none). */
+  readonly options: SlurmOptions;
+  /** Each group's resources, defaults merged. */
+  readonly resources: ReadonlyMap<string, ResolvedResources>;
 }

@@ -10,18 +10,13 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { styleText } from 'node:util';
-import type { ControlPlane } from '../../session/control-plane.ts';
 import { LaunchpadError, RemoteError } from '../../../errors/errors.ts';
-import { deferred } from '../../../internal/deferred.ts';
 import { settlesWithin } from '../../../internal/within.ts';
 import { nodeProcessArgs } from '../../../spawn/node-command.ts';
-import type { LaunchSetup } from '../../session/launch-setup.ts';
-import {
-  unitEndingWith,
-  type BackendUnit,
-  type SessionBackend,
-  type UnitEnd,
-} from '../../session/launch-session.ts';
+import { nodePrefix } from '../../../spawn/output-prefixer.ts';
+import type { BackendFactory } from '../../session/launch-setup.ts';
+import type { SessionContext, UnitStart } from '../../session/launch-session.ts';
+import { unitEndingWith, type Unit, type UnitEnd } from '../../../spawn/unit.ts';
 import {
   jobComponents,
   LAUNCHER_HOST_VARIABLE,
@@ -32,16 +27,17 @@ import {
 } from './batch-script.ts';
 import {
   PYTHON_NODES_VARIABLE,
+  SLURM_TASK_ENTRY,
   TASK_INDEX_VARIABLE,
   type SlurmPythonNodes,
-} from '../../../protocol/slurm-task-env.ts';
+} from './task/slurm-task-env.ts';
 import { isPythonNode } from '../../../model/python-node.ts';
 import type { Program } from '../../../model/program.ts';
 import { describeJobEnd, waitForJobEndCause } from './job-end-cause.ts';
 import { outputPath, unreportedEnds } from './job-output.ts';
 import { partitionsOf, slurmNetwork, type SlurmNetwork } from './slurm-network.ts';
 import { cancelJob, cancelJobNow, startStep, submitBatch } from './slurm-cli.ts';
-import { resolveGroupResources } from '../../options/slurm-options.ts';
+import type { SlurmLaunch } from './descriptor/slurm-options.ts';
 import { followJob, type JobFollower } from './job-follower.ts';
 
 // The exit code of a task sent SIGTERM by the cluster (128 + 15), as a shell reports it.
@@ -64,16 +60,14 @@ const NATURAL_END_MS = 3_000;
 const CANCEL_WAIT_MS = 60_000;
 
 /** The backend that runs `setup` as one Slurm job, or prints its batch script. */
-export function slurmBackend(setup: LaunchSetup): SessionBackend | undefined {
+export const slurmBackend: BackendFactory<SlurmLaunch> = (setup, { options: slurm, resources }) => {
   const { program, options, ids } = setup;
-  const slurm = options.slurm;
-  const resources = resolveGroupResources(program, slurm);
   const components = jobComponents(program, resources);
   const tasks = components.flatMap((component) => component.tasks);
   // A node may import the main script (its launcher code in lp.main()): same flags.
   const args = setup.args;
   // The code must be at the same path on every host that runs a task.
-  const taskCommand = [process.execPath, ...nodeProcessArgs([], args, 'node/slurm-task')];
+  const taskCommand = [process.execPath, ...nodeProcessArgs([], args, SLURM_TASK_ENTRY)];
   const hold = [...setup.policies.values()].some((policy) => policy.mode !== 'never');
   // The launcher owns the job's output file unless the user named one.
   const output =
@@ -87,15 +81,11 @@ export function slurmBackend(setup: LaunchSetup): SessionBackend | undefined {
     taskCommand,
     hold,
   });
-  if (options.dryRun) {
-    options.stdout.write(script);
-    return undefined;
-  }
-
+  // Set by prepare(), before anything reaches the control plane.
+  let session!: SessionContext;
   const say = (line: string): void => {
-    options.stderr.write(`launchpad-ts: ${line}\n`);
+    session.say(line);
   };
-  let plane: ControlPlane | undefined;
   let jobId: string | undefined;
   let follower: JobFollower | undefined;
   let taskEnv: NodeJS.ProcessEnv = {};
@@ -103,24 +93,10 @@ export function slurmBackend(setup: LaunchSetup): SessionBackend | undefined {
   // Nodes running as a job step of their own (restarted ones), which can be ended alone.
   const ownSteps = new Set<string>();
   let jobRan = false;
-  /** How each node's current run ends; an end heard before its unit exists waits here. */
-  const ends = new Map<string, ReturnType<typeof deferred<UnitEnd>>>();
-  const endOf = (nodeId: string): ReturnType<typeof deferred<UnitEnd>> => {
-    let end = ends.get(nodeId);
-    if (end === undefined) {
-      end = deferred<UnitEnd>();
-      ends.set(nodeId, end);
-    }
-    return end;
-  };
-  const prefixes = new Map(ids.map((id, index) => [id, prefixFor(id, index, options.stdout)]));
-
-  // Runs whose end is known; an end heard twice (the task's report, then srun's exit) counts once.
-  const finished = new Set<string>();
-  const finish = (nodeId: string, end: UnitEnd): void => {
-    if (finished.has(nodeId)) return;
-    finished.add(nodeId);
-    endOf(nodeId).resolve(end);
+  const prefixes = new Map(ids.map((id, index) => [id, nodePrefix(id, index, options.stdout)]));
+  // An end heard twice (the task's report, then srun's exit) counts once.
+  const finish: SessionContext['endRun'] = (nodeId, end) => {
+    session.endRun(nodeId, end);
   };
   // Nodes whose end (exit 143) waits for the job's state to explain it.
   const explaining = new Set<string>();
@@ -137,9 +113,9 @@ export function slurmBackend(setup: LaunchSetup): SessionBackend | undefined {
   // output file.
   const endNow = (finalState: string): void => {
     const unreported: string[] = [];
-    for (const nodeId of ends.keys()) {
-      if (finished.has(nodeId) || explaining.has(nodeId)) continue;
-      const reported = plane?.takeReportedFailure(nodeId);
+    for (const nodeId of ids) {
+      if (session.runEnded(nodeId) || explaining.has(nodeId)) continue;
+      const reported = session.plane.takeReportedFailure(nodeId);
       if (reported === undefined) unreported.push(nodeId);
       else finish(nodeId, { error: withJobEndCause(new RemoteError(reported), finalState) });
     }
@@ -171,15 +147,16 @@ export function slurmBackend(setup: LaunchSetup): SessionBackend | undefined {
     return cancelling;
   };
 
-  const firstRun = (nodeId: string): BackendUnit => {
+  const firstRun = ({ ended }: UnitStart): Unit<UnitEnd> => {
     // One task of the job's first step cannot be ended alone: ending it ends the job.
-    return unitEndingWith(endOf(nodeId).promise, () => {
+    return unitEndingWith(ended, () => {
       if (jobId !== undefined && follower?.ended !== true) void cancel(jobId);
     });
   };
 
-  const restartedRun = (nodeId: string): BackendUnit => {
-    const end = endOf(nodeId);
+  const restartedRun = ({ nodeId, ended }: UnitStart): Unit<UnitEnd> => {
+    // A node restarted runs as a job step of its own, which can be ended alone.
+    ownSteps.add(nodeId);
     const taskIndex = tasks.indexOf(nodeId);
     const hetGroup = components.findIndex((component) => component.nodeIds.includes(nodeId));
     const step = startStep(
@@ -205,23 +182,18 @@ export function slurmBackend(setup: LaunchSetup): SessionBackend | undefined {
       finish(nodeId, { code, signal });
     });
     // srun passes the signal on to its task.
-    return unitEndingWith(end.promise, () => {
+    return unitEndingWith(ended, () => {
       step.kill('SIGTERM');
     });
   };
 
-  const startRun = (nodeId: string, restart: number): BackendUnit => {
-    // Each run has its own end: an exit report of the run before is not this run's.
-    if (restart > 0) {
-      ends.delete(nodeId);
-      finished.delete(nodeId);
-      ownSteps.add(nodeId);
-    }
-    return restart === 0 ? firstRun(nodeId) : restartedRun(nodeId);
-  };
+  const startRun = (launch: UnitStart): Unit<UnitEnd> =>
+    launch.restart === 0 ? firstRun(launch) : restartedRun(launch);
 
   return {
     announceStates: true,
+    submission: { render: () => script },
+    colocationUnit: 'Slurm task',
     controlPlane: async () => {
       const chosen = await slurmNetwork(slurm, partitionsOf(resources));
       network = chosen;
@@ -236,16 +208,13 @@ export function slurmBackend(setup: LaunchSetup): SessionBackend | undefined {
         forwardOutput: true,
         reportExit: true,
         listener: {
-          output: (nodeId, stream, lines) => {
-            // A node that prints runs, even if squeue missed the job's short run.
+          // A node that prints runs, even if squeue missed the job's short run.
+          output: () => {
             jobRan = true;
-            const target = stream === 'stderr' ? options.stderr : options.stdout;
-            const prefix = prefixes.get(nodeId) ?? `[${nodeId}]`;
-            for (const line of lines) target.write(`${prefix} ${line}\n`);
           },
           exited: (nodeId, code) => {
             jobRan = true;
-            const error = plane?.exitError(nodeId, { code, signal: null });
+            const error = session.plane.exitError(nodeId, { code, signal: null });
             if (code !== TERMINATED_FROM_OUTSIDE || error === undefined || jobId === undefined) {
               finish(nodeId, { error });
               return;
@@ -267,8 +236,8 @@ export function slurmBackend(setup: LaunchSetup): SessionBackend | undefined {
       };
     },
     prepare: async (context) => {
-      plane = context.plane;
-      if (plane === undefined) throw new Error('The slurm backend needs a control plane.');
+      session = context;
+      const { plane } = context;
       const { nodeId: _unused, ...shared } = plane.bootstrap(ids[0] ?? '');
       say(
         `control server on ${plane.address}${network === undefined ? '' : ` (${network.why})`}` +
@@ -303,19 +272,16 @@ export function slurmBackend(setup: LaunchSetup): SessionBackend | undefined {
         onEnded: onJobEnded,
       });
     },
-    start: ({ nodeId, restart }) => startRun(nodeId, restart),
+    start: startRun,
     // A Python node's task starts its interpreter (node/python-task.ts): it runs in the
     // job like any node, never as a process of the launcher.
-    startPython: ({ nodeId, restart }) => startRun(nodeId, restart),
+    startPython: startRun,
     nothingStarted: () => !jobRan,
-    restartRefusal: (nodeId) => {
-      if (!tasks.includes(nodeId))
-        return 'it shares its Slurm task with the other nodes of its colocation';
-      // A task of the job's first step cannot be ended alone: Slurm ends the step with it.
-      if (!ownSteps.has(nodeId))
-        return "it runs as a task of the Slurm job's first step, which Slurm cannot end alone (a node restarted by its restart policy runs as a step of its own, and can be)";
-      return undefined;
-    },
+    // A task of the job's first step cannot be ended alone: Slurm ends the step with it.
+    restartRefusal: (nodeId) =>
+      ownSteps.has(nodeId)
+        ? undefined
+        : "it runs as a task of the Slurm job's first step, which Slurm cannot end alone (a node restarted by its restart policy runs as a step of its own, and can be)",
     killAll: () => {
       if (jobId !== undefined && follower?.ended !== true) cancelJobNow(jobId);
     },
@@ -345,7 +311,7 @@ export function slurmBackend(setup: LaunchSetup): SessionBackend | undefined {
       }
     },
   };
-}
+};
 
 /** The host and port of a `host:port` address (an IPv6 host in brackets or not). */
 function splitAddress(address: string): { host: string; port: string } {
@@ -354,14 +320,6 @@ function splitAddress(address: string): { host: string; port: string } {
     host: address.slice(0, colon).replace(/^\[(.*)\]$/, '$1'),
     port: address.slice(colon + 1),
   };
-}
-
-function prefixFor(nodeId: string, index: number, target: NodeJS.WritableStream): string {
-  const colours = ['cyan', 'green', 'yellow', 'magenta', 'blue', 'red'] as const;
-  const prefix = `[${nodeId}]`;
-  return (target as { isTTY?: boolean }).isTTY === true
-    ? styleText(colours[index % colours.length] ?? 'cyan', prefix)
-    : prefix;
 }
 
 // Which tasks run Python nodes, and with which interpreter; nothing when there are none.

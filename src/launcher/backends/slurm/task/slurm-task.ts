@@ -5,14 +5,10 @@
  * node main), a Python node (it starts the interpreter, `python-task.ts`), or a
  * colocation, whose nodes it starts as its threads or child processes.
  */
-import { runChild } from './child-main.ts';
-import { runColocatedTask } from './colocated-task.ts';
-import {
-  sharedBootstrapShape,
-  slurmPythonNodesShape,
-  slurmTasksShape,
-} from '../protocol/bootstrap-shapes.ts';
-import { BOOTSTRAP_VARIABLE, type ChildBootstrap } from '../protocol/node-spec.ts';
+import { runChild } from '../../../../node/child-main.ts';
+import { runColocatedTask } from '../../../../node/colocated-task.ts';
+import { sharedBootstrapShape } from '../../../../protocol/bootstrap-shapes.ts';
+import { BOOTSTRAP_VARIABLE, type ChildBootstrap } from '../../../../protocol/node-spec.ts';
 import {
   NODE_IDS_VARIABLE,
   PYTHON_NODES_VARIABLE,
@@ -20,10 +16,12 @@ import {
   TASK_INDEX_VARIABLE,
   type SlurmPythonNodes,
   type SlurmTask,
-} from '../protocol/slurm-task-env.ts';
-import { runPythonTask } from './python-task.ts';
-import { takeFromEnvironment } from './bootstrap-decoder.ts';
-import { thrownMessage } from '../errors/thrown.ts';
+  slurmPythonNodesShape,
+  slurmTasksShape,
+} from './slurm-task-env.ts';
+import { runPythonTask } from '../../../../node/python-task.ts';
+import { takeFromEnvironment } from '../../../../node/bootstrap-decoder.ts';
+import { thrownMessage } from '../../../../errors/thrown.ts';
 
 function fail(message: string): never {
   process.stderr.write(`launchpad-ts (slurm task): ${message}\n`);

@@ -3,10 +3,11 @@
  * What the `processes` launch type refuses before anything starts.
  */
 import { spawnSync } from 'node:child_process';
-import { threadLimits } from '../../spawn/thread-limits.ts';
-import { LaunchpadError } from '../../errors/errors.ts';
-import { resourcesOf, type ResolvedLaunchOptions } from './launch-options.ts';
-import type { Program } from '../../model/program.ts';
+import { threadLimits } from '../../../../spawn/thread-limits.ts';
+import { LaunchpadError } from '../../../../errors/errors.ts';
+import { checkLocalResources } from '../../../options/launch-checks.ts';
+import type { LaunchCheck } from '../../../options/launch-type-descriptor.ts';
+import { resourcesOf } from '../../../options/per-node-options.ts';
 
 /**
  * Throws for resources a thread-colocated node cannot have, and for the tmux output mode
@@ -14,7 +15,9 @@ import type { Program } from '../../model/program.ts';
  *
  * @throws LaunchpadError `INVALID_ARGUMENT` (or `FAILED_PRECONDITION` without tmux)
  */
-export function checkProcessOptions(program: Program, options: ResolvedLaunchOptions): void {
+export function checkProcessOptions(launch: LaunchCheck): void {
+  const { program, options } = launch;
+  checkLocalResources(launch);
   // Thread-colocated nodes get thread resources: refuse what a thread cannot have now, not
   // later inside the host.
   for (const colocation of program.colocations.filter(({ kind }) => kind === 'threads')) {

@@ -3,9 +3,17 @@
  * The options of the `kubernetes` launch type: image and resources per group, where the
  * cluster is, and render mode.
  */
-import { boolean, either, integer, must, object, recordOf, string } from '../../internal/shape.ts';
-import { checkOption, optionError } from './option-check.ts';
-import { USER_VARIABLES } from '../../internal/environment.ts';
+import {
+  boolean,
+  either,
+  integer,
+  must,
+  object,
+  recordOf,
+  string,
+} from '../../../../internal/shape.ts';
+import { checkOption, optionError } from '../../../options/option-check.ts';
+import { USER_VARIABLES } from '../../../../internal/environment.ts';
 
 /** The container settings of every node of one group (each node is one Pod). */
 export interface KubernetesResources {
@@ -161,4 +169,12 @@ export function resolveKubernetesGroups(
       return [label, merged];
     }),
   );
+}
+
+/** The `kubernetes` section checked: what the Kubernetes backend receives. */
+export interface KubernetesLaunch {
+  /** The section as given (`{}` when there was none). */
+  readonly options: KubernetesOptions;
+  /** Each group's settings, defaults merged. */
+  readonly groups: ReadonlyMap<string, KubernetesResources>;
 }
