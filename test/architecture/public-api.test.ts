@@ -92,6 +92,8 @@ const ROOT_EXPORTS = [
   'main',
   'metrics',
   'programGraph',
+  'recycle',
+  'recycleOnceSent',
   'registerStopHandler',
   'stop',
   'stopSignal',
