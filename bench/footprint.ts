@@ -22,9 +22,13 @@
  * BENCH_FOOTPRINT_BEFORE=<dir> measures the launchpad-ts built in <dir> (the code before a
  * change, with its own node_modules and dist/) alongside this one in every round.
  * BENCH_FOOTPRINT_SNAPSHOTS=<dir> also writes a V8 heap snapshot of an idle producer there
- * under each launch type and prints what it holds. Linux only: memory is read from /proc.
+ * under each launch type and prints what it holds. BENCH_FOOTPRINT_SETTLE_MS (default 1000)
+ * is how long after the last call idle nodes and floors are measured (V8's memory reducer
+ * gives back some of a quiet process's heap about 8 s after it goes quiet). Linux only:
+ * memory is read from /proc.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { summariseSnapshot } from './footprint/heap-summary.ts';
 import {
@@ -92,7 +96,10 @@ interface Round {
 const rounds: Round[] = [];
 const phases: PhaseRecord[][] = [];
 let mappings: { bare: Map<string, number>; node: Map<string, number> } | undefined;
+// The 1-minute load average at each round's start and after the last: the machine may be shared.
+const loads: number[] = [];
 for (let round = 1; round <= ROUNDS; round++) {
+  loads.push(loadavg()[0] ?? 0);
   process.stderr.write(`footprint round ${round}/${ROUNDS}\n`);
   const bareRun = await bareProcesses(bare);
   const measureBuild = async (build: Build): Promise<BuildFigures> => {
@@ -122,6 +129,11 @@ for (let round = 1; round <= ROUNDS; round++) {
   });
 }
 
+loads.push(loadavg()[0] ?? 0);
+console.log(
+  `Idle rounds at load average ${Math.min(...loads).toFixed(1)} to ` +
+    `${Math.max(...loads).toFixed(1)}, measured ${process.env['BENCH_FOOTPRINT_SETTLE_MS'] ?? 1000} ms after the last call`,
+);
 const longRuns: Record<string, LongRun> = {};
 for (const launchType of ['processes', 'threads']) {
   for (const [name, build] of [

@@ -15,6 +15,7 @@
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
@@ -92,7 +93,10 @@ const samples = new Map<string, number[]>();
 const record = (key: string, ms: number): void => {
   samples.set(key, [...(samples.get(key) ?? []), ms]);
 };
+// The 1-minute load average at each round's start and at the end: the machine may be shared.
+const loads: number[] = [];
 for (let round = 1; round <= ROUNDS; round++) {
+  loads.push(loadavg()[0] ?? 0);
   for (const size of SIZES) {
     const nodes = size + 1;
     for (const launchType of LAUNCH_TYPES) {
@@ -126,8 +130,10 @@ for (const size of SIZES) {
     }
   }
 }
+loads.push(loadavg()[0] ?? 0);
 console.log(
-  '\nStartup: command start → every producer answered (median ms; floor in the same run)',
+  '\nStartup: command start → every producer answered (median ms; floor in the same run; ' +
+    `load average ${Math.min(...loads).toFixed(1)} to ${Math.max(...loads).toFixed(1)})`,
 );
 console.table(
   Object.fromEntries(

@@ -29,8 +29,9 @@ export interface LongRun {
 /** Nodes and bare processes of the benchmark: 8 producers and a consumer. */
 export const PRODUCERS = 8;
 // Memory still moves for a moment after the last call (the answer's buffers, timers);
-// an idle node is measured once that has passed.
-const SETTLE_MS = 1_000;
+// an idle node is measured once that has passed (BENCH_FOOTPRINT_SETTLE_MS; a longer wait
+// lets V8's memory reducer run in the floors, and in the nodes if they are quiet enough).
+const SETTLE_MS = Number(process.env['BENCH_FOOTPRINT_SETTLE_MS'] ?? 1_000);
 const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
 
 /** The median of each figure over `samples`. */

@@ -26,10 +26,12 @@ import {
 const THREAD_CODE = `
 const { workerData, parentPort } = require('node:worker_threads');
 const { createServer } = require('node:net');
-const { Session } = require('node:inspector');
-const { createHash, timingSafeEqual } = require('node:crypto');
-const digest = (text) => createHash('sha256').update(String(text)).digest();
-const secret = digest(workerData.secret);
+// The inspector and crypto load with the first request, in this thread (which never waits
+// for the main one): an idle node never asked for a dump does not hold them.
+let Session;
+let crypto;
+const digest = (text) => crypto.createHash('sha256').update(String(text)).digest();
+let secret;
 // A session per request: one left connected would make the process wait for it at exit.
 let session;
 const post = (method, params) =>
@@ -78,16 +80,21 @@ async function profile(ms) {
   }
 }
 function parse(line) {
+  if (crypto === undefined) {
+    crypto = require('node:crypto');
+    secret = digest(workerData.secret);
+  }
   let request;
   try { request = JSON.parse(line); } catch { return { error: 'the request is not JSON' }; }
   const given = digest(request && request.secret);
-  if (!timingSafeEqual(given, secret)) return { error: 'wrong secret' };
+  if (!crypto.timingSafeEqual(given, secret)) return { error: 'wrong secret' };
   const ms = Number(request.durationMs);
   const op = request.op === 'stack' ? 'stack' : request.op === 'profile' && ms >= 1 && ms <= ${MAX_PROFILE_MS} ? 'profile' : undefined;
   if (op === undefined) return { error: 'unknown request' };
   return { op, ms };
 }
 async function answer({ op, ms }) {
+  Session ??= require('node:inspector').Session;
   session = new Session();
   session.connectToMainThread();
   try {
