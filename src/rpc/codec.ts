@@ -6,7 +6,14 @@
  */
 import { addExtension, Packr } from 'msgpackr';
 import { LaunchpadError } from '../errors/errors.ts';
-import { packWithSegments, unpackWithSegments, writeSegmentedBody } from './out-of-band.ts';
+import {
+  packWithSegments,
+  type PackedFrame,
+  segmentedParts,
+  unpackWithSegments,
+  writeSegmentedBody,
+} from './out-of-band.ts';
+import { takeHandedOver } from './receive-pool.ts';
 
 // msgpackr's own encoding of errors keeps name and message but drops the stack, and
 // rebuilds only built-in classes. Ours keeps the stack too, and a `cause` that is itself an
@@ -93,6 +100,15 @@ export function oversizeError(what: string, bytes: number, maxBytes: number): La
 }
 
 /**
+ * A frame written from memory the sender handed over: its parts in order, and what to
+ * call once the socket has written them all.
+ */
+export interface HandedOverFrame {
+  readonly parts: readonly Buffer[];
+  readonly sent: () => void;
+}
+
+/**
  * Encodes `value` as one frame: a 4-byte big-endian length followed by the body. A small
  * frame comes back as one buffer; a large one without typed arrays as the prefix and the
  * body, so the body is never copied. A frame with out-of-band segments (large typed
@@ -107,9 +123,38 @@ export function encodeFrame(
   maxBytes: number,
   allocate: (size: number) => Buffer = (size) => Buffer.allocUnsafe(size),
 ): Buffer | [Buffer, Buffer] {
+  return framePacked(packFrame(value, maxBytes), allocate);
+}
+
+/**
+ * {@link encodeFrame} for a socket: when every out-of-band array of the frame was handed
+ * over with `recycleOnceSent` (the sender keeps nothing of it), the frame comes back as
+ * parts that are views of the arrays' memory, without the sending side's copy.
+ *
+ * @throws LaunchpadError `RESOURCE_EXHAUSTED` when the body exceeds `maxBytes`
+ */
+export function encodeSocketFrame(
+  value: unknown,
+  maxBytes: number,
+  allocate: (size: number) => Buffer,
+): Buffer | [Buffer, Buffer] | HandedOverFrame {
+  const packed = packFrame(value, maxBytes);
+  const sent = takeHandedOver(packed.segments);
+  if (sent !== undefined) return { parts: segmentedParts(packed), sent };
+  return framePacked(packed, allocate);
+}
+
+function packFrame(value: unknown, maxBytes: number): PackedFrame {
   const packed = packWithSegments(pack, value);
+  if (packed.bodyBytes > maxBytes) throw oversizeError('The message', packed.bodyBytes, maxBytes);
+  return packed;
+}
+
+function framePacked(
+  packed: PackedFrame,
+  allocate: (size: number) => Buffer,
+): Buffer | [Buffer, Buffer] {
   const length = packed.bodyBytes;
-  if (length > maxBytes) throw oversizeError('The message', length, maxBytes);
   if (packed.segments.length > 0) {
     const frame = allocate(4 + length);
     frame.writeUInt32BE(length, 0);

@@ -4,7 +4,7 @@
  * the RPC client speak through it.
  */
 import type { Socket } from 'node:net';
-import { decodeFrameBody, encodeFrame } from './codec.ts';
+import { decodeFrameBody, encodeSocketFrame } from './codec.ts';
 import { directReads } from './direct-read.ts';
 import { FrameReader } from './frame-reader.ts';
 import { receivePool } from './receive-pool.ts';
@@ -161,7 +161,7 @@ export class Connection {
    */
   send(frame: Frame): void {
     if (this.#closed) return;
-    const encoded = encodeFrame(frame, this.#maxBytes, this.#sendBuffer.allocate);
+    const encoded = encodeSocketFrame(frame, this.#maxBytes, this.#sendBuffer.allocate);
     const socket = this.#socket;
     if (!this.#inRun) {
       this.#inRun = true;
@@ -171,7 +171,17 @@ export class Connection {
       corked.add(this);
       socket.cork();
     }
-    if (Array.isArray(encoded)) {
+    if ('parts' in encoded) {
+      // Written from the memory handed over, which goes back once the socket is done.
+      const { parts, sent } = encoded;
+      socket.cork();
+      parts.forEach((part, index) => {
+        if (index < parts.length - 1) socket.write(part);
+        else socket.write(part, sent);
+      });
+      socket.uncork();
+      this.#lastSentBytes = parts.reduce((sum, part) => sum + part.length, 0) - 4;
+    } else if (Array.isArray(encoded)) {
       // Prefix and body of a large frame: the body is never copied again.
       socket.write(encoded[0]);
       socket.write(encoded[1]);

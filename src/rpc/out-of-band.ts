@@ -321,6 +321,32 @@ export function writeSegmentedBody(frame: PackedFrame, target: Uint8Array, at: n
 }
 
 /**
+ * The frame of `frame` as buffers to write in order, without copying its segments: the
+ * length prefix, header, MessagePack part and padding in one buffer, then each segment as
+ * a view of its own memory, followed by its padding. For segments the sender no longer
+ * touches (see `takeHandedOver` in receive-pool.ts).
+ */
+export function segmentedParts(frame: PackedFrame): Buffer[] {
+  const messageBytes = frame.body.length;
+  const areaStart = align(OUT_OF_BAND_HEADER_BYTES + messageBytes);
+  const firstOffset = frame.offsets[0] ?? 0;
+  // Zeroed: the header's reserved bytes and the padding never leak old memory.
+  const head = Buffer.alloc(4 + areaStart + firstOffset);
+  head.writeUInt32BE(frame.bodyBytes, 0);
+  head[4] = OUT_OF_BAND_MARKER;
+  head.writeUInt32BE(messageBytes, 8);
+  head.set(frame.body, 4 + OUT_OF_BAND_HEADER_BYTES);
+  const parts: Buffer[] = [head];
+  frame.segments.forEach((segment, index) => {
+    parts.push(Buffer.from(segment.buffer, segment.byteOffset, segment.byteLength));
+    const end = (frame.offsets[index] ?? 0) + segment.byteLength;
+    const next = frame.offsets[index + 1] ?? end;
+    if (next > end) parts.push(Buffer.alloc(next - end));
+  });
+  return parts;
+}
+
+/**
  * Decodes a frame body with `unpack`, reading segment references from the segments that
  * follow its MessagePack part.
  *

@@ -89,6 +89,52 @@ export function copiedOut(sources: readonly ArrayBufferView[]): void {
   }
 }
 
+// Blocks of frames read into memory of their own below the pool's size: not lent (recycle
+// leaves them alone), but recycleOnceSent may hand them over to a reply all the same.
+const received = new WeakSet<ArrayBuffer>();
+
+/**
+ * Takes over the memory of `sources` (a frame's out-of-band arrays) when every one of them
+ * was marked by {@link recycleOnceSent}: the frame may then be written from that memory
+ * without a copy. Returns the function to call once the socket is done with it, which
+ * gives the pooled blocks back; undefined, taking nothing, when any array is not marked.
+ */
+export function takeHandedOver(sources: readonly ArrayBufferView[]): (() => void) | undefined {
+  if (sources.length === 0) return undefined;
+  for (const source of sources) {
+    const block = source.buffer;
+    if (!(block instanceof ArrayBuffer) || !onceSent.has(block)) return undefined;
+  }
+  const giveBacks: (() => void)[] = [];
+  for (const source of sources) {
+    const block = source.buffer as ArrayBuffer;
+    // Taken now, so neither a second message nor a stray recycle can give it back early.
+    if (!onceSent.delete(block)) continue;
+    received.delete(block);
+    const giveBack = lent.get(block);
+    if (giveBack === undefined) continue;
+    lent.delete(block);
+    giveBacks.push(() => {
+      giveBack(block);
+    });
+  }
+  handedOverBytes += sources.reduce((sum, source) => sum + source.byteLength, 0);
+  return () => {
+    for (const giveBack of giveBacks) giveBack();
+  };
+}
+
+let handedOverBytes = 0;
+
+/** Bytes of arrays this process (or thread) sent without a copy so far: for tests and benchmarks. */
+export function handedOverWithoutCopy(): number {
+  return handedOverBytes;
+}
+
+// Frames of this size or more, below the pool's size, get memory of their own (never a
+// slice of Node's shared allocation pool), so recycleOnceSent can hand them over.
+const OWN_MEMORY_FROM_BYTES = 64 * 1024;
+
 /** What the pool did so far: for tests and benchmarks. */
 export interface ReceivePoolCounts {
   /** Frames read into a free block of the pool. */
@@ -125,7 +171,12 @@ export class ReceivePool {
    * buffer.
    */
   acquire(size: number): Buffer {
-    if (size < POOL_FROM_BYTES) return Buffer.allocUnsafe(size);
+    if (size < OWN_MEMORY_FROM_BYTES) return Buffer.allocUnsafe(size);
+    if (size < POOL_FROM_BYTES) {
+      const own = Buffer.allocUnsafeSlow(size);
+      received.add(own.buffer);
+      return own;
+    }
     let block = takeBestFit(this.#free, size);
     if (block !== undefined) {
       this.#freeBytes -= block.byteLength;
@@ -198,8 +249,11 @@ export function recycle(value: ArrayBufferView): boolean {
  * Marks a large received array to be given back (as by {@link recycle}) as soon as a
  * message sent from this process has copied it out: for a method that returns, or passes
  * on, what it received and keeps nothing of it. Returns `value`. The array, and every
- * array of the message it came in, must not be used once it is sent. Does nothing for an
- * array not on pooled memory.
+ * array of the message it came in, must not be used once it is sent. Over TCP, a message
+ * whose out-of-band arrays are all marked is written from their memory without a copy
+ * (received frames of 64 KiB or more have memory of their own), and pooled memory is
+ * given back once the socket has written it. Does nothing for an array not received in
+ * memory of its own.
  *
  * @example
  * ```ts
@@ -212,6 +266,8 @@ export function recycle(value: ArrayBufferView): boolean {
  */
 export function recycleOnceSent<TValue extends ArrayBufferView>(value: TValue): TValue {
   const block = value.buffer;
-  if (block instanceof ArrayBuffer && lent.has(block)) onceSent.add(block);
+  if (block instanceof ArrayBuffer && (lent.has(block) || received.has(block))) {
+    onceSent.add(block);
+  }
   return value;
 }

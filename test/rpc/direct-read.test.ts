@@ -4,7 +4,7 @@
  * the frame reader hands out the body filled that way exactly as one pushed in chunks.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { directlyReadBytes } from '../../src/rpc/direct-read.ts';
+import { directlyReadBytes, readSlabsAllocated } from '../../src/rpc/direct-read.ts';
 import { FrameReader } from '../../src/rpc/frame-reader.ts';
 import { closeAll, serve } from './harness.ts';
 
@@ -13,6 +13,9 @@ const MiB = 1024 * 1024;
 class Maker {
   make(floats: number): Float32Array {
     return new Float32Array(floats).map((_, index) => index);
+  }
+  ping(n: number): number {
+    return n + 1;
   }
 }
 
@@ -27,6 +30,18 @@ describe('direct reads', () => {
     expect(reply.every((value, index) => value === index)).toBe(true);
     // All but the first chunk (which held the frame's start) went straight in.
     expect(directlyReadBytes() - before).toBeGreaterThan(MiB - 64 * 1024);
+  });
+
+  it('reads small replies one after another into one slab, not 64 KiB each', async () => {
+    const { client } = await serve(new Maker());
+    const maker = client();
+    await maker.ping(0);
+    const before = readSlabsAllocated();
+    const answers: number[] = [];
+    for (let n = 1; n <= 1_000; n++) answers.push(await maker.ping(n));
+    expect(answers.every((answer, index) => answer === index + 2)).toBe(true);
+    // A reply is a few dozen bytes: 1,000 of them fill one 64 KiB slab or two.
+    expect(readSlabsAllocated() - before).toBeLessThanOrEqual(2);
   });
 
   it('hands out a body filled through readTarget like one pushed in chunks', () => {
