@@ -136,11 +136,19 @@ export interface SessionBackend {
   release?(): Promise<void>;
 }
 
+/** What the session that runs the nodes answers: restarts on request. */
+export interface NodeRestarts {
+  /** Ends node `nodeId`'s run and starts it again at once (see `Supervisor.restartNode`). */
+  restartNode(nodeId: string): void;
+}
+
 /**
  * Runs the nodes of a prepared launch through `backend`, from the control plane to the
- * release (a dry run shows what the backend would submit instead).
+ * release (a dry run shows what the backend would submit instead, and runs nothing).
+ *
+ * @returns what restarts its nodes on request; `undefined` for a dry run
  */
-export function runNodes(setup: LaunchSetup, backend: SessionBackend): void {
+export function runNodes(setup: LaunchSetup, backend: SessionBackend): NodeRestarts | undefined {
   const { program, options, ids, lifecycle, book } = setup;
   const { submission } = backend;
   if (submission !== undefined && (options.dryRun || submission.renderTo !== undefined)) {
@@ -148,7 +156,7 @@ export function runNodes(setup: LaunchSetup, backend: SessionBackend): void {
     if (submission.renderTo === undefined) options.stdout.write(text);
     else writeFileSync(submission.renderTo, text);
     lifecycle.endWithoutRunning();
-    return;
+    return undefined;
   }
   const say = (line: string): void => {
     options.stderr.write(`launchpad-ts: ${line}\n`);
@@ -239,7 +247,8 @@ export function runNodes(setup: LaunchSetup, backend: SessionBackend): void {
     nodesInLauncher: backend.controlPlane === false,
     stderr: options.stderr,
   });
-  lifecycle.attach(supervisor);
+  // The one link from the lifecycle to the nodes: its stop ends them.
+  lifecycle.whenStopping(() => supervisor.shutdown());
   const start = async (): Promise<void> => {
     // A Python node is a process even when the backend runs nodes in the launcher
     // (in-process): it needs the control plane to fetch its spec and find its peers.
@@ -289,4 +298,5 @@ export function runNodes(setup: LaunchSetup, backend: SessionBackend): void {
   starting.catch((error: unknown) => {
     lifecycle.fail(thrownAsError(error));
   });
+  return supervisor;
 }
