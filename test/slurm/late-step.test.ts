@@ -3,7 +3,7 @@
  * task of the node's second run reports its failure, the node restarts as a new step,
  * and only then does the old step's srun exit. Against the real local Slurm.
  */
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as lp from 'launchpad-ts';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -14,22 +14,31 @@ import { assertSlurmUp, cancelJobsNamed, queueDrained, RUN_SLURM_TESTS } from '.
 const JOB = 'lp-late-step';
 const marker = join(process.cwd(), `.lp-late-step-${String(process.pid)}`);
 
-/** The pids of the `srun` processes this process started that it has not reaped yet. */
+/**
+ * The pids of the `srun` processes this process started that it has not reaped yet (a
+ * zombie still counts: its end has not reached the launcher).
+ */
 function sruns(): number[] {
-  const pids: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // pid (comm) state ppid …
-      const [, comm, rest] = /^\d+ \((.*)\) (.*)$/.exec(stat) ?? [];
-      const ppid = Number(rest?.split(' ')[1]);
-      if (comm === 'srun' && ppid === process.pid) pids.push(Number(entry));
-    } catch {
-      // The process ended while it was read.
-    }
+  const own = String(process.pid);
+  let children = '';
+  try {
+    children = readFileSync(`/proc/${own}/task/${own}/children`, 'utf8');
+  } catch {
+    // No /proc: no child to wait for.
   }
-  return pids;
+  return children
+    .split(' ')
+    .filter((pid) => pid !== '' && commandName(pid) === 'srun')
+    .map(Number);
+}
+
+/** The command name of process `pid`, or '' once it is gone. */
+function commandName(pid: string): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
 }
 
 describe.runIf(RUN_SLURM_TESTS)('a restarted node on Slurm', () => {
