@@ -4,6 +4,10 @@
  * once; items reference slices of chunks, so an item over the last N steps costs a few
  * references, not a copy. A chunk lives while an item references it or a trajectory
  * writer keeps it for items to come.
+ *
+ * A value inserted whole (`insert`, `insertMany`) is no chunk: it is a {@link SingleValue}
+ * that its items (one per table) share by reference, without a key string, a slice or a
+ * map entry of its own; the store only counts the ones some item holds.
  */
 import { LaunchpadError } from '../errors/errors.ts';
 
@@ -17,6 +21,20 @@ export interface ChunkSlice {
   readonly length: number;
 }
 
+/**
+ * One value inserted whole, shared by the items made of it (one per table it went into).
+ * It lives while an item holds it; {@link ChunkStore.size} counts it as one chunk.
+ */
+export class SingleValue {
+  /** Items holding the value. */
+  refs = 0;
+  /** @param value - the inserted value */
+  constructor(readonly value: unknown) {}
+}
+
+/** The chunk key a single value is checkpointed under (the checkpoint format predates single values). */
+export const singleChunkKey = (itemKey: number): string => `i${itemKey}`;
+
 interface Chunk {
   readonly steps: readonly unknown[];
   refs: number;
@@ -27,10 +45,22 @@ interface Chunk {
 export class ChunkStore {
   readonly #chunks = new Map<string, Chunk>();
   readonly #pinsByWriter = new Map<string, Set<string>>();
+  // Single values some item holds.
+  #singles = 0;
 
-  /** How many chunks are held. */
+  /** How many chunks are held, single values held by items included. */
   get size(): number {
-    return this.#chunks.size;
+    return this.#chunks.size + this.#singles;
+  }
+
+  /** Counts one more item holding `single`. */
+  acquireSingle(single: SingleValue): void {
+    if (single.refs++ === 0) this.#singles++;
+  }
+
+  /** Counts one item fewer holding `single`; no item left, it is no longer held. */
+  releaseSingle(single: SingleValue): void {
+    if (--single.refs === 0) this.#singles--;
   }
 
   /** Adds a chunk (a no-op if the key is already held, as after a retried call). */

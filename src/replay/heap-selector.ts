@@ -1,73 +1,76 @@
 /**
  * @module
- * {@link HeapSelector}: picks the key of lowest (min-heap) or highest (max-heap)
+ * {@link HeapSelector}: picks the item of lowest (min-heap) or highest (max-heap)
  * priority, through an indexed binary heap: O(log n) insert, update and delete, O(1) pick.
  */
 import { defined } from './defined.ts';
-import type { Selection, Selector } from './selector.ts';
+import type { Places, Selectable, Selection, Selector } from './selector.ts';
 
 interface Entry {
-  key: number;
+  readonly item: Selectable;
   priority: number;
-  // Among equal priorities the key inserted or updated least recently wins, so a heap
+  // Among equal priorities the item inserted or updated least recently wins, so a heap
   // sampler or a lowest-priority remover is deterministic.
   stamp: number;
 }
 
-/** Picks the key with the lowest or highest priority. */
+/** Picks the item with the lowest or highest priority. */
 export class HeapSelector implements Selector {
   readonly #heap: Entry[] = [];
-  readonly #positions = new Map<number, number>();
   readonly #sign: number;
+  readonly #places: Places;
   #clock = 0;
 
-  /** @param direction - `min` picks the lowest priority, `max` the highest */
-  constructor(direction: 'min' | 'max') {
+  /**
+   * @param direction - `min` picks the lowest priority, `max` the highest
+   * @param places - where on each item this selector keeps the item's heap position
+   */
+  constructor(direction: 'min' | 'max', places: Places) {
     this.#sign = direction === 'min' ? 1 : -1;
+    this.#places = places;
   }
 
-  /** How many keys the selector holds. */
+  /** How many items the selector holds. */
   get size(): number {
     return this.#heap.length;
   }
 
-  /** Adds a key with its priority. */
-  insert(key: number, priority: number): void {
-    this.#heap.push({ key, priority, stamp: this.#clock++ });
-    this.#positions.set(key, this.#heap.length - 1);
+  /** Adds an item with its priority. */
+  insert(item: Selectable): void {
+    this.#heap.push({ item, priority: item.priority, stamp: this.#clock++ });
+    this.#places.set(item, this.#heap.length - 1);
     this.#up(this.#heap.length - 1);
   }
 
-  /** Changes a key's priority and restores the heap order. */
-  update(key: number, priority: number): void {
-    const position = this.#positions.get(key);
-    const entry = position === undefined ? undefined : this.#heap[position];
-    if (position === undefined || entry === undefined) return;
-    entry.priority = priority;
+  /** Takes the item's new priority and restores the heap order. */
+  update(item: Selectable): void {
+    const position = this.#places.get(item);
+    const entry = this.#heap[position];
+    if (entry?.item !== item) return;
+    entry.priority = item.priority;
     entry.stamp = this.#clock++;
     this.#down(this.#up(position));
   }
 
-  /** Removes a key, moving the last entry into its slot. */
-  delete(key: number): void {
-    const position = this.#positions.get(key);
-    if (position === undefined) return;
+  /** Removes an item, moving the last entry into its slot. */
+  delete(item: Selectable): void {
+    const position = this.#places.get(item);
+    if (this.#heap[position]?.item !== item) return;
     const last = defined(this.#heap.pop(), 'the last heap entry');
-    this.#positions.delete(key);
-    if (last.key !== key) {
+    if (last.item !== item) {
       this.#heap[position] = last;
-      this.#positions.set(last.key, position);
+      this.#places.set(last.item, position);
       this.#down(this.#up(position));
     }
   }
 
   /** The top of the heap, with probability 1. */
   select(): Selection {
-    return { key: this.#at(0).key, probability: 1 };
+    return { item: this.#at(0).item, probability: 1 };
   }
 
   #at(position: number): Entry {
-    return defined(this.#heap[position], `heap entry ${position}`);
+    return defined(this.#heap[position], 'a heap entry');
   }
 
   #before(a: Entry, b: Entry): boolean {
@@ -80,8 +83,8 @@ export class HeapSelector implements Selector {
     const b = this.#at(j);
     this.#heap[i] = b;
     this.#heap[j] = a;
-    this.#positions.set(b.key, i);
-    this.#positions.set(a.key, j);
+    this.#places.set(b.item, i);
+    this.#places.set(a.item, j);
   }
 
   #up(start: number): number {

@@ -6,7 +6,7 @@
 import { HeapSelector } from './heap-selector.ts';
 import { OrderSelector } from './order-selector.ts';
 import type { Rng } from './rng.ts';
-import type { Selector } from './selector.ts';
+import { placesOf, type Selector } from './selector.ts';
 import { UniformSelector } from './uniform-selector.ts';
 
 /** Which item a full table evicts when a new one is inserted. */
@@ -44,13 +44,14 @@ export const REMOVER_KINDS = ['fifo', 'lifo', 'uniform', 'lowest-priority'];
 
 /** Builds the selector a remover spec describes. */
 export function createRemover(spec: RemoverSpec, rng: Rng): Selector {
+  const places = placesOf('remover');
   switch (spec.kind) {
     case 'fifo':
     case 'lifo':
-      return new OrderSelector(spec.kind);
+      return new OrderSelector(spec.kind, places);
     case 'uniform':
-      return new UniformSelector(rng);
+      return new UniformSelector(rng, places);
     case 'lowest-priority':
-      return new HeapSelector('min');
+      return new HeapSelector('min', places);
   }
 }

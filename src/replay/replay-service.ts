@@ -14,12 +14,13 @@ import {
   writeCheckpoint,
 } from './checkpoint.ts';
 import type { CheckpointState } from './checkpoint.ts';
-import { ChunkStore, type ChunkSlice } from './chunk-store.ts';
+import { ChunkStore, SingleValue, singleChunkKey, type ChunkSlice } from './chunk-store.ts';
+import { defined } from './defined.ts';
 import { detachViews } from './detach.ts';
 import { checkArgument, isInsertEntry, isPriority, REPLAY_ARGUMENTS } from './replay-arguments.ts';
 import type { ReplayOptions } from './replay-options.ts';
 import { createRng } from './rng.ts';
-import { Table, type StoredItem } from './table.ts';
+import { NO_SLICES, Table, type HeldItem } from './table.ts';
 import { validateTables } from './table-config.ts';
 import type {
   InsertEntry,
@@ -104,10 +105,11 @@ export class ReplayService<Item = unknown> {
    * returns the item's key (the same in every table). Waits for each table's rate limiter.
    */
   async insert(data: Item, priorities: Priorities, options: InsertOptions = {}): Promise<number> {
-    const targets = this.#targets('insert', priorities);
-    const waiting: Promise<void>[] = [];
-    const key = this.#insertOne(data, targets, options, waiting);
-    if (waiting.length > 0) await Promise.all(waiting);
+    const targets = new Targets();
+    this.#targets(targets, 'insert', priorities, undefined);
+    const call: InsertCall = { options, waiting: [] };
+    const key = this.#insertOne(data, targets, 0, call);
+    if (call.waiting.length > 0) await Promise.all(call.waiting);
     return key;
   }
 
@@ -122,48 +124,42 @@ export class ReplayService<Item = unknown> {
   ): Promise<number[]> {
     checkArgument('insertMany', REPLAY_ARGUMENTS.items, items, 'items');
     const entries: readonly unknown[] = items;
-    const targets: [Table, number][][] = new Array<[Table, number][]>(entries.length);
+    // Every item's tables and priorities, one after the other in one pair of arrays (no
+    // array per item).
+    const targets = new Targets();
     for (let index = 0; index < entries.length; index++) {
       const entry = entries[index];
       // Once per item: the test alone first, the words of a refusal only for one.
       if (!isInsertEntry(entry)) {
         checkArgument('insertMany', REPLAY_ARGUMENTS.entry, entry, `items[${index}]`);
       }
-      targets[index] = this.#targets(
-        'insertMany',
-        (entry as InsertEntry<Item>).priorities,
-        `items[${index}].priorities`,
-      );
+      this.#targets(targets, 'insertMany', (entry as InsertEntry<Item>).priorities, index);
     }
     // Only inserts that wait for a rate limiter make promises; most go in at once.
-    const waiting: Promise<void>[] = [];
+    const call: InsertCall = { options, waiting: [] };
     const keys = new Array<number>(entries.length);
     for (let index = 0; index < entries.length; index++) {
       const entry = entries[index] as InsertEntry<Item>;
-      keys[index] = this.#insertOne(entry.data, targets[index] ?? [], options, waiting);
+      keys[index] = this.#insertOne(entry.data, targets, index, call);
     }
-    if (waiting.length > 0) await Promise.all(waiting);
+    if (call.waiting.length > 0) await Promise.all(call.waiting);
     return keys;
   }
 
-  // Stores `data` as a chunk of its own and inserts an item over it into each target;
-  // inserts that wait for a rate limiter add their promise to `waiting`.
-  #insertOne(
-    data: Item,
-    targets: [Table, number][],
-    options: InsertOptions,
-    waiting: Promise<void>[],
-  ): number {
+  // Inserts an item over `data` (a single value, no chunk: no key string, no slice, no
+  // map entry) into the tables of the call's entry `entry`; inserts that wait for a rate
+  // limiter add their promise to the call's `waiting`. The value lives while an item
+  // holds it.
+  #insertOne(data: Item, targets: Targets, entry: number, call: InsertCall): number {
     const key = this.#nextKey++;
-    const chunk = `i${key}`;
-    this.#chunks.add(chunk, [detachViews(data)]);
-    const slices = [{ chunk, offset: 0, length: 1 }];
-    for (const [table, priority] of targets) {
-      const inserted = table.insert(item(key, priority, slices, true), options);
-      if (inserted !== undefined) waiting.push(inserted);
+    const single = new SingleValue(detachViews(data));
+    const end = targets.ends[entry] ?? 0;
+    for (let target = entry === 0 ? 0 : (targets.ends[entry - 1] ?? 0); target < end; target++) {
+      const table = defined(targets.tables[target], 'an insert target');
+      const priority = targets.priorities[target] ?? 0;
+      const inserted = table.insert(item(key, priority, NO_SLICES, single), call.options);
+      if (inserted !== undefined) call.waiting.push(inserted);
     }
-    // The inserts referenced the chunk synchronously; free it if none could.
-    this.#chunks.dropIfUnused(chunk);
     return key;
   }
 
@@ -197,7 +193,7 @@ export class ReplayService<Item = unknown> {
   updatePriorities(table: string, updates: PriorityUpdates): number {
     const target = this.#table(table);
     const pairs = updates instanceof Map ? [...updates] : (updates as [number, number][]);
-    for (const [, priority] of pairs) checkPriority('updatePriorities', priority, table);
+    for (const [, priority] of pairs) checkPriority('updatePriorities', priority, table, undefined);
     return target.updatePriorities(pairs);
   }
 
@@ -235,13 +231,16 @@ export class ReplayService<Item = unknown> {
     const created: { key: number; inserts: Promise<void>[] }[] = [];
     try {
       for (const request of write.items) {
-        const targets = this.#targets('writeTrajectory', request.priorities);
+        const targets = new Targets();
+        this.#targets(targets, 'writeTrajectory', request.priorities, undefined);
         this.#chunks.check(request.slices);
         const key = this.#nextKey++;
         const options = write.timeoutMs === undefined ? {} : { timeoutMs: write.timeoutMs };
         const inserts: Promise<void>[] = [];
-        for (const [table, priority] of targets) {
-          const inserted = table.insert(item(key, priority, request.slices, false), options);
+        for (let target = 0; target < targets.tables.length; target++) {
+          const table = defined(targets.tables[target], 'an insert target');
+          const priority = targets.priorities[target] ?? 0;
+          const inserted = table.insert(item(key, priority, request.slices, undefined), options);
           if (inserted !== undefined) inserts.push(inserted);
         }
         created.push({ key, inserts });
@@ -273,11 +272,16 @@ export class ReplayService<Item = unknown> {
     }
     // The state is captured now, synchronously, so the checkpoint is consistent; writes
     // are chained so two checkpoints never race on the disk.
+    const singles = new Map<number, unknown>();
+    const tables = [...this.#tables.values()].map((table) => table.snapshot(singles));
     const state: CheckpointState = {
       createdAt: Date.now(),
       nextKey: this.#nextKey,
-      chunks: this.#chunks.referenced(),
-      tables: [...this.#tables.values()].map((table) => table.snapshot()),
+      chunks: [
+        ...this.#chunks.referenced(),
+        ...[...singles].map(([key, value]): [string, unknown[]] => [singleChunkKey(key), [value]]),
+      ],
+      tables,
     };
     const written = this.#checkpointing.then(() => writeCheckpoint(directory, state));
     this.#checkpointing = written.catch(() => undefined);
@@ -297,7 +301,8 @@ export class ReplayService<Item = unknown> {
       }
     }
     for (const [key, steps] of state.chunks) this.#chunks.add(key, steps);
-    for (const snapshot of state.tables) this.#table(snapshot.name).restore(snapshot);
+    const singles = new Map<number, SingleValue>();
+    for (const snapshot of state.tables) this.#table(snapshot.name).restore(snapshot, singles);
     // Chunks that no restored item references are not needed.
     this.#chunks.dropUnused(state.chunks.map(([key]) => key));
     this.#nextKey = Math.max(this.#nextKey, state.nextKey);
@@ -316,46 +321,80 @@ export class ReplayService<Item = unknown> {
   }
 
   /**
-   * Checks an item's `priorities` (found at `path` of `method`'s arguments, when not the
-   * argument `priorities` itself) and resolves its tables.
+   * Checks an item's `priorities` and appends its tables and priorities to `targets`.
+   * `entry` is the item's index in `insertMany`'s items, or `undefined` when the priorities
+   * are the argument `priorities` itself; the path that names them in a refusal is made
+   * only for a refusal (not a string per item).
    */
-  #targets(method: string, priorities: Priorities, path?: string): [Table, number][] {
-    checkArgument(method, REPLAY_ARGUMENTS.priorities, priorities, path ?? 'priorities');
-    const targets: [Table, number][] = [];
-    for (const name of Object.keys(priorities)) {
-      const priority = priorities[name];
-      checkPriority(method, priority, name, path);
-      targets.push([this.#table(name), priority]);
+  #targets(
+    targets: Targets,
+    method: string,
+    priorities: Priorities,
+    entry: number | undefined,
+  ): void {
+    const given: unknown = priorities;
+    if (typeof given !== 'object' || given === null) {
+      checkArgument(method, REPLAY_ARGUMENTS.priorities, priorities, path(entry) ?? 'priorities');
     }
-    if (targets.length === 0) {
+    let count = 0;
+    for (const name in priorities) {
+      if (!Object.hasOwn(priorities, name)) continue;
+      const priority = priorities[name];
+      checkPriority(method, priority, name, entry);
+      targets.tables.push(this.#table(name));
+      targets.priorities.push(priority);
+      count++;
+    }
+    targets.ends.push(targets.tables.length);
+    if (count === 0) {
       throw new LaunchpadError(
         'INVALID_ARGUMENT',
-        `${method}: an item needs at least one table: pass priorities as { tableName: priority }${where(path)}.`,
+        `${method}: an item needs at least one table: pass priorities as { tableName: priority }${where(path(entry))}.`,
       );
     }
-    return targets;
   }
+}
+
+/**
+ * Tables and priorities of the items of one call, one after the other: item i's run ends
+ * at `ends[i]`.
+ */
+class Targets {
+  readonly tables: Table[] = [];
+  readonly priorities: number[] = [];
+  readonly ends: number[] = [];
+}
+
+/** What the inserts of one call share: their options, and the promises of those that wait. */
+interface InsertCall {
+  readonly options: InsertOptions;
+  readonly waiting: Promise<void>[];
 }
 
 function item(
   key: number,
   priority: number,
   slices: readonly ChunkSlice[],
-  single: boolean,
-): StoredItem {
-  return { key, priority, timesSampled: 0, slices, single };
+  single: SingleValue | undefined,
+): HeldItem {
+  return { key, priority, timesSampled: 0, slices, single, samplerPlace: -1, removerPlace: -1 };
 }
 
-// `path` is where the priorities are when not the argument `priorities` itself.
+// Where the priorities of insertMany's item `entry` are.
+function path(entry: number | undefined): string | undefined {
+  return entry === undefined ? undefined : `items[${entry}].priorities`;
+}
+
+// `entry` is the index of insertMany's item whose priorities these are, if any.
 function checkPriority(
   method: string,
   priority: unknown,
   table: string,
-  path?: string,
+  entry: number | undefined,
 ): asserts priority is number {
   // Once per item and table: the test alone first, the words of a refusal only for one.
   if (isPriority(priority)) return;
-  const name = `the priority for table "${table}${where(path)}"`;
+  const name = `the priority for table "${table}${where(path(entry))}"`;
   checkArgument(method, REPLAY_ARGUMENTS.priority, priority, name);
 }
 

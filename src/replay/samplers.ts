@@ -7,7 +7,7 @@ import { HeapSelector } from './heap-selector.ts';
 import { OrderSelector } from './order-selector.ts';
 import { PrioritizedSelector } from './prioritized-selector.ts';
 import type { Rng } from './rng.ts';
-import type { Selector } from './selector.ts';
+import { placesOf, type Selector } from './selector.ts';
 import { UniformSelector } from './uniform-selector.ts';
 
 /** How a table picks the items a `sample` call returns. */
@@ -59,17 +59,18 @@ export const SAMPLER_KINDS = ['uniform', 'prioritized', 'fifo', 'lifo', 'min-hea
 
 /** Builds the selector a sampler spec describes. */
 export function createSampler(spec: SamplerSpec, rng: Rng): Selector {
+  const places = placesOf('sampler');
   switch (spec.kind) {
     case 'uniform':
-      return new UniformSelector(rng);
+      return new UniformSelector(rng, places);
     case 'prioritized':
-      return new PrioritizedSelector(spec.priorityExponent, rng);
+      return new PrioritizedSelector(spec.priorityExponent, rng, places);
     case 'fifo':
     case 'lifo':
-      return new OrderSelector(spec.kind);
+      return new OrderSelector(spec.kind, places);
     case 'min-heap':
-      return new HeapSelector('min');
+      return new HeapSelector('min', places);
     case 'max-heap':
-      return new HeapSelector('max');
+      return new HeapSelector('max', places);
   }
 }

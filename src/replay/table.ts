@@ -4,17 +4,17 @@
  * and `maxTimesSampled`.
  */
 import { LaunchpadError } from '../errors/errors.ts';
-import type { ChunkSlice, ChunkStore } from './chunk-store.ts';
+import { singleChunkKey, type ChunkSlice, type ChunkStore, SingleValue } from './chunk-store.ts';
 import { defined } from './defined.ts';
 import { RateLimiter, type WaitOptions } from './rate-limiter.ts';
 import { createRemover } from './removers.ts';
 import type { Rng } from './rng.ts';
 import { createSampler } from './samplers.ts';
-import type { Selector } from './selector.ts';
+import type { Selectable, Selector } from './selector.ts';
 import type { TableConfig } from './table-config.ts';
 import type { SampledItem, TableInfo } from './types.ts';
 
-/** An item as a table holds it. */
+/** An item as a checkpoint holds it. */
 export interface StoredItem {
   /** The item's key. */
   readonly key: number;
@@ -27,6 +27,26 @@ export interface StoredItem {
   /** True when the item is one inserted value rather than a list of steps. */
   readonly single: boolean;
 }
+
+/**
+ * An item as a table holds it: over slices of chunks (a trajectory writer's), or over one
+ * value inserted whole (`single`, shared with the item's copies in other tables).
+ */
+export interface HeldItem extends Selectable {
+  /** The item's key. */
+  readonly key: number;
+  /** Its priority. */
+  priority: number;
+  /** How many times it was sampled. */
+  timesSampled: number;
+  /** The steps it covers; empty for an item over a single value. */
+  readonly slices: readonly ChunkSlice[];
+  /** The value it holds when it was inserted whole, else `undefined`. */
+  readonly single: SingleValue | undefined;
+}
+
+/** The slices of an item over a single value: none. */
+export const NO_SLICES: readonly ChunkSlice[] = [];
 
 /** A table's items and counters, for a checkpoint. Items are in insertion order. */
 export interface TableSnapshot {
@@ -41,7 +61,7 @@ export interface TableSnapshot {
 /** One replay table. */
 export class Table {
   readonly config: TableConfig;
-  readonly #items = new Map<number, StoredItem>();
+  readonly #items = new Map<number, HeldItem>();
   readonly #sampler: Selector;
   readonly #remover: Selector;
   readonly #limiter: RateLimiter;
@@ -70,21 +90,29 @@ export class Table {
    * Returns `undefined` when the item went in at once (the common case: no promise per
    * item), or a promise of the insert when it waits for the limiter.
    */
-  insert(item: StoredItem, options: WaitOptions): Promise<void> | undefined {
-    this.#chunks.acquire(item.slices);
+  insert(item: HeldItem, options: WaitOptions): Promise<void> | undefined {
+    this.#acquire(item);
     try {
-      const now = this.#limiter.insertNow(() => {
-        this.#insertStep(item);
-      });
+      // One step function for every insert made at once, reading the item from a field:
+      // no closure per item.
+      this.#inserting = item;
+      const now = this.#limiter.insertNow(this.#insertPending);
       if (now) return undefined;
     } catch (error) {
-      this.#chunks.release(item.slices);
+      this.#release(item);
       return Promise.reject(LaunchpadError.from(error));
+    } finally {
+      this.#inserting = undefined;
     }
     return this.#insertWaiting(item, options);
   }
 
-  async #insertWaiting(item: StoredItem, options: WaitOptions): Promise<void> {
+  #inserting: HeldItem | undefined;
+  readonly #insertPending = (): void => {
+    this.#insertStep(defined(this.#inserting, 'the item being inserted'));
+  };
+
+  async #insertWaiting(item: HeldItem, options: WaitOptions): Promise<void> {
     const outcome = { inserted: false };
     try {
       await this.#limiter.awaitInsert(() => {
@@ -92,13 +120,23 @@ export class Table {
         outcome.inserted = true;
       }, options);
     } finally {
-      if (!outcome.inserted) this.#chunks.release(item.slices);
+      if (!outcome.inserted) this.#release(item);
     }
   }
 
-  #insertStep(item: StoredItem): void {
+  #acquire(item: HeldItem): void {
+    if (item.single === undefined) this.#chunks.acquire(item.slices);
+    else this.#chunks.acquireSingle(item.single);
+  }
+
+  #release(item: HeldItem): void {
+    if (item.single === undefined) this.#chunks.release(item.slices);
+    else this.#chunks.releaseSingle(item.single);
+  }
+
+  #insertStep(item: HeldItem): void {
     if (this.#items.size >= this.config.maxSize) {
-      this.#deleteItem(this.#remover.select().key);
+      this.#deleteItem(this.#remover.select().item as HeldItem);
     }
     this.#add(item);
     this.#limiter.recordInsert();
@@ -130,8 +168,8 @@ export class Table {
       const item = this.#items.get(key);
       if (item === undefined) continue;
       item.priority = priority;
-      this.#sampler.update(key, priority);
-      this.#remover.update(key, priority);
+      this.#sampler.update(item);
+      this.#remover.update(item);
       updated++;
     }
     return updated;
@@ -141,8 +179,9 @@ export class Table {
   delete(keys: Iterable<number>): number {
     let deleted = 0;
     for (const key of keys) {
-      if (!this.#items.has(key)) continue;
-      this.#deleteItem(key);
+      const item = this.#items.get(key);
+      if (item === undefined) continue;
+      this.#deleteItem(item);
       deleted++;
     }
     return deleted;
@@ -175,40 +214,73 @@ export class Table {
     };
   }
 
-  /** The items and counters, for a checkpoint. */
-  snapshot(): TableSnapshot {
+  /**
+   * The items and counters, for a checkpoint. An item over a single value is written as
+   * one over a chunk of one step keyed {@link singleChunkKey} (the format of checkpoints
+   * made before single values); `singles` receives those chunks' values by item key.
+   */
+  snapshot(singles: Map<number, unknown>): TableSnapshot {
     const { inserts, samples, deletes } = this.#limiter.info();
-    return {
-      name: this.config.name,
-      items: [...this.#items.values()].map((item) => ({ ...item })),
-      counters: { inserts, samples, deletes },
-    };
+    const items: StoredItem[] = [];
+    for (const { key, priority, timesSampled, slices, single } of this.#items.values()) {
+      if (single === undefined) {
+        items.push({ key, priority, timesSampled, slices, single: false });
+        continue;
+      }
+      singles.set(key, single.value);
+      const slice = { chunk: singleChunkKey(key), offset: 0, length: 1 };
+      items.push({ key, priority, timesSampled, slices: [slice], single: true });
+    }
+    return { name: this.config.name, items, counters: { inserts, samples, deletes } };
   }
 
-  /** Loads a snapshot into this (empty) table; the chunks must already be in the store. */
-  restore(snapshot: TableSnapshot): void {
-    for (const item of snapshot.items) {
-      this.#chunks.acquire(item.slices);
-      this.#add({ ...item });
+  /**
+   * Loads a snapshot into this (empty) table; the chunks must already be in the store. An
+   * item inserted whole becomes one over a single value again, taken from its chunk and
+   * shared through `singles` (by item key) with the item's copies in other tables.
+   */
+  restore(snapshot: TableSnapshot, singles: Map<number, SingleValue>): void {
+    for (const { key, priority, timesSampled, slices, single } of snapshot.items) {
+      let value: SingleValue | undefined;
+      if (single) {
+        value = singles.get(key);
+        if (value === undefined) {
+          value = new SingleValue(this.#chunks.read(slices)[0]);
+          singles.set(key, value);
+        }
+      }
+      const item: HeldItem = {
+        key,
+        priority,
+        timesSampled,
+        slices: value === undefined ? slices : NO_SLICES,
+        single: value,
+        samplerPlace: -1,
+        removerPlace: -1,
+      };
+      this.#acquire(item);
+      this.#add(item);
     }
     this.#limiter.restoreCounters(snapshot.counters);
   }
 
-  #add(item: StoredItem): void {
+  #add(item: HeldItem): void {
     this.#items.set(item.key, item);
-    this.#sampler.insert(item.key, item.priority);
-    this.#remover.insert(item.key, item.priority);
+    this.#sampler.insert(item);
+    this.#remover.insert(item);
   }
 
   #sampleOne(): SampledItem {
-    const { key, probability } = this.#sampler.select();
-    const item = defined(this.#items.get(key), `sampled item ${key}`);
+    const selection = this.#sampler.select();
+    // The table inserts only its own items into its selectors.
+    const item = selection.item as HeldItem;
+    const { key } = item;
+    const { probability } = selection;
     item.timesSampled++;
-    const steps = this.#chunks.read(item.slices);
     const sampled: SampledItem = {
       key,
       table: this.config.name,
-      data: item.single ? steps[0] : steps,
+      data: item.single === undefined ? this.#chunks.read(item.slices) : item.single.value,
       priority: item.priority,
       probability,
       timesSampled: item.timesSampled,
@@ -216,17 +288,15 @@ export class Table {
     };
     this.#limiter.recordSample();
     const maxTimesSampled = this.config.maxTimesSampled ?? 0;
-    if (maxTimesSampled > 0 && item.timesSampled >= maxTimesSampled) this.#deleteItem(key);
+    if (maxTimesSampled > 0 && item.timesSampled >= maxTimesSampled) this.#deleteItem(item);
     return sampled;
   }
 
-  #deleteItem(key: number): void {
-    const item = this.#items.get(key);
-    if (item === undefined) return;
-    this.#items.delete(key);
-    this.#sampler.delete(key);
-    this.#remover.delete(key);
-    this.#chunks.release(item.slices);
+  #deleteItem(item: HeldItem): void {
+    this.#items.delete(item.key);
+    this.#sampler.delete(item);
+    this.#remover.delete(item);
+    this.#release(item);
     this.#limiter.recordDelete();
   }
 }

@@ -94,7 +94,11 @@ export interface TableInfo {
 export interface ReplayInfo {
   /** Every table, in configuration order. */
   readonly tables: readonly TableInfo[];
-  /** Chunks of step data held. */
+  /**
+   * Pieces of data held: a trajectory writer's chunks of steps, and each value inserted
+   * whole (`insert`, `insertMany`) that an item in some table still holds, counted once
+   * however many tables it went into.
+   */
   readonly chunks: number;
   /** The path of the last checkpoint written or restored, if any. */
   readonly lastCheckpoint: string | undefined;

@@ -1,55 +1,57 @@
 /**
  * @module
- * {@link UniformSelector}: every key equally likely, O(1) for every operation.
+ * {@link UniformSelector}: every item equally likely, O(1) for every operation.
  */
 import { defined } from './defined.ts';
 import type { Rng } from './rng.ts';
-import type { Selection, Selector } from './selector.ts';
+import type { Places, Selectable, Selection, Selector } from './selector.ts';
 
-/** Picks uniformly at random among the keys it holds. */
+/** Picks uniformly at random among the items it holds. */
 export class UniformSelector implements Selector {
-  readonly #keys: number[] = [];
-  readonly #positions = new Map<number, number>();
+  readonly #items: Selectable[] = [];
   readonly #rng: Rng;
+  readonly #places: Places;
 
-  /** @param rng - the random source */
-  constructor(rng: Rng) {
+  /**
+   * @param rng - the random source
+   * @param places - where on each item this selector keeps the item's position
+   */
+  constructor(rng: Rng, places: Places) {
     this.#rng = rng;
+    this.#places = places;
   }
 
-  /** How many keys the selector holds. */
+  /** How many items the selector holds. */
   get size(): number {
-    return this.#keys.length;
+    return this.#items.length;
   }
 
-  /** Adds a key. */
-  insert(key: number): void {
-    this.#positions.set(key, this.#keys.length);
-    this.#keys.push(key);
+  /** Adds an item. */
+  insert(item: Selectable): void {
+    this.#places.set(item, this.#items.length);
+    this.#items.push(item);
   }
 
   /** Priorities do not matter to a uniform choice. */
   update(): void {
-    // Nothing to do: every key keeps the same chance.
+    // Nothing to do: every item keeps the same chance.
   }
 
-  /** Removes a key in O(1) by moving the last key into its slot. */
-  delete(key: number): void {
-    const position = this.#positions.get(key);
-    if (position === undefined) return;
-    const last = this.#keys.pop();
-    this.#positions.delete(key);
-    if (last !== undefined && last !== key) {
-      this.#keys[position] = last;
-      this.#positions.set(last, position);
+  /** Removes an item in O(1) by moving the last item into its slot. */
+  delete(item: Selectable): void {
+    const position = this.#places.get(item);
+    if (this.#items[position] !== item) return;
+    const last = defined(this.#items.pop(), 'the last item');
+    if (last !== item) {
+      this.#items[position] = last;
+      this.#places.set(last, position);
     }
   }
 
-  /** Picks one key, each with probability `1 / size`. */
+  /** Picks one item, each with probability `1 / size`. */
   select(): Selection {
-    const size = this.#keys.length;
+    const size = this.#items.length;
     const index = Math.min(size - 1, Math.floor(this.#rng.next() * size));
-    const key = defined(this.#keys[index], `key ${index}`);
-    return { key, probability: 1 / size };
+    return { item: defined(this.#items[index], 'a picked item'), probability: 1 / size };
   }
 }
