@@ -12,7 +12,8 @@ import type { OutputTap } from './dashboard/output-tap.ts';
 import { startLaunchApi } from './dashboard/start-launch-api.ts';
 import type { LaunchTypeDescriptor } from './options/launch-type-descriptor.ts';
 import { serveLaunchMetrics } from './serve-launch-metrics.ts';
-import { runNodes } from './session/launch-session.ts';
+import { LaunchpadError } from '../errors/errors.ts';
+import { runNodes, type NodeRestarts } from './session/launch-session.ts';
 import type { BackendFactory, LaunchSetup } from './session/launch-setup.ts';
 import { RunningProgram } from './session/running-program.ts';
 import { enforceTimeLimit } from './session/time-limit.ts';
@@ -41,12 +42,29 @@ export function runLaunchSession(launch: PreparedLaunch): RunningProgram {
   const loading = Promise.all([type.load(), tracing]);
   const metricsUrl = options.metricsPort === undefined ? undefined : deferred<string>();
   const dashboardUrl = deferred<string>();
+  // What runs the nodes, once the backend has loaded: restarts on request go to it.
+  let nodes: NodeRestarts | undefined;
+  const restartNode = (nodeId: string): void => {
+    const why = lifecycle.stopping
+      ? 'is stopping'
+      : nodes === undefined
+        ? 'has not started its nodes yet'
+        : undefined;
+    if (why !== undefined) {
+      throw new LaunchpadError(
+        'FAILED_PRECONDITION',
+        `Cannot restart node ${nodeId}: program ${program.name} ${why}.`,
+      );
+    }
+    nodes?.restartNode(nodeId);
+  };
   const running = new RunningProgram({
     program,
     programName: program.name,
     launchType: setup.launchType,
     workdir: setup.workdir,
     lifecycle,
+    restartNode,
     rpc: { secret: setup.secret, resolver: setup.book, maxMessageBytes: options.maxMessageBytes },
     metrics: setup.metrics,
     metricsUrl: metricsUrl?.promise,
@@ -91,7 +109,7 @@ export function runLaunchSession(launch: PreparedLaunch): RunningProgram {
       if (lifecycle.stopping) return;
       // Each backend module declares itself a factory of what its own check returns.
       const backendFor = loaded as BackendFactory<unknown>;
-      runNodes(setup, backendFor(setup, checked));
+      nodes = runNodes(setup, backendFor(setup, checked));
     })
     .catch((error: unknown) => {
       lifecycle.fail(thrownAsError(error));

@@ -14,7 +14,7 @@ import {
   type HostSettings,
 } from '../protocol/colocation-protocol.ts';
 import { hostSettingsShape } from '../protocol/bootstrap-shapes.ts';
-import { startNodeProcess } from '../spawn/node-process.ts';
+import { startNodeProcess, type NodeProcess } from '../spawn/node-process.ts';
 import { takeFromEnvironment } from './bootstrap-decoder.ts';
 import { startNodeThread } from '../spawn/node-thread.ts';
 import type { Unit, UnitLaunch } from '../spawn/unit.ts';
@@ -41,15 +41,14 @@ function readSettings(): HostSettings {
 }
 
 /**
- * A node the host runs; a node process has a pid, which the launcher is told, and a
- * node thread a thread id, through which the host inspects it.
+ * Starts one node as the host's process (whose pid the launcher is told) or thread
+ * (whose thread id `onThread` is told, for the host to inspect it).
  */
-interface HostedUnit extends Unit {
-  readonly pid?: number | undefined;
-  readonly threadId?: number | undefined;
-}
-
-function start(settings: HostSettings, unit: UnitLaunch): HostedUnit {
+function start(
+  settings: HostSettings,
+  unit: UnitLaunch,
+  onThread: (threadId: number) => void,
+): Unit | NodeProcess {
   const logFile =
     settings.logDirectory === undefined
       ? undefined
@@ -72,7 +71,6 @@ function start(settings: HostSettings, unit: UnitLaunch): HostedUnit {
     });
   }
   const target = logFile === undefined ? undefined : createWriteStream(logFile, { flags: 'a' });
-  let threadId: number | undefined;
   const started = startNodeThread(
     unit,
     {
@@ -81,28 +79,30 @@ function start(settings: HostSettings, unit: UnitLaunch): HostedUnit {
       colour: settings.colour && target === undefined,
     },
     (worker) => {
-      threadId = worker.threadId;
+      onThread(worker.threadId);
     },
   );
   // Each run has its own log stream: close it with the run.
   void started.exited.finally(() => target?.end());
-  return Object.assign(started, { threadId });
+  return started;
 }
 
 // A node thread of this host, inspected from this (main) thread, which node code never
 // blocks.
 async function diagnose(
   inspector: WorkerInspector,
-  unit: HostedUnit | undefined,
+  unit: Unit | undefined,
+  threadId: number | undefined,
   command: Extract<HostCommand, { type: 'diagnose' }>,
 ): Promise<DiagnosticsAnswer> {
-  const threadId = unit?.running === true ? unit.threadId : undefined;
-  if (threadId === undefined)
+  // A thread id outlives its run: only a running unit's is inspected.
+  const thread = unit?.running === true ? threadId : undefined;
+  if (thread === undefined)
     return { error: `node ${command.nodeId} runs in no thread of this host` };
   try {
     return command.op === 'stack'
-      ? { stack: await inspector.stack(threadId) }
-      : { profile: await inspector.profile(threadId, command.durationMs) };
+      ? { stack: await inspector.stack(thread) }
+      : { profile: await inspector.profile(thread, command.durationMs) };
   } catch (error) {
     return { error: thrownMessage(error) };
   }
@@ -111,7 +111,9 @@ async function diagnose(
 /** Serves the launcher's commands until the launcher goes away. */
 export function runColocationHost(): void {
   const settings = readSettings();
-  const units = new Map<string, HostedUnit>();
+  const units = new Map<string, Unit | NodeProcess>();
+  // The thread of each node run as one, through which the host inspects it.
+  const threads = new Map<string, number>();
   const send = (event: HostEvent): void => {
     process.send?.(event);
   };
@@ -120,7 +122,8 @@ export function runColocationHost(): void {
   const inspector = new WorkerInspector();
   process.on('message', (command: HostCommand) => {
     if (command.type === 'diagnose') {
-      void diagnose(inspector, units.get(command.nodeId), command).then((answer) => {
+      const { nodeId } = command;
+      void diagnose(inspector, units.get(nodeId), threads.get(nodeId), command).then((answer) => {
         send({ type: 'diagnosis', requestId: command.requestId, answer });
       });
       return;
@@ -129,16 +132,18 @@ export function runColocationHost(): void {
       units.get(command.nodeId)?.kill();
       return;
     }
-    let unit: HostedUnit;
+    let unit: Unit | NodeProcess;
     try {
-      unit = start(settings, command.unit);
+      unit = start(settings, command.unit, (threadId) => {
+        threads.set(command.unit.nodeId, threadId);
+      });
     } catch (error) {
       process.stderr.write(`[${command.unit.nodeId}] could not start: ${String(error)}\n`);
       send({ type: 'exited', nodeId: command.unit.nodeId, exit: { code: 1, signal: null } });
       return;
     }
     units.set(command.unit.nodeId, unit);
-    if (unit.pid !== undefined)
+    if ('pid' in unit && unit.pid !== undefined)
       send({ type: 'started', nodeId: command.unit.nodeId, pid: unit.pid });
     void unit.exited.then((exit) => {
       send({ type: 'exited', nodeId: command.unit.nodeId, exit });

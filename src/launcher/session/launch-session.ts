@@ -26,7 +26,7 @@ import type { LaunchSetup } from './launch-setup.ts';
 import { Supervisor } from './supervisor.ts';
 import { isPythonNode } from '../../model/python-node.ts';
 import { startLocalPythonUnit } from './python-units.ts';
-import { NodeRuns } from './node-runs.ts';
+import { NodeRuns, type NodeRun } from './node-runs.ts';
 import type { ControlListener } from './control-service.ts';
 import { nodePrefix } from '../../spawn/output-prefixer.ts';
 import { thrownAsError } from '../../errors/thrown.ts';
@@ -38,10 +38,11 @@ export interface UnitStart extends UnitLaunch {
   /** 0 for the node's first start, n for its n-th restart. */
   readonly restart: number;
   /**
-   * How this run ends, once the backend tells the session (`SessionContext.endRun`): a
-   * backend that hears of a run's end from afar returns a unit ending with it.
+   * This run, to bind to what the backend starts for it (a job step, a Pod): a backend
+   * that hears of a run's end from afar ends it (`run.end`) and returns a unit ending with
+   * it (`run.ended`). News of an old run, told to its own `NodeRun`, never ends this one.
    */
-  readonly ended: Promise<UnitEnd>;
+  readonly run: NodeRun;
 }
 
 /** What a backend has once the control plane is up. */
@@ -57,13 +58,11 @@ export interface SessionContext {
   /** Says `line` on the launcher's standard error, as the launcher's own. */
   say(line: string): void;
   /**
-   * Ends node `nodeId`'s current run (its unit's `UnitStart.ended`), unless its end is
-   * known already: an end heard twice counts once, and an end heard before its unit
-   * starts waits for it.
+   * Node `nodeId`'s current run (its unit's `UnitStart.run`), for news that names only
+   * the node (its exit report): hold on to it to end this run only. An end heard twice
+   * counts once, and an end heard before its unit starts waits for it.
    */
-  endRun(nodeId: string, end: UnitEnd): void;
-  /** True once node `nodeId`'s current run has ended. */
-  runEnded(nodeId: string): boolean;
+  run(nodeId: string): NodeRun;
   /**
    * Tells the session that the cluster runs `nodeId` (its Pod is Running), which may be
    * before the node registers.
@@ -137,11 +136,19 @@ export interface SessionBackend {
   release?(): Promise<void>;
 }
 
+/** What the session that runs the nodes answers: restarts on request. */
+export interface NodeRestarts {
+  /** Ends node `nodeId`'s run and starts it again at once (see `Supervisor.restartNode`). */
+  restartNode(nodeId: string): void;
+}
+
 /**
  * Runs the nodes of a prepared launch through `backend`, from the control plane to the
- * release (a dry run shows what the backend would submit instead).
+ * release (a dry run shows what the backend would submit instead, and runs nothing).
+ *
+ * @returns what restarts its nodes on request; `undefined` for a dry run
  */
-export function runNodes(setup: LaunchSetup, backend: SessionBackend): void {
+export function runNodes(setup: LaunchSetup, backend: SessionBackend): NodeRestarts | undefined {
   const { program, options, ids, lifecycle, book } = setup;
   const { submission } = backend;
   if (submission !== undefined && (options.dryRun || submission.renderTo !== undefined)) {
@@ -149,7 +156,7 @@ export function runNodes(setup: LaunchSetup, backend: SessionBackend): void {
     if (submission.renderTo === undefined) options.stdout.write(text);
     else writeFileSync(submission.renderTo, text);
     lifecycle.endWithoutRunning();
-    return;
+    return undefined;
   }
   const say = (line: string): void => {
     options.stderr.write(`launchpad-ts: ${line}\n`);
@@ -172,14 +179,14 @@ export function runNodes(setup: LaunchSetup, backend: SessionBackend): void {
     const node = program.nodes[index];
     if (node === undefined || plane === undefined) throw new Error(`Cannot start ${nodeId} yet.`);
     const restart = lifecycle.restartsOf(nodeId);
-    // Each run has its own end: an exit report of the run before is not this run's.
-    if (restart > 0) runs.restart(nodeId);
+    // Each run has its own end: news of the run before is not this run's.
+    const run = restart > 0 ? runs.restart(nodeId) : runs.current(nodeId);
     const launch: UnitStart = {
       node,
       nodeId,
       index,
       restart,
-      ended: runs.ended(nodeId),
+      run,
       bootstrap: plane.bootstrap(nodeId),
       // A node may import the main script (its launcher code in lp.main()): same flags.
       args: setup.args,
@@ -240,7 +247,8 @@ export function runNodes(setup: LaunchSetup, backend: SessionBackend): void {
     nodesInLauncher: backend.controlPlane === false,
     stderr: options.stderr,
   });
-  lifecycle.attach(supervisor);
+  // The one link from the lifecycle to the nodes: its stop ends them.
+  lifecycle.whenStopping(() => supervisor.shutdown());
   const start = async (): Promise<void> => {
     // A Python node is a process even when the backend runs nodes in the launcher
     // (in-process): it needs the control plane to fetch its spec and find its peers.
@@ -279,10 +287,7 @@ export function runNodes(setup: LaunchSetup, backend: SessionBackend): void {
       plane,
       stderr: options.stderr,
       say,
-      endRun: (nodeId, end) => {
-        runs.end(nodeId, end);
-      },
-      runEnded: (nodeId) => runs.hasEnded(nodeId),
+      run: (nodeId) => runs.current(nodeId),
       running: (nodeId) => {
         announce(nodeId, 'running');
       },
@@ -293,4 +298,5 @@ export function runNodes(setup: LaunchSetup, backend: SessionBackend): void {
   starting.catch((error: unknown) => {
     lifecycle.fail(thrownAsError(error));
   });
+  return supervisor;
 }

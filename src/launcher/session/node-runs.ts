@@ -1,59 +1,65 @@
 /**
  * @module
- * {@link NodeRuns}: how each node's current run ends, kept by the launch session for the
- * backends that hear of a run's end from afar (a node's exit report, a Pod's status, a
- * job step's exit). Each start gets a new run, so that news of the run before is never
- * taken for this one's; an end heard before its unit exists waits for it; an end heard
+ * {@link NodeRuns}: each node's runs, kept by the launch session for the backends that
+ * hear of a run's end from afar (a node's exit report, a Pod's status, a job step's exit).
+ * Each start gets a {@link NodeRun} of its own, which a backend binds to what it started
+ * (a Pod, a job step): news of an old run, however late, ends that run only, never the
+ * one that replaced it. An end heard before its unit exists waits for it; an end heard
  * twice counts once.
  */
-import { deferred, type Deferred } from '../../internal/deferred.ts';
+import { deferred } from '../../internal/deferred.ts';
 import type { UnitEnd } from '../../spawn/unit.ts';
 
-/** One run of a node: its end, once known. */
-interface Run {
-  readonly end: Deferred<UnitEnd>;
-  ended: boolean;
+/** One run of a node: ending it ends this run, never a later one. */
+export interface NodeRun {
+  /** Resolves when this run has ended, with how. */
+  readonly ended: Promise<UnitEnd>;
+  /** True once this run has ended. */
+  readonly hasEnded: boolean;
+  /** Ends this run, unless its end is known already (a second end counts for nothing). */
+  end(end: UnitEnd): void;
 }
 
 /** Every node's current run. */
 export class NodeRuns {
-  readonly #runs = new Map<string, Run>();
+  readonly #runs = new Map<string, NodeRun>();
 
   /** @param ids - every node's id: each has a first run from the start */
   constructor(ids: readonly string[]) {
     for (const id of ids) this.#runs.set(id, newRun());
   }
 
-  /** Starts `nodeId`'s next run (a restart): what ends the run before no longer counts. */
-  restart(nodeId: string): void {
-    this.#runs.set(nodeId, newRun());
+  /**
+   * Starts `nodeId`'s next run (a restart) and returns it: ending the run before, which
+   * has its own {@link NodeRun}, no longer ends the node's current one.
+   */
+  restart(nodeId: string): NodeRun {
+    this.current(nodeId); // throws for a node not in this launch
+    const run = newRun();
+    this.#runs.set(nodeId, run);
+    return run;
   }
 
-  /** Resolves when `nodeId`'s current run has ended, with how. */
-  ended(nodeId: string): Promise<UnitEnd> {
-    return this.#run(nodeId).end.promise;
-  }
-
-  /** Ends `nodeId`'s current run, unless its end is known already. */
-  end(nodeId: string, end: UnitEnd): void {
-    const run = this.#run(nodeId);
-    if (run.ended) return;
-    run.ended = true;
-    run.end.resolve(end);
-  }
-
-  /** True once `nodeId`'s current run has ended. */
-  hasEnded(nodeId: string): boolean {
-    return this.#run(nodeId).ended;
-  }
-
-  #run(nodeId: string): Run {
+  /** `nodeId`'s current run. */
+  current(nodeId: string): NodeRun {
     const run = this.#runs.get(nodeId);
     if (run === undefined) throw new Error(`No node ${nodeId} in this launch.`);
     return run;
   }
 }
 
-function newRun(): Run {
-  return { end: deferred<UnitEnd>(), ended: false };
+function newRun(): NodeRun {
+  const end = deferred<UnitEnd>();
+  let ended = false;
+  return {
+    ended: end.promise,
+    get hasEnded() {
+      return ended;
+    },
+    end: (how) => {
+      if (ended) return;
+      ended = true;
+      end.resolve(how);
+    },
+  };
 }

@@ -21,21 +21,6 @@ export interface NodeStatus {
   readonly restarts: number;
 }
 
-/** What a launcher must do to end its nodes. */
-export interface Supervision {
-  /**
-   * Ends every node still running: they have seen the stop signal; wait up to the grace
-   * period, then kill. Resolves when every node has ended and resources are released.
-   */
-  shutdown(): Promise<void>;
-  /**
-   * Ends node `nodeId`'s current run and starts it again at once, whatever its restart
-   * policy. Throws `FAILED_PRECONDITION` when the node is not running or its launch type
-   * cannot end it alone.
-   */
-  restartNode?(nodeId: string): void;
-}
-
 /** The life of one launched program, from launch to the end of its last node. */
 export class ProgramLifecycle implements ActiveProgram {
   /** The program's stop state on the launcher's side. */
@@ -51,7 +36,8 @@ export class ProgramLifecycle implements ActiveProgram {
   readonly #done = deferred<undefined>();
   #failure: LaunchpadError | undefined;
   #stopping: Promise<void> | undefined;
-  #backend: Supervision | undefined;
+  // What ends the nodes on stop (the launch session's); none before they start.
+  readonly #enders: (() => Promise<void>)[] = [];
   readonly #stderr: Writable;
   #watchers: ((nodeId: string, state: NodeState) => void)[] = [];
 
@@ -92,9 +78,16 @@ export class ProgramLifecycle implements ActiveProgram {
     this.#watchers.push(watcher);
   }
 
-  /** Connects the launcher that runs the nodes. */
-  attach(backend: Supervision): void {
-    this.#backend = backend;
+  /**
+   * Has the stop run `end` (the launch session's: its supervisor ends every node still
+   * running, then releases what the launch holds), and resolve once it has. The lifecycle
+   * knows nothing else of what runs the nodes: they report to it, it calls none of them.
+   *
+   * @throws Error when the stop has begun already: what runs nodes starts before it
+   */
+  whenStopping(end: () => Promise<void>): void {
+    if (this.stopping) throw new Error(`Program ${this.#programName} is stopping already.`);
+    this.#enders.push(end);
   }
 
   /** Every node's state and restart count. A copy. */
@@ -114,7 +107,6 @@ export class ProgramLifecycle implements ActiveProgram {
 
   /** Ends a launch that started nothing (a dry run): every node counts as ended cleanly. */
   endWithoutRunning(): void {
-    this.attach({ shutdown: () => Promise.resolve() });
     for (const id of this.#nodeIds) this.nodeEnded(id);
     if (this.#nodeIds.size === 0) this.#stopInBackground();
   }
@@ -207,23 +199,6 @@ export class ProgramLifecycle implements ActiveProgram {
     this.#stopInBackground();
   }
 
-  /** Restarts node `nodeId` now (see {@link Supervision.restartNode}). */
-  restartNode(nodeId: string): void {
-    if (this.stopping) {
-      throw new LaunchpadError(
-        'FAILED_PRECONDITION',
-        `Cannot restart node ${nodeId}: program ${this.#programName} is stopping.`,
-      );
-    }
-    if (this.#backend?.restartNode === undefined) {
-      throw new LaunchpadError(
-        'FAILED_PRECONDITION',
-        `Cannot restart node ${nodeId}: program ${this.#programName} has not started its nodes yet.`,
-      );
-    }
-    this.#backend.restartNode(nodeId);
-  }
-
   /**
    * Stops the program as someone outside it asked (`launchpad-ts stop`, the dashboard),
    * saying so in one line on standard error unless it is stopping already.
@@ -246,7 +221,7 @@ export class ProgramLifecycle implements ActiveProgram {
   async #shutdown(): Promise<void> {
     this.stopScope.fire();
     try {
-      await this.#backend?.shutdown();
+      await Promise.all(this.#enders.map((end) => end()));
     } finally {
       activePrograms().delete(this);
       const failure = this.#failure;

@@ -32,6 +32,11 @@ export interface RunningProgramInit {
   readonly workdir: string;
   /** The launch's state. */
   readonly lifecycle: ProgramLifecycle;
+  /**
+   * Ends node `nodeId`'s run and starts it again at once, through what runs the nodes
+   * (see {@link RunningProgram.restartNode}).
+   */
+  restartNode(nodeId: string): void;
   /** The program launched, so that handles of other programs are refused. */
   readonly program: object;
   /** How launcher-side clients reach nodes. */
@@ -73,6 +78,7 @@ export class RunningProgram implements AsyncDisposable {
   /** Resolves when every node is up; rejects if the program ends first. */
   readonly ready: Promise<void>;
   readonly #lifecycle: ProgramLifecycle;
+  readonly #restartNode: (nodeId: string) => void;
   readonly #pool: PeerPool;
   readonly #program: object;
   readonly #metrics: MetricsStore | undefined;
@@ -88,6 +94,9 @@ export class RunningProgram implements AsyncDisposable {
     this.launchType = init.launchType;
     this.workdir = init.workdir;
     this.#lifecycle = init.lifecycle;
+    this.#restartNode = (nodeId) => {
+      init.restartNode(nodeId);
+    };
     this.#program = init.program;
     this.ready = init.lifecycle.ready;
     this.#metrics = init.metrics;
@@ -256,7 +265,7 @@ export class RunningProgram implements AsyncDisposable {
         `restartNode(${JSON.stringify(nodeId)}): program ${this.programName} has no such node; its nodes are ${known.join(', ')}.`,
       );
     }
-    this.#lifecycle.restartNode(nodeId);
+    this.#restartNode(nodeId);
   }
 
   /** True once the program has started to stop. */

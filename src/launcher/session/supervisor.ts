@@ -13,10 +13,20 @@ import type { ProgramLifecycle } from './program-lifecycle.ts';
 import type { ResolvedRestartPolicy } from '../options/restart-policy.ts';
 import { RestartHistory } from './restart-history.ts';
 
+/**
+ * What a supervisor reads of the launch's state and reports to it: the lifecycle, seen
+ * through only this. The lifecycle never calls the supervisor; the session has its stop
+ * run {@link Supervisor.shutdown}.
+ */
+export type SupervisedLifecycle = Pick<
+  ProgramLifecycle,
+  'stopping' | 'statuses' | 'nodeEnded' | 'nodeRestarting'
+>;
+
 /** What a supervisor needs from its launcher. */
 export interface SupervisorOptions {
-  /** The launch's state. */
-  readonly lifecycle: ProgramLifecycle;
+  /** The launch's state, which the supervisor reports each node's end and restart to. */
+  readonly lifecycle: SupervisedLifecycle;
   /** The launch's addresses; a node that ends is removed from it. */
   readonly book: AddressBook;
   /** Each node's restart policy. */

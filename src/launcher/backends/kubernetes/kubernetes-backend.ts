@@ -15,6 +15,7 @@ import type { V1Pod } from '@kubernetes/client-node';
 import { RemoteError } from '../../../errors/errors.ts';
 import { settlesWithin } from '../../../internal/within.ts';
 import type { SessionContext, UnitStart } from '../../session/launch-session.ts';
+import type { NodeRun } from '../../session/node-runs.ts';
 import { unitEndingWith, type Unit, type UnitEnd } from '../../../spawn/unit.ts';
 import {
   entryScriptPath,
@@ -96,18 +97,16 @@ export const kubernetesBackend: BackendFactory<KubernetesLaunch> = (
   const podNodes = new Map<string, readonly string[]>();
   /** Pods that have left Pending. */
   const startedPods = new Set<string>();
-  /** The Pod of each node's current run; events of a replaced Pod are no longer its node's. */
+  /** The run each Pod runs of each of its nodes: events of a replaced Pod end only its own. */
+  const runsIn = new Map<string, Map<string, NodeRun>>();
+  /** The Pod of each node's latest run, deleted before its replacement is created. */
   const podOf = new Map<string, string>();
   const deadlines = new Set<NodeJS.Timeout>();
   let manifests: Manifests | undefined;
   let informer: PodInformer | undefined;
 
-  /** Ends `nodeId`'s run if it still runs in `podName`. */
-  const endRunIn = (podName: string, nodeId: string, error: Error | undefined): void => {
-    if (podOf.get(nodeId) === podName) session.endRun(nodeId, { error });
-  };
   const endPod = (podName: string, end: (nodeId: string) => Error | undefined): void => {
-    for (const nodeId of podNodes.get(podName) ?? []) endRunIn(podName, nodeId, end(nodeId));
+    for (const [nodeId, run] of runsIn.get(podName) ?? []) run.end({ error: end(nodeId) });
   };
   const followLog = (podName: string, nodeIds: readonly string[]): void => {
     if (logs.has(podName)) return;
@@ -148,8 +147,10 @@ export const kubernetesBackend: BackendFactory<KubernetesLaunch> = (
       followLog(podName, nodeIds);
     }
     if (phase === 'Running') {
-      // A Pod replaced since (or not yet followed by its node's run) still counts at first.
-      const current = (nodeId: string): boolean => (podOf.get(nodeId) ?? podName) === podName;
+      // A Pod whose run has ended (it was replaced) says nothing of its node; one not yet
+      // followed by its node's run still counts.
+      const current = (nodeId: string): boolean =>
+        runsIn.get(podName)?.get(nodeId)?.hasEnded !== true;
       for (const nodeId of nodeIds.filter(current)) session.running(nodeId);
     }
     const reason = phase === 'Pending' ? pendingReason(pod) : undefined;
@@ -183,12 +184,15 @@ export const kubernetesBackend: BackendFactory<KubernetesLaunch> = (
     }, startDeadlineMs);
     deadlines.add(timer);
   };
-  const follow = ({ nodeId, ended }: UnitStart, podName: string): Unit<UnitEnd> => {
+  const follow = ({ nodeId, run }: UnitStart, podName: string): Unit<UnitEnd> => {
+    const runs = runsIn.get(podName) ?? new Map<string, NodeRun>();
+    runs.set(nodeId, run);
+    runsIn.set(podName, runs);
     podOf.set(nodeId, podName);
     // A Pod deleted with no grace period has its containers killed at once.
-    return unitEndingWith(ended, () => {
+    return unitEndingWith(run.ended, () => {
       const deleted = (): void => {
-        endRunIn(podName, nodeId, undefined);
+        run.end({ error: undefined });
       };
       void client().deletePod(podName, true).then(deleted, deleted);
     });
@@ -196,7 +200,7 @@ export const kubernetesBackend: BackendFactory<KubernetesLaunch> = (
   // A restarted node gets a new Pod: its old one is deleted first, so that one Pod at a
   // time answers to the node's host name.
   const replace = (launch: UnitStart): Unit<UnitEnd> => {
-    const { nodeId, restart } = launch;
+    const { nodeId, restart, run } = launch;
     const created = manifests;
     const first = created?.pods.find((pod) => podNodes.get(pod.metadata.name)?.includes(nodeId));
     if (created === undefined || first === undefined) throw new Error(`No Pod runs ${nodeId}.`);
@@ -210,7 +214,7 @@ export const kubernetesBackend: BackendFactory<KubernetesLaunch> = (
       watchStartDeadline(pod.metadata.name);
       say(`created Pod ${pod.metadata.name} for ${nodeId} (restart ${String(restart)}).`);
     })().catch((error: unknown) => {
-      endRunIn(pod.metadata.name, nodeId, thrownAsError(error));
+      run.end({ error: thrownAsError(error) });
     });
     return unit;
   };

@@ -87,7 +87,7 @@ export function dnsLabel(text: string, max: number): string {
 }
 
 /** One Pod of a launch before it is rendered: its names and the nodes it runs. */
-interface PodUnit {
+interface PlannedPod {
   readonly node: Program['nodes'][number];
   readonly colocation: Program['colocations'][number] | undefined;
   readonly nodeIds: readonly string[];
@@ -104,7 +104,7 @@ function baseName(program: Program, launchId: string): string {
 }
 
 /** Every Pod of the launch with its unique name and host name. */
-function planPods(program: Program, launchId: string): PodUnit[] {
+function planPods(program: Program, launchId: string): PlannedPod[] {
   const base = baseName(program, launchId);
   const usedHostnames = new Set<string>();
   const usedNames = new Set<string>();

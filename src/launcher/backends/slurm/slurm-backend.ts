@@ -16,6 +16,7 @@ import { nodeProcessArgs } from '../../../spawn/node-command.ts';
 import { nodePrefix } from '../../../spawn/output-prefixer.ts';
 import type { BackendFactory } from '../../session/launch-setup.ts';
 import type { SessionContext, UnitStart } from '../../session/launch-session.ts';
+import type { NodeRun } from '../../session/node-runs.ts';
 import { unitEndingWith, type Unit, type UnitEnd } from '../../../spawn/unit.ts';
 import {
   jobComponents,
@@ -94,12 +95,8 @@ export const slurmBackend: BackendFactory<SlurmLaunch> = (setup, { options: slur
   const ownSteps = new Set<string>();
   let jobRan = false;
   const prefixes = new Map(ids.map((id, index) => [id, nodePrefix(id, index, options.stdout)]));
-  // An end heard twice (the task's report, then srun's exit) counts once.
-  const finish: SessionContext['endRun'] = (nodeId, end) => {
-    session.endRun(nodeId, end);
-  };
-  // Nodes whose end (exit 143) waits for the job's state to explain it.
-  const explaining = new Set<string>();
+  // Runs whose end (exit 143) waits for the job's state to explain it.
+  const explaining = new Set<NodeRun>();
   // Whether the job's output file explains a node's end, and so is worth keeping.
   let keepOutput = false;
   const withJobEndCause = (error: Error, finalState: string): Error => {
@@ -114,10 +111,11 @@ export const slurmBackend: BackendFactory<SlurmLaunch> = (setup, { options: slur
   const endNow = (finalState: string): void => {
     const unreported: string[] = [];
     for (const nodeId of ids) {
-      if (session.runEnded(nodeId) || explaining.has(nodeId)) continue;
+      const run = session.run(nodeId);
+      if (run.hasEnded || explaining.has(run)) continue;
       const reported = session.plane.takeReportedFailure(nodeId);
       if (reported === undefined) unreported.push(nodeId);
-      else finish(nodeId, { error: withJobEndCause(new RemoteError(reported), finalState) });
+      else run.end({ error: withJobEndCause(new RemoteError(reported), finalState) });
     }
     if (unreported.length === 0) return;
     keepOutput = true;
@@ -126,7 +124,7 @@ export const slurmBackend: BackendFactory<SlurmLaunch> = (setup, { options: slur
     for (const { nodeId, lines, error } of unreportedEnds(job, unreported, tasks)) {
       const prefix = prefixes.get(nodeId) ?? `[${nodeId}]`;
       for (const line of lines) options.stderr.write(`${prefix} ${line}\n`);
-      finish(nodeId, { error: withJobEndCause(error, finalState) });
+      session.run(nodeId).end({ error: withJobEndCause(error, finalState) });
     }
   };
   // A task's report of its end may still be on its way when squeue shows the job ended:
@@ -147,15 +145,17 @@ export const slurmBackend: BackendFactory<SlurmLaunch> = (setup, { options: slur
     return cancelling;
   };
 
-  const firstRun = ({ ended }: UnitStart): Unit<UnitEnd> => {
+  const firstRun = ({ run }: UnitStart): Unit<UnitEnd> => {
     // One task of the job's first step cannot be ended alone: ending it ends the job.
-    return unitEndingWith(ended, () => {
+    return unitEndingWith(run.ended, () => {
       if (jobId !== undefined && follower?.ended !== true) void cancel(jobId);
     });
   };
 
-  const restartedRun = ({ nodeId, ended }: UnitStart): Unit<UnitEnd> => {
-    // A node restarted runs as a job step of its own, which can be ended alone.
+  const restartedRun = ({ nodeId, run }: UnitStart): Unit<UnitEnd> => {
+    // A node restarted runs as a job step of its own, which can be ended alone. The step
+    // ends this run only: its srun may exit after the task's report has ended the run and
+    // the node has restarted, and must not end the run that replaced it.
     ownSteps.add(nodeId);
     const taskIndex = tasks.indexOf(nodeId);
     const hetGroup = components.findIndex((component) => component.nodeIds.includes(nodeId));
@@ -173,16 +173,14 @@ export const slurmBackend: BackendFactory<SlurmLaunch> = (setup, { options: slur
       stderr = (stderr + chunk).slice(-2_000);
     });
     step.once('error', (error) => {
-      finish(nodeId, {
-        error: new LaunchpadError('UNKNOWN', `Cannot run srun: ${error.message}`),
-      });
+      run.end({ error: new LaunchpadError('UNKNOWN', `Cannot run srun: ${error.message}`) });
     });
     step.once('close', (code, signal) => {
       if (code !== 0 && stderr.trim() !== '') say(`srun for ${nodeId}: ${stderr.trim()}`);
-      finish(nodeId, { code, signal });
+      run.end({ code, signal });
     });
     // srun passes the signal on to its task.
-    return unitEndingWith(ended, () => {
+    return unitEndingWith(run.ended, () => {
       step.kill('SIGTERM');
     });
   };
@@ -214,17 +212,20 @@ export const slurmBackend: BackendFactory<SlurmLaunch> = (setup, { options: slur
           },
           exited: (nodeId, code) => {
             jobRan = true;
+            // A task reports before it exits, so before its step ends: the report is
+            // the current run's.
+            const run = session.run(nodeId);
             const error = session.plane.exitError(nodeId, { code, signal: null });
             if (code !== TERMINATED_FROM_OUTSIDE || error === undefined || jobId === undefined) {
-              finish(nodeId, { error });
+              run.end({ error });
               return;
             }
             // The task only saw a SIGTERM; the job's state says whether it was the time
             // limit, a failed node, preemption or someone's scancel.
-            explaining.add(nodeId);
+            explaining.add(run);
             void waitForJobEndCause(jobId).then((cause) => {
-              explaining.delete(nodeId);
-              finish(nodeId, {
+              explaining.delete(run);
+              run.end({
                 error:
                   cause === undefined
                     ? error
