@@ -6,7 +6,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { isLaunchpadError } from '../../src/errors/errors.ts';
-import { RateLimiters, Removers, ReplayService, Samplers } from '../../src/replay/index.ts';
+import { apexShapedEntries, apexShapedReplay } from '../helpers/apex-shaped-replay.ts';
 import type * as ReplayArguments from '../../src/replay/replay-arguments.ts';
 
 const paths = vi.hoisted(() => [] as string[]);
@@ -22,26 +22,8 @@ vi.mock('../../src/replay/replay-arguments.ts', async (importOriginal) => {
   };
 });
 
-function replay(): ReplayService<Float32Array> {
-  return new ReplayService<Float32Array>({
-    seed: 1,
-    tables: [
-      {
-        name: 't',
-        maxSize: 100,
-        sampler: Samplers.prioritized(0.6),
-        remover: Removers.fifo(),
-        rateLimiter: RateLimiters.minSize(10),
-      },
-    ],
-  });
-}
-
-const entries = (count: number): { data: Float32Array; priorities: { t: number } }[] =>
-  Array.from({ length: count }, (_, i) => ({
-    data: new Float32Array(11).fill(i),
-    priorities: { t: 1 + i },
-  }));
+const replay = apexShapedReplay;
+const entries = apexShapedEntries;
 
 describe('insertMany', () => {
   it('checks 32 good items with one call of the checker, no path per item', async () => {

@@ -7,7 +7,7 @@
  */
 import { createHook } from 'node:async_hooks';
 import { describe, expect, it } from 'vitest';
-import { RateLimiters, Removers, ReplayService, Samplers } from '../../src/replay/index.ts';
+import { apexShapedEntries, apexShapedReplay } from '../helpers/apex-shaped-replay.ts';
 
 /** At most this many promises per call, whatever its number of items. */
 const PROMISES_PER_CALL = 4;
@@ -29,26 +29,8 @@ async function promisesMadeBy(run: () => Promise<unknown>): Promise<number> {
   return made;
 }
 
-function replay(): ReplayService<Float32Array> {
-  return new ReplayService<Float32Array>({
-    seed: 1,
-    tables: [
-      {
-        name: 't',
-        maxSize: 100,
-        sampler: Samplers.prioritized(0.6),
-        remover: Removers.fifo(),
-        rateLimiter: RateLimiters.minSize(10),
-      },
-    ],
-  });
-}
-
-const entries = (count: number): { data: Float32Array; priorities: { t: number } }[] =>
-  Array.from({ length: count }, (_, i) => ({
-    data: new Float32Array(11).fill(i),
-    priorities: { t: 1 + i },
-  }));
+const replay = apexShapedReplay;
+const entries = apexShapedEntries;
 
 describe('an insertMany the rate limiter allows at once', () => {
   it('insertMany of 32 items into a full table makes a few promises, not 32 or more', async () => {

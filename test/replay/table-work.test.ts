@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeCheckpoint } from '../../src/replay/checkpoint.ts';
+import { apexShapedReplay } from '../helpers/apex-shaped-replay.ts';
 import {
   RateLimiters,
   Removers,
@@ -70,20 +71,7 @@ const entries = (count: number, from = 0): { data: Float32Array; priorities: { t
     priorities: { t: 1 + ((from + i) % 7) },
   }));
 
-function apexShaped(): ReplayService<Float32Array> {
-  return new ReplayService<Float32Array>({
-    seed: 1,
-    tables: [
-      {
-        name: 't',
-        maxSize: 100,
-        sampler: Samplers.prioritized(0.6),
-        remover: Removers.fifo(),
-        rateLimiter: RateLimiters.minSize(10),
-      },
-    ],
-  });
-}
+const apexShaped = apexShapedReplay;
 
 const directories: string[] = [];
 afterAll(() => {
