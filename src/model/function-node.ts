@@ -4,6 +4,7 @@
  */
 import type { AcceptHandlesInArgs } from './accept-handles.ts';
 import { Node } from './node.ts';
+import { checkNodeFunction } from './node-code-kind.ts';
 
 /** Any function a function node can run. */
 export type NodeFunction = (...args: never) => unknown;
@@ -28,6 +29,7 @@ export class FunctionNode<TFunction extends NodeFunction> extends Node<never> {
    * @param args - its arguments; `Handle<S>` is accepted for `Client<S>`
    */
   constructor(fn: TFunction, ...args: AcceptHandlesInArgs<Parameters<TFunction>>) {
+    checkNodeFunction(fn);
     super(fn, args);
   }
 

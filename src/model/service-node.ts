@@ -5,6 +5,7 @@
  */
 import type { AcceptHandlesInArgs } from './accept-handles.ts';
 import { Node } from './node.ts';
+import { checkServiceClass } from './node-code-kind.ts';
 
 /** Any class a service node can instantiate. */
 export type ServiceClass = new (...args: never) => object;
@@ -34,6 +35,7 @@ export class ServiceNode<TClass extends ServiceClass> extends Node<InstanceType<
    * @param args - the constructor's arguments; `Handle<S>` is accepted for `Client<S>`
    */
   constructor(service: TClass, ...args: AcceptHandlesInArgs<ConstructorParameters<TClass>>) {
+    checkServiceClass(service);
     super(service, args);
   }
 
