@@ -14,6 +14,8 @@ import { portsToTry, type PortRange } from '../rpc/port-range.ts';
 import {
   DIAGNOSTICS_LINGER_MS,
   DIAGNOSTICS_REQUEST_TIMEOUT_MS,
+  DIAGNOSTICS_STALL_MS,
+  DIAGNOSTICS_WRITE_CHUNK_BYTES,
   IDLE_AFTER_MS,
   MAX_DIAGNOSTICS_CONNECTIONS,
   MAX_DIAGNOSTICS_REQUEST_BYTES,
@@ -103,10 +105,33 @@ async function answer({ op, ms }) {
     session.disconnect();
   }
 }
-// Sends the last line and closes; a client that keeps its side open is cut off soon after.
+// Sends the answer line and closes. The line goes out a part at a time, each after the
+// last was taken: a reader that takes nothing for a while is cut off, a slow one is not
+// (the kernel holds a few megabytes, a long profile can be more). Once all of it is out,
+// a client that keeps its side open is cut off soon after.
 function finish(socket, result) {
-  socket.end(JSON.stringify(result) + '\\n');
-  setTimeout(() => socket.destroy(), ${DIAGNOSTICS_LINGER_MS}).unref();
+  const line = Buffer.from(JSON.stringify(result) + '\\n', 'utf8');
+  let stalled;
+  const waitForReader = () => {
+    clearTimeout(stalled);
+    stalled = setTimeout(() => socket.destroy(), ${DIAGNOSTICS_STALL_MS});
+    stalled.unref();
+  };
+  socket.once('close', () => clearTimeout(stalled));
+  const send = (from) => {
+    if (socket.destroyed) return;
+    waitForReader();
+    const to = Math.min(from + ${DIAGNOSTICS_WRITE_CHUNK_BYTES}, line.length);
+    if (to < line.length) {
+      socket.write(line.subarray(from, to), () => send(to));
+      return;
+    }
+    socket.end(line.subarray(from, to), () => {
+      clearTimeout(stalled);
+      setTimeout(() => socket.destroy(), ${DIAGNOSTICS_LINGER_MS}).unref();
+    });
+  };
+  send(0);
 }
 let queue = Promise.resolve();
 const server = createServer((socket) => {
