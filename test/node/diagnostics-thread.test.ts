@@ -1,7 +1,8 @@
 /**
  * The diagnostics thread's own socket, asked directly: it refuses a request without the
  * launch's secret and answers one with it, loading the inspector and crypto only when the
- * first request comes (an idle node never asked for a dump does not hold them). A profile
+ * first request comes (an idle node never asked for a dump does not hold them). A stack
+ * dump does not wait for a profile that records. A profile
  * larger than the kernel holds reaches a reader that takes its time whole, and a reader
  * that takes nothing is cut off.
  */
@@ -10,7 +11,11 @@ import { runInNewContext } from 'node:vm';
 import { isMainThread } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { startDiagnosticsThread } from '../../src/node/diagnostics-thread.ts';
-import { DIAGNOSTICS_LINGER_MS, DIAGNOSTICS_STALL_MS } from '../../src/protocol/diagnostics.ts';
+import {
+  DIAGNOSTICS_LINGER_MS,
+  DIAGNOSTICS_STALL_MS,
+  MAX_PROFILE_MS,
+} from '../../src/protocol/diagnostics.ts';
 
 /** Sends one request line to `address` (`host:port`) and returns the parsed answer line. */
 function ask(address: string, request: unknown): Promise<Record<string, unknown>> {
@@ -54,6 +59,23 @@ describe('the diagnostics thread', () => {
       expect(Array.isArray(stack.frames)).toBe(true);
     },
   );
+
+  it.skipIf(!isMainThread)('answers a stack dump while a profile records', async () => {
+    const address = await startDiagnosticsThread('the-secret', {});
+    if (address === undefined) return;
+    const recording = pausedRequest(address, {
+      secret: 'the-secret',
+      op: 'profile',
+      durationMs: MAX_PROFILE_MS,
+    });
+    try {
+      await recording.sent;
+      const answer = await ask(address, { secret: 'the-secret', op: 'stack' });
+      expect((answer['stack'] as { pid?: unknown }).pid).toBe(process.pid);
+    } finally {
+      recording.close();
+    }
+  });
 
   it.skipIf(!isMainThread)(
     'sends a profile larger than the kernel holds whole to a reader that takes its time',
@@ -101,11 +123,14 @@ describe('the diagnostics thread', () => {
   });
 });
 
-/** A request whose answer is left unread (the socket paused) until `readAll()`. */
+/**
+ * A request whose answer is left unread (the socket paused) until `readAll()`, or never
+ * read when `close()` ends it.
+ */
 function pausedRequest(
   address: string,
   request: unknown,
-): { sent: Promise<void>; readAll: () => Promise<string> } {
+): { sent: Promise<void>; readAll: () => Promise<string>; close: () => void } {
   const colon = address.lastIndexOf(':');
   const socket: Socket = connect(Number(address.slice(colon + 1)), address.slice(0, colon));
   socket.pause();
@@ -128,6 +153,9 @@ function pausedRequest(
     readAll: () => {
       socket.resume();
       return closed;
+    },
+    close: () => {
+      socket.destroy();
     },
   };
 }
