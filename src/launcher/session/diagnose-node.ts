@@ -182,7 +182,7 @@ async function failure(
   if (ended !== undefined) {
     return new LaunchpadError(
       'FAILED_PRECONDITION',
-      `${method}(${nodeId}): node ${nodeId} ${ended} before it answered (${reason}); ask again while it runs, for less time than it has left.`,
+      `${method}(${nodeId}): node ${nodeId} ${ended} before it answered (${reason}); ask again while it runs${method === 'cpuProfile' ? ', for less time than it has left' : ''}.`,
       { cause: error },
     );
   }
