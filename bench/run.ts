@@ -106,14 +106,16 @@ printTable(results, computed);
 const loadAfter = load();
 console.log(`load average after: ${loadAfter}`);
 
-// The ML shapes: each prints its own figures with their same-run baselines and ratios.
+// The ML shapes: each prints its own figures with their same-run baselines and ratios
+// (not with BENCH_SMALL_ONLY=1, which measures the small calls alone).
 const shapes: Record<string, string> = {};
+const smallOnly = process.env['BENCH_SMALL_ONLY'] === '1';
 for (const [name, timeoutMs] of [
   ['busy-service.ts', 240_000],
   ['broadcast.ts', 180_000],
   ['replay.ts', 90_000],
 ] as const) {
-  if (!existsSync(here(name))) continue;
+  if (smallOnly || !existsSync(here(name))) continue;
   console.log(`\nbench/${name}:`);
   const output = await runNode([here(name)], timeoutMs).catch((error: unknown) => String(error));
   shapes[name] = output;
