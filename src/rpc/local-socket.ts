@@ -83,6 +83,21 @@ async function closeLocal(server: Server, path: string): Promise<void> {
 }
 
 /**
+ * Removes a launch's socket folder and whatever killed nodes left in it, when it is this
+ * user's own folder (one someone else made under its name is left alone).
+ */
+export async function removeSocketFolder(folder: string): Promise<void> {
+  try {
+    const stats = await lstat(folder);
+    const uid = process.getuid?.();
+    if (!stats.isDirectory() || (uid !== undefined && stats.uid !== uid)) return;
+    await rm(folder, { recursive: true, force: true });
+  } catch {
+    // Already gone: the last node removed it.
+  }
+}
+
+/**
  * Makes `folder` (0700) if it is missing; true when it is a real folder (not a link)
  * that this user owns and nobody else may enter.
  */

@@ -12,8 +12,7 @@ import type { ProgramLifecycle } from './program-lifecycle.ts';
 import type { Program } from '../../model/program.ts';
 import { isPythonNode } from '../../model/python-node.ts';
 import { RpcServer } from '../../rpc/server.ts';
-import { launchSocketFolder } from '../../rpc/local-socket.ts';
-import { rm } from 'node:fs/promises';
+import { launchSocketFolder, removeSocketFolder } from '../../rpc/local-socket.ts';
 import { locateAllExports } from './code-location.ts';
 import { compileNodeCode } from './typescript-nodes.ts';
 import { ControlService, type ControlListener } from './control-service.ts';
@@ -210,7 +209,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     close: async () => {
       await server.close();
       // The nodes remove their sockets as they stop; what a killed node left goes here.
-      if (socketFolder !== undefined) await rm(socketFolder, { recursive: true, force: true });
+      if (socketFolder !== undefined) await removeSocketFolder(socketFolder);
     },
   };
 }
