@@ -9,10 +9,11 @@
  * can plant or reach a socket there. The file itself is made 0600 where the platform
  * honours a socket's mode. A socket left by a node that was killed is replaced when the
  * node starts again, and a stopping node removes its socket, then the folder if it was
- * the last. Connections are authenticated by the server exactly as TCP ones are.
+ * the last (also when it exits without stopping its server, its launcher gone). Connections are authenticated by the server exactly as TCP ones are.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { chmod, lstat, mkdir, rm, rmdir } from 'node:fs/promises';
+import { rmdirSync, rmSync } from 'node:fs';
+import { chmod, lstat, mkdir, readdir, rm, rmdir } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -66,12 +67,28 @@ export async function listenLocal(
     server.on('error', () => undefined);
     // The folder already keeps others out; the mode says so on the file as well.
     await chmod(path, 0o600).catch(() => undefined);
+    listening.add(path);
     return { path, close: () => closeLocal(server, path) };
   }
   return undefined;
 }
 
+// The sockets this process listens on: a process that exits without closing its server
+// (a node whose launcher is gone exits at once) removes them on its way out.
+const listening = new Set<string>();
+process.once('exit', () => {
+  for (const path of listening) {
+    try {
+      rmSync(path, { force: true });
+      rmdirSync(dirname(path));
+    } catch {
+      // Another node's socket keeps the folder; the launcher removes it.
+    }
+  }
+});
+
 async function closeLocal(server: Server, path: string): Promise<void> {
+  listening.delete(path);
   await new Promise<void>((resolve) => {
     server.close(() => {
       resolve();
@@ -130,12 +147,45 @@ async function removeStaleSocket(path: string): Promise<void> {
 
 /**
  * A new launch's socket folder: in the system's temporary folder (or `/tmp` when that
- * path is too long for socket paths), named from a random id. Nodes make it (0700) when
- * they first listen.
+ * path is too long for socket paths), named from the launcher's process id and a random
+ * id. Nodes make it (0700) when they first listen.
  */
 export function launchSocketFolder(): string {
-  const name = `lp-${randomBytes(6).toString('hex')}`;
+  const name = `lp-${String(process.pid)}-${randomBytes(6).toString('hex')}`;
   const folder = join(tmpdir(), name);
   // The folder, a separator and a 21-byte file name must fit.
   return Buffer.byteLength(folder) + 22 <= MAX_SOCKET_PATH_BYTES ? folder : join('/tmp', name);
+}
+
+// A folder launchSocketFolder() named: the launcher's process id is the first group.
+const FOLDER_NAME = /^lp-(\d+)-[0-9a-f]{12}$/;
+
+/**
+ * Removes the socket folders, next to `folder`, of launchers of this user that are gone:
+ * a launcher killed outright (SIGKILL) cannot remove its own, and the kernel kills its
+ * node processes with it, so the next launch on the host does.
+ */
+export async function sweepDeadLaunchFolders(folder: string): Promise<void> {
+  const parent = dirname(folder);
+  let names: string[];
+  try {
+    names = await readdir(parent);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(FOLDER_NAME.exec(name)?.[1] ?? Number.NaN);
+    if (!Number.isInteger(pid) || pid === process.pid || isAlive(pid)) continue;
+    await removeSocketFolder(join(parent, name));
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive, another user's.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

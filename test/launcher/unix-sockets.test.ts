@@ -1,11 +1,21 @@
 /**
  * Nodes launched as processes on one host call each other over Unix domain sockets in a
  * launch folder of their own; the folder and its sockets are gone once the launch ends,
- * also after a node was killed and restarted; `LP_UNIX_SOCKETS=0` keeps them on TCP.
+ * also after a node was killed and restarted, and a killed launcher's folder is removed
+ * by the next launch; `LP_UNIX_SOCKETS=0` keeps them on TCP.
  * Which transport a call took is read from the kernel's table of Unix sockets
  * (`/proc/net/unix`): an accepted connection carries the listening socket's path.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import * as lp from 'launchpad-ts';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -37,10 +47,11 @@ function restore(name: 'TMPDIR' | 'LP_UNIX_SOCKETS', value: string | undefined):
   else delete process.env['LP_UNIX_SOCKETS'];
 }
 
-// The launch's socket folders under `base` (`lp-<random>`; the workdir root is another).
+// The launch's socket folders under `base` (`lp-<pid>-<random>`; the workdir root is
+// another).
 function socketFolders(): string[] {
   return readdirSync(base)
-    .filter((name) => /^lp-[0-9a-f]{12}$/.test(name))
+    .filter((name) => /^lp-\d+-[0-9a-f]{12}$/.test(name))
     .map((name) => join(base, name));
 }
 
@@ -88,6 +99,30 @@ describe('same-host nodes under processes', () => {
     }
     expect(socketFolders()).toEqual([]);
   }, 90_000);
+
+  it("remove the folder a killed launcher left, and leave a live launcher's alone", async () => {
+    // A launcher killed outright cannot remove its folder (its nodes die with it).
+    const { pid: dead } = spawnSync(process.execPath, ['-e', '0']);
+    const left = join(base, `lp-${String(dead)}-0123456789ab`);
+    mkdirSync(left, { mode: 0o700 });
+    writeFileSync(join(left, '0123456789abcdef.sock'), '');
+    const live = join(base, `lp-${String(process.ppid)}-0123456789ab`);
+    mkdirSync(live, { mode: 0o700 });
+    const { program, caller } = makeSocketProgram('sweeper');
+    const running = lp.launch(program, {
+      launchType: 'processes',
+      stderr: capture(),
+      stdout: capture(),
+    });
+    try {
+      await running.ready;
+      expect(await running.client(caller).callTarget(4)).toBe(4);
+      expect(existsSync(left)).toBe(false);
+      expect(existsSync(live)).toBe(true);
+    } finally {
+      await running.stop();
+    }
+  }, 60_000);
 
   it('keep TCP with LP_UNIX_SOCKETS=0', async () => {
     process.env['LP_UNIX_SOCKETS'] = '0';

@@ -12,7 +12,11 @@ import type { ProgramLifecycle } from './program-lifecycle.ts';
 import type { Program } from '../../model/program.ts';
 import { isPythonNode } from '../../model/python-node.ts';
 import { RpcServer } from '../../rpc/server.ts';
-import { launchSocketFolder, removeSocketFolder } from '../../rpc/local-socket.ts';
+import {
+  launchSocketFolder,
+  removeSocketFolder,
+  sweepDeadLaunchFolders,
+} from '../../rpc/local-socket.ts';
 import { locateAllExports } from './code-location.ts';
 import { compileNodeCode } from './typescript-nodes.ts';
 import { ControlService, type ControlListener } from './control-service.ts';
@@ -129,6 +133,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   // Nodes load no TypeScript toolchain: TypeScript node code is compiled here, once.
   const compiled = await compileNodeCode(located, options.workdir);
   const socketFolder = options.unixSockets === true ? launchSocketFolder() : undefined;
+  if (socketFolder !== undefined) await sweepDeadLaunchFolders(socketFolder);
   let next = 0;
   for (const [index, node] of nodes.entries()) {
     const code: CodeLocation | PythonCodeLocation | undefined = isPythonNode(node)
