@@ -1,15 +1,16 @@
 /**
  * @module
  * The Unix domain socket an RPC server also listens on for callers on its host (see
- * local-route.ts): half the per-call cost of loopback TCP, since no TCP stack runs.
+ * local-route.ts): a call then skips the kernel's TCP stack.
  *
- * Its folder is the launch's (a short random name, so the path stays within the 107
- * bytes of `sun_path` whatever the working directory is), entered by this user alone
- * (0700): a folder that exists with any other owner or mode is not used, so nobody else
- * can plant or reach a socket there. The file itself is made 0600 where the platform
- * honours a socket's mode. A socket left by a node that was killed is replaced when the
- * node starts again, and a stopping node removes its socket, then the folder if it was
- * the last (also when it exits without stopping its server, its launcher gone). Connections are authenticated by the server exactly as TCP ones are.
+ * Its folder is the launch's (a short name from the launcher's pid and a random id, so
+ * the path stays within `sun_path`'s bytes whatever the working directory is), entered
+ * by this user alone (0700): a folder that exists with any other owner or mode is not
+ * used, so nobody else can plant or reach a socket there. The file itself is made 0600
+ * where the platform honours a socket's mode. A socket left by a node that was killed is
+ * replaced when the node starts again, and a stopping node removes its socket, then the
+ * folder if it was the last (also when it exits without stopping its server, its
+ * launcher gone). Connections are authenticated by the server exactly as TCP ones are.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { rmdirSync, rmSync } from 'node:fs';

@@ -159,7 +159,7 @@ export class RpcServer {
   }
 
   /**
-   * How many TCP connections the server holds open, authenticated or not; what the
+   * How many connections (TCP and Unix socket) the server holds open, authenticated or not; what the
    * hardening tests watch to see refused connections released.
    */
   get connectionCount(): number {
