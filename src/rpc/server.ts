@@ -159,8 +159,8 @@ export class RpcServer {
   }
 
   /**
-   * How many connections (TCP and Unix socket) the server holds open, authenticated or not; what the
-   * hardening tests watch to see refused connections released.
+   * How many connections (TCP and Unix socket) the server holds open, authenticated or
+   * not; what the hardening tests watch to see refused connections released.
    */
   get connectionCount(): number {
     return this.#sockets.size;
