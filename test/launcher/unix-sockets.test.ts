@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import * as lp from 'launchpad-ts';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { capture } from '../helpers/capture.ts';
-import { makeSocketProgram } from '../fixtures/unix-sockets.ts';
+import { makeColocatedSocketProgram, makeSocketProgram } from '../fixtures/unix-sockets.ts';
 
 let base = '';
 let savedTmp: string | undefined;
@@ -122,6 +122,28 @@ describe('same-host nodes under processes', () => {
     } finally {
       await running.stop();
     }
+  }, 60_000);
+
+  it('call each other over Unix sockets from a colocation host', async () => {
+    const { program, callers } = makeColocatedSocketProgram('colocated_sockets');
+    const running = lp.launch(program, {
+      launchType: 'processes',
+      stderr: capture(),
+      stdout: capture(),
+    });
+    try {
+      await running.ready;
+      const [folder] = socketFolders();
+      if (folder === undefined) throw new Error('no socket folder under TMPDIR');
+      for (const [index, caller] of callers.entries()) {
+        expect(await running.client(caller).callTarget(index)).toBe(index);
+      }
+      // Each colocated caller's connection to the target, and the launcher's to each caller.
+      expect(acceptedUnder(folder)).toBe(4);
+    } finally {
+      await running.stop();
+    }
+    expect(socketFolders()).toEqual([]);
   }, 60_000);
 
   it('keep TCP with LP_UNIX_SOCKETS=0', async () => {
