@@ -12,6 +12,11 @@ import type { ProgramLifecycle } from './program-lifecycle.ts';
 import type { Program } from '../../model/program.ts';
 import { isPythonNode } from '../../model/python-node.ts';
 import { RpcServer } from '../../rpc/server.ts';
+import {
+  launchSocketFolder,
+  removeSocketFolder,
+  sweepDeadLaunchFolders,
+} from '../../rpc/local-socket.ts';
 import { locateAllExports } from './code-location.ts';
 import { compileNodeCode } from './typescript-nodes.ts';
 import { ControlService, type ControlListener } from './control-service.ts';
@@ -88,6 +93,11 @@ export interface ControlPlaneOptions {
   readonly diagnostics?: DiagnosticsBook;
   /** Whether nodes trace their calls. */
   readonly tracing?: boolean;
+  /**
+   * Nodes on one host also talk over Unix domain sockets, in a folder of this launch that
+   * the control plane removes when it closes (see `NodeSpec.socketFolder`).
+   */
+  readonly unixSockets?: boolean;
 }
 
 /** A running control plane. */
@@ -122,6 +132,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const located = await locateAllExports(program, options.entry);
   // Nodes load no TypeScript toolchain: TypeScript node code is compiled here, once.
   const compiled = await compileNodeCode(located, options.workdir);
+  const socketFolder = options.unixSockets === true ? launchSocketFolder() : undefined;
+  if (socketFolder !== undefined) await sweepDeadLaunchFolders(socketFolder);
   let next = 0;
   for (const [index, node] of nodes.entries()) {
     const code: CodeLocation | PythonCodeLocation | undefined = isPythonNode(node)
@@ -144,6 +156,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       ...(options.nodeListen === undefined ? {} : { listen: options.nodeListen }),
       ...(options.metrics === undefined ? {} : { metricsIntervalMs: options.metrics.intervalMs }),
       ...(options.tracing === true ? { tracing: true } : {}),
+      // Python nodes keep TCP.
+      ...(socketFolder === undefined || isPythonNode(node) ? {} : { socketFolder }),
     });
   }
   const store = options.metrics;
@@ -197,7 +211,11 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
         : { unreachableHint: options.unreachableHint }),
     }),
     exitError: (nodeId, exit) => exitError(failures, nodeId, exit),
-    close: () => server.close(),
+    close: async () => {
+      await server.close();
+      // The nodes remove their sockets as they stop; what a killed node left goes here.
+      if (socketFolder !== undefined) await removeSocketFolder(socketFolder);
+    },
   };
 }
 

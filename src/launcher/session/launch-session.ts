@@ -30,6 +30,7 @@ import { NodeRuns, type NodeRun } from './node-runs.ts';
 import type { ControlListener } from './control-service.ts';
 import { nodePrefix } from '../../spawn/output-prefixer.ts';
 import { thrownAsError } from '../../errors/thrown.ts';
+import { unixSocketsAllowed } from '../../rpc/local-route.ts';
 
 /** What one node needs to start, with the node itself. */
 export interface UnitStart extends UnitLaunch {
@@ -83,6 +84,7 @@ export type BackendControlPlane = Pick<
   | 'forwardOutput'
   | 'reportExit'
   | 'listener'
+  | 'unixSockets'
 >;
 
 /** What a cluster backend would submit (a batch script, manifests), for a dry run. */
@@ -273,6 +275,7 @@ export function runNodes(setup: LaunchSetup, backend: SessionBackend): NodeResta
         diagnostics: setup.diagnostics,
         tracing: options.tracing,
         ...settings,
+        unixSockets: settings?.unixSockets === true && unixSocketsAllowed(),
         listener: printingOutput(settings?.listener),
       });
     } else {

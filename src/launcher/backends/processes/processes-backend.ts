@@ -45,6 +45,8 @@ export function processesBackend(setup: LaunchSetup): SessionBackend {
     return host;
   };
   const backend: SessionBackend = {
+    // Every node runs on this host: callers reach it over its Unix socket.
+    controlPlane: { unixSockets: true },
     prepare: ({ workdir }) => {
       if (options.output === 'output-to-files') {
         logDirectory = join(workdir, 'logs');
