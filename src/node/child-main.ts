@@ -26,6 +26,7 @@ import { hostOf, resolveListen } from './node-listen.ts';
 import { startDiagnosticsThread } from './diagnostics-thread.ts';
 import { thrownMessage } from '../errors/thrown.ts';
 import { USER_VARIABLES } from '../internal/environment.ts';
+import { holdNativeStrings, releaseNativeStrings } from '../rpc/native-strings.ts';
 
 function exitNow(message: string): never {
   process.stderr.write(`launchpad-ts: ${message}\n`);
@@ -34,6 +35,9 @@ function exitNow(message: string): never {
 
 /** Runs the node this process was started for, then exits the process. */
 export async function runChild(): Promise<void> {
+  // msgpackr's native string decoder (an addon to locate and load) waits until the node
+  // serves, off the path of its start (see rpc/native-strings.ts).
+  holdNativeStrings();
   let bootstrap: ChildBootstrap;
   try {
     bootstrap = takeBootstrap();
@@ -134,6 +138,7 @@ export async function runChild(): Promise<void> {
           const route = address === undefined ? undefined : parseAddress(address);
           await control.register(nodeId, route?.tcp ?? null, route?.local ?? null);
           markStartPhase(nodeId, 'serving');
+          releaseNativeStrings();
           // Started once the node is ready, so its start does not wait for it; but before
           // its run() begins, since a run() that blocks the event loop at once would keep
           // this thread from ever learning the diagnostics thread's port.
