@@ -17,6 +17,7 @@ import { runNodes, type NodeRestarts } from './session/launch-session.ts';
 import type { BackendFactory, LaunchSetup } from './session/launch-setup.ts';
 import { RunningProgram } from './session/running-program.ts';
 import { enforceTimeLimit } from './session/time-limit.ts';
+import { markLaunchPhase } from './session/launch-phases.ts';
 
 /** A launch `launch()` has checked and prepared. */
 export interface PreparedLaunch {
@@ -106,6 +107,7 @@ export function runLaunchSession(launch: PreparedLaunch): RunningProgram {
   }
   loading
     .then(([loaded]) => {
+      markLaunchPhase('backend-loaded');
       if (lifecycle.stopping) return;
       // Each backend module declares itself a factory of what its own check returns.
       const backendFor = loaded as BackendFactory<unknown>;

@@ -41,6 +41,7 @@ export async function locateExport(
   program: Program,
   definedIn: string | undefined,
   mainScript?: MainScriptGuard,
+  importModule: (url: string) => Promise<unknown> = (url) => import(url),
 ): Promise<CodeLocation> {
   if (mainScript !== undefined && !mainScript.importable && definedIn === mainScript.url) {
     throw new LaunchpadError(
@@ -61,7 +62,7 @@ export async function locateExport(
   for (const moduleUrl of candidates) {
     let namespace: Record<string, unknown>;
     try {
-      namespace = (await import(moduleUrl)) as Record<string, unknown>;
+      namespace = (await importModule(moduleUrl)) as Record<string, unknown>;
     } catch (error) {
       // One module that cannot load here must not hide the others.
       importFailures.push(`${fileURLToPath(moduleUrl)} failed to import: ${thrownMessage(error)}`);
@@ -105,10 +106,21 @@ export async function locateAllExports(
   const nodes = program.nodes;
   const definitions = await definitionUrls(nodes.map((node) => node.code));
   const mainScript = mainScriptGuard(entry);
+  // Each module is imported once for all the nodes whose code it may export: under a
+  // loader (tsx) every import() asks the loader's thread to resolve it again.
+  const imported = new Map<string, Promise<unknown>>();
+  const importOnce = (url: string): Promise<unknown> => {
+    let namespace = imported.get(url);
+    if (namespace === undefined) {
+      namespace = import(url);
+      imported.set(url, namespace);
+    }
+    return namespace;
+  };
   const locations: CodeLocation[] = [];
   for (const [index, node] of nodes.entries()) {
     if (isPythonNode(node)) continue;
-    locations.push(await locateExport(node, program, definitions[index], mainScript));
+    locations.push(await locateExport(node, program, definitions[index], mainScript, importOnce));
   }
   return locations;
 }

@@ -14,6 +14,7 @@ import { isPythonNode } from '../../model/python-node.ts';
 import { RpcServer } from '../../rpc/server.ts';
 import { locateAllExports } from './code-location.ts';
 import { compileNodeCode } from './typescript-nodes.ts';
+import { markLaunchPhase } from './launch-phases.ts';
 import { ControlService, type ControlListener } from './control-service.ts';
 import type {
   ChildBootstrap,
@@ -120,8 +121,10 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const nodes = program.nodes;
   // A Python node's process imports its .py file; TypeScript nodes import a module export.
   const located = await locateAllExports(program, options.entry);
+  markLaunchPhase('code-located');
   // Nodes load no TypeScript toolchain: TypeScript node code is compiled here, once.
   const compiled = await compileNodeCode(located, options.workdir);
+  markLaunchPhase('code-compiled');
   let next = 0;
   for (const [index, node] of nodes.entries()) {
     const code: CodeLocation | PythonCodeLocation | undefined = isPythonNode(node)
@@ -180,6 +183,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
     ...(options.host === undefined ? {} : { host: options.host }),
     ...(options.ports === undefined ? {} : { ports: options.ports }),
   });
+  markLaunchPhase('control-plane-up');
   const port = server.address.slice(server.address.lastIndexOf(':') + 1);
   const controlAddress =
     options.advertiseHost === undefined ? server.address : `${options.advertiseHost}:${port}`;

@@ -30,6 +30,7 @@ import { NodeRuns, type NodeRun } from './node-runs.ts';
 import type { ControlListener } from './control-service.ts';
 import { nodePrefix } from '../../spawn/output-prefixer.ts';
 import { thrownAsError } from '../../errors/thrown.ts';
+import { markLaunchPhase } from './launch-phases.ts';
 
 /** What one node needs to start, with the node itself. */
 export interface UnitStart extends UnitLaunch {
@@ -192,9 +193,11 @@ export function runNodes(setup: LaunchSetup, backend: SessionBackend): NodeResta
       args: setup.args,
       resources: resourcesOf(options.resources, node),
     };
+    markLaunchPhase('node-starting', nodeId);
     const unit = !isPythonNode(node)
       ? backend.start(launch)
       : (backend.startPython?.(launch) ?? startLocalPythonUnit(launch, options, setup.workdir));
+    markLaunchPhase('node-started', nodeId);
     const control = plane;
     // A process's exit status is read against the node's own failure report, here only.
     return unitEndingWith(
