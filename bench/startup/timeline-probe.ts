@@ -66,13 +66,13 @@ subscribe('launchpad-ts:node-start', (message) => {
 if (isMainThread) {
   const write = process.stdout.write.bind(process.stdout) as (...args: unknown[]) => boolean;
   let ready = false;
-  process.stdout.write = ((...args: unknown[]): boolean => {
+  process.stdout.write = (...args: unknown[]): boolean => {
     if (!ready && String(args[0]).includes('READY')) {
       ready = true;
       note('ready', { threads: threadsCpu() });
     }
     return write(...args);
-  }) as typeof process.stdout.write;
+  };
 }
 let sockets = 0;
 subscribe('net.client.socket', (message) => {

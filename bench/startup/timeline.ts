@@ -105,8 +105,8 @@ const LAUNCHER_PHASES = [
   'launch-called',
   'backend-loaded',
   'code-located',
-  'code-compiled',
   'control-plane-up',
+  'code-compiled',
   'ready',
 ];
 const NODE_PHASES = [

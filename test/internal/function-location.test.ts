@@ -21,7 +21,9 @@ afterEach(() => {
 describe('definitionUrls', () => {
   it('names the module that defines each function and class, in order', async () => {
     const here = pathToFileURL(new URL(import.meta.url).pathname).href;
-    const fixture = pathToFileURL(new URL('../fixtures/services.ts', import.meta.url).pathname).href;
+    const fixture = pathToFileURL(
+      new URL('../fixtures/services.ts', import.meta.url).pathname,
+    ).href;
     expect(await definitionUrls([Echo, localFunction, Echo])).toEqual([fixture, here, fixture]);
   });
 

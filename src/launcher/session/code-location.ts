@@ -32,6 +32,14 @@ export function mainScriptGuard(entry: string | undefined): MainScriptGuard | un
   return entry === undefined ? undefined : { url: entry, importable: mainDeclared() };
 }
 
+/** How {@link locateExport} treats the main script and imports a module. */
+export interface LocateOptions {
+  /** The main script, when `launch()` was called from it. */
+  readonly mainScript?: MainScriptGuard | undefined;
+  /** Imports a module by URL. @default import() */
+  readonly importModule?: (url: string) => Promise<unknown>;
+}
+
 /**
  * Finds the export of `node.code` in the module that defines it (`definedIn`, from
  * {@link definitionUrls}), else in the modules that created the node or the program.
@@ -40,8 +48,7 @@ export async function locateExport(
   node: Node,
   program: Program,
   definedIn: string | undefined,
-  mainScript?: MainScriptGuard,
-  importModule: (url: string) => Promise<unknown> = (url) => import(url),
+  { mainScript, importModule = (url) => import(url) }: LocateOptions = {},
 ): Promise<CodeLocation> {
   if (mainScript !== undefined && !mainScript.importable && definedIn === mainScript.url) {
     throw new LaunchpadError(
@@ -120,7 +127,12 @@ export async function locateAllExports(
   const locations: CodeLocation[] = [];
   for (const [index, node] of nodes.entries()) {
     if (isPythonNode(node)) continue;
-    locations.push(await locateExport(node, program, definitions[index], mainScript, importOnce));
+    locations.push(
+      await locateExport(node, program, definitions[index], {
+        mainScript,
+        importModule: importOnce,
+      }),
+    );
   }
   return locations;
 }

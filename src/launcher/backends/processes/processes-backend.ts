@@ -45,6 +45,8 @@ export function processesBackend(setup: LaunchSetup): SessionBackend {
     return host;
   };
   const backend: SessionBackend = {
+    // Node processes run on this host: they boot while their code compiles.
+    startsBeforeCompile: true,
     prepare: ({ workdir }) => {
       if (options.output === 'output-to-files') {
         logDirectory = join(workdir, 'logs');
