@@ -14,15 +14,19 @@ import { portsToTry, type PortRange } from '../rpc/port-range.ts';
 import {
   DIAGNOSTICS_LINGER_MS,
   DIAGNOSTICS_REQUEST_TIMEOUT_MS,
+  DIAGNOSTICS_STALL_MS,
+  DIAGNOSTICS_WRITE_CHUNK_BYTES,
   IDLE_AFTER_MS,
   MAX_DIAGNOSTICS_CONNECTIONS,
   MAX_DIAGNOSTICS_REQUEST_BYTES,
   MAX_PROFILE_MS,
 } from '../protocol/diagnostics.ts';
 
-// One request at a time (the inspector session is shared); a request line is checked
-// against the launch's secret in constant time, as a HELLO is, before it is queued. A
-// connection without the secret is held a few seconds at most, and only a few at once.
+// One request of each kind at a time, each with an inspector session of its own: a stack
+// dump is answered while a profile records (a profile lasts up to a minute). A request
+// line is checked against the launch's secret in constant time, as a HELLO is, before it
+// is queued. A connection without the secret is held a few seconds at most, and only a
+// few at once.
 const THREAD_CODE = `
 const { workerData, parentPort } = require('node:worker_threads');
 const { createServer } = require('node:net');
@@ -33,12 +37,11 @@ let crypto;
 const digest = (text) => crypto.createHash('sha256').update(String(text)).digest();
 let secret;
 // A session per request: one left connected would make the process wait for it at exit.
-let session;
-const post = (method, params) =>
+const post = (session, method, params) =>
   new Promise((resolve, reject) =>
     session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
 const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-async function stack() {
+async function stack(session) {
   const urls = new Map();
   const onScript = (message) => urls.set(message.params.scriptId, message.params.url);
   session.on('Debugger.scriptParsed', onScript);
@@ -48,8 +51,8 @@ async function stack() {
     session.once('Debugger.paused', paused);
   });
   try {
-    await post('Debugger.enable');
-    await post('Debugger.pause');
+    await post(session, 'Debugger.enable');
+    await post(session, 'Debugger.pause');
     const frames = await Promise.race([pausedNow, delay(${IDLE_AFTER_MS}).then(() => undefined)]);
     if (frames === undefined) return { idle: true, frames: [], pid: process.pid };
     return {
@@ -66,17 +69,17 @@ async function stack() {
     session.off('Debugger.scriptParsed', onScript);
     session.off('Debugger.paused', paused);
     // Resumes a paused thread, and cancels a pause still pending on an idle one.
-    await post('Debugger.disable').catch(() => undefined);
+    await post(session, 'Debugger.disable').catch(() => undefined);
   }
 }
-async function profile(ms) {
-  await post('Profiler.enable');
+async function profile(session, ms) {
+  await post(session, 'Profiler.enable');
   try {
-    await post('Profiler.start');
+    await post(session, 'Profiler.start');
     await delay(ms);
-    return (await post('Profiler.stop')).profile;
+    return (await post(session, 'Profiler.stop')).profile;
   } finally {
-    await post('Profiler.disable').catch(() => undefined);
+    await post(session, 'Profiler.disable').catch(() => undefined);
   }
 }
 function parse(line) {
@@ -95,20 +98,43 @@ function parse(line) {
 }
 async function answer({ op, ms }) {
   Session ??= require('node:inspector').Session;
-  session = new Session();
+  const session = new Session();
   session.connectToMainThread();
   try {
-    return op === 'stack' ? { stack: await stack() } : { profile: await profile(ms) };
+    return op === 'stack' ? { stack: await stack(session) } : { profile: await profile(session, ms) };
   } finally {
     session.disconnect();
   }
 }
-// Sends the last line and closes; a client that keeps its side open is cut off soon after.
+// Sends the answer line and closes. The line goes out a part at a time, each after the
+// last was taken: a reader that takes nothing for a while is cut off, a slow one is not
+// (the kernel holds a few megabytes, a long profile can be more). Once all of it is out,
+// a client that keeps its side open is cut off soon after.
 function finish(socket, result) {
-  socket.end(JSON.stringify(result) + '\\n');
-  setTimeout(() => socket.destroy(), ${DIAGNOSTICS_LINGER_MS}).unref();
+  const line = Buffer.from(JSON.stringify(result) + '\\n', 'utf8');
+  let stalled;
+  const waitForReader = () => {
+    clearTimeout(stalled);
+    stalled = setTimeout(() => socket.destroy(), ${DIAGNOSTICS_STALL_MS});
+    stalled.unref();
+  };
+  socket.once('close', () => clearTimeout(stalled));
+  const send = (from) => {
+    if (socket.destroyed) return;
+    waitForReader();
+    const to = Math.min(from + ${DIAGNOSTICS_WRITE_CHUNK_BYTES}, line.length);
+    if (to < line.length) {
+      socket.write(line.subarray(from, to), () => send(to));
+      return;
+    }
+    socket.end(line.subarray(from, to), () => {
+      clearTimeout(stalled);
+      setTimeout(() => socket.destroy(), ${DIAGNOSTICS_LINGER_MS}).unref();
+    });
+  };
+  send(0);
 }
-let queue = Promise.resolve();
+const queues = { stack: Promise.resolve(), profile: Promise.resolve() };
 const server = createServer((socket) => {
   let text = '';
   socket.setEncoding('utf8');
@@ -128,7 +154,8 @@ const server = createServer((socket) => {
     if (request.error !== undefined) { finish(socket, request); return; }
     // A request with the secret may wait its turn and run up to a profile's length.
     clearTimeout(unproven);
-    queue = queue.then(() => answer(request)).catch((error) => ({ error: String(error && error.message || error) }))
+    queues[request.op] = queues[request.op].then(() => answer(request))
+      .catch((error) => ({ error: String(error && error.message || error) }))
       .then((result) => finish(socket, result));
   });
 });

@@ -75,10 +75,24 @@ export const DIAGNOSTICS_REQUEST_TIMEOUT_MS = 5_000;
 export const MAX_DIAGNOSTICS_CONNECTIONS = 16;
 
 /**
- * How long a diagnostics thread keeps a connection after its answer (or refusal) was
- * sent, for a client that keeps its side open, in milliseconds.
+ * How long a diagnostics thread keeps a connection after the last byte of its answer (or
+ * refusal) was handed to the network, for a client that keeps its side open, in
+ * milliseconds.
  */
 export const DIAGNOSTICS_LINGER_MS = 1_000;
+
+/**
+ * How long a diagnostics thread waits for its reader to take the next part of an answer,
+ * in milliseconds: a reader that takes nothing for that long is cut off, one that keeps
+ * reading, however slowly, gets the whole answer (a long profile is megabytes).
+ */
+export const DIAGNOSTICS_STALL_MS = 5_000;
+
+/**
+ * The size of the parts a diagnostics thread writes an answer in, in bytes: each part
+ * taken by the reader is progress, which restarts {@link DIAGNOSTICS_STALL_MS}.
+ */
+export const DIAGNOSTICS_WRITE_CHUNK_BYTES = 64 * 1024;
 
 /**
  * How long a thread is given to stop at a statement once asked to pause. A thread

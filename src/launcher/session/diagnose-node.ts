@@ -17,7 +17,11 @@ import {
 } from '../../protocol/diagnostics.ts';
 import type { LaunchType } from '../options/launch-types.ts';
 import type { NodeStatus } from './program-lifecycle.ts';
-import { DIAGNOSTICS_TIMEOUT_MS, type DiagnosticsTarget } from './node-diagnostics.ts';
+import {
+  DIAGNOSTICS_TIMEOUT_MS,
+  DiagnosticsConnectionError,
+  type DiagnosticsTarget,
+} from './node-diagnostics.ts';
 import type { DiagnosticsBook } from './node-diagnostics.ts';
 import { mapCompiledFrame } from './typescript-nodes.ts';
 import { thrownMessage } from '../../errors/thrown.ts';
@@ -29,7 +33,15 @@ export interface DiagnosedLaunch {
   /** Each node's state, by id: every node of the program is here. */
   statuses(): ReadonlyMap<string, NodeStatus>;
   readonly book: DiagnosticsBook | undefined;
+  /** True once the launch has begun to stop. */
+  stopping(): boolean;
 }
+
+/**
+ * How long a request whose connection failed waits for the launcher to learn that the
+ * node's run ended, in milliseconds: the process's exit may reach it just after.
+ */
+const RUN_END_GRACE_MS = 1_000;
 
 /** The profile's length when none is given, in milliseconds. */
 export const DEFAULT_PROFILE_MS = 1_000;
@@ -44,10 +56,9 @@ export async function stackDump(launch: DiagnosedLaunch, nodeId: string): Promis
       : target,
   );
   const sample = bounded(
+    { launch, nodeId, method: 'stackDump' },
     found.then(async (target) => ({ target, sample: await target.stack() })),
     DIAGNOSTICS_TIMEOUT_MS,
-    nodeId,
-    'stackDump',
   );
   const { target, sample: taken } = await sample;
   // A node's compiled TypeScript is shown as the user wrote it.
@@ -71,10 +82,9 @@ export async function cpuProfile(
     );
   }
   return bounded(
+    { launch, nodeId, method: 'cpuProfile' },
     targetOf(launch, nodeId, 'cpuProfile').then((target) => target.profile(durationMs)),
     durationMs + DIAGNOSTICS_TIMEOUT_MS,
-    nodeId,
-    'cpuProfile',
   );
 }
 
@@ -104,14 +114,38 @@ async function targetOf(
       `${method}(${nodeId}): this launcher of program ${launch.programName} offers no stack dumps.`,
     );
   }
-  return launch.book.when(nodeId);
+  // A node process says where its diagnostics thread is just after it registers; a run
+  // that ends before it says so will not.
+  const book = launch.book;
+  let unsubscribe = (): void => undefined;
+  const ended = new Promise<undefined>((resolve) => {
+    unsubscribe = book.onEnd(nodeId, () => {
+      resolve(undefined);
+    });
+  });
+  try {
+    const target = await Promise.race([book.when(nodeId), ended]);
+    if (target !== undefined) return target;
+  } finally {
+    unsubscribe();
+  }
+  throw new LaunchpadError(
+    'FAILED_PRECONDITION',
+    `${method}(${nodeId}): node ${nodeId} ${endOf(launch, nodeId) ?? 'ended its run'} before it could be asked; ask again while it runs.`,
+  );
+}
+
+// What was asked of which node of which launch, for the errors.
+interface Asked {
+  readonly launch: DiagnosedLaunch;
+  readonly nodeId: string;
+  readonly method: string;
 }
 
 async function bounded<T>(
+  { launch, nodeId, method }: Asked,
   work: Promise<T>,
   ms: number,
-  nodeId: string,
-  method: string,
 ): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
@@ -128,11 +162,60 @@ async function bounded<T>(
     return await Promise.race([work, late]);
   } catch (error) {
     if (error instanceof LaunchpadError) throw error;
-    const reason = thrownMessage(error);
-    throw new LaunchpadError('UNAVAILABLE', `${method}(${nodeId}): ${reason}`, { cause: error });
+    throw await failure(launch, nodeId, method, error);
   } finally {
     clearTimeout(timer);
   }
+}
+
+// What a failed request says: that the node's run ended (or the launch is stopping) when
+// it did, else what failed, each with what to do.
+async function failure(
+  launch: DiagnosedLaunch,
+  nodeId: string,
+  method: string,
+  error: unknown,
+): Promise<LaunchpadError> {
+  const reason = thrownMessage(error);
+  const ended =
+    error instanceof DiagnosticsConnectionError ? await runEnd(launch, nodeId) : undefined;
+  if (ended !== undefined) {
+    return new LaunchpadError(
+      'FAILED_PRECONDITION',
+      `${method}(${nodeId}): node ${nodeId} ${ended} before it answered (${reason}); ask again while it runs${method === 'cpuProfile' ? ', for less time than it has left' : ''}.`,
+      { cause: error },
+    );
+  }
+  const check =
+    error instanceof DiagnosticsConnectionError
+      ? ` Node ${nodeId} is still running: try again; if it fails again, its log may say why.`
+      : '';
+  return new LaunchpadError('UNAVAILABLE', `${method}(${nodeId}): ${reason}.${check}`, {
+    cause: error,
+  });
+}
+
+// How the node's run ended, if it did: at once, or once the launcher learns it (the
+// process's exit may come just after its connection closed).
+async function runEnd(launch: DiagnosedLaunch, nodeId: string): Promise<string | undefined> {
+  const now = endOf(launch, nodeId);
+  if (now !== undefined || launch.book === undefined) return now;
+  const book = launch.book;
+  let timer: NodeJS.Timeout | undefined;
+  let unsubscribe = (): void => undefined;
+  await new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, RUN_END_GRACE_MS);
+    unsubscribe = book.onEnd(nodeId, resolve);
+  });
+  clearTimeout(timer);
+  unsubscribe();
+  return endOf(launch, nodeId);
+}
+
+function endOf(launch: DiagnosedLaunch, nodeId: string): string | undefined {
+  if (launch.stopping()) return `was stopped with program ${launch.programName}`;
+  const state = launch.statuses().get(nodeId)?.state;
+  return state === undefined || state === 'running' ? undefined : `ended its run (it is ${state})`;
 }
 
 // In-process nodes run on the thread that asks, so when a dump is taken no node code

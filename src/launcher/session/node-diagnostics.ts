@@ -21,6 +21,15 @@ import { hostOf } from '../../node/node-listen.ts';
  */
 export const DIAGNOSTICS_TIMEOUT_MS = 10_000;
 
+/**
+ * The connection to a node's diagnostics thread failed (unreachable, closed early, or
+ * silent too long), as opposed to an answer that is an error: the first sign, often,
+ * that the node's process ended.
+ */
+export class DiagnosticsConnectionError extends Error {
+  override readonly name = 'DiagnosticsConnectionError';
+}
+
 /** What can sample one node's stack and profile it. */
 export interface DiagnosticsTarget {
   /** The thread sampled, for the dump's header (`main thread of process 123 on host h`). */
@@ -35,6 +44,7 @@ export interface DiagnosticsTarget {
 export class DiagnosticsBook {
   readonly #targets = new Map<string, DiagnosticsTarget>();
   readonly #waiters = new Map<string, ((target: DiagnosticsTarget) => void)[]>();
+  readonly #ends = new Map<string, Set<() => void>>();
 
   /** `nodeId`'s current run is reached through `target` (replacing its last run's). */
   set(nodeId: string, target: DiagnosticsTarget): void {
@@ -46,6 +56,24 @@ export class DiagnosticsBook {
   /** `nodeId`'s run ended: its target is gone until the next run says where it is. */
   forget(nodeId: string): void {
     this.#targets.delete(nodeId);
+    const listeners = this.#ends.get(nodeId);
+    this.#ends.delete(nodeId);
+    for (const listener of listeners ?? []) listener();
+  }
+
+  /**
+   * Calls `listener` when `nodeId`'s current run is next said to have ended (a connection
+   * to its diagnostics thread that closed early may be the first sign of it); returns the
+   * function that unsubscribes it.
+   */
+  onEnd(nodeId: string, listener: () => void): () => void {
+    const listeners = this.#ends.get(nodeId) ?? new Set<() => void>();
+    listeners.add(listener);
+    this.#ends.set(nodeId, listeners);
+    return () => {
+      listeners.delete(listener);
+      if (listeners.size === 0 && this.#ends.get(nodeId) === listeners) this.#ends.delete(nodeId);
+    };
   }
 
   /**
@@ -101,18 +129,32 @@ function ask(
     const socket = connect({ host: hostOf(address), port });
     // A host that vanished from the network would leave the connection open for ever.
     socket.setTimeout(timeoutMs, () => {
-      socket.destroy(new Error(`no answer within ${String(timeoutMs)} ms`));
+      socket.destroy(new DiagnosticsConnectionError(`no answer within ${String(timeoutMs)} ms`));
     });
     const chunks: Buffer[] = [];
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.once('error', (error) => {
-      reject(new Error(`its diagnostics thread at ${address} is unreachable: ${error.message}`));
+      reject(
+        new DiagnosticsConnectionError(
+          `its diagnostics thread at ${address} is unreachable: ${error.message}`,
+        ),
+      );
     });
     socket.once('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
       try {
-        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as DiagnosticsAnswer);
+        resolve(JSON.parse(text) as DiagnosticsAnswer);
       } catch {
-        reject(new Error(`its diagnostics thread at ${address} closed without an answer`));
+        // Nothing: the node's process ended (or the thread held too many connections);
+        // part of a line: the connection was cut while the answer was on its way.
+        const bytes = Buffer.byteLength(text);
+        reject(
+          new DiagnosticsConnectionError(
+            bytes === 0
+              ? `its diagnostics thread at ${address} closed the connection without an answer`
+              : `its diagnostics thread at ${address} closed the connection after ${String(bytes)} bytes of its answer`,
+          ),
+        );
       }
     });
     // Not end(): the thread answers on this connection, then closes it.

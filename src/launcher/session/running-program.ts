@@ -106,6 +106,7 @@ export class RunningProgram implements AsyncDisposable {
       launchType: init.launchType,
       statuses: () => init.lifecycle.statuses,
       book: init.diagnostics,
+      stopping: () => init.lifecycle.stopping,
     };
     this.#dashboardUrl = init.dashboardUrl;
     const store = init.metrics;

@@ -91,3 +91,42 @@ describe.each(['processes', 'threads'] as const)(
     });
   },
 );
+
+describe('a profile whose node ends before it is done, under processes', () => {
+  it('says the node was stopped with the program, naming it', async () => {
+    const { program } = spinningProgram();
+    const running = lp.launch(program, { launchType: 'processes', terminationGraceMs: 500 });
+    let stopped: Promise<void> | undefined;
+    try {
+      await running.ready;
+      await dumpNaming(running, 'busy/0', 'burnCycles');
+      const profile = running.cpuProfile('busy/0', { durationMs: 20_000 });
+      stopped = running.stop();
+      await expect(profile).rejects.toThrow(
+        /^cpuProfile\(busy\/0\): node busy\/0 was stopped with program diagnosed before it answered \(.*\); ask again while it runs/,
+      );
+      await expect(profile).rejects.toMatchObject({ code: 'FAILED_PRECONDITION' });
+    } finally {
+      await (stopped ?? running.stop());
+    }
+  });
+
+  it('says the node ended its run when its process is killed', async () => {
+    const { program, idle } = spinningProgram();
+    // A node that fails stops the program (no restart policy): either is said.
+    const running = lp.launch(program, { launchType: 'processes', terminationGraceMs: 500 });
+    try {
+      await running.ready;
+      const pid = await running.client(idle).pid();
+      // Asked first: its connection is open, or refused, or the node has not yet said
+      // where its diagnostics thread is, when the process goes; each is said as its end.
+      const profile = running.cpuProfile('idle/0', { durationMs: 20_000 });
+      process.kill(pid, 'SIGKILL');
+      await expect(profile).rejects.toThrow(
+        /^cpuProfile\(idle\/0\): node idle\/0 (ended its run \(it is (failed|restarting|stopped)\)|was stopped with program diagnosed) before it (answered \(.*\)|could be asked); ask again while it runs/,
+      );
+    } finally {
+      await running.stop().catch(() => undefined);
+    }
+  });
+});
