@@ -62,6 +62,17 @@ export async function measure(transport: Transport): Promise<Figures> {
   }
   samples.sort();
   const throughput = await callsPerSecond(IN_FLIGHT, (i) => transport.ping(i));
+  // BENCH_SMALL_ONLY=1: the small-call figures alone, for quick A/B runs.
+  if (process.env['BENCH_SMALL_ONLY'] === '1') {
+    return {
+      rttMedianUs: quantile(samples, 0.5),
+      rttP99Us: quantile(samples, 0.99),
+      throughput,
+      echoMBps: Number.NaN,
+      echo64MBps: Number.NaN,
+      batchedPerSec: Number.NaN,
+    };
+  }
   const echo = (value: Float32Array): Promise<Float32Array> => transport.echo(value);
   const echoMBps = await echoRate(echo, SMALL_ECHO, transport.recycle);
   const echo64MBps =

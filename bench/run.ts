@@ -11,7 +11,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { LAUNCH_TYPES } from 'launchpad-ts';
 import type { Figures } from './measure.ts';
-import { LP_METRICS_OFF, printTable, ratios } from './table.ts';
+import { loadavg } from 'node:os';
+import { LP_METRICS_OFF, LP_TCP, RAW_UNIX, printTable, ratios } from './table.ts';
 import { median } from './stats.ts';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 2);
@@ -26,7 +27,14 @@ interface Suite {
 }
 
 const suites: Suite[] = [
+  // What a user gets on one host: nodes call each other over Unix sockets.
   { name: 'launchpad-ts processes', args: [here('suites/launchpad.ts'), 'processes'] },
+  // The same over TCP (what nodes on different hosts use), from the same run.
+  {
+    name: LP_TCP,
+    args: [here('suites/launchpad.ts'), 'processes'],
+    env: { LP_UNIX_SOCKETS: '0' },
+  },
   // The same, with metrics off: what metrics (on by default) cost, from the same run.
   {
     name: LP_METRICS_OFF,
@@ -38,6 +46,7 @@ const suites: Suite[] = [
     ? [{ name: 'launchpad-ts threads', args: [here('suites/launchpad.ts'), 'threads'] }]
     : []),
   { name: 'raw msgpackr/TCP', args: [here('suites/raw-tcp.ts')] },
+  { name: RAW_UNIX, args: [here('suites/raw-tcp.ts'), 'unix'] },
   { name: 'raw socket', args: [here('suites/raw-socket.ts')] },
   { name: 'raw framed socket', args: [here('suites/raw-framed.ts')] },
   { name: 'raw MessagePort', args: [here('suites/message-port.ts')] },
@@ -65,6 +74,13 @@ function runNode(
   });
 }
 
+// The machine is shared: the load it had is part of every figure.
+const load = (): string =>
+  loadavg()
+    .map((value) => value.toFixed(2))
+    .join(', ');
+const loadBefore = load();
+console.log(`load average before: ${loadBefore}`);
 const started = performance.now();
 const samples = new Map<string, Figures[]>(suites.map((suite) => [suite.name, []]));
 for (let round = 1; round <= ROUNDS; round++) {
@@ -87,15 +103,19 @@ for (const [name, runs] of samples) {
 }
 const computed = ratios(results);
 printTable(results, computed);
+const loadAfter = load();
+console.log(`load average after: ${loadAfter}`);
 
-// The ML shapes: each prints its own figures with their same-run baselines and ratios.
+// The ML shapes: each prints its own figures with their same-run baselines and ratios
+// (not with BENCH_SMALL_ONLY=1, which measures the small calls alone).
 const shapes: Record<string, string> = {};
+const smallOnly = process.env['BENCH_SMALL_ONLY'] === '1';
 for (const [name, timeoutMs] of [
   ['busy-service.ts', 240_000],
   ['broadcast.ts', 180_000],
   ['replay.ts', 90_000],
 ] as const) {
-  if (!existsSync(here(name))) continue;
+  if (smallOnly || !existsSync(here(name))) continue;
   console.log(`\nbench/${name}:`);
   const output = await runNode([here(name)], timeoutMs).catch((error: unknown) => String(error));
   shapes[name] = output;
@@ -112,6 +132,7 @@ writeFileSync(
       node: process.version,
       rounds: ROUNDS,
       seconds,
+      loadAverage: { before: loadBefore, after: loadAfter },
       units: {
         rttMedianUs: 'µs',
         rttP99Us: 'µs',

@@ -18,8 +18,12 @@ export interface Ratio {
 const LP = 'launchpad-ts processes';
 /** The same suite with metrics off (`LP_METRICS=0`), for the overhead of metrics. */
 export const LP_METRICS_OFF = 'launchpad-ts processes, metrics off';
+/** The same suite over TCP (`LP_UNIX_SOCKETS=0`), as nodes on different hosts talk. */
+export const LP_TCP = 'launchpad-ts processes, TCP';
 const THREADS = 'launchpad-ts threads';
 const RAW = 'raw msgpackr/TCP';
+/** Raw msgpackr over a Unix socket: the same-host transport's own floor. */
+export const RAW_UNIX = 'raw msgpackr/Unix socket';
 const SOCKET = 'raw socket';
 const FRAMED = 'raw framed socket';
 const PORT = 'raw MessagePort';
@@ -46,6 +50,21 @@ export function ratios(results: Record<string, Figures>): Ratio[] {
     add('processes throughput / raw msgpackr TCP', tput, ['≥ 1.5', tput >= 1.5]);
     add('processes 1 MiB echo / raw msgpackr TCP', lp.echoMBps / raw.echoMBps);
     add('processes batched / raw TCP batched', lp.batchedPerSec / raw.batchedPerSec);
+  }
+  // Over TCP against the same TCP floor, and both transports against their own floor.
+  const tcp = results[LP_TCP];
+  const rawUnix = results[RAW_UNIX];
+  if (tcp !== undefined && raw !== undefined) {
+    add('processes over TCP: calls/s seq / raw TCP', raw.rttMedianUs / tcp.rttMedianUs);
+    add('processes over TCP: throughput / raw TCP', tcp.throughput / raw.throughput);
+  }
+  if (rawUnix !== undefined && raw !== undefined) {
+    add('raw Unix socket: calls/s seq / raw TCP', raw.rttMedianUs / rawUnix.rttMedianUs);
+    add('raw Unix socket: throughput / raw TCP', rawUnix.throughput / raw.throughput);
+  }
+  if (lp !== undefined && rawUnix !== undefined) {
+    add('processes: calls/s seq / raw Unix socket', rawUnix.rttMedianUs / lp.rttMedianUs);
+    add('processes: throughput / raw Unix socket', lp.throughput / rawUnix.throughput);
   }
   const socket = results[SOCKET];
   if (lp !== undefined && socket !== undefined) {

@@ -1,7 +1,8 @@
 /**
  * The raw baseline's server: msgpackr frames (a 4-byte length, then the body) over TCP,
  * answered in the same handler, the way one would write a mini-RPC by hand. Prints
- * `PORT <n>` once listening on 127.0.0.1.
+ * `PORT <n>` once listening on 127.0.0.1 (or `PORT 0` once listening on the Unix socket
+ * `BENCH_UNIX_PATH` names).
  */
 import { createServer, type Socket } from 'node:net';
 import { Packr } from 'msgpackr';
@@ -59,8 +60,16 @@ if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
       }
     });
   });
-  server.listen(0, '127.0.0.1', () => {
-    const address = server.address();
-    console.log(`PORT ${typeof address === 'object' && address !== null ? address.port : 0}`);
-  });
+  // BENCH_UNIX_PATH: the same server on a Unix domain socket (the same-host floor).
+  const path = process.env['BENCH_UNIX_PATH'];
+  if (path !== undefined) {
+    server.listen(path, () => {
+      console.log('PORT 0');
+    });
+  } else {
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      console.log(`PORT ${typeof address === 'object' && address !== null ? address.port : 0}`);
+    });
+  }
 }

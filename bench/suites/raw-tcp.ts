@@ -1,16 +1,25 @@
 /**
  * The floor: msgpackr over TCP between two processes, with call ids so that many calls
- * can be in flight, and nothing else.
+ * can be in flight, and nothing else. With the argument `unix`, the same over a Unix
+ * domain socket: the floor of the transport launchpad-ts nodes use on one host.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { readFrames, sendFrame } from '../servers/raw-tcp-server.ts';
 import { measure, report, type Transport } from '../measure.ts';
 import { spawnServer } from './spawn-server.ts';
 
-const { port, child } = await spawnServer('raw-tcp-server.ts');
+const folder = process.argv[2] === 'unix' ? mkdtempSync(join(tmpdir(), 'lp-bench-')) : undefined;
+const path = folder === undefined ? undefined : join(folder, 'raw.sock');
+const { port, child } = await spawnServer(
+  'raw-tcp-server.ts',
+  path === undefined ? {} : { BENCH_UNIX_PATH: path },
+);
 try {
-  const socket = connect({ host: '127.0.0.1', port });
-  socket.setNoDelay(true);
+  const socket = path === undefined ? connect({ host: '127.0.0.1', port }) : connect({ path });
+  if (path === undefined) socket.setNoDelay(true);
   await new Promise((resolve) => socket.once('connect', resolve));
   const pending = new Map<number, (value: unknown) => void>();
   let nextId = 0;
@@ -38,4 +47,5 @@ try {
   socket.destroy();
 } finally {
   child.kill();
+  if (folder !== undefined) rmSync(folder, { recursive: true, force: true });
 }

@@ -10,11 +10,18 @@ export interface ServerProcess {
   readonly child: ChildProcess;
 }
 
-/** Runs `node --import tsx bench/servers/<script>` and resolves with its port. */
-export function spawnServer(script: string): Promise<ServerProcess> {
+/**
+ * Runs `node --import tsx bench/servers/<script>` (with `env` besides this process's) and
+ * resolves with its port.
+ */
+export function spawnServer(
+  script: string,
+  env: Readonly<Record<string, string>> = {},
+): Promise<ServerProcess> {
   const path = fileURLToPath(new URL(`../servers/${script}`, import.meta.url));
   const child = spawn(process.execPath, ['--import', 'tsx', path], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
   });
   return new Promise((resolve, reject) => {
     let output = '';

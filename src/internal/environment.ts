@@ -27,6 +27,8 @@ export const USER_VARIABLES = {
   python: 'LP_PYTHON',
   /** `0`: no diagnostics thread in nodes (no stack dumps). */
   diagnostics: 'LP_DIAGNOSTICS',
+  /** `0`: nodes on one host talk over TCP, not over Unix domain sockets. */
+  unixSockets: 'LP_UNIX_SOCKETS',
   /** Where the output of local nodes goes (an output mode). */
   output: 'LP_OUTPUT',
   /** The folder of the launch registry. */

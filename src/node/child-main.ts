@@ -10,6 +10,7 @@ import type { NodeCode } from '../model/node.ts';
 import { lookup } from 'node:dns/promises';
 import { hostname } from 'node:os';
 import type { AddressResolver } from '../rpc/resolver.ts';
+import { parseAddress } from '../rpc/local-route.ts';
 import { withOptions } from '../rpc/typed-client.ts';
 import { toRemoteErrorInfo } from '../rpc/wire-error.ts';
 import { setProcessNode } from './node-context.ts';
@@ -101,7 +102,7 @@ export async function runChild(): Promise<void> {
   const resolver: AddressResolver = {
     // The launcher answers within timeoutMs; the call's own deadline leaves it a margin.
     resolve: (nodeId, timeoutMs) =>
-      withOptions(control, { timeoutMs: timeoutMs + 5_000 }).lookup(nodeId, timeoutMs),
+      withOptions(control, { timeoutMs: timeoutMs + 5_000 }).lookup(nodeId, timeoutMs, true),
   };
   try {
     const listen = await resolveListen(spec.listen, bootstrap.controlAddress, spec.nodeId);
@@ -128,8 +129,10 @@ export async function runChild(): Promise<void> {
                 send: (report) => withOptions(control, { timeoutMs: 2_000 }).reportMetrics(report),
               },
             }),
+        ...(spec.socketFolder === undefined ? {} : { socketFolder: spec.socketFolder }),
         register: async (nodeId, address) => {
-          await control.register(nodeId, address ?? null);
+          const route = address === undefined ? undefined : parseAddress(address);
+          await control.register(nodeId, route?.tcp ?? null, route?.local ?? null);
           markStartPhase(nodeId, 'serving');
           // Started once the node is ready, so its start does not wait for it; but before
           // its run() begins, since a run() that blocks the event loop at once would keep

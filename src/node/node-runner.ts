@@ -14,6 +14,8 @@ import { PeerPool } from '../rpc/peer-pool.ts';
 import type { AddressResolver } from '../rpc/resolver.ts';
 import { RpcClient } from '../rpc/rpc-client.ts';
 import { RpcServer } from '../rpc/server.ts';
+import { socketPath } from '../rpc/local-socket.ts';
+import { formatAddress, hostIdentity } from '../rpc/local-route.ts';
 import type { PortRange } from '../rpc/port-range.ts';
 import { createClient } from '../rpc/typed-client.ts';
 import { runAsNode, type NodeContext, type NodeRuntime } from './node-context.ts';
@@ -69,6 +71,11 @@ export interface NodeHost {
   readonly advertiseHost?: string;
   /** The ports the node's RPC server may listen on (firewalled clusters). @default any */
   readonly portRange?: PortRange;
+  /**
+   * The launch's folder of Unix sockets on this host: the node's server also listens on
+   * one there, and its address carries the route (see `rpc/local-route.ts`).
+   */
+  readonly socketFolder?: string;
   /** Where the node reports its metrics; absent when metrics are off. */
   readonly metrics?: MetricsSink;
   /**
@@ -76,7 +83,10 @@ export interface NodeHost {
    * docs/observability.md).
    */
   readonly tracing?: boolean;
-  /** Announces that the node is up; `address` is its RPC address (none for functions). */
+  /**
+   * Announces that the node is up; `address` is its RPC address (none for functions), with
+   * its same-host route when it has one (`formatAddress`).
+   */
   register(nodeId: string, address: string | undefined): Promise<void>;
 }
 
@@ -137,6 +147,9 @@ async function serve(
     maxMessageBytes: host.maxMessageBytes,
     ...(host.bindHost === undefined ? {} : { host: host.bindHost }),
     ...(host.portRange === undefined ? {} : { ports: host.portRange }),
+    ...(host.socketFolder === undefined
+      ? {}
+      : { localPath: socketPath(host.socketFolder, node.id) }),
     // Calls arrive on sockets; run them as this node's code so lp.context() and friends work.
     dispatch: (method, callArgs) => runAsNode(runtime, () => dispatch(method, callArgs)),
     ...(runtime.metrics === undefined ? {} : { observer: runtime.metrics.server }),
@@ -147,7 +160,14 @@ async function serve(
     host.ports?.accept((port) => {
       server.acceptPort(port);
     });
-    await host.register(node.id, advertised(server.address, host));
+    const local = server.localPath;
+    const tcp = advertised(server.address, host);
+    await host.register(
+      node.id,
+      formatAddress(
+        local === undefined ? { tcp } : { tcp, local: { path: local, host: hostIdentity() } },
+      ),
+    );
     const run = (instance as { run?: unknown }).run;
     if (typeof run === 'function') {
       await (run as () => unknown).call(instance);

@@ -9,15 +9,23 @@ import type { NodeMetricsReport } from '../metrics/report.ts';
 import type { RemoteErrorInfo } from '../errors/errors.ts';
 import type { NodeSpec } from './node-spec.ts';
 import type { OutputStream } from './output-stream.ts';
+import type { LocalRoute } from '../rpc/local-route.ts';
 
 /** The calls a node process makes on its launcher's control server. */
 export interface ControlProtocol {
   /** The spec of `nodeId`: its kind, code, arguments, launch type and working directory. */
   spec(nodeId: string): NodeSpec;
-  /** `nodeId` is up, serving at `address` (`null` for function nodes). */
-  register(nodeId: string, address: string | null): void;
-  /** The address of `nodeId`, once it is up (a long poll of at most `timeoutMs`). */
-  lookup(nodeId: string, timeoutMs: number): Promise<string>;
+  /**
+   * `nodeId` is up, serving at `address` (`null` for function nodes), and for callers on
+   * its host also at `local` (a Unix socket; see `rpc/local-route.ts`).
+   */
+  register(nodeId: string, address: string | null, local?: LocalRoute | null): void;
+  /**
+   * The address of `nodeId`, once it is up (a long poll of at most `timeoutMs`): its
+   * `host:port`, followed by its same-host route when `withLocal` asks for it (TypeScript
+   * nodes, which can use one; Python nodes ask for `host:port` alone).
+   */
+  lookup(nodeId: string, timeoutMs: number, withLocal?: boolean): Promise<string>;
   /** Resolves when the program starts to stop (a long poll, and the launcher's heartbeat). */
   awaitStop(): Promise<void>;
   /** The node called `lp.stop()`: stop the program. */

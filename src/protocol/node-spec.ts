@@ -58,6 +58,12 @@ export interface NodeSpec {
   readonly advertiseHost?: string;
   /** Where the node listens when only its own host can tell (cluster launchers). */
   readonly listen?: NodeListen;
+  /**
+   * The launch's folder for Unix domain sockets on the node's host: the node's RPC server
+   * also listens on a socket in it, for callers on the same host (see
+   * `rpc/local-socket.ts`). Absent: TCP only (`threads`, Kubernetes, `LP_UNIX_SOCKETS=0`).
+   */
+  readonly socketFolder?: string;
 }
 
 /**

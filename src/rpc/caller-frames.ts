@@ -18,19 +18,31 @@ export function markQuiet(error: Error): void {
   quiet.add(error);
 }
 
+// Where `follow` finds the promise it settles, to mark it handled for a quiet error.
+interface Followed {
+  result: Promise<unknown> | undefined;
+}
+
 /** The promise of `call`'s result, whose remote error gains the caller's frames. */
 export function withCallerFrames(call: Promise<unknown>): Promise<unknown> {
-  const result: Promise<unknown> = follow();
-  async function follow(): Promise<unknown> {
-    try {
-      return await call;
-    } catch (error) {
-      if (typeof error === 'object' && error !== null && quiet.has(error)) result.catch(ignore);
-      if (error instanceof RemoteError) addCallerFrames(error);
-      throw error;
-    }
-  }
+  // A plain object and a function made once, not a closure per call: the bundle names
+  // every function it creates (`keepNames`), which costs a property definition each.
+  const followed: Followed = { result: undefined };
+  const result = follow(call, followed);
+  followed.result = result;
   return result;
+}
+
+async function follow(call: Promise<unknown>, followed: Followed): Promise<unknown> {
+  try {
+    return await call;
+  } catch (error) {
+    if (typeof error === 'object' && error !== null && quiet.has(error)) {
+      followed.result?.catch(ignore);
+    }
+    if (error instanceof RemoteError) addCallerFrames(error);
+    throw error;
+  }
 }
 
 // The frames of the functions awaiting the call, taken from a fresh error's async stack.

@@ -4,7 +4,7 @@
  * their type (`moreTypes`), `Map`s stay `Map`s, plain objects stay plain objects, and an
  * `Error` keeps its name, message and stack.
  */
-import { addExtension, Packr } from 'msgpackr';
+import { addExtension, Packr, RESERVE_START_SPACE } from 'msgpackr';
 import { LaunchpadError } from '../errors/errors.ts';
 import {
   packWithSegments,
@@ -75,6 +75,11 @@ export function decode(body: Uint8Array): unknown {
 }
 
 const pack = (value: unknown): Uint8Array => packr.pack(value);
+// A socket frame's 4-byte length prefix, left free by msgpackr before the body, so a
+// frame is one buffer without a copy of its body.
+const PREFIX_BYTES = 4;
+const packPrefixed = (value: unknown): Uint8Array =>
+  packr.pack(value, RESERVE_START_SPACE | PREFIX_BYTES);
 const unpack = (body: Uint8Array): unknown => packr.unpack(body);
 
 /**
@@ -138,14 +143,24 @@ export function encodeSocketFrame(
   maxBytes: number,
   allocate: (size: number) => Buffer,
 ): Buffer | [Buffer, Buffer] | HandedOverFrame {
-  const packed = packFrame(value, maxBytes);
+  const packed = packFrame(value, maxBytes, packPrefixed, PREFIX_BYTES);
+  if (packed.reserved) {
+    const frame = packed.body as Buffer;
+    frame.writeUInt32BE(packed.bodyBytes, 0);
+    return frame;
+  }
   const sent = takeHandedOver(packed.segments);
   if (sent !== undefined) return { parts: segmentedParts(packed), sent };
   return framePacked(packed, allocate);
 }
 
-function packFrame(value: unknown, maxBytes: number): PackedFrame {
-  const packed = packWithSegments(pack, value);
+function packFrame(
+  value: unknown,
+  maxBytes: number,
+  packer: (value: unknown) => Uint8Array = pack,
+  reserve = 0,
+): PackedFrame {
+  const packed = packWithSegments(packer, value, reserve);
   if (packed.bodyBytes > maxBytes) throw oversizeError('The message', packed.bodyBytes, maxBytes);
   return packed;
 }

@@ -19,6 +19,22 @@ export function connectSocket(address: string, deadline: number): Promise<Socket
   const reads = new DirectReads();
   const socket = connectTcp({ host, port, onread: reads.onread });
   directReads.set(socket, reads);
+  // A black-holed address would otherwise take the kernel's minutes to fail.
+  return settleConnect(socket, deadline);
+}
+
+/**
+ * Connects to the Unix socket at `path` within the same bounds; rejects with the OS's
+ * error (`ENOENT`, `ECONNREFUSED`) when nothing listens there.
+ */
+export function connectLocalSocket(path: string, deadline: number): Promise<Socket> {
+  const reads = new DirectReads();
+  const socket = connectTcp({ path, onread: reads.onread });
+  directReads.set(socket, reads);
+  return settleConnect(socket, deadline);
+}
+
+function settleConnect(socket: Socket, deadline: number): Promise<Socket> {
   const connected = new Promise<Socket>((resolve, reject) => {
     socket.once('connect', () => {
       socket.off('error', reject);
@@ -26,7 +42,6 @@ export function connectSocket(address: string, deadline: number): Promise<Socket
     });
     socket.once('error', reject);
   });
-  // A black-holed address would otherwise take the kernel's minutes to fail.
   return beforeDeadline(connected, deadline, () => socket.destroy());
 }
 

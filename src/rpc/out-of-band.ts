@@ -277,14 +277,30 @@ export interface PackedFrame {
   readonly offsets: readonly number[];
   /** The body's full length in bytes. */
   readonly bodyBytes: number;
+  /**
+   * True when `body` starts with the bytes `pack` was asked to reserve (a frame without
+   * segments): the caller writes its length prefix there instead of copying the body.
+   */
+  readonly reserved: boolean;
 }
 
-/** Runs `pack(value)` with large typed arrays taken out of band. */
+const NO_SEGMENTS: readonly Uint8Array[] = Object.freeze([]);
+const NO_OFFSETS: readonly number[] = Object.freeze([]);
+// The collector of the last frame that had no segments, reused: most frames have none.
+let spare: Collecting | undefined;
+
+/**
+ * Runs `pack(value)` with large typed arrays taken out of band. A `pack` that leaves
+ * `reserve` free bytes before the MessagePack part says so: a frame without segments
+ * keeps them (see {@link PackedFrame.reserved}); one with segments drops them.
+ */
 export function packWithSegments(
   pack: (value: unknown) => Uint8Array,
   value: unknown,
+  reserve = 0,
 ): PackedFrame {
-  const frame: Collecting = { segments: [], offsets: [], areaBytes: 0 };
+  const frame = spare ?? { segments: [], offsets: [], areaBytes: 0 };
+  spare = undefined;
   collecting = frame;
   let body: Uint8Array;
   try {
@@ -292,11 +308,19 @@ export function packWithSegments(
   } finally {
     collecting = undefined;
   }
-  const bodyBytes =
-    frame.segments.length === 0
-      ? body.length
-      : align(OUT_OF_BAND_HEADER_BYTES + body.length) + frame.areaBytes;
-  return { body, segments: frame.segments, offsets: frame.offsets, bodyBytes };
+  if (frame.segments.length === 0) {
+    spare = frame;
+    return {
+      body,
+      segments: NO_SEGMENTS,
+      offsets: NO_OFFSETS,
+      bodyBytes: body.length - reserve,
+      reserved: reserve > 0,
+    };
+  }
+  if (reserve > 0) body = body.subarray(reserve);
+  const bodyBytes = align(OUT_OF_BAND_HEADER_BYTES + body.length) + frame.areaBytes;
+  return { body, segments: frame.segments, offsets: frame.offsets, bodyBytes, reserved: false };
 }
 
 /**

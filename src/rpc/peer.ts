@@ -9,7 +9,13 @@ import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LaunchpadError } from '../errors/errors.ts';
 import { callOptionsProblem, DEFAULT_CALL_OPTIONS, type CallOptions } from './call-options.ts';
-import { beforeDeadline, connectSocket, untilAborted } from './connect-within.ts';
+import {
+  beforeDeadline,
+  connectLocalSocket,
+  connectSocket,
+  untilAborted,
+} from './connect-within.ts';
+import { hostIdentity, parseAddress, unixSocketsAllowed, type LocalRoute } from './local-route.ts';
 import { Connection } from './connection.ts';
 import type { FrameChannel } from './frame-channel.ts';
 import { PortConnection } from './port-connection.ts';
@@ -257,12 +263,29 @@ export class Peer {
         port.close();
       });
     }
-    const address = await this.#environment.resolver.resolve(
-      this.nodeId,
-      Math.max(0, deadline - Date.now()),
+    const address = parseAddress(
+      await this.#environment.resolver.resolve(this.nodeId, Math.max(0, deadline - Date.now())),
     );
-    const socket = await connectSocket(address, deadline);
+    const socket =
+      (await this.#connectLocal(address.local, deadline)) ??
+      (await connectSocket(address.tcp, deadline));
     return beforeDeadline(this.#handshake(socket), deadline, () => socket.destroy());
+  }
+
+  // A node on this host (and in this mount namespace) is reached over its Unix socket; a
+  // socket that is gone or refuses leaves TCP, quietly, as if there were none.
+  async #connectLocal(
+    local: LocalRoute | undefined,
+    deadline: number,
+  ): Promise<Socket | undefined> {
+    if (local === undefined || !unixSocketsAllowed() || local.host !== hostIdentity()) {
+      return undefined;
+    }
+    try {
+      return await connectLocalSocket(local.path, deadline);
+    } catch {
+      return undefined;
+    }
   }
 
   // The callee's thread answers a new port with WELCOME. A port handed to a thread that

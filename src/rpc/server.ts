@@ -1,9 +1,11 @@
 /**
  * @module
- * The RPC server a service node runs: TCP on a port the OS picks, one secret per launch,
- * any number of calls in flight per connection, streamed results, and cancellation.
+ * The RPC server a service node runs: TCP on a port the OS picks (and, for callers on the
+ * same host, a Unix domain socket: see local-socket.ts), one secret per launch, any
+ * number of calls in flight per connection, streamed results, and cancellation.
  */
 import { createServer, type Server, type Socket } from 'node:net';
+import { listenLocal, type LocalListener } from './local-socket.ts';
 import { timingSafeEqual } from 'node:crypto';
 import { LaunchpadError } from '../errors/errors.ts';
 import { cancelHookOf, isAsyncIterable } from './cancellation.ts';
@@ -56,6 +58,12 @@ export interface RpcServerOptions {
   readonly observer?: CallObserver;
   /** Makes a span per call, when tracing is on. */
   readonly tracing?: CallTracing;
+  /**
+   * Also listen on a Unix domain socket at this path (in a folder only this user can
+   * enter), for callers on this host. Connections to it are authenticated as TCP ones
+   * are. A path that cannot be listened on leaves the server on TCP alone.
+   */
+  readonly localPath?: string;
 }
 
 // What a CANCEL frame can reach: a streamed result, or a result with a cancel hook.
@@ -66,7 +74,10 @@ interface Cancellable {
 /** A listening RPC server. Create it with {@link RpcServer.listen}. */
 export class RpcServer {
   readonly #server: Server;
+  #local: LocalListener | undefined;
   readonly #sockets = new Set<Socket>();
+  // The connections that came in over the Unix socket, a subset of #sockets.
+  readonly #localSockets = new Set<Socket>();
   readonly #ports = new Set<PortConnection>();
   readonly #options: RpcServerOptions;
   readonly #secret: Buffer;
@@ -126,6 +137,14 @@ export class RpcServer {
       throw new LaunchpadError('INTERNAL', 'The RPC server has no TCP address.');
     }
     server.#address = `${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+    // After TCP, so that a port of a range found taken leaves no socket behind.
+    if (options.localPath !== undefined) {
+      server.#local = await listenLocal(options.localPath, (socket) => {
+        server.#localSockets.add(socket);
+        socket.once('close', () => server.#localSockets.delete(socket));
+        server.#accept(socket);
+      });
+    }
     return server;
   }
 
@@ -134,12 +153,22 @@ export class RpcServer {
     return this.#address;
   }
 
+  /** The Unix socket's path, when the server listens on one. */
+  get localPath(): string | undefined {
+    return this.#local?.path;
+  }
+
   /**
-   * How many TCP connections the server holds open, authenticated or not; what the
-   * hardening tests watch to see refused connections released.
+   * How many connections (TCP and Unix socket) the server holds open, authenticated or
+   * not; what the hardening tests watch to see refused connections released.
    */
   get connectionCount(): number {
     return this.#sockets.size;
+  }
+
+  /** How many of {@link RpcServer.connectionCount} came in over the Unix socket. */
+  get localConnectionCount(): number {
+    return this.#localSockets.size;
   }
 
   /**
@@ -149,11 +178,14 @@ export class RpcServer {
   async close(): Promise<void> {
     for (const socket of this.#sockets) socket.destroy();
     for (const port of this.#ports) port.close();
-    await new Promise<void>((resolve) => {
-      this.#server.close(() => {
-        resolve();
-      });
-    });
+    await Promise.all([
+      new Promise<void>((resolve) => {
+        this.#server.close(() => {
+          resolve();
+        });
+      }),
+      this.#local?.close(),
+    ]);
   }
 
   /**

@@ -6,14 +6,19 @@ import { connect, type Socket } from 'node:net';
 
 const sockets: Socket[] = [];
 
-/** A raw TCP connection to `host:port` that keeps its side open whatever the server does. */
+/**
+ * A raw connection to `host:port` (or to the Unix socket at an absolute path) that keeps
+ * its side open whatever the server does.
+ */
 export async function rawSocket(address: string): Promise<Socket> {
   const separator = address.lastIndexOf(':');
-  const socket = connect({
-    host: address.slice(0, separator),
-    port: Number(address.slice(separator + 1)),
-    allowHalfOpen: true,
-  });
+  const socket = address.startsWith('/')
+    ? connect({ path: address, allowHalfOpen: true })
+    : connect({
+        host: address.slice(0, separator),
+        port: Number(address.slice(separator + 1)),
+        allowHalfOpen: true,
+      });
   sockets.push(socket);
   socket.on('error', () => undefined);
   await new Promise<void>((resolve, reject) => {

@@ -113,4 +113,20 @@ describe('the control server', () => {
       expect((error as Error).message).toBe(message);
     }
   });
+
+  it("gives a node's Unix socket route only to lookups that ask for it (Python nodes do not)", async () => {
+    const plane = await controlPlane();
+    const a = nodeConnection(plane, 'a/0');
+    const local = { path: '/tmp/lp-0123456789ab/0123456789abcdef.sock', host: 'abc123' };
+    await a.call('register', ['b/0', '127.0.0.1:4000', local]);
+    expect(await a.call('lookup', ['b/0', 1_000])).toBe('127.0.0.1:4000');
+    expect(await a.call('lookup', ['b/0', 1_000, true])).toBe(
+      `127.0.0.1:4000 unix:abc123:${local.path}`,
+    );
+    const error: unknown = await a
+      .call('register', ['b/0', '127.0.0.1:4000', { path: 'x.sock', host: 'abc123' }])
+      .catch((e: unknown) => e);
+    expect(lp.isLaunchpadError(error, 'INVALID_ARGUMENT')).toBe(true);
+    expect((error as Error).message).toMatch(/local\.path must be an absolute socket path/);
+  });
 });

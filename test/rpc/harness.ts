@@ -9,6 +9,7 @@ import type { CallOptions } from '../../src/rpc/call-options.ts';
 import { Peer } from '../../src/rpc/peer.ts';
 import { RpcClient } from '../../src/rpc/rpc-client.ts';
 import { RpcServer } from '../../src/rpc/server.ts';
+import { formatAddress, hostIdentity } from '../../src/rpc/local-route.ts';
 import { createClient } from '../../src/rpc/typed-client.ts';
 
 const SECRET = 'test-secret';
@@ -25,13 +26,14 @@ export interface Served<TService> {
 /** Serves `instance` on 127.0.0.1 as node `nodeId`. */
 export async function serve<TService extends object>(
   instance: TService,
-  options: { nodeId?: string; maxMessageBytes?: number } = {},
+  options: { nodeId?: string; maxMessageBytes?: number; localPath?: string } = {},
 ): Promise<Served<TService>> {
   const nodeId = options.nodeId ?? 'service/0';
   const server = await RpcServer.listen({
     secret: SECRET,
     nodeId,
     dispatch: serviceDispatch(instance, nodeId),
+    ...(options.localPath === undefined ? {} : { localPath: options.localPath }),
     ...(options.maxMessageBytes === undefined ? {} : { maxMessageBytes: options.maxMessageBytes }),
   });
   open.push(server);
@@ -42,7 +44,18 @@ export async function serve<TService extends object>(
       const peer = new Peer(nodeId, {
         secret: SECRET,
         callerId: 'test',
-        resolver: { resolve: () => Promise.resolve(server.address) },
+        // A server with a Unix socket registers its route as a node's server does.
+        resolver: {
+          resolve: () =>
+            Promise.resolve(
+              formatAddress({
+                tcp: server.address,
+                ...(server.localPath === undefined
+                  ? {}
+                  : { local: { path: server.localPath, host: hostIdentity() } }),
+              }),
+            ),
+        },
         maxMessageBytes: maxMessageBytes ?? options.maxMessageBytes ?? 1024 ** 3,
       });
       open.push(peer);

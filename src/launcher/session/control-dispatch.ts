@@ -8,6 +8,7 @@
 import { LaunchpadError } from '../../errors/errors.ts';
 import {
   arrayOf,
+  boolean,
   type Check,
   integer,
   must,
@@ -26,6 +27,13 @@ import {
 import type { Dispatch } from '../../rpc/server.ts';
 
 const nodeId = string('a node id');
+
+// A parameter added later: older callers (Python nodes) leave it out.
+function optional(check: Check): Check {
+  return (value, path) => {
+    if (value !== undefined && value !== null) check(value, path);
+  };
+}
 const hostPort = string('a host:port address', /^.+:\d+$/);
 
 const remoteErrorInfo = object(
@@ -46,10 +54,24 @@ const PARAMETERS: Readonly<Record<keyof ControlProtocol, readonly (readonly [str
   register: [
     ['nodeId', nodeId],
     ['address', nullable(string('a host:port address', /^.+:\d+$/))],
+    [
+      'local',
+      optional(
+        object(
+          {
+            // A path with no line break; a host identity in hex (local-route.ts).
+            path: string('an absolute socket path', /^\/[^\n]*$/),
+            host: string('a host identity', /^[0-9a-f]+$/),
+          },
+          ['path', 'host'],
+        ),
+      ),
+    ],
   ],
   lookup: [
     ['nodeId', nodeId],
     ['timeoutMs', nonNegative],
+    ['withLocal', optional(boolean)],
   ],
   awaitStop: [],
   requestStop: [],

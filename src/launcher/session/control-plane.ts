@@ -12,6 +12,11 @@ import type { ProgramLifecycle } from './program-lifecycle.ts';
 import type { Program } from '../../model/program.ts';
 import { isPythonNode } from '../../model/python-node.ts';
 import { RpcServer } from '../../rpc/server.ts';
+import {
+  launchSocketFolder,
+  removeSocketFolder,
+  sweepDeadLaunchFolders,
+} from '../../rpc/local-socket.ts';
 import { locateAllExports } from './code-location.ts';
 import { planNodeCode } from './typescript-nodes.ts';
 import { markLaunchPhase } from './launch-phases.ts';
@@ -90,6 +95,11 @@ export interface ControlPlaneOptions {
   readonly diagnostics?: DiagnosticsBook;
   /** Whether nodes trace their calls. */
   readonly tracing?: boolean;
+  /**
+   * Nodes on one host also talk over Unix domain sockets, in a folder of this launch that
+   * the control plane removes when it closes (see `NodeSpec.socketFolder`).
+   */
+  readonly unixSockets?: boolean;
 }
 
 /** A running control plane. */
@@ -141,6 +151,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       markLaunchPhase('code-compiled');
     }));
   const compiled = code.locations;
+  const socketFolder = options.unixSockets === true ? launchSocketFolder() : undefined;
+  if (socketFolder !== undefined) await sweepDeadLaunchFolders(socketFolder);
   let next = 0;
   for (const [index, node] of nodes.entries()) {
     const code: CodeLocation | PythonCodeLocation | undefined = isPythonNode(node)
@@ -163,6 +175,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       ...(options.nodeListen === undefined ? {} : { listen: options.nodeListen }),
       ...(options.metrics === undefined ? {} : { metricsIntervalMs: options.metrics.intervalMs }),
       ...(options.tracing === true ? { tracing: true } : {}),
+      // Python nodes keep TCP.
+      ...(socketFolder === undefined || isPythonNode(node) ? {} : { socketFolder }),
     });
   }
   const store = options.metrics;
@@ -218,7 +232,11 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
         : { unreachableHint: options.unreachableHint }),
     }),
     exitError: (nodeId, exit) => exitError(failures, nodeId, exit),
-    close: () => server.close(),
+    close: async () => {
+      await server.close();
+      // The nodes remove their sockets as they stop; what a killed node left goes here.
+      if (socketFolder !== undefined) await removeSocketFolder(socketFolder);
+    },
   };
 }
 

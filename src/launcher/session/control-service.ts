@@ -15,6 +15,7 @@ import type { OutputStream } from '../../protocol/output-stream.ts';
 import type { NodeMetricsReport } from '../../metrics/report.ts';
 import type { ControlProtocol } from '../../protocol/control-protocol.ts';
 import type { FailureReports } from './failure-reports.ts';
+import { formatAddress, parseAddress, type LocalRoute } from '../../rpc/local-route.ts';
 
 export type { OutputStream } from '../../protocol/output-stream.ts';
 
@@ -73,16 +74,19 @@ export class ControlService implements ControlProtocol {
     return spec;
   }
 
-  /** `nodeId` is up, serving at `address` (`null` for function nodes). */
-  register(nodeId: string, address: string | null): void {
+  /** `nodeId` is up, serving at `address` (`null` for function nodes), and at `local`. */
+  register(nodeId: string, address: string | null, local?: LocalRoute | null): void {
     this.spec(nodeId);
-    this.#book.register(nodeId, address ?? undefined);
+    const route =
+      address === null ? undefined : formatAddress({ tcp: address, ...(local ? { local } : {}) });
+    this.#book.register(nodeId, route);
     this.#lifecycle.nodeUp(nodeId);
   }
 
-  /** The address of `nodeId`, once it is up. */
-  lookup(nodeId: string, timeoutMs: number): Promise<string> {
-    return this.#book.resolve(nodeId, timeoutMs);
+  /** The address of `nodeId`, once it is up, with its same-host route if `withLocal`. */
+  async lookup(nodeId: string, timeoutMs: number, withLocal?: boolean | null): Promise<string> {
+    const address = await this.#book.resolve(nodeId, timeoutMs);
+    return withLocal === true ? address : parseAddress(address).tcp;
   }
 
   /** Resolves when the program starts to stop (a long poll). */

@@ -31,6 +31,7 @@ import type { ControlListener } from './control-service.ts';
 import { nodePrefix } from '../../spawn/output-prefixer.ts';
 import { thrownAsError } from '../../errors/thrown.ts';
 import { markLaunchPhase } from './launch-phases.ts';
+import { unixSocketsAllowed } from '../../rpc/local-route.ts';
 
 /** What one node needs to start, with the node itself. */
 export interface UnitStart extends UnitLaunch {
@@ -84,6 +85,7 @@ export type BackendControlPlane = Pick<
   | 'forwardOutput'
   | 'reportExit'
   | 'listener'
+  | 'unixSockets'
 >;
 
 /** What a cluster backend would submit (a batch script, manifests), for a dry run. */
@@ -293,6 +295,7 @@ export function runNodes(
         diagnostics: setup.diagnostics,
         tracing: options.tracing,
         ...settings,
+        unixSockets: settings?.unixSockets === true && unixSocketsAllowed(),
         listener: printingOutput(settings?.listener),
       });
     } else {

@@ -47,6 +47,8 @@ export function processesBackend(setup: LaunchSetup): SessionBackend {
   const backend: SessionBackend = {
     // Node processes run on this host: they boot while their code compiles.
     startsBeforeCompile: true,
+    // Every node runs on this host: callers reach it over its Unix socket.
+    controlPlane: { unixSockets: true },
     prepare: ({ workdir }) => {
       if (options.output === 'output-to-files') {
         logDirectory = join(workdir, 'logs');

@@ -203,6 +203,8 @@ export const slurmBackend: BackendFactory<SlurmLaunch> = (setup, { options: slur
         ...(chosen.nodeListen === undefined ? {} : { nodeListen: chosen.nodeListen }),
         ...(chosen.ports === undefined ? {} : { ports: chosen.ports }),
         unreachableHint: chosen.unreachableHint,
+        // Nodes on the same host reach each other over Unix sockets; others, over TCP.
+        unixSockets: true,
         forwardOutput: true,
         reportExit: true,
         listener: {

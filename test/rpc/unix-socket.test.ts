@@ -1,0 +1,130 @@
+/**
+ * The same-host transport: a server given a socket path also listens on a Unix domain
+ * socket in a folder only this user enters; a client on this host reaches it there (and
+ * falls back to TCP when the socket is gone); a stranger on the socket is refused and
+ * released as on TCP; nothing is left once the server closes, and a socket left by a
+ * killed run does not stop the next.
+ */
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { socketPath } from '../../src/rpc/local-socket.ts';
+import { destroyRawSockets, rawSocket } from '../helpers/raw-socket.ts';
+import { closeAll, serve } from './harness.ts';
+
+const echo = { echo: (value: number) => value };
+
+let base = '';
+let folder = '';
+
+beforeEach(() => {
+  base = mkdtempSync(join(tmpdir(), 'lp-uds-test-'));
+  folder = join(base, 'lp-launch');
+});
+
+afterEach(async () => {
+  destroyRawSockets();
+  await closeAll();
+  rmSync(base, { recursive: true, force: true });
+});
+
+function frame(body: Buffer): Buffer {
+  const head = Buffer.alloc(4);
+  head.writeUInt32BE(body.length);
+  return Buffer.concat([head, body]);
+}
+
+// [HELLO, 'wrong', 'attacker'] in MessagePack.
+const WRONG_HELLO = frame(
+  Buffer.from([0x93, 0x00, 0xa5, ...Buffer.from('wrong'), 0xa8, ...Buffer.from('attacker')]),
+);
+
+describe('the Unix socket of an RPC server', () => {
+  it('carries the calls of a client on the same host', async () => {
+    const path = socketPath(folder, 'service/0');
+    const { server, client } = await serve(echo, { localPath: path });
+    expect(server.localPath).toBe(path);
+    expect(await client().echo(7)).toBe(7);
+    expect(server.connectionCount).toBe(1);
+    expect(server.localConnectionCount).toBe(1);
+  });
+
+  it('lives in a folder only this user enters (0700), the socket itself 0600', async () => {
+    const path = socketPath(folder, 'service/0');
+    await serve(echo, { localPath: path });
+    expect(statSync(folder).mode & 0o777).toBe(0o700);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(Buffer.byteLength(path)).toBeLessThan(104);
+  });
+
+  it('is not used in a folder others may enter: the server keeps TCP alone', async () => {
+    mkdirSync(folder, { mode: 0o755 });
+    chmodSync(folder, 0o755);
+    const { server, client } = await serve(echo, { localPath: socketPath(folder, 'service/0') });
+    expect(server.localPath).toBeUndefined();
+    expect(await client().echo(1)).toBe(1);
+    expect(server.localConnectionCount).toBe(0);
+  });
+
+  it('a client falls back to TCP when the socket is gone', async () => {
+    const path = socketPath(folder, 'service/0');
+    const { server, client } = await serve(echo, { localPath: path });
+    rmSync(path);
+    expect(await client().echo(3)).toBe(3);
+    expect(server.connectionCount).toBe(1);
+    expect(server.localConnectionCount).toBe(0);
+  });
+
+  it('refuses and releases a connection that does not present the secret', async () => {
+    const path = socketPath(folder, 'service/0');
+    const { server, client } = await serve(echo, { localPath: path });
+    const socket = await rawSocket(path);
+    expect(socket.remoteAddress).toBeUndefined();
+    const answered = new Promise<Buffer>((resolve) => socket.once('data', resolve));
+    socket.write(WRONG_HELLO);
+    expect((await answered).includes(Buffer.from('refused'))).toBe(true);
+    await vi.waitFor(() => {
+      expect(server.connectionCount).toBe(0);
+    }, 5_000);
+    expect(await client().echo(2)).toBe(2);
+  });
+
+  it('drops at once a first frame announcing more than a HELLO', async () => {
+    const path = socketPath(folder, 'service/0');
+    const { server } = await serve(echo, { localPath: path });
+    const socket = await rawSocket(path);
+    const head = Buffer.alloc(4);
+    head.writeUInt32BE(512 * 1024 * 1024);
+    socket.write(Buffer.concat([head, Buffer.alloc(64 * 1024, 7)]));
+    await vi.waitFor(() => {
+      expect(server.localConnectionCount).toBe(0);
+    }, 5_000);
+  });
+
+  it('leaves neither the socket nor its folder once closed', async () => {
+    const path = socketPath(folder, 'service/0');
+    const { client } = await serve(echo, { localPath: path });
+    expect(await client().echo(4)).toBe(4);
+    await closeAll();
+    expect(existsSync(path)).toBe(false);
+    expect(existsSync(folder)).toBe(false);
+  });
+
+  it('replaces a socket file left by a killed run', async () => {
+    const path = socketPath(folder, 'service/0');
+    mkdirSync(folder, { mode: 0o700 });
+    // A process that binds the path and exits without removing it, as a SIGKILLed node.
+    execFileSync('/usr/bin/python3', [
+      '-c',
+      'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])',
+      path,
+    ]);
+    expect(statSync(path).isSocket()).toBe(true);
+    const { server, client } = await serve(echo, { localPath: path });
+    expect(server.localPath).toBe(path);
+    expect(await client().echo(5)).toBe(5);
+    expect(server.localConnectionCount).toBe(1);
+  });
+});
