@@ -17,6 +17,7 @@ import type { RunningProgram } from './session/running-program.ts';
 import { exportGraphIfAsked } from './graph-export.ts';
 import { OutputTap } from './dashboard/output-tap.ts';
 import { runLaunchSession } from './run-launch-session.ts';
+import { markLaunchPhase } from './session/launch-phases.ts';
 
 /**
  * Launches `program` and returns at once. The launch type comes from
@@ -33,6 +34,7 @@ import { runLaunchSession } from './run-launch-session.ts';
 export function launch(program: Program, options: LaunchOptions = {}): RunningProgram {
   const hook = childLaunchHook();
   if (hook !== undefined) return hook(program);
+  markLaunchPhase('launch-called');
   if (!(program instanceof Program)) {
     throw new LaunchpadError(
       'INVALID_ARGUMENT',

@@ -2,8 +2,8 @@
  * @module
  * {@link runLaunchSession}: the whole of one launch once `launch()` has checked and
  * prepared it: the `RunningProgram` the caller gets, the metrics server, the launch API
- * (the dashboard's), the time limit, the launcher's call tracing, and the nodes, run
- * through the launch type's backend, loaded now with `import()`.
+ * (the dashboard's, started once the control plane is up), the time limit, the launcher's call
+ * tracing, and the nodes, run through the launch type's backend, loaded now with `import()`.
  */
 import { deferred } from '../internal/deferred.ts';
 import { thrownAsError } from '../errors/thrown.ts';
@@ -17,6 +17,7 @@ import { runNodes, type NodeRestarts } from './session/launch-session.ts';
 import type { BackendFactory, LaunchSetup } from './session/launch-setup.ts';
 import { RunningProgram } from './session/running-program.ts';
 import { enforceTimeLimit } from './session/time-limit.ts';
+import { markLaunchPhase } from './session/launch-phases.ts';
 
 /** A launch `launch()` has checked and prepared. */
 export interface PreparedLaunch {
@@ -87,32 +88,46 @@ export function runLaunchSession(launch: PreparedLaunch): RunningProgram {
       },
     );
   }
-  startLaunchApi({
-    setup,
-    running,
-    tap,
-    ...options.dashboard,
-    stderr: options.stderr,
-  }).dashboardUrl.then(
-    (url) => {
-      dashboardUrl.resolve(url);
-    },
-    (error: unknown) => {
-      dashboardUrl.reject(thrownAsError(error));
-    },
-  );
+  // The launch API (and the dashboard page) starts once the control plane is up (or the
+  // start has failed): loading its modules and starting its server are not what the first
+  // node waits for. By then the nodes are about to start, and the API's imports complete
+  // while they boot.
+  let apiStarted = false;
+  const startApi = (): void => {
+    if (apiStarted) return;
+    apiStarted = true;
+    startLaunchApi({
+      setup,
+      running,
+      tap,
+      ...options.dashboard,
+      stderr: options.stderr,
+    }).dashboardUrl.then(
+      (url) => {
+        dashboardUrl.resolve(url);
+      },
+      (error: unknown) => {
+        dashboardUrl.reject(thrownAsError(error));
+      },
+    );
+  };
   if (options.timeLimitMs !== undefined) {
     enforceTimeLimit(running, options.timeLimitMs, options.stderr);
   }
   loading
     .then(([loaded]) => {
-      if (lifecycle.stopping) return;
+      markLaunchPhase('backend-loaded');
+      if (lifecycle.stopping) {
+        startApi();
+        return;
+      }
       // Each backend module declares itself a factory of what its own check returns.
       const backendFor = loaded as BackendFactory<unknown>;
-      nodes = runNodes(setup, backendFor(setup, checked));
+      nodes = runNodes(setup, backendFor(setup, checked), startApi);
     })
     .catch((error: unknown) => {
       lifecycle.fail(thrownAsError(error));
+      startApi();
     });
   return running;
 }

@@ -32,6 +32,14 @@ export function mainScriptGuard(entry: string | undefined): MainScriptGuard | un
   return entry === undefined ? undefined : { url: entry, importable: mainDeclared() };
 }
 
+/** How {@link locateExport} treats the main script and imports a module. */
+export interface LocateOptions {
+  /** The main script, when `launch()` was called from it. */
+  readonly mainScript?: MainScriptGuard | undefined;
+  /** Imports a module by URL. @default import() */
+  readonly importModule?: (url: string) => Promise<unknown>;
+}
+
 /**
  * Finds the export of `node.code` in the module that defines it (`definedIn`, from
  * {@link definitionUrls}), else in the modules that created the node or the program.
@@ -40,7 +48,7 @@ export async function locateExport(
   node: Node,
   program: Program,
   definedIn: string | undefined,
-  mainScript?: MainScriptGuard,
+  { mainScript, importModule = (url) => import(url) }: LocateOptions = {},
 ): Promise<CodeLocation> {
   if (mainScript !== undefined && !mainScript.importable && definedIn === mainScript.url) {
     throw new LaunchpadError(
@@ -61,7 +69,7 @@ export async function locateExport(
   for (const moduleUrl of candidates) {
     let namespace: Record<string, unknown>;
     try {
-      namespace = (await import(moduleUrl)) as Record<string, unknown>;
+      namespace = (await importModule(moduleUrl)) as Record<string, unknown>;
     } catch (error) {
       // One module that cannot load here must not hide the others.
       importFailures.push(`${fileURLToPath(moduleUrl)} failed to import: ${thrownMessage(error)}`);
@@ -105,10 +113,26 @@ export async function locateAllExports(
   const nodes = program.nodes;
   const definitions = await definitionUrls(nodes.map((node) => node.code));
   const mainScript = mainScriptGuard(entry);
+  // Each module is imported once for all the nodes whose code it may export: under a
+  // loader (tsx) every import() asks the loader's thread to resolve it again.
+  const imported = new Map<string, Promise<unknown>>();
+  const importOnce = (url: string): Promise<unknown> => {
+    let namespace = imported.get(url);
+    if (namespace === undefined) {
+      namespace = import(url);
+      imported.set(url, namespace);
+    }
+    return namespace;
+  };
   const locations: CodeLocation[] = [];
   for (const [index, node] of nodes.entries()) {
     if (isPythonNode(node)) continue;
-    locations.push(await locateExport(node, program, definitions[index], mainScript));
+    locations.push(
+      await locateExport(node, program, definitions[index], {
+        mainScript,
+        importModule: importOnce,
+      }),
+    );
   }
   return locations;
 }

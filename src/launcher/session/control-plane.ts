@@ -18,7 +18,8 @@ import {
   sweepDeadLaunchFolders,
 } from '../../rpc/local-socket.ts';
 import { locateAllExports } from './code-location.ts';
-import { compileNodeCode } from './typescript-nodes.ts';
+import { planNodeCode } from './typescript-nodes.ts';
+import { markLaunchPhase } from './launch-phases.ts';
 import { ControlService, type ControlListener } from './control-service.ts';
 import type {
   ChildBootstrap,
@@ -28,6 +29,7 @@ import type {
   NodeSpec,
 } from '../../protocol/node-spec.ts';
 import type { PortRange } from '../../rpc/port-range.ts';
+import type { Dispatch } from '../../rpc/server.ts';
 import type { MetricsStore } from '../metrics/metrics-store.ts';
 import { controlDispatch } from './control-dispatch.ts';
 import { FailureReports } from './failure-reports.ts';
@@ -112,6 +114,12 @@ export interface ControlPlane {
   /** What node `nodeId`'s process must be given to reach the control plane. */
   bootstrap(nodeId: string): ChildBootstrap;
   /**
+   * Compiles the nodes' TypeScript code (see `typescript-nodes.ts`); a node's spec is
+   * answered only once it is compiled, so nodes may start before. The first call (or the
+   * first node's spec) compiles; later calls return the same promise.
+   */
+  compileCode(): Promise<void>;
+  /**
    * The error a node ended with, from its report or its exit status; `undefined` for a
    * clean exit (code 0).
    */
@@ -123,15 +131,26 @@ export interface ControlPlane {
   close(): Promise<void>;
 }
 
-/** Prepares every node's spec and starts the control server. */
+/**
+ * Prepares every node's spec and starts the control server. A node's TypeScript code is
+ * compiled by {@link ControlPlane.compileCode}, or when the first node asks for its spec.
+ */
 export async function startControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
   const { program } = options;
   const specs = new Map<string, NodeSpec>();
   const nodes = program.nodes;
   // A Python node's process imports its .py file; TypeScript nodes import a module export.
   const located = await locateAllExports(program, options.entry);
-  // Nodes load no TypeScript toolchain: TypeScript node code is compiled here, once.
-  const compiled = await compileNodeCode(located, options.workdir);
+  markLaunchPhase('code-located');
+  // Nodes load no TypeScript toolchain: TypeScript node code is compiled here, once; its
+  // compiled module's place is known before, so a spec can name it.
+  const code = planNodeCode(located, options.workdir);
+  let compiling: Promise<void> | undefined;
+  const compileCode = (): Promise<void> =>
+    (compiling ??= code.compile().then(() => {
+      markLaunchPhase('code-compiled');
+    }));
+  const compiled = code.locations;
   const socketFolder = options.unixSockets === true ? launchSocketFolder() : undefined;
   if (socketFolder !== undefined) await sweepDeadLaunchFolders(socketFolder);
   let next = 0;
@@ -189,17 +208,19 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const server = await RpcServer.listen({
     secret: options.secret,
     nodeId: CONTROL_NODE_ID,
-    dispatch: controlDispatch(service),
+    dispatch: specAfterCompile(controlDispatch(service), compileCode),
     maxMessageBytes: options.maxMessageBytes,
     ...(options.host === undefined ? {} : { host: options.host }),
     ...(options.ports === undefined ? {} : { ports: options.ports }),
   });
+  markLaunchPhase('control-plane-up');
   const port = server.address.slice(server.address.lastIndexOf(':') + 1);
   const controlAddress =
     options.advertiseHost === undefined ? server.address : `${options.advertiseHost}:${port}`;
   return {
     address: server.address,
     takeReportedFailure: (nodeId) => failures.take(nodeId),
+    compileCode,
     bootstrap: (nodeId) => ({
       controlAddress,
       secret: options.secret,
@@ -219,6 +240,12 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   };
 }
 
+/** `dispatch`, whose answer to `spec` waits until the nodes' code is compiled. */
+function specAfterCompile(dispatch: Dispatch, compileCode: () => Promise<void>): Dispatch {
+  return (method, args) =>
+    method === 'spec' ? compileCode().then(() => dispatch(method, args)) : dispatch(method, args);
+}
+
 /**
  * The control plane of a launch whose nodes all run in the launcher's process
  * (`in-process`): they register and report to the launcher directly, so no server runs.
@@ -230,6 +257,7 @@ export function inMemoryControlPlane(secret: string): ControlPlane {
     address: 'in-memory',
     takeReportedFailure: (nodeId) => failures.take(nodeId),
     bootstrap: (nodeId) => ({ controlAddress: '', secret, nodeId }),
+    compileCode: () => Promise.resolve(),
     exitError: (nodeId, exit) => exitError(failures, nodeId, exit),
     close: () => Promise.resolve(),
   };

@@ -30,6 +30,7 @@ import { NodeRuns, type NodeRun } from './node-runs.ts';
 import type { ControlListener } from './control-service.ts';
 import { nodePrefix } from '../../spawn/output-prefixer.ts';
 import { thrownAsError } from '../../errors/thrown.ts';
+import { markLaunchPhase } from './launch-phases.ts';
 import { unixSocketsAllowed } from '../../rpc/local-route.ts';
 
 /** What one node needs to start, with the node itself. */
@@ -105,6 +106,14 @@ export interface SessionBackend {
    * `false` for nodes that run in the launcher itself.
    */
   readonly controlPlane?: BackendControlPlane | (() => Promise<BackendControlPlane>) | false;
+  /**
+   * Nodes may start while their TypeScript code compiles: they run on this host, and a
+   * node's spec, which names its compiled module, is answered once the compile ends. A
+   * compile that fails fails the launch and kills the nodes. Unset, the code is compiled
+   * before the backend prepares (a cluster job must not be submitted for code that does not
+   * compile).
+   */
+  readonly startsBeforeCompile?: boolean;
   /** Print each node's state changes (cluster backends, whose nodes are out of sight). */
   readonly announceStates?: boolean;
   /** What a dry run (`dryRun`, `--lp_dry_run`) shows instead of running the launch. */
@@ -148,9 +157,17 @@ export interface NodeRestarts {
  * Runs the nodes of a prepared launch through `backend`, from the control plane to the
  * release (a dry run shows what the backend would submit instead, and runs nothing).
  *
+ * @param afterPlane - called once the control plane is up (the nodes' code located, and
+ * compiled unless the backend {@link SessionBackend.startsBeforeCompile}), before the
+ * backend prepares and the nodes start; or once the start has failed, or at once for a
+ * dry run
  * @returns what restarts its nodes on request; `undefined` for a dry run
  */
-export function runNodes(setup: LaunchSetup, backend: SessionBackend): NodeRestarts | undefined {
+export function runNodes(
+  setup: LaunchSetup,
+  backend: SessionBackend,
+  afterPlane: () => void = () => undefined,
+): NodeRestarts | undefined {
   const { program, options, ids, lifecycle, book } = setup;
   const { submission } = backend;
   if (submission !== undefined && (options.dryRun || submission.renderTo !== undefined)) {
@@ -158,6 +175,7 @@ export function runNodes(setup: LaunchSetup, backend: SessionBackend): NodeResta
     if (submission.renderTo === undefined) options.stdout.write(text);
     else writeFileSync(submission.renderTo, text);
     lifecycle.endWithoutRunning();
+    afterPlane();
     return undefined;
   }
   const say = (line: string): void => {
@@ -194,9 +212,11 @@ export function runNodes(setup: LaunchSetup, backend: SessionBackend): NodeResta
       args: setup.args,
       resources: resourcesOf(options.resources, node),
     };
+    markLaunchPhase('node-starting', nodeId);
     const unit = !isPythonNode(node)
       ? backend.start(launch)
       : (backend.startPython?.(launch) ?? startLocalPythonUnit(launch, options, setup.workdir));
+    markLaunchPhase('node-started', nodeId);
     const control = plane;
     // A process's exit status is read against the node's own failure report, here only.
     return unitEndingWith(
@@ -281,6 +301,9 @@ export function runNodes(setup: LaunchSetup, backend: SessionBackend): NodeResta
     } else {
       plane = inMemoryControlPlane(setup.secret);
     }
+    const control = plane;
+    if (backend.startsBeforeCompile !== true) await control.compileCode();
+    afterPlane();
     // A stop may come while the plane starts or the backend prepares.
     const stopped = (): boolean => lifecycle.stopping;
     if (stopped()) return;
@@ -295,11 +318,20 @@ export function runNodes(setup: LaunchSetup, backend: SessionBackend): NodeResta
         announce(nodeId, 'running');
       },
     });
-    if (!stopped()) supervisor.startAll(ids);
+    if (stopped()) return;
+    supervisor.startAll(ids);
+    // The nodes boot (load Node.js and the library) while their code compiles.
+    if (backend.startsBeforeCompile === true) {
+      control.compileCode().catch((error: unknown) => {
+        lifecycle.fail(thrownAsError(error));
+        killAll();
+      });
+    }
   };
   starting = start();
   starting.catch((error: unknown) => {
     lifecycle.fail(thrownAsError(error));
+    afterPlane();
   });
   return supervisor;
 }

@@ -45,33 +45,58 @@ function isTypeScriptFile(path: string): boolean {
   return TYPESCRIPT_EXTENSIONS.has(extname(path)) && !path.startsWith(OWN_SOURCES);
 }
 
+/** Node code locations and the compile that writes their JavaScript. */
+export interface NodeCodeCompile {
+  /**
+   * The code locations, in order: each TypeScript module given the URL of its compiled
+   * JavaScript (`compiledUrl`), which exists once {@link NodeCodeCompile.compile} has
+   * resolved; JavaScript locations unchanged.
+   */
+  readonly locations: CodeLocation[];
+  /**
+   * Compiles every TypeScript module of the locations, with every TypeScript module it
+   * reaches, into `<workdir>/node-code/`; resolves at once, having loaded nothing, when
+   * none is TypeScript. The first call compiles; later calls return the same promise.
+   *
+   * @throws LaunchpadError `FAILED_PRECONDITION` when esbuild cannot be found, or
+   * `INVALID_ARGUMENT` when a module does not compile
+   */
+  compile(): Promise<void>;
+}
+
 /**
- * The code locations of `codes`, each TypeScript module given the URL of its compiled
- * JavaScript (`compiledUrl`), compiled with every TypeScript module it reaches into
- * `<workdir>/node-code/`. JavaScript locations come back unchanged, and nothing is loaded
- * when none is TypeScript.
- *
- * @throws LaunchpadError `FAILED_PRECONDITION` when esbuild cannot be found, or
- * `INVALID_ARGUMENT` when a module does not compile
+ * Where the JavaScript of each of `codes` will be, and the compile that writes it. A
+ * compiled module's place depends only on its source's path, so a node's spec can name it
+ * before it is written: nodes on this host may start while it compiles.
  */
-export async function compileNodeCode(
-  codes: readonly CodeLocation[],
-  workdir: string,
-): Promise<CodeLocation[]> {
+export function planNodeCode(codes: readonly CodeLocation[], workdir: string): NodeCodeCompile {
   const needed = codes.filter((code) => isTypeScriptFile(fileURLToPath(code.moduleUrl)));
-  if (needed.length === 0) return [...codes];
   const outRoot = join(workdir, COMPILED_FOLDER);
+  let compiling: Promise<void> | undefined;
+  return {
+    locations: codes.map((code) => {
+      const source = fileURLToPath(code.moduleUrl);
+      if (!isTypeScriptFile(source)) return code;
+      return { ...code, compiledUrl: pathToFileURL(compiledPath(outRoot, source)).href };
+    }),
+    compile: () =>
+      (compiling ??=
+        needed.length === 0
+          ? Promise.resolve()
+          : compileAll(
+              needed.map((code) => fileURLToPath(code.moduleUrl)),
+              outRoot,
+            )),
+  };
+}
+
+async function compileAll(sources: readonly string[], outRoot: string): Promise<void> {
   const compiler = new Compiler(await loadEsbuild(), outRoot);
   try {
-    await compiler.compileAll(needed.map((code) => fileURLToPath(code.moduleUrl)));
+    await compiler.compileAll(sources);
   } finally {
     await compiler.esbuild.stop?.();
   }
-  return codes.map((code) => {
-    const source = fileURLToPath(code.moduleUrl);
-    if (!isTypeScriptFile(source)) return code;
-    return { ...code, compiledUrl: pathToFileURL(compiledPath(outRoot, source)).href };
-  });
 }
 
 /** Where the JavaScript of source file `source` goes: its absolute path mirrored under `outRoot`. */

@@ -45,6 +45,8 @@ export function processesBackend(setup: LaunchSetup): SessionBackend {
     return host;
   };
   const backend: SessionBackend = {
+    // Node processes run on this host: they boot while their code compiles.
+    startsBeforeCompile: true,
     // Every node runs on this host: callers reach it over its Unix socket.
     controlPlane: { unixSockets: true },
     prepare: ({ workdir }) => {

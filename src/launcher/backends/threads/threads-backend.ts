@@ -26,6 +26,8 @@ export function threadsBackend(setup: LaunchSetup): SessionBackend {
   const inspector = new WorkerInspector();
   const usePorts = !setup.program.nodes.some(isPythonNode);
   return {
+    // Node threads run here: they boot while their code compiles.
+    startsBeforeCompile: true,
     prepare: ({ workdir, book }) => {
       broker = new PortBroker(book);
       if (options.output === 'output-to-files') {
