@@ -228,11 +228,7 @@ export type LaunchSocketFolder =
  */
 export function socketParent(): string {
   const runtime = process.env['XDG_RUNTIME_DIR'];
-  if (
-    runtime !== undefined &&
-    isAbsolute(runtime) &&
-    privateFolderProblem(runtime) === undefined
-  ) {
+  if (runtime !== undefined && isAbsolute(runtime) && privateFolderProblem(runtime) === undefined) {
     const parent = join(runtime, 'launchpad-ts');
     if (fits(parent)) return parent;
   }
@@ -244,7 +240,9 @@ export function socketParent(): string {
 
 // A parent, a launch folder's name and a socket's name fit in sun_path.
 function fits(parent: string): boolean {
-  return Buffer.byteLength(parent) + 1 + FOLDER_NAME_BYTES + SOCKET_NAME_BYTES <= MAX_SOCKET_PATH_BYTES;
+  return (
+    Buffer.byteLength(parent) + 1 + FOLDER_NAME_BYTES + SOCKET_NAME_BYTES <= MAX_SOCKET_PATH_BYTES
+  );
 }
 
 // `lp-` + 12 hex of scope + '-' + a pid (up to 7 digits on Linux, 10 anywhere) + '-' + 12 hex.
@@ -262,7 +260,8 @@ export async function launchSocketFolder(): Promise<LaunchSocketFolder> {
     await mkdir(parent, { mode: 0o700 });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'EEXIST') return { problem: `${parent} cannot be made (${code ?? String(error)})` };
+    if (code !== 'EEXIST')
+      return { problem: `${parent} cannot be made (${code ?? String(error)})` };
   }
   const problem = privateFolderProblem(parent);
   if (problem !== undefined) return { problem: `${parent} is not used: ${problem}` };
