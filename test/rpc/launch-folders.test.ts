@@ -37,18 +37,20 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  for (const [name, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
+  restore('TMPDIR', saved['TMPDIR']);
+  restore('XDG_RUNTIME_DIR', saved['XDG_RUNTIME_DIR']);
   rmSync(base, { recursive: true, force: true });
 });
 
+function restore(name: 'TMPDIR' | 'XDG_RUNTIME_DIR', value: string | undefined): void {
+  if (value !== undefined) process.env[name] = value;
+  else if (name === 'TMPDIR') delete process.env['TMPDIR'];
+  else delete process.env['XDG_RUNTIME_DIR'];
+}
+
 // A pid that was just in use and is gone.
 function deadPid(): number {
-  const { pid } = spawnSync(process.execPath, ['-e', '0']);
-  if (pid === undefined) throw new Error('no child pid');
-  return pid;
+  return spawnSync(process.execPath, ['-e', '0']).pid;
 }
 
 async function folderOf(): Promise<string> {

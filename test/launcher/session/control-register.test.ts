@@ -46,7 +46,9 @@ describe('register', () => {
   ])('refuses the socket path %s, naming the launch folder', async (path) => {
     const { dispatch } = control();
     await expect(
-      (async () => dispatch('register', ['target/0', '127.0.0.1:4000', { path, host }]))(),
+      Promise.resolve().then(() =>
+        dispatch('register', ['target/0', '127.0.0.1:4000', { path, host }]),
+      ),
     ).rejects.toThrow(`not in this launch's socket folder (${FOLDER})`);
   });
 
@@ -55,7 +57,7 @@ describe('register', () => {
     async (address) => {
       const { dispatch } = control();
       await expect(
-        (async () => dispatch('register', ['target/0', address, null]))(),
+        Promise.resolve().then(() => dispatch('register', ['target/0', address, null])),
       ).rejects.toThrow('a host:port address');
     },
   );
