@@ -36,6 +36,11 @@ describe('register', () => {
     const path = `${FOLDER}/0123456789abcdef.sock`;
     await dispatch('register', ['target/0', '127.0.0.1:4000', { path, host }]);
     expect(await book.resolve('target/0', 1_000)).toBe(`127.0.0.1:4000 unix:${host}:${path}`);
+    // Only lookups that ask for the route get it (Python nodes do not ask).
+    expect(await dispatch('lookup', ['target/0', 1_000])).toBe('127.0.0.1:4000');
+    expect(await dispatch('lookup', ['target/0', 1_000, true])).toBe(
+      `127.0.0.1:4000 unix:${host}:${path}`,
+    );
   });
 
   it.each([
