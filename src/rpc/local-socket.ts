@@ -273,8 +273,8 @@ let scope: string | undefined;
 
 /**
  * 12 hex characters naming where a launcher's pid means something: this host (and mount
- * namespace, see {@link hostIdentity}) and this PID namespace. Empty-handed platforms
- * (no `/proc`) hash the host name alone.
+ * namespace, see {@link hostIdentity}) and this PID namespace. Where there is no `/proc`,
+ * the host identity is the host name alone and there is no PID namespace to add.
  */
 export function launchScope(): string {
   scope ??= createHash('sha256')

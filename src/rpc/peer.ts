@@ -72,7 +72,8 @@ const RETRY_MIN_MS = 10;
 
 /**
  * How long a node's Unix socket has to answer HELLO before the peer gives up on it and
- * keeps to TCP (a same-host server answers in well under a millisecond when it is up).
+ * keeps to TCP. A same-host server whose event loop is free answers within milliseconds;
+ * one busy for longer only costs its callers the Unix socket's speed, not the call.
  */
 export const LOCAL_HELLO_TIMEOUT_MS = 2_000;
 

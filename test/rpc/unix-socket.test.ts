@@ -97,6 +97,14 @@ describe('the Unix socket of an RPC server', () => {
     expect(server.localConnectionCount).toBe(0);
   });
 
+  it("is not used when the folder's parent may be entered by others", async () => {
+    chmodSync(base, 0o755);
+    const { server, client } = await serve(echo, { localPath: socketPath(folder, 'service/0') });
+    expect(server.localPath).toBeUndefined();
+    expect(existsSync(folder)).toBe(false);
+    expect(await client().echo(1)).toBe(1);
+  });
+
   it('a client falls back to TCP when the socket is gone', async () => {
     const path = socketPath(folder, 'service/0');
     const { server, client } = await serve(echo, { localPath: path });
