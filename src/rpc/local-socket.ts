@@ -8,8 +8,10 @@
  * private, else `<tmpdir>/launchpad-ts-<uid>` (`/tmp` when the temporary folder's path is
  * too long for `sun_path`). Before each use, the parent and the launch's folder are
  * checked with `lstat`: a real folder (not a link), this user's, with no group or other
- * bits. Anything else means no Unix socket (TCP alone). Since nobody else may enter or
- * rename entries in the parent, nothing can be swapped between that check and `listen`,
+ * bits; every folder above it must be root's or this user's and, if others may write
+ * in it, sticky (see {@link ancestorsProblem}). Anything else means no Unix socket (TCP
+ * alone). Since nobody else may enter the parent or rename it, nothing can be swapped
+ * between that check and `listen`,
  * and a caller checks the same folders, and that the socket is its own user's, before
  * it connects and presents the launch's secret.
  *
@@ -23,11 +25,12 @@
  * authenticated by the server exactly as TCP ones are.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { lstatSync, readlinkSync, rmdirSync, rmSync } from 'node:fs';
+import { lstatSync, readlinkSync, realpathSync, rmdirSync, rmSync } from 'node:fs';
 import { chmod, lstat, mkdir, readdir, rm, rmdir } from 'node:fs/promises';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { dirname, isAbsolute, join } from 'node:path';
 import { tmpdir, userInfo } from 'node:os';
+import { ancestorsProblem } from '../internal/private-folder.ts';
 import { hostIdentity } from './local-route.ts';
 
 /** The longest socket path every platform takes (`sun_path` is 104 bytes on macOS). */
@@ -85,6 +88,7 @@ export function privateFolderProblem(folder: string): string | undefined {
 export function trustedSocket(path: string): boolean {
   const folder = dirname(path);
   if (privateFolderProblem(dirname(folder)) !== undefined) return false;
+  if (ancestorsProblem(dirname(folder)) !== undefined) return false;
   if (privateFolderProblem(folder) !== undefined) return false;
   try {
     const stats = lstatSync(path);
@@ -111,6 +115,7 @@ export async function listenLocal(
     // The parent first: once it is this user's alone, nobody else can swap the folder or
     // the socket between these checks and listen (see the module's note).
     if (!(await ownFolder(dirname(dirname(path))))) return undefined;
+    if (ancestorsProblem(dirname(dirname(path))) !== undefined) return undefined;
     if (!(await ownFolder(dirname(path)))) return undefined;
     if (!(await removeStaleSocket(path))) return undefined;
     const server = createServer(accept);
@@ -229,13 +234,23 @@ export type LaunchSocketFolder =
 export function socketParent(): string {
   const runtime = process.env['XDG_RUNTIME_DIR'];
   if (runtime !== undefined && isAbsolute(runtime) && privateFolderProblem(runtime) === undefined) {
-    const parent = join(runtime, 'launchpad-ts');
+    const parent = join(realOrSelf(runtime), 'launchpad-ts');
     if (fits(parent)) return parent;
   }
   const uid = process.getuid?.();
   const name = `launchpad-ts-${uid === undefined ? userInfo().username : String(uid)}`;
-  const parent = join(tmpdir(), name);
-  return fits(parent) ? parent : join('/tmp', name);
+  const parent = join(realOrSelf(tmpdir()), name);
+  return fits(parent) ? parent : join(realOrSelf('/tmp'), name);
+}
+
+// The folder's path with every link resolved (the ancestors' check refuses links, and a
+// temporary folder reached through a system link, as macOS's, is still usable).
+function realOrSelf(folder: string): string {
+  try {
+    return realpathSync(folder);
+  } catch {
+    return folder;
+  }
 }
 
 // A parent, a launch folder's name and a socket's name fit in sun_path.
@@ -263,7 +278,7 @@ export async function launchSocketFolder(): Promise<LaunchSocketFolder> {
     if (code !== 'EEXIST')
       return { problem: `${parent} cannot be made (${code ?? String(error)})` };
   }
-  const problem = privateFolderProblem(parent);
+  const problem = privateFolderProblem(parent) ?? ancestorsProblem(parent);
   if (problem !== undefined) return { problem: `${parent} is not used: ${problem}` };
   const name = `lp-${launchScope()}-${String(process.pid)}-${randomBytes(6).toString('hex')}`;
   return { folder: join(parent, name) };

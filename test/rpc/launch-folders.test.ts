@@ -15,6 +15,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -23,6 +24,7 @@ import {
   MAX_SOCKET_PATH_BYTES,
   socketPath,
   sweepDeadLaunchFolders,
+  trustedSocket,
 } from '../../src/rpc/local-socket.ts';
 
 let base = '';
@@ -68,6 +70,38 @@ describe("a launch's socket folder", () => {
     expect(Buffer.byteLength(socketPath(folder, 'any/0'))).toBeLessThanOrEqual(
       MAX_SOCKET_PATH_BYTES,
     );
+  });
+
+  it('is not used when a folder above it is writable by others without the sticky bit', async () => {
+    // Another user could rename the checked parent away and put theirs in its place.
+    const shared = join(base, 's'); // short: a socket path under it must fit sun_path
+    mkdirSync(shared);
+    chmodSync(shared, 0o777);
+    process.env['TMPDIR'] = shared;
+    expect((await launchSocketFolder()).problem).toContain(
+      `${shared} is writable by others without the sticky bit`,
+    );
+    chmodSync(shared, 0o1777);
+    expect((await folderOf()).startsWith(`${shared}/launchpad-ts-${String(uid)}/lp-`)).toBe(true);
+  });
+
+  it('gives a socket that a caller trusts only while no folder above can be swapped', async () => {
+    const shared = join(base, 's'); // short: a socket path under it must fit sun_path
+    mkdirSync(shared, { mode: 0o1777 });
+    chmodSync(shared, 0o1777);
+    process.env['TMPDIR'] = shared;
+    const folder = await folderOf();
+    mkdirSync(folder, { mode: 0o700 });
+    const path = socketPath(folder, 'target/0');
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen({ path }, resolve));
+    try {
+      expect(trustedSocket(path)).toBe(true);
+      chmodSync(shared, 0o777);
+      expect(trustedSocket(path)).toBe(false);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('goes in $XDG_RUNTIME_DIR/launchpad-ts when that folder is the user’s alone', async () => {

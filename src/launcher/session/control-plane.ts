@@ -249,7 +249,8 @@ async function socketFolderOrWarn(options: ControlPlaneOptions): Promise<string 
   if (problem !== undefined) {
     (options.warn ?? ((message: string) => process.stderr.write(`launchpad-ts: ${message}\n`)))(
       `Unix sockets are off for this launch, its nodes call each other over TCP: ${problem}. ` +
-        'Make that folder a folder of yours with mode 700 (or remove it), or set LP_UNIX_SOCKETS=0.',
+        'Set TMPDIR (or XDG_RUNTIME_DIR) to a folder that only you may write in, have the ' +
+        'folder named removed if another user owns it, or set LP_UNIX_SOCKETS=0 to silence this.',
     );
   }
   return folder;
