@@ -5,8 +5,10 @@
  * not a symbolic link (whatever a link points to is not the folder the user meant), and
  * the user's own; it is then made 0700. The check and the chmod act on one descriptor
  * opened with `O_DIRECTORY | O_NOFOLLOW`, so the folder cannot be swapped between them.
+ * {@link ancestorsProblem}: whether the folders above one are safe from other users.
  */
 import { closeSync, constants, fchmodSync, fstatSync, lstatSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 /** Why a folder was refused: its path and the reason, in words. */
 export class FolderRefused extends Error {
@@ -61,5 +63,33 @@ export function checkOwnFolder(path: string, mode?: number): boolean {
     return true;
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * What is wrong with the folders above `parent` (e.g. the parent of launch folders), in
+ * words; `undefined` when every one from `/` down is a real folder (not a link) owned by
+ * root or this user, and writable by nobody else unless it has the sticky bit. Where
+ * another user may rename entries in a folder above (a shared scratch folder writable by
+ * all, without the sticky bit), they could swap the checked parent for one of theirs
+ * between a check and a connect, so that parent is not used.
+ */
+export function ancestorsProblem(parent: string): string | undefined {
+  const uid = process.getuid?.();
+  for (let folder = dirname(parent); ; folder = dirname(folder)) {
+    let stats;
+    try {
+      stats = lstatSync(folder);
+    } catch (error) {
+      return `${folder} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
+    }
+    if (stats.isSymbolicLink()) return `${folder} is a symbolic link`;
+    if (uid !== undefined && stats.uid !== 0 && stats.uid !== uid) {
+      return `${folder} belongs to user ${String(stats.uid)}, who could replace what is in it`;
+    }
+    if ((stats.mode & 0o022) !== 0 && (stats.mode & 0o1000) === 0) {
+      return `${folder} is writable by others without the sticky bit (mode ${(stats.mode & 0o7777).toString(8)})`;
+    }
+    if (dirname(folder) === folder) return undefined;
   }
 }

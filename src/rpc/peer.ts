@@ -16,6 +16,7 @@ import {
   untilAborted,
 } from './connect-within.ts';
 import { hostIdentity, parseAddress, unixSocketsAllowed, type LocalRoute } from './local-route.ts';
+import { trustedSocket } from './local-socket.ts';
 import { Connection } from './connection.ts';
 import type { FrameChannel } from './frame-channel.ts';
 import { PortConnection } from './port-connection.ts';
@@ -69,6 +70,13 @@ export interface PeerEnvironment {
 
 const RETRY_MIN_MS = 10;
 
+/**
+ * How long a node's Unix socket has to answer HELLO before the peer gives up on it and
+ * keeps to TCP. A same-host server whose event loop is free answers within milliseconds;
+ * one busy for longer only costs its callers the Unix socket's speed, not the call.
+ */
+export const LOCAL_HELLO_TIMEOUT_MS = 2_000;
+
 // A handle is a node argument only: as a call argument it would arrive as a plain object.
 const CALL_ARGUMENT_RULES: WireRules = {
   replace: (value, refuse) =>
@@ -91,6 +99,8 @@ export class Peer {
   #connection: FrameChannel | undefined;
   #connecting: Promise<FrameChannel> | undefined;
   #closed = false;
+  // Set once a HELLO over the node's Unix socket failed: TCP from then on.
+  #localFailed = false;
   // Aborted by close(), so that calls still waiting for a connection end at once.
   readonly #closing = new AbortController();
   readonly #observer: CallObserver | undefined;
@@ -266,19 +276,37 @@ export class Peer {
     const address = parseAddress(
       await this.#environment.resolver.resolve(this.nodeId, Math.max(0, deadline - Date.now())),
     );
-    const socket =
-      (await this.#connectLocal(address.local, deadline)) ??
-      (await connectSocket(address.tcp, deadline));
+    const local = await this.#connectLocal(address.local, deadline);
+    if (local !== undefined) {
+      // A socket that accepts but never answers HELLO (or closes) must not hold the call
+      // until its deadline: this peer then keeps to TCP, which reaches the same server.
+      const helloBy = Math.min(deadline, Date.now() + LOCAL_HELLO_TIMEOUT_MS);
+      try {
+        return await beforeDeadline(this.#handshake(local), helloBy, () => local.destroy());
+      } catch {
+        local.destroy();
+        this.#localFailed = true;
+      }
+    }
+    const socket = await connectSocket(address.tcp, deadline);
     return beforeDeadline(this.#handshake(socket), deadline, () => socket.destroy());
   }
 
   // A node on this host (and in this mount namespace) is reached over its Unix socket; a
-  // socket that is gone or refuses leaves TCP, quietly, as if there were none.
+  // socket that is gone or refuses leaves TCP, quietly, as if there were none. The secret
+  // goes only to a socket of this user's in folders no other user may enter
+  // (trustedSocket), and never again after a handshake there failed.
   async #connectLocal(
     local: LocalRoute | undefined,
     deadline: number,
   ): Promise<Socket | undefined> {
-    if (local === undefined || !unixSocketsAllowed() || local.host !== hostIdentity()) {
+    if (
+      local === undefined ||
+      this.#localFailed ||
+      !unixSocketsAllowed() ||
+      local.host !== hostIdentity() ||
+      !trustedSocket(local.path)
+    ) {
       return undefined;
     }
     try {

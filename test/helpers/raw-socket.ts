@@ -47,3 +47,15 @@ export function endedByServer(socket: Socket): Promise<void> {
 export function destroyRawSockets(): void {
   for (const socket of sockets.splice(0)) socket.destroy();
 }
+
+/** `body` behind its 4-byte big-endian length, as a first frame goes on the wire. */
+export function frame(body: Buffer): Buffer {
+  const head = Buffer.alloc(4);
+  head.writeUInt32BE(body.length);
+  return Buffer.concat([head, body]);
+}
+
+/** A well-formed HELLO with a wrong secret: `[HELLO, 'wrong', 'attacker']` in MessagePack. */
+export const WRONG_HELLO = frame(
+  Buffer.from([0x93, 0x00, 0xa5, ...Buffer.from('wrong'), 0xa8, ...Buffer.from('attacker')]),
+);

@@ -114,15 +114,16 @@ describe('the control server', () => {
     }
   });
 
-  it("gives a node's Unix socket route only to lookups that ask for it (Python nodes do not)", async () => {
+  // What a registered route gives to lookups: test/launcher/session/control-register.test.ts.
+  it('refuses a Unix socket route from a launch with no socket folder, and a relative path', async () => {
     const plane = await controlPlane();
     const a = nodeConnection(plane, 'a/0');
     const local = { path: '/tmp/lp-0123456789ab/0123456789abcdef.sock', host: 'abc123' };
-    await a.call('register', ['b/0', '127.0.0.1:4000', local]);
-    expect(await a.call('lookup', ['b/0', 1_000])).toBe('127.0.0.1:4000');
-    expect(await a.call('lookup', ['b/0', 1_000, true])).toBe(
-      `127.0.0.1:4000 unix:abc123:${local.path}`,
-    );
+    const outside: unknown = await a
+      .call('register', ['b/0', '127.0.0.1:4000', local])
+      .catch((e: unknown) => e);
+    expect(lp.isLaunchpadError(outside, 'INVALID_ARGUMENT')).toBe(true);
+    expect((outside as Error).message).toContain("which is not in this launch's socket folder");
     const error: unknown = await a
       .call('register', ['b/0', '127.0.0.1:4000', { path: 'x.sock', host: 'abc123' }])
       .catch((e: unknown) => e);

@@ -7,24 +7,19 @@ import type { Socket } from 'node:net';
 import * as lp from 'launchpad-ts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MAX_UNAUTHENTICATED_CONNECTIONS } from '../../src/rpc/protocol.ts';
-import { destroyRawSockets, endedByServer, rawSocket } from '../helpers/raw-socket.ts';
+import {
+  destroyRawSockets,
+  endedByServer,
+  frame,
+  rawSocket,
+  WRONG_HELLO,
+} from '../helpers/raw-socket.ts';
 import { closeAll, serve } from './harness.ts';
 
 afterEach(async () => {
   destroyRawSockets();
   await closeAll();
 });
-
-function frame(body: Buffer): Buffer {
-  const head = Buffer.alloc(4);
-  head.writeUInt32BE(body.length);
-  return Buffer.concat([head, body]);
-}
-
-// [HELLO, 'wrong', 'attacker'] in MessagePack.
-const WRONG_HELLO = frame(
-  Buffer.from([0x93, 0x00, 0xa5, ...Buffer.from('wrong'), 0xa8, ...Buffer.from('attacker')]),
-);
 
 function closed(socket: Socket): Promise<void> {
   return new Promise((resolve) => {

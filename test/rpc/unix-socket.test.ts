@@ -3,15 +3,28 @@
  * socket in a folder only this user enters; a client on this host reaches it there (and
  * falls back to TCP when the socket is gone); a stranger on the socket is refused and
  * released as on TCP; nothing is left once the server closes, and a socket left by a
- * killed run does not stop the next.
+ * killed run does not stop the next (one something still listens on is left alone). A
+ * client presents the secret only to a socket of its user's in folders nobody else may
+ * enter, and keeps to TCP once a handshake on the socket failed.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { socketPath } from '../../src/rpc/local-socket.ts';
-import { destroyRawSockets, rawSocket } from '../helpers/raw-socket.ts';
+import { destroyRawSockets, rawSocket, WRONG_HELLO } from '../helpers/raw-socket.ts';
 import { closeAll, serve } from './harness.ts';
 
 const echo = { echo: (value: number) => value };
@@ -24,22 +37,38 @@ beforeEach(() => {
   folder = join(base, 'lp-launch');
 });
 
+const squatters: Server[] = [];
+const squatted: Socket[] = [];
+
 afterEach(async () => {
   destroyRawSockets();
   await closeAll();
+  for (const socket of squatted.splice(0)) socket.destroy();
+  await Promise.all(
+    squatters.splice(0).map((server) => new Promise((resolve) => server.close(resolve))),
+  );
   rmSync(base, { recursive: true, force: true });
 });
 
-function frame(body: Buffer): Buffer {
-  const head = Buffer.alloc(4);
-  head.writeUInt32BE(body.length);
-  return Buffer.concat([head, body]);
+// A server at `path` that is not the node's: it counts connections and does to each what
+// `onConnection` says (nothing: it never answers HELLO).
+async function squat(
+  path: string,
+  onConnection: (socket: Socket) => void = () => undefined,
+): Promise<{ accepted: () => number }> {
+  let accepted = 0;
+  const server = createServer((socket) => {
+    accepted++;
+    squatted.push(socket);
+    socket.on('error', () => undefined);
+    onConnection(socket);
+  });
+  squatters.push(server);
+  await new Promise<void>((resolve) => server.listen({ path }, resolve));
+  return { accepted: () => accepted };
 }
 
-// [HELLO, 'wrong', 'attacker'] in MessagePack.
-const WRONG_HELLO = frame(
-  Buffer.from([0x93, 0x00, 0xa5, ...Buffer.from('wrong'), 0xa8, ...Buffer.from('attacker')]),
-);
+const isRoot = process.getuid?.() === 0;
 
 describe('the Unix socket of an RPC server', () => {
   it('carries the calls of a client on the same host', async () => {
@@ -66,6 +95,14 @@ describe('the Unix socket of an RPC server', () => {
     expect(server.localPath).toBeUndefined();
     expect(await client().echo(1)).toBe(1);
     expect(server.localConnectionCount).toBe(0);
+  });
+
+  it("is not used when the folder's parent may be entered by others", async () => {
+    chmodSync(base, 0o755);
+    const { server, client } = await serve(echo, { localPath: socketPath(folder, 'service/0') });
+    expect(server.localPath).toBeUndefined();
+    expect(existsSync(folder)).toBe(false);
+    expect(await client().echo(1)).toBe(1);
   });
 
   it('a client falls back to TCP when the socket is gone', async () => {
@@ -126,5 +163,76 @@ describe('the Unix socket of an RPC server', () => {
     expect(server.localPath).toBe(path);
     expect(await client().echo(5)).toBe(5);
     expect(server.localConnectionCount).toBe(1);
+  });
+
+  it('is left alone while something still listens on it: the server keeps TCP alone', async () => {
+    const path = socketPath(folder, 'service/0');
+    mkdirSync(folder, { mode: 0o700 });
+    const other = await squat(path, (socket) => socket.end());
+    const { server, client } = await serve(echo, { localPath: path });
+    expect(server.localPath).toBeUndefined();
+    expect(await client().echo(6)).toBe(6);
+    await rawSocket(path);
+    expect(other.accepted()).toBe(2); // the probe, then this connection
+  });
+});
+
+describe('a client on the same host', () => {
+  it('keeps TCP when the socket folder may be entered by others', async () => {
+    const path = socketPath(folder, 'service/0');
+    const { server, client } = await serve(echo, { localPath: path });
+    chmodSync(folder, 0o711);
+    expect(await client().echo(1)).toBe(1);
+    expect(server.localConnectionCount).toBe(0);
+    expect(server.connectionCount).toBe(1);
+  });
+
+  it("keeps TCP when the socket folder's parent may be entered by others", async () => {
+    const path = socketPath(folder, 'service/0');
+    const { server, client } = await serve(echo, { localPath: path });
+    chmodSync(base, 0o755);
+    expect(await client().echo(1)).toBe(1);
+    expect(server.localConnectionCount).toBe(0);
+  });
+
+  it('keeps TCP when the socket folder is a symbolic link', async () => {
+    const path = socketPath(folder, 'service/0');
+    const { server, client } = await serve(echo, { localPath: path });
+    renameSync(folder, `${folder}-real`);
+    symlinkSync(`${folder}-real`, folder);
+    expect(await client().echo(1)).toBe(1);
+    expect(server.localConnectionCount).toBe(0);
+  });
+
+  it.runIf(isRoot)('keeps TCP when the socket is another user’s', async () => {
+    const path = socketPath(folder, 'service/0');
+    const { server, client } = await serve(echo, { localPath: path });
+    chownSync(path, 65534, 65534);
+    expect(await client().echo(1)).toBe(1);
+    expect(server.localConnectionCount).toBe(0);
+  });
+
+  it('keeps TCP once the socket accepted and never answered HELLO', async () => {
+    const path = socketPath(folder, 'service/0');
+    const { server, client } = await serve(echo, { localPath: path });
+    rmSync(path);
+    const silent = await squat(path);
+    const echoing = client({ timeoutMs: 30_000 });
+    expect(await echoing.echo(1)).toBe(1);
+    expect(await echoing.echo(2)).toBe(2);
+    expect(silent.accepted()).toBe(1);
+    expect(server.connectionCount).toBe(1);
+    expect(server.localConnectionCount).toBe(0);
+  });
+
+  it('keeps TCP once the socket closed a connection before HELLO was answered', async () => {
+    const path = socketPath(folder, 'service/0');
+    const { server, client } = await serve(echo, { localPath: path });
+    rmSync(path);
+    const closing = await squat(path, (socket) => socket.destroy());
+    const echoing = client({ timeoutMs: 30_000 });
+    expect(await echoing.echo(1)).toBe(1);
+    expect(closing.accepted()).toBe(1);
+    expect(server.localConnectionCount).toBe(0);
   });
 });

@@ -34,7 +34,12 @@ function optional(check: Check): Check {
     if (value !== undefined && value !== null) check(value, path);
   };
 }
-const hostPort = string('a host:port address', /^.+:\d+$/);
+// A host name, IPv4 or bracketed IPv6 address, and a port: nothing else (no space, so
+// no same-host route smuggled in as ` unix:…`, which only the `local` parameter sets).
+const hostPort = string(
+  'a host:port address',
+  /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+(?:%[A-Za-z0-9]+)?\]):\d{1,5}$/,
+);
 
 const remoteErrorInfo = object(
   {
@@ -53,7 +58,7 @@ const PARAMETERS: Readonly<Record<keyof ControlProtocol, readonly (readonly [str
   spec: [['nodeId', nodeId]],
   register: [
     ['nodeId', nodeId],
-    ['address', nullable(string('a host:port address', /^.+:\d+$/))],
+    ['address', nullable(hostPort)],
     [
       'local',
       optional(

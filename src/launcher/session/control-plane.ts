@@ -100,6 +100,8 @@ export interface ControlPlaneOptions {
    * the control plane removes when it closes (see `NodeSpec.socketFolder`).
    */
   readonly unixSockets?: boolean;
+  /** Told once when Unix sockets cannot be used safely. @default a line on stderr */
+  readonly warn?: (message: string) => void;
 }
 
 /** A running control plane. */
@@ -151,7 +153,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       markLaunchPhase('code-compiled');
     }));
   const compiled = code.locations;
-  const socketFolder = options.unixSockets === true ? launchSocketFolder() : undefined;
+  const socketFolder = options.unixSockets === true ? await socketFolderOrWarn(options) : undefined;
   if (socketFolder !== undefined) await sweepDeadLaunchFolders(socketFolder);
   let next = 0;
   for (const [index, node] of nodes.entries()) {
@@ -238,6 +240,20 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
       if (socketFolder !== undefined) await removeSocketFolder(socketFolder);
     },
   };
+}
+
+// The launch's socket folder; none (the launch keeps TCP) with one warning when the
+// parent of the user's launch folders is not the user's alone.
+async function socketFolderOrWarn(options: ControlPlaneOptions): Promise<string | undefined> {
+  const { folder, problem } = await launchSocketFolder();
+  if (problem !== undefined) {
+    (options.warn ?? ((message: string) => process.stderr.write(`launchpad-ts: ${message}\n`)))(
+      `Unix sockets are off for this launch, its nodes call each other over TCP: ${problem}. ` +
+        'Set TMPDIR (or XDG_RUNTIME_DIR) to a folder that only you may write in, have the ' +
+        'folder named removed if another user owns it, or set LP_UNIX_SOCKETS=0 to silence this.',
+    );
+  }
+  return folder;
 }
 
 /** `dispatch`, whose answer to `spec` waits until the nodes' code is compiled. */

@@ -16,6 +16,7 @@ import type { NodeMetricsReport } from '../../metrics/report.ts';
 import type { ControlProtocol } from '../../protocol/control-protocol.ts';
 import type { FailureReports } from './failure-reports.ts';
 import { formatAddress, parseAddress, type LocalRoute } from '../../rpc/local-route.ts';
+import { dirname } from 'node:path';
 
 export type { OutputStream } from '../../protocol/output-stream.ts';
 
@@ -76,7 +77,17 @@ export class ControlService implements ControlProtocol {
 
   /** `nodeId` is up, serving at `address` (`null` for function nodes), and at `local`. */
   register(nodeId: string, address: string | null, local?: LocalRoute | null): void {
-    this.spec(nodeId);
+    const { socketFolder } = this.spec(nodeId);
+    // Callers connect to this path and present the launch's secret there: only the
+    // launch's own folder, which the callers check is their user's alone, is taken.
+    if (local && (socketFolder === undefined || dirname(local.path) !== socketFolder)) {
+      throw new LaunchpadError(
+        'INVALID_ARGUMENT',
+        `Node ${nodeId} registered the socket path ${local.path}, which is not in this ` +
+          `launch's socket folder (${socketFolder ?? 'none: this launch uses no Unix sockets'}); ` +
+          'a node listens only at the path socketPath(spec.socketFolder, nodeId).',
+      );
+    }
     const route =
       address === null ? undefined : formatAddress({ tcp: address, ...(local ? { local } : {}) });
     this.#book.register(nodeId, route);

@@ -296,6 +296,7 @@ export function runNodes(
         tracing: options.tracing,
         ...settings,
         unixSockets: settings?.unixSockets === true && unixSocketsAllowed(),
+        warn: say,
         listener: printingOutput(settings?.listener),
       });
     } else {
