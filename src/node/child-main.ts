@@ -16,14 +16,13 @@ import { toRemoteErrorInfo } from '../rpc/wire-error.ts';
 import { setProcessNode } from './node-context.ts';
 import { runNode } from './node-runner.ts';
 import { StopScope } from './stop-scope.ts';
-import { watchParent } from './parent-watchdog.ts';
 import { PortConnector } from './port-connector.ts';
 import type { ChildBootstrap, NodeSpec } from '../protocol/node-spec.ts';
 import { takeBootstrap } from './bootstrap-reader.ts';
 import { linkToLauncher } from './launcher-link.ts';
 import { markStartPhase } from './start-phases.ts';
 import { hostOf, resolveListen } from './node-listen.ts';
-import { startDiagnosticsThread } from './diagnostics-thread.ts';
+import { startDiagnosticsThread, watchParent } from './diagnostics-thread.ts';
 import { thrownMessage } from '../errors/thrown.ts';
 import { USER_VARIABLES } from '../internal/environment.ts';
 import { holdNativeStrings, releaseNativeStrings } from '../rpc/native-strings.ts';
@@ -53,8 +52,12 @@ export async function runChild(): Promise<void> {
   // A launcher killed outright (SIGKILL) cannot say goodbye; a busy node would not notice
   // its closed connection either, so a separate thread watches the parent process, unless
   // the kernel already kills this process with its parent (that thread would cost a
-  // whole V8 isolate, about 9 MB, for nothing).
-  if (bootstrap.killedWithParent !== true) watchParent(bootstrap.parentPid ?? process.ppid);
+  // whole V8 isolate, about 9 MB, for nothing). Once the node serves, that thread answers
+  // its diagnostics too.
+  const watchdog =
+    bootstrap.killedWithParent === true
+      ? undefined
+      : watchParent(bootstrap.parentPid ?? process.ppid);
   // Ctrl-C in a terminal reaches every process of the group; the launcher coordinates the
   // stop, so a node process ignores SIGINT and waits to be told.
   process.on('SIGINT', () => undefined);
@@ -144,11 +147,15 @@ export async function runChild(): Promise<void> {
           // this thread from ever learning the diagnostics thread's port.
           // LP_DIAGNOSTICS=0 saves the thread's isolate, and gives up stack dumps.
           if (process.env[USER_VARIABLES.diagnostics] === '0') return;
-          await startDiagnosticsThread(bootstrap.secret, {
-            bindHost: listen.bindHost ?? spec.bindHost,
-            advertiseHost: listen.advertiseHost ?? spec.advertiseHost,
-            portRange: listen.portRange,
-          })
+          await startDiagnosticsThread(
+            bootstrap.secret,
+            {
+              bindHost: listen.bindHost ?? spec.bindHost,
+              advertiseHost: listen.advertiseHost ?? spec.advertiseHost,
+              portRange: listen.portRange,
+            },
+            watchdog,
+          )
             .then((at) => (at === undefined ? undefined : control.registerDiagnostics(nodeId, at)))
             // A node without stack dumps still runs; a dump of it says it has none.
             .catch(() => undefined);
