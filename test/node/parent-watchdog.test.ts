@@ -4,13 +4,19 @@
  * and the same thread answers diagnostics once asked, so such a node runs one extra
  * isolate, not two.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { connect } from 'node:net';
+import { PassThrough } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
+import * as lp from 'launchpad-ts';
 import { describe, expect, it } from 'vitest';
 import { startDiagnosticsThread, watchParent } from '../../src/node/diagnostics-thread.ts';
+import { Spinner } from '../fixtures/spinning.ts';
+import { dumpNaming } from '../helpers/stack-dumps.ts';
+
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 
 const THREAD_MODULE = new URL('../../src/node/diagnostics-thread.ts', import.meta.url).href;
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -91,4 +97,29 @@ describe('the parent watchdog', () => {
       await watchdog?.thread.terminate();
     }
   });
+
+  // A tmux window's node keeps its watchdog (no parent-death signal is armed there).
+  it.skipIf(!hasTmux && process.env['CI'] === undefined)(
+    'answers a stack dump of a node in a tmux window blocked in a busy loop',
+    async () => {
+      const program = new lp.Program('watched');
+      const spinner = program.addNode(new lp.ServiceNode(Spinner), 'spinner');
+      const running = lp.launch(program, {
+        launchType: 'processes',
+        output: 'tmux',
+        stderr: new PassThrough(),
+        terminationGraceMs: 500,
+      });
+      try {
+        await running.ready;
+        // A dump while it idles first: the node registers its diagnostics just after it
+        // registers itself, and a node that spins before then can never say where they are.
+        await running.stackDump('spinner/0');
+        await running.client(spinner).spin();
+        expect(await dumpNaming(running, 'spinner/0', 'spinForever')).toMatch(/^node spinner\/0: /);
+      } finally {
+        await running.stop();
+      }
+    },
+  );
 });
