@@ -4,14 +4,14 @@
  * and the same thread answers diagnostics once asked, so such a node runs one extra
  * isolate, not two.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { connect } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
 import * as lp from 'launchpad-ts';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { startDiagnosticsThread, watchParent } from '../../src/node/diagnostics-thread.ts';
 import { Spinner } from '../fixtures/spinning.ts';
 import { dumpNaming } from '../helpers/stack-dumps.ts';
@@ -46,6 +46,13 @@ const workerThreads = (): number =>
   (process.report.getReport() as { workers: unknown[] }).workers.length;
 
 describe('the parent watchdog', () => {
+  // A process the watchdog failed to kill spins for ever: killed here even when the test
+  // times out, which leaves its own code waiting.
+  const children: ChildProcess[] = [];
+  afterEach(() => {
+    for (const child of children.splice(0)) child.kill('SIGKILL');
+  });
+
   it('kills a process whose main thread spins once its parent is not the one it was given', async () => {
     // The parent it is given (pid 1) is not its parent: as if its launcher had died.
     // The script is CommonJS (no --input-type: a worker inherits its process's flags).
@@ -62,6 +69,7 @@ describe('the parent watchdog', () => {
       ['--conditions=launchpad-ts-source', '--import', TSX, '-e', code],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
+    children.push(child);
     try {
       let output = '';
       child.stdout.setEncoding('utf8');
