@@ -16,16 +16,16 @@ import { toRemoteErrorInfo } from '../rpc/wire-error.ts';
 import { setProcessNode } from './node-context.ts';
 import { runNode } from './node-runner.ts';
 import { StopScope } from './stop-scope.ts';
-import { watchParent } from './parent-watchdog.ts';
 import { PortConnector } from './port-connector.ts';
 import type { ChildBootstrap, NodeSpec } from '../protocol/node-spec.ts';
 import { takeBootstrap } from './bootstrap-reader.ts';
 import { linkToLauncher } from './launcher-link.ts';
 import { markStartPhase } from './start-phases.ts';
 import { hostOf, resolveListen } from './node-listen.ts';
-import { startDiagnosticsThread } from './diagnostics-thread.ts';
+import { startDiagnosticsThread, watchParent } from './diagnostics-thread.ts';
 import { thrownMessage } from '../errors/thrown.ts';
 import { USER_VARIABLES } from '../internal/environment.ts';
+import { holdNativeStrings, releaseNativeStrings } from '../rpc/native-strings.ts';
 
 function exitNow(message: string): never {
   process.stderr.write(`launchpad-ts: ${message}\n`);
@@ -34,6 +34,9 @@ function exitNow(message: string): never {
 
 /** Runs the node this process was started for, then exits the process. */
 export async function runChild(): Promise<void> {
+  // msgpackr's native string decoder (an addon to locate and load) waits until the node
+  // serves, off the path of its start (see rpc/native-strings.ts).
+  holdNativeStrings();
   let bootstrap: ChildBootstrap;
   try {
     bootstrap = takeBootstrap();
@@ -49,8 +52,12 @@ export async function runChild(): Promise<void> {
   // A launcher killed outright (SIGKILL) cannot say goodbye; a busy node would not notice
   // its closed connection either, so a separate thread watches the parent process, unless
   // the kernel already kills this process with its parent (that thread would cost a
-  // whole V8 isolate, about 9 MB, for nothing).
-  if (bootstrap.killedWithParent !== true) watchParent(bootstrap.parentPid ?? process.ppid);
+  // whole V8 isolate, about 9 MB, for nothing). Once the node serves, that thread answers
+  // its diagnostics too.
+  const watchdog =
+    bootstrap.killedWithParent === true
+      ? undefined
+      : watchParent(bootstrap.parentPid ?? process.ppid);
   // Ctrl-C in a terminal reaches every process of the group; the launcher coordinates the
   // stop, so a node process ignores SIGINT and waits to be told.
   process.on('SIGINT', () => undefined);
@@ -134,16 +141,21 @@ export async function runChild(): Promise<void> {
           const route = address === undefined ? undefined : parseAddress(address);
           await control.register(nodeId, route?.tcp ?? null, route?.local ?? null);
           markStartPhase(nodeId, 'serving');
+          releaseNativeStrings();
           // Started once the node is ready, so its start does not wait for it; but before
           // its run() begins, since a run() that blocks the event loop at once would keep
           // this thread from ever learning the diagnostics thread's port.
           // LP_DIAGNOSTICS=0 saves the thread's isolate, and gives up stack dumps.
           if (process.env[USER_VARIABLES.diagnostics] === '0') return;
-          await startDiagnosticsThread(bootstrap.secret, {
-            bindHost: listen.bindHost ?? spec.bindHost,
-            advertiseHost: listen.advertiseHost ?? spec.advertiseHost,
-            portRange: listen.portRange,
-          })
+          await startDiagnosticsThread(
+            bootstrap.secret,
+            {
+              bindHost: listen.bindHost ?? spec.bindHost,
+              advertiseHost: listen.advertiseHost ?? spec.advertiseHost,
+              portRange: listen.portRange,
+            },
+            watchdog,
+          )
             .then((at) => (at === undefined ? undefined : control.registerDiagnostics(nodeId, at)))
             // A node without stack dumps still runs; a dump of it says it has none.
             .catch(() => undefined);

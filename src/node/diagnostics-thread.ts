@@ -7,6 +7,10 @@
  * it, with no ptrace and no privilege), and listens on a socket of its own, because a
  * blocked main thread answers no RPC. Its code is a string of plain JavaScript that
  * loads only Node's own modules, so it costs a small isolate and no library.
+ *
+ * Where the kernel does not kill a node process with its launcher (tmux windows, Slurm
+ * tasks, Pods), the same thread is the node's parent watchdog from the process's start,
+ * and answers diagnostics once the node serves: one isolate, not two.
  */
 import { isMainThread, Worker } from 'node:worker_threads';
 import { hostname } from 'node:os';
@@ -21,6 +25,9 @@ import {
   MAX_DIAGNOSTICS_REQUEST_BYTES,
   MAX_PROFILE_MS,
 } from '../protocol/diagnostics.ts';
+
+// How often the parent watchdog looks at the process's parent.
+const WATCHDOG_POLL_MS = 250;
 
 // One request of each kind at a time, each with an inspector session of its own: a stack
 // dump is answered while a profile records (a profile lasts up to a minute). A request
@@ -85,7 +92,7 @@ async function profile(session, ms) {
 function parse(line) {
   if (crypto === undefined) {
     crypto = require('node:crypto');
-    secret = digest(workerData.secret);
+    secret = digest(settings.secret);
   }
   let request;
   try { request = JSON.parse(line); } catch { return { error: 'the request is not JSON' }; }
@@ -161,8 +168,8 @@ const server = createServer((socket) => {
 });
 // A stranger cannot hold more: one more connection is closed as soon as it is accepted.
 server.maxConnections = ${MAX_DIAGNOSTICS_CONNECTIONS};
-// Within the node's port range when it has one (a firewalled cluster), else any port.
-const ports = workerData.ports.length === 0 ? [0] : workerData.ports;
+let settings;
+let ports;
 let listening = false;
 // After it listens, an error is a failed accept (EMFILE when the process has no
 // descriptor left): the thread keeps listening, and the process keeps running.
@@ -173,12 +180,28 @@ function listenOn(index) {
     if (error.code !== 'EADDRINUSE' || index + 1 >= ports.length) throw error;
     listenOn(index + 1);
   });
-  server.listen(ports[index], workerData.host, () => {
+  server.listen(ports[index], settings.host, () => {
     listening = true;
     parentPort.postMessage(server.address().port);
   });
 }
-listenOn(0);
+// Serves with the settings of the launch: at once when the thread starts as a diagnostics
+// thread, on its first message when it started earlier as the node's parent watchdog.
+function serve(given) {
+  settings = given;
+  // Within the node's port range when it has one (a firewalled cluster), else any port.
+  ports = given.ports.length === 0 ? [0] : given.ports;
+  listenOn(0);
+}
+// The parent watchdog, where the kernel does not kill the node with its launcher: the
+// process ends once it has been re-parented, even while its main thread is blocked.
+if (workerData.parent !== undefined) {
+  setInterval(() => {
+    if (process.ppid !== workerData.parent) process.kill(process.pid, 'SIGKILL');
+  }, ${WATCHDOG_POLL_MS});
+}
+if (workerData.secret !== undefined) serve(workerData);
+else parentPort.once('message', serve);
 `;
 
 /** Where the diagnostics thread listens: the node server's interface choice. */
@@ -192,31 +215,75 @@ export interface DiagnosticsListen {
 }
 
 /**
- * Starts the diagnostics thread of this process (none inside a worker thread: there the
- * inspector would reach the process's main thread, not the node's) and resolves with
- * the `host:port` it answers at, or `undefined` in a worker thread.
- *
- * @param secret - the launch's secret, which every request must carry
+ * The one worker thread of a node process that watches its parent: started early, as the
+ * parent watchdog, and asked later to answer diagnostics as well (a second thread would
+ * be a second V8 isolate, about 10 MB).
  */
-export function startDiagnosticsThread(
-  secret: string,
-  listen: DiagnosticsListen,
-): Promise<string | undefined> {
-  if (!isMainThread) return Promise.resolve(undefined);
-  const bindHost = listen.bindHost ?? '127.0.0.1';
+export interface ParentWatchdog {
+  /** The thread. */
+  readonly thread: Worker;
+}
+
+/**
+ * Starts the thread that ends this process when its parent (the launcher, or a colocation
+ * host) dies, even while the node's main thread is blocked in a long computation: it
+ * looks at the parent every 250 ms and kills the process as soon as it has been
+ * re-parented. The same thread answers diagnostics once {@link startDiagnosticsThread}
+ * is given it. No-op inside a worker thread.
+ *
+ * @param parent - the pid the parent must keep: the one the starter gave in the
+ * bootstrap, since `process.ppid` is already someone else's if the starter died first
+ */
+export function watchParent(parent: number): ParentWatchdog | undefined {
+  if (!isMainThread) return undefined;
   const thread = new Worker(THREAD_CODE, {
     eval: true,
-    workerData: {
-      secret,
-      host: bindHost,
-      ports: listen.portRange === undefined ? [] : portsToTry(listen.portRange),
-    },
+    workerData: { parent },
     // Its output would go through the main thread, which may be the one that is blocked.
     stdout: false,
     stderr: false,
   });
-  // It must never keep a finished node process alive.
+  // The watch must never keep a finished node process alive.
   thread.unref();
+  return { thread };
+}
+
+/**
+ * Starts the diagnostics thread of this process (none inside a worker thread: there the
+ * inspector would reach the process's main thread, not the node's), or makes the
+ * process's parent watchdog answer diagnostics too, and resolves with the `host:port` it
+ * answers at, or `undefined` in a worker thread.
+ *
+ * @param secret - the launch's secret, which every request must carry
+ * @param watchdog - the parent watchdog this process already runs, if any
+ */
+export function startDiagnosticsThread(
+  secret: string,
+  listen: DiagnosticsListen,
+  watchdog?: ParentWatchdog,
+): Promise<string | undefined> {
+  if (!isMainThread) return Promise.resolve(undefined);
+  const bindHost = listen.bindHost ?? '127.0.0.1';
+  const settings = {
+    secret,
+    host: bindHost,
+    ports: listen.portRange === undefined ? [] : portsToTry(listen.portRange),
+  };
+  let thread: Worker;
+  if (watchdog === undefined) {
+    thread = new Worker(THREAD_CODE, {
+      eval: true,
+      workerData: settings,
+      // Its output would go through the main thread, which may be the one that is blocked.
+      stdout: false,
+      stderr: false,
+    });
+    // It must never keep a finished node process alive.
+    thread.unref();
+  } else {
+    thread = watchdog.thread;
+    thread.postMessage(settings);
+  }
   return new Promise((resolve, reject) => {
     thread.once('error', reject);
     thread.once('message', (port: number) => {

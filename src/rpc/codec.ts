@@ -4,8 +4,10 @@
  * their type (`moreTypes`), `Map`s stay `Map`s, plain objects stay plain objects, and an
  * `Error` keeps its name, message and stack.
  */
-import { addExtension, Packr, RESERVE_START_SPACE } from 'msgpackr';
+// msgpackr's JavaScript alone: its native string decoder loads later (native-strings.ts).
+import { addExtension, Packr, RESERVE_START_SPACE } from './msgpackr-js.ts';
 import { LaunchpadError } from '../errors/errors.ts';
+import { noteFrameBytes } from './native-strings.ts';
 import {
   packWithSegments,
   type PackedFrame,
@@ -92,6 +94,7 @@ export function decodeFrameBody(body: Uint8Array): unknown {
   const bytes = Buffer.isBuffer(body)
     ? body
     : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  noteFrameBytes(bytes.byteLength);
   return unpackWithSegments(unpack, bytes);
 }
 

@@ -3,7 +3,7 @@
  * {@link HandleRef}: a handle on the wire. Node arguments carry HandleRefs in place of
  * handles; the receiving node turns each into a client.
  */
-import { addExtension } from 'msgpackr';
+import { addExtension } from './msgpackr-js.ts';
 import type { CallOptions } from './call-options.ts';
 
 /** The serialisable part of a handle: the node it points to and its client defaults. */

@@ -23,7 +23,7 @@
  * fixarray byte, never 0xc1). Outside a frame (checkpoint files) typed arrays are
  * written as msgpackr writes them, so those files keep their format.
  */
-import { addExtension } from 'msgpackr';
+import { addExtension } from './msgpackr-js.ts';
 import { LaunchpadError } from '../errors/errors.ts';
 import { copiedOut } from './receive-pool.ts';
 
