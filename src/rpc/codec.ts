@@ -66,6 +66,9 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024 * 1024;
 // few hundred bytes is cheaper than a second write. Above it the body is never copied.
 const JOIN_BELOW_BYTES = 16 * 1024;
 
+// The most of msgpackr's encode buffer a small queued socket frame may keep alive.
+const HOLD_AT_MOST_BYTES = 1024 * 1024;
+
 /** Encodes any supported value to a MessagePack buffer. */
 export function encode(value: unknown): Buffer {
   return packr.pack(value);
@@ -148,7 +151,13 @@ export function encodeSocketFrame(
 ): Buffer | [Buffer, Buffer] | HandedOverFrame {
   const packed = packFrame(value, maxBytes, packPrefixed, PREFIX_BYTES);
   if (packed.reserved) {
-    const frame = packed.body as Buffer;
+    // A view of msgpackr's buffer keeps all of it alive while it waits to be written, and
+    // after one large message that buffer stays large: a small frame is copied out of it.
+    const view = packed.body as Buffer;
+    const frame =
+      view.buffer.byteLength > HOLD_AT_MOST_BYTES && view.byteLength < JOIN_BELOW_BYTES
+        ? Buffer.from(view)
+        : view;
     frame.writeUInt32BE(packed.bodyBytes, 0);
     return frame;
   }
