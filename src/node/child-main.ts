@@ -52,8 +52,8 @@ export async function runChild(): Promise<void> {
   // A launcher killed outright (SIGKILL) cannot say goodbye; a busy node would not notice
   // its closed connection either, so a separate thread watches the parent process, unless
   // the kernel already kills this process with its parent (that thread would cost a
-  // whole V8 isolate, about 9 MB, for nothing). Once the node serves, that thread answers
-  // its diagnostics too.
+  // whole V8 isolate, about 9 MB, for nothing). That thread answers the node's
+  // diagnostics too.
   const watchdog =
     bootstrap.killedWithParent === true
       ? undefined
@@ -113,6 +113,22 @@ export async function runChild(): Promise<void> {
   };
   try {
     const listen = await resolveListen(spec.listen, bootstrap.controlAddress, spec.nodeId);
+    // The diagnostics thread boots while the node's code loads; its address is registered
+    // before the node is (see register below). LP_DIAGNOSTICS=0 saves the thread's
+    // isolate, and gives up stack dumps; a node whose thread fails to start still runs (a
+    // dump of it says it has none).
+    const diagnostics =
+      process.env[USER_VARIABLES.diagnostics] === '0'
+        ? Promise.resolve(undefined)
+        : startDiagnosticsThread(
+            bootstrap.secret,
+            {
+              bindHost: listen.bindHost ?? spec.bindHost,
+              advertiseHost: listen.advertiseHost ?? spec.advertiseHost,
+              portRange: listen.portRange,
+            },
+            watchdog,
+          ).catch(() => undefined);
     const code = await loadCode(spec);
     markStartPhase(spec.nodeId, 'code-loaded');
     await runNode(
@@ -138,27 +154,17 @@ export async function runChild(): Promise<void> {
             }),
         ...(spec.socketFolder === undefined ? {} : { socketFolder: spec.socketFolder }),
         register: async (nodeId, address) => {
+          // Before the node itself: once it is registered, a peer may call a method that
+          // blocks this thread at once, and a blocked thread could never say where its
+          // diagnostics thread answers, so that node could never be dumped.
+          const at = await diagnostics;
+          if (at !== undefined) {
+            await control.registerDiagnostics(nodeId, at).catch(() => undefined);
+          }
           const route = address === undefined ? undefined : parseAddress(address);
           await control.register(nodeId, route?.tcp ?? null, route?.local ?? null);
           markStartPhase(nodeId, 'serving');
           releaseNativeStrings();
-          // Started once the node is ready, so its start does not wait for it; but before
-          // its run() begins, since a run() that blocks the event loop at once would keep
-          // this thread from ever learning the diagnostics thread's port.
-          // LP_DIAGNOSTICS=0 saves the thread's isolate, and gives up stack dumps.
-          if (process.env[USER_VARIABLES.diagnostics] === '0') return;
-          await startDiagnosticsThread(
-            bootstrap.secret,
-            {
-              bindHost: listen.bindHost ?? spec.bindHost,
-              advertiseHost: listen.advertiseHost ?? spec.advertiseHost,
-              portRange: listen.portRange,
-            },
-            watchdog,
-          )
-            .then((at) => (at === undefined ? undefined : control.registerDiagnostics(nodeId, at)))
-            // A node without stack dumps still runs; a dump of it says it has none.
-            .catch(() => undefined);
         },
       },
     );

@@ -5,7 +5,7 @@
  */
 import * as lp from 'launchpad-ts';
 import { describe, expect, it } from 'vitest';
-import { busyRun, Idle, Spinner } from '../../fixtures/spinning.ts';
+import { busyRun, Idle, spinAtOnce, Spinner } from '../../fixtures/spinning.ts';
 import { isAlive } from '../../helpers/scripts.ts';
 import { dumpNaming } from '../../helpers/stack-dumps.ts';
 import type { CpuProfile } from '../../../src/protocol/diagnostics.ts';
@@ -91,6 +91,24 @@ describe.each(['processes', 'threads'] as const)(
     });
   },
 );
+
+describe('a node process blocked by the first call it serves', () => {
+  it('is dumped: its diagnostics thread was registered before the node was', async () => {
+    // The caller's run() makes the spinner spin as soon as the program is ready. Its
+    // diagnostics thread used to be registered after the node: a call in between left the
+    // main thread blocked before it could say where that thread answers.
+    const program = new lp.Program('spun_at_once');
+    const spinner = program.addNode(new lp.ServiceNode(Spinner), 'spinner');
+    program.addNode(new lp.FunctionNode(spinAtOnce, spinner), 'caller');
+    const running = lp.launch(program, { launchType: 'processes', terminationGraceMs: 500 });
+    try {
+      await running.ready;
+      expect(await dumpNaming(running, 'spinner/0', 'spinForever')).toMatch(/^node spinner\/0: /);
+    } finally {
+      await running.stop();
+    }
+  });
+});
 
 describe('a profile whose node ends before it is done, under processes', () => {
   it('says the node was stopped with the program, naming it', async () => {
