@@ -16,26 +16,7 @@ import {
   DIAGNOSTICS_STALL_MS,
   MAX_PROFILE_MS,
 } from '../../src/protocol/diagnostics.ts';
-
-/** Sends one request line to `address` (`host:port`) and returns the parsed answer line. */
-function ask(address: string, request: unknown): Promise<Record<string, unknown>> {
-  const colon = address.lastIndexOf(':');
-  const socket = connect(Number(address.slice(colon + 1)), address.slice(0, colon));
-  return new Promise((resolve, reject) => {
-    let text = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => (text += chunk));
-    socket.once('error', reject);
-    socket.once('close', () => {
-      try {
-        resolve(JSON.parse(text) as Record<string, unknown>);
-      } catch (error) {
-        reject(error instanceof Error ? error : new Error(String(error)));
-      }
-    });
-    socket.write(`${JSON.stringify(request)}\n`);
-  });
-}
+import { askDiagnostics } from '../helpers/diagnostics-request.ts';
 
 describe('the diagnostics thread', () => {
   // Inside a worker thread it would reach the process's main thread, so it does not start.
@@ -45,14 +26,14 @@ describe('the diagnostics thread', () => {
       const address = await startDiagnosticsThread('the-secret', {});
       expect(address).toMatch(/^127\.0\.0\.1:\d+$/);
       if (address === undefined) return;
-      expect(await ask(address, { secret: 'not-it', op: 'stack' })).toEqual({
+      expect(await askDiagnostics(address, { secret: 'not-it', op: 'stack' })).toEqual({
         error: 'wrong secret',
       });
-      expect(await ask(address, { secret: 'the-secret', op: 'nothing' })).toEqual({
+      expect(await askDiagnostics(address, { secret: 'the-secret', op: 'nothing' })).toEqual({
         error: 'unknown request',
       });
       // The test runner may be running JavaScript on this thread or not: idle or frames.
-      const answer = await ask(address, { secret: 'the-secret', op: 'stack' });
+      const answer = await askDiagnostics(address, { secret: 'the-secret', op: 'stack' });
       const stack = answer['stack'] as { pid?: unknown; idle?: unknown; frames?: unknown };
       expect(stack.pid).toBe(process.pid);
       expect(typeof stack.idle).toBe('boolean');
@@ -70,7 +51,7 @@ describe('the diagnostics thread', () => {
     });
     try {
       await recording.sent;
-      const answer = await ask(address, { secret: 'the-secret', op: 'stack' });
+      const answer = await askDiagnostics(address, { secret: 'the-secret', op: 'stack' });
       expect((answer['stack'] as { pid?: unknown }).pid).toBe(process.pid);
     } finally {
       recording.close();
@@ -91,7 +72,7 @@ describe('the diagnostics thread', () => {
       runDeepStacks(1500);
       // The thread answers in turn, so this profile ends after the slow reader's answer
       // was written, and lasts longer than the thread lingers after an answer.
-      await ask(address, {
+      await askDiagnostics(address, {
         secret: 'the-secret',
         op: 'profile',
         durationMs: DIAGNOSTICS_LINGER_MS + 500,
@@ -111,7 +92,7 @@ describe('the diagnostics thread', () => {
     await stuck.sent;
     runDeepStacks(1500);
     // Ends after the stuck reader's answer was written, and after the thread gave up on it.
-    await ask(address, {
+    await askDiagnostics(address, {
       secret: 'the-secret',
       op: 'profile',
       durationMs: DIAGNOSTICS_STALL_MS + 1000,

@@ -6,7 +6,6 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { connect } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
@@ -15,31 +14,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startDiagnosticsThread, watchParent } from '../../src/node/diagnostics-thread.ts';
 import { Spinner } from '../fixtures/spinning.ts';
 import { dumpNaming } from '../helpers/stack-dumps.ts';
+import { askDiagnostics } from '../helpers/diagnostics-request.ts';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 
 const THREAD_MODULE = new URL('../../src/node/diagnostics-thread.ts', import.meta.url).href;
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-
-/** Sends one request line to `address` and returns the parsed answer line. */
-function ask(address: string, request: unknown): Promise<Record<string, unknown>> {
-  const colon = address.lastIndexOf(':');
-  const socket = connect(Number(address.slice(colon + 1)), address.slice(0, colon));
-  return new Promise((resolve, reject) => {
-    let text = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => (text += chunk));
-    socket.once('error', reject);
-    socket.once('close', () => {
-      try {
-        resolve(JSON.parse(text) as Record<string, unknown>);
-      } catch (error) {
-        reject(error instanceof Error ? error : new Error(String(error)));
-      }
-    });
-    socket.write(`${JSON.stringify(request)}\n`);
-  });
-}
 
 /** How many worker threads this thread has started. */
 const workerThreads = (): number =>
@@ -95,10 +75,10 @@ describe('the parent watchdog', () => {
       const address = await startDiagnosticsThread('the-secret', {}, watchdog);
       expect(address).toMatch(/^127\.0\.0\.1:\d+$/);
       if (address === undefined) return;
-      expect(await ask(address, { secret: 'not-it', op: 'stack' })).toEqual({
+      expect(await askDiagnostics(address, { secret: 'not-it', op: 'stack' })).toEqual({
         error: 'wrong secret',
       });
-      const answer = await ask(address, { secret: 'the-secret', op: 'stack' });
+      const answer = await askDiagnostics(address, { secret: 'the-secret', op: 'stack' });
       expect((answer['stack'] as { pid?: unknown }).pid).toBe(process.pid);
       expect(workerThreads()).toBe(before + 1);
     } finally {
