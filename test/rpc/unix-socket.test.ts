@@ -24,7 +24,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { socketPath } from '../../src/rpc/local-socket.ts';
-import { destroyRawSockets, rawSocket, WRONG_HELLO } from '../helpers/raw-socket.ts';
+import { HELLO_TIMEOUT_MS, MAX_UNAUTHENTICATED_CONNECTIONS } from '../../src/rpc/protocol.ts';
+import { destroyRawSockets, endedByServer, rawSocket, WRONG_HELLO } from '../helpers/raw-socket.ts';
 import { closeAll, serve } from './harness.ts';
 
 const echo = { echo: (value: number) => value };
@@ -126,6 +127,46 @@ describe('the Unix socket of an RPC server', () => {
       expect(server.connectionCount).toBe(0);
     }, 5_000);
     expect(await client().echo(2)).toBe(2);
+  });
+
+  it(
+    'closes a connection that stays silent, once the HELLO timer runs out',
+    async () => {
+      const path = socketPath(folder, 'service/0');
+      const { server } = await serve(echo, { localPath: path });
+      const socket = await rawSocket(path);
+      await vi.waitFor(() => {
+        expect(server.localConnectionCount).toBe(1);
+      }, 5_000);
+      // Nothing is sent: the server, not the client, ends it.
+      await endedByServer(socket);
+      await vi.waitFor(() => {
+        expect(server.connectionCount).toBe(0);
+      }, 5_000);
+    },
+    HELLO_TIMEOUT_MS + 10_000,
+  );
+
+  it('counts its strangers against the same cap as TCP', async () => {
+    const path = socketPath(folder, 'service/0');
+    const { server, client } = await serve(echo, { localPath: path });
+    const strangers: Socket[] = [];
+    for (let index = 0; index < MAX_UNAUTHENTICATED_CONNECTIONS; index++) {
+      strangers.push(await rawSocket(server.address));
+    }
+    await vi.waitFor(() => {
+      expect(server.connectionCount).toBe(MAX_UNAUTHENTICATED_CONNECTIONS);
+    }, 5_000);
+    // One more stranger, over the Unix socket, is closed at once.
+    await endedByServer(await rawSocket(path));
+    await vi.waitFor(() => {
+      expect(server.localConnectionCount).toBe(0);
+    }, 5_000);
+    for (const socket of strangers.slice(0, 10)) socket.destroy();
+    await vi.waitFor(() => {
+      expect(server.connectionCount).toBeLessThanOrEqual(MAX_UNAUTHENTICATED_CONNECTIONS - 10);
+    }, 5_000);
+    expect(await client().echo(5)).toBe(5);
   });
 
   it('drops at once a first frame announcing more than a HELLO', async () => {
