@@ -8,7 +8,8 @@
  * file). esbuild bundles the package's entry points (the public API, `replay`, the
  * command, and the scripts a node process or thread starts with) with code splitting into
  * `dist/bundle/`, all outputs in that one folder, so that every module shared between
- * entries is loaded once, whichever entry loads it first; packages stay imports. Each
+ * entries is loaded once, whichever entry loads it first (`index-in-node`, the public API
+ * as a node loads it, shares every module with `index`); packages stay imports. Each
  * entry's own path in `dist/` (what `package.json` and the launcher name) becomes a
  * one-line module that imports its bundle, and the other `.js` files of `tsc` are removed.
  *
@@ -29,6 +30,7 @@ const DIST = join(ROOT, 'dist');
 /** Entry points, by path under `src/` without extension; a `#!` line is kept on the command's. */
 const ENTRIES = [
   'index',
+  'index-in-node',
   'replay/index',
   'cli/main',
   'node/child-entry',
@@ -92,9 +94,12 @@ removeCompiled(DIST);
  * The scripts a node process or thread starts with: they export nothing, and they turn on
  * source maps before their bundle loads (below).
  */
-const NODE_ENTRIES = new Set(
-  ENTRIES.filter((entry) => entry.startsWith('node/') || entry.includes('/task/')),
-);
+const NODE_ENTRIES = new Set([
+  'node/child-entry',
+  'node/colocation-entry',
+  'node/task-entry',
+  'launcher/backends/slurm/task/slurm-task',
+]);
 
 for (const entry of ENTRIES) {
   const depth = entry.split('/').length - 1;

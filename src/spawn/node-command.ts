@@ -38,6 +38,16 @@ export function entryScriptPath(entry: EntryScript): string {
   return fileURLToPath(entryScriptUrl(entry));
 }
 
+/**
+ * The package condition every node process and thread runs under: `import 'launchpad-ts'`
+ * in a node resolves to the public API without the launcher's code (`src/index-in-node.ts`,
+ * named in `package.json`'s `exports`).
+ */
+export const NODE_CONDITION = 'launchpad-ts-node';
+
+/** The flag that gives a process or thread {@link NODE_CONDITION}. */
+export const NODE_CONDITION_FLAG = `--conditions=${NODE_CONDITION}`;
+
 /** The tsx loader this process was started with (`--import …tsx…`), if any. */
 function inheritedLoader(): string | undefined {
   const argv = process.execArgv;
@@ -128,8 +138,9 @@ function resolveTsx(specifier: string): string {
 
 /**
  * The arguments after `node` for a process that starts with `entry`: the launcher's own
- * `--conditions`, `nodeFlags`, the TypeScript loader if needed, the entry script, then `args` (which the node's code sees
- * as `process.argv.slice(2)`).
+ * `--conditions` and {@link NODE_CONDITION_FLAG}, `nodeFlags`, the TypeScript loader if
+ * needed, the entry script, then `args` (which the node's code sees as
+ * `process.argv.slice(2)`).
  */
 export function nodeProcessArgs(
   nodeFlags: readonly string[],
@@ -138,7 +149,7 @@ export function nodeProcessArgs(
 ): string[] {
   const loader = typeScriptLoaderUrl();
   return [
-    ...inheritedConditions(),
+    ...withNodeCondition(inheritedConditions()),
     ...nodeFlags,
     ...(loader === undefined ? [] : ['--import', loader]),
     entryScriptPath(entry),
@@ -148,7 +159,7 @@ export function nodeProcessArgs(
 
 /**
  * The Node.js flags of a node's worker thread: the launcher's own, less its TypeScript
- * loader. A worker inherits its parent's flags and runs their `--import`s again, so a
+ * loader, with {@link NODE_CONDITION_FLAG}. A worker inherits its parent's flags and runs their `--import`s again, so a
  * launcher run through tsx would otherwise load tsx and esbuild into every node thread.
  */
 export function threadExecArgv(): string[] {
@@ -166,7 +177,12 @@ export function threadExecArgv(): string[] {
     }
     kept.push(flag);
   }
-  return kept;
+  return withNodeCondition(kept);
+}
+
+/** `flags` with {@link NODE_CONDITION_FLAG} added, once (a colocation host's threads inherit it). */
+function withNodeCondition(flags: readonly string[]): string[] {
+  return flags.includes(NODE_CONDITION_FLAG) ? [...flags] : [...flags, NODE_CONDITION_FLAG];
 }
 
 function isTsxModule(specifier: string): boolean {

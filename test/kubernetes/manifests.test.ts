@@ -156,7 +156,11 @@ describe('rendered Kubernetes manifests', () => {
       memory: '256Mi',
       'nvidia.com/gpu': '1',
     });
-    expect(dig(consumer, 'spec', 'containers', 0, 'command', 2)).toBe('tsx');
+    // `node`, the nodes' package condition, then tsx (the test runs from the sources).
+    expect(dig(consumer, 'spec', 'containers', 0, 'command', 1)).toBe(
+      '--conditions=launchpad-ts-node',
+    );
+    expect(dig(consumer, 'spec', 'containers', 0, 'command', 3)).toBe('tsx');
     // The launch secret lives only in the Secret, referenced by the Pods.
     expect(JSON.stringify(objects.slice(2))).not.toContain('<secret>');
   });
@@ -168,7 +172,7 @@ describe('rendered Kubernetes manifests', () => {
     const threaded = objects.find(
       (o) => dig(o, 'metadata', 'annotations', 'launchpad-ts/node-id') === 'threaded/0,threaded/1',
     );
-    expect(String(dig(threaded, 'spec', 'containers', 0, 'command', 3))).toMatch(/task-entry\.ts$/);
+    expect(String(dig(threaded, 'spec', 'containers', 0, 'command', 4))).toMatch(/task-entry\.ts$/);
     expect(dig(threaded, 'spec', 'containers', 0, 'env', 0, 'name')).toBe('LP_COLOCATED_TASK');
     const secret = objects[0] as { stringData: Record<string, string> };
     const task = Object.values(secret.stringData)

@@ -171,7 +171,7 @@ lp.main(async () => {
       expect(ran.stderr).toMatch(
         /at .*node_modules\/launchpad-ts\/src\/node\/node-runner\.ts:\d+:\d+/,
       );
-      expect(ran.stderr).not.toMatch(/launchpad-ts\/dist\/bundle\/chunk-\w+\.js:\d+/);
+      expect(ran.stderr).not.toMatch(/^\s+at .*launchpad-ts\/dist\/bundle\/chunk-\w+\.js:\d+/m);
       // The uncaught error prints under its class's own name, as the bundle keeps it.
       expect(ran.stderr).toContain(
         '[LaunchpadError: Node worker/0 failed: Error: the worker broke',

@@ -29,7 +29,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LaunchpadError } from '../../errors/errors.ts';
 import type { CodeLocation } from '../../protocol/node-spec.ts';
 import type { StackFrame } from '../../protocol/diagnostics.ts';
-import { inheritedConditionNames } from '../../spawn/node-command.ts';
+import { inheritedConditionNames, NODE_CONDITION } from '../../spawn/node-command.ts';
 
 const TYPESCRIPT_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.tsx']);
 
@@ -183,7 +183,8 @@ class Compiler {
         sourcemap: 'linked',
         sourcesContent: false,
         logLevel: 'silent',
-        conditions: inheritedConditionNames(),
+        // As the nodes resolve packages: `launchpad-ts` becomes its API without the launcher.
+        conditions: [...inheritedConditionNames(), NODE_CONDITION],
         define: {
           'import.meta.url': JSON.stringify(realUrl),
           'import.meta.dirname': JSON.stringify(dirname(source)),

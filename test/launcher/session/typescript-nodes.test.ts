@@ -91,12 +91,27 @@ describe.each(['processes', 'threads'] as const)(
         report.execArgv.filter((flag) => TOOLCHAIN.test(flag) || /^--(import|loader)/.test(flag)),
       ).toEqual([]);
       expect(report.scripts.filter((url) => TOOLCHAIN.test(url))).toEqual([]);
-      expect(report.scripts).toContain(pathToFileURL(join(ROOT, 'dist/index.js')).href);
       expect(report.scripts.some((url) => url.endsWith('/ts-entry/program.mjs'))).toBe(true);
-      // The library comes bundled (scripts/bundle.ts): a node that imports its whole public
-      // API reads about 30 of its files, where it read about 140 modules unbundled.
+      // `import 'launchpad-ts'` in a node is the public API without the launcher's code
+      // (the launchpad-ts-node condition): no file of the launcher's session or backends.
+      expect(report.scripts).toContain(pathToFileURL(join(ROOT, 'dist/index-in-node.js')).href);
+      expect(report.scripts).not.toContain(pathToFileURL(join(ROOT, 'dist/index.js')).href);
       const libraryFiles = report.scripts.filter((url) => url.startsWith(DIST_URL));
-      expect(libraryFiles.length, libraryFiles.join('\n')).toBeLessThan(50);
+      const launcherModules = libraryFiles.flatMap((url) =>
+        [...readFileSync(new URL(url), 'utf8').matchAll(/^\/\/ (src\/launcher\/\S+)$/gm)]
+          .map((match) => match[1] ?? '')
+          .filter(
+            (module) =>
+              !/^src\/launcher\/(options|main\.ts|backends\/[\w-]+\/(descriptor|task))/.test(
+                module,
+              ),
+          ),
+      );
+      expect(launcherModules).toEqual([]);
+      expect(report.launchRefusal).toContain('launch() was called in node reporter/0');
+      // The library comes bundled (scripts/bundle.ts): a node reads about 40 of its files,
+      // where it read about 140 modules unbundled.
+      expect(libraryFiles.length, libraryFiles.join('\n')).toBeLessThan(45);
 
       // import.meta names the real file, so a data file beside it is found.
       expect(report.url, output).toBe(pathToFileURL(PROGRAM).href);

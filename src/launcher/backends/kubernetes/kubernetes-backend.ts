@@ -19,6 +19,7 @@ import type { NodeRun } from '../../session/node-runs.ts';
 import { unitEndingWith, type Unit, type UnitEnd } from '../../../spawn/unit.ts';
 import {
   entryScriptPath,
+  NODE_CONDITION_FLAG,
   typeScriptLoaderUrl,
   type EntryScript,
 } from '../../../spawn/node-command.ts';
@@ -40,10 +41,19 @@ import { startPodInformer, type PodChange, type PodInformer } from './pod-inform
 import { deletedError, notStartedError, pendingReason, podFailedError } from './pod-report.ts';
 import { thrownAsError } from '../../../errors/thrown.ts';
 
-/** The command of a Pod: Node.js, tsx if the code is TypeScript, an entry script. */
+/**
+ * The command of a Pod: Node.js with the nodes' package condition, tsx if the code is
+ * TypeScript, an entry script.
+ */
 function podCommand(entry: EntryScript, args: readonly string[]): string[] {
   const loader = typeScriptLoaderUrl() === undefined ? [] : ['--import', 'tsx'];
-  return ['node', ...loader, relative(process.cwd(), entryScriptPath(entry)), ...args];
+  return [
+    'node',
+    NODE_CONDITION_FLAG,
+    ...loader,
+    relative(process.cwd(), entryScriptPath(entry)),
+    ...args,
+  ];
 }
 
 /**
