@@ -7,7 +7,6 @@
 import { LaunchpadError } from '../errors/errors.ts';
 import { markRunsNode, setChildLaunchHook } from './child-hook.ts';
 import type { NodeCode } from '../model/node.ts';
-import { lookup } from 'node:dns/promises';
 import { hostname } from 'node:os';
 import type { AddressResolver } from '../rpc/resolver.ts';
 import { parseAddress } from '../rpc/local-route.ts';
@@ -195,6 +194,8 @@ export async function runChild(): Promise<void> {
 async function unreachable(bootstrap: ChildBootstrap, error: unknown): Promise<string> {
   const cause = thrownMessage(error);
   const host = hostOf(bootstrap.controlAddress);
+  // Only on this failure: the resolver is not worth its memory to every node.
+  const { lookup } = await import('node:dns/promises');
   const resolved = await lookup(host).then(
     ({ address }) => address,
     () => 'nothing',
