@@ -10,7 +10,8 @@
  * plain `node`, as a user's compiled program is, and its TypeScript run with tsx
  * (`node --import tsx producers-program.ts`), as most users run it. BENCH_STARTUP_BEFORE=<dir>
  * runs both entries against the launchpad-ts built in <dir> too (the code before a change,
- * with its own dist/ and node_modules), in the same rounds.
+ * with its own dist/ and node_modules), in the same rounds. The entries run in a rotated order,
+ * one step further each round.
  */
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -100,7 +101,10 @@ for (let round = 1; round <= ROUNDS; round++) {
   for (const size of SIZES) {
     const nodes = size + 1;
     for (const launchType of LAUNCH_TYPES) {
-      for (const [entry, args] of entries) {
+      // Each round starts with another entry: the first run of a block comes out slower
+      // more often than not, which a fixed order would charge to one entry.
+      const order = entries.map((_, index) => entries[(index + round - 1) % entries.length]);
+      for (const [entry, args] of order.filter((item) => item !== undefined)) {
         process.stderr.write(
           `startup round ${round}/${ROUNDS}: ${size} producers, ${launchType}, ${entry}\n`,
         );
