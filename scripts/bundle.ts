@@ -22,7 +22,7 @@ import { readdirSync, rmSync, statSync, writeFileSync, readFileSync } from 'node
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
-import { init as initLexer, parse as parseModule } from 'es-module-lexer';
+import { ImportType, init as initLexer, parse as parseModule } from 'es-module-lexer';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SRC = join(ROOT, 'src');
@@ -97,8 +97,17 @@ for (const name of readdirSync(bundleFolder).filter((file) => file.endsWith('.js
   const code = readFileSync(path, 'utf8');
   const [imports] = parseModule(code);
   // A dynamic import's `ss` is where its `import` keyword starts; `d` is -1 for a static
-  // import and -2 for `import.meta`.
-  const starts = imports.filter((found) => found.d > -1).map((found) => found.ss);
+  // import and -2 for `import.meta`. $lpImp takes a specifier alone: refuse what it
+  // could not pass on (import attributes, `import.source()`, `import.defer()`).
+  const dynamic = imports.filter((found) => found.d > -1);
+  const unsupported = dynamic.find((found) => found.t !== ImportType.Dynamic || found.a > -1);
+  if (unsupported !== undefined) {
+    throw new Error(
+      `${name}: the dynamic import at ${String(unsupported.ss)} has attributes or a phase, ` +
+        `which ${DYNAMIC_IMPORT} does not pass on; extend ${DYNAMIC_IMPORT_FILE} first.`,
+    );
+  }
+  const starts = dynamic.map((found) => found.ss);
   if (starts.length === 0) continue;
   let rewritten = code;
   for (const start of starts) {
