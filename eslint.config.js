@@ -16,6 +16,8 @@ export default tseslint.config(
       'eslint.config.js',
       'layers.config.js',
       'test/kubernetes/fake-api/*.mjs',
+      // Forked with plain node by a test node: JavaScript, so no loader is involved.
+      'test/fixtures/ts-entry/*.mjs',
     ],
   },
   js.configs.recommended,

@@ -14,10 +14,9 @@
  * condition. `test/architecture/public-api-in-node.test.ts` checks that this module exports
  * exactly the values `index.ts` does, so that no user module fails to link in a node.
  */
-import { LaunchpadError } from './errors/errors.ts';
 import type { launch as launchFromLauncher } from './launcher/launch.ts';
 import { childLaunchHook } from './node/child-hook.ts';
-import { currentNode } from './node/node-context.ts';
+import { launchInNodeError, launchUnderNodeConditionError } from './node/launch-refusal.ts';
 
 export { Program } from './model/program.ts';
 export { Handle } from './model/handle.ts';
@@ -56,12 +55,5 @@ export { LaunchpadError, RemoteError, isLaunchpadError } from './errors/errors.t
 export const launch: typeof launchFromLauncher = (program) => {
   const hook = childLaunchHook();
   if (hook !== undefined) return hook(program);
-  const node = currentNode();
-  const where = node === undefined ? 'a node' : `node ${node.context.nodeId}`;
-  throw new LaunchpadError(
-    'FAILED_PRECONDITION',
-    `launch() was called in ${where}, which cannot launch program ${program.name}: programs ` +
-      "are launched from the launcher's code (inside lp.main(), or a script of its own), not " +
-      'from a node.',
-  );
+  throw launchInNodeError(program) ?? launchUnderNodeConditionError(program);
 };

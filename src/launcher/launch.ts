@@ -7,6 +7,7 @@ import { checkPythonNodes } from './session/python-check.ts';
 import { LaunchpadError } from '../errors/errors.ts';
 import { markLaunched, Program } from '../model/program.ts';
 import { childLaunchHook } from '../node/child-hook.ts';
+import { launchInNodeError } from '../node/launch-refusal.ts';
 import { resolveLaunchOptions, type LaunchOptions } from './options/launch-options.ts';
 import { resolveRestartPolicies, type ResolvedRestartPolicy } from './options/restart-policy.ts';
 import { createLaunchSetup } from './session/launch-setup.ts';
@@ -24,7 +25,8 @@ import { markLaunchPhase } from './session/launch-phases.ts';
  * `options.launchType`, else `--lp_launch_type`, else `LP_LAUNCH_TYPE`, else `processes`.
  *
  * @throws LaunchpadError `INVALID_ARGUMENT` for an unknown launch type or options, or a
- * node argument that cannot reach its node (the message names the node and the path)
+ * node argument that cannot reach its node (the message names the node and the path);
+ * `FAILED_PRECONDITION` when called from a node's code
  *
  * @example
  * ```ts
@@ -34,6 +36,9 @@ import { markLaunchPhase } from './session/launch-phases.ts';
 export function launch(program: Program, options: LaunchOptions = {}): RunningProgram {
   const hook = childLaunchHook();
   if (hook !== undefined) return hook(program);
+  // A node's code under `in-process` reaches this launch() (elsewhere, the nodes' own).
+  const refused = launchInNodeError(program);
+  if (refused !== undefined) throw refused;
   markLaunchPhase('launch-called');
   if (!(program instanceof Program)) {
     throw new LaunchpadError(

@@ -25,6 +25,7 @@ import { startDiagnosticsThread, watchParent } from './diagnostics-thread.ts';
 import { thrownMessage } from '../errors/thrown.ts';
 import { USER_VARIABLES } from '../internal/environment.ts';
 import { holdNativeStrings, releaseNativeStrings } from '../rpc/native-strings.ts';
+import { forgetNodeCondition } from '../spawn/node-command.ts';
 
 function exitNow(message: string): never {
   process.stderr.write(`launchpad-ts: ${message}\n`);
@@ -36,6 +37,7 @@ export async function runChild(): Promise<void> {
   // msgpackr's native string decoder (an addon to locate and load) waits until the node
   // serves, off the path of its start (see rpc/native-strings.ts).
   holdNativeStrings();
+  forgetNodeCondition();
   let bootstrap: ChildBootstrap;
   try {
     bootstrap = takeBootstrap();

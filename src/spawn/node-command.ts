@@ -48,6 +48,16 @@ export const NODE_CONDITION = 'launchpad-ts-node';
 /** The flag that gives a process or thread {@link NODE_CONDITION}. */
 export const NODE_CONDITION_FLAG = `--conditions=${NODE_CONDITION}`;
 
+/**
+ * Takes {@link NODE_CONDITION_FLAG} out of `process.execArgv` in a node that started with
+ * it. Node read its conditions at start, so this node still resolves `launchpad-ts` as a
+ * node; but `child_process.fork()` passes `process.execArgv` on, and a script that a
+ * node's code forks (one that may launch a program of its own) must get the whole API.
+ */
+export function forgetNodeCondition(): void {
+  process.execArgv = process.execArgv.filter((flag) => flag !== NODE_CONDITION_FLAG);
+}
+
 /** The tsx loader this process was started with (`--import …tsx…`), if any. */
 function inheritedLoader(): string | undefined {
   const argv = process.execArgv;

@@ -46,3 +46,30 @@ it("refuses launch() in a node's code, naming the node and the program", () => {
     'launch() was called in node learner/0, which cannot launch program inner',
   );
 });
+
+/** What a node's own launch() said, under in-process. */
+let nestedLaunch = 'nothing thrown';
+
+/** A node that launches a program from its code. */
+export function launchesInner(): void {
+  try {
+    inLauncher.launch(new inLauncher.Program('inner'));
+  } catch (error) {
+    nestedLaunch = String(error);
+  }
+}
+
+it('refuses launch() from a node under in-process too, with the same message', async () => {
+  const outer = new inLauncher.Program('outer');
+  outer.addNode(new inLauncher.FunctionNode(launchesInner), 'worker');
+  await inLauncher.launch(outer, { launchType: 'in-process' }).wait();
+  expect(nestedLaunch).toContain(
+    'launch() was called in node worker/0, which cannot launch program inner',
+  );
+});
+
+it('says what launch() got when it is not a Program, in a node', () => {
+  expect(() => inNode.launch(undefined as unknown as inNode.Program)).toThrow(
+    'cannot launch undefined (launch() expects a Program)',
+  );
+});

@@ -109,6 +109,8 @@ describe.each(['processes', 'threads'] as const)(
       );
       expect(launcherModules).toEqual([]);
       expect(report.launchRefusal).toContain('launch() was called in node reporter/0');
+      // A script the node forks gets the whole API, so it may launch a program of its own.
+      expect(report.forkedResolves).toBe(pathToFileURL(join(ROOT, 'dist/index.js')).href);
       // The library comes bundled (scripts/bundle.ts): a node reads about 40 of its files,
       // where it read about 140 modules unbundled.
       expect(libraryFiles.length, libraryFiles.join('\n')).toBeLessThan(45);
