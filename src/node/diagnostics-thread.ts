@@ -224,6 +224,7 @@ export interface ParentWatchdog {
   readonly thread: Worker;
 }
 
+/** How the diagnostics thread (which may be the parent watchdog too) is started. */
 const THREAD_OPTIONS = {
   eval: true,
   // Its output would go through the main thread, which may be the one that is blocked.
