@@ -7,7 +7,7 @@
  */
 import { LaunchpadError } from '../errors/errors.ts';
 import type { Handle } from './handle.ts';
-import type { Node } from './node.ts';
+import { Node } from './node.ts';
 
 /** How colocated nodes share their process. */
 export type ColocationKind = 'threads' | 'processes';
@@ -16,6 +16,12 @@ export type ColocationKind = 'threads' | 'processes';
 export type HandlesOf<TNodes extends readonly Node[]> = {
   [TIndex in keyof TNodes]: TNodes[TIndex] extends Node<infer TService> ? Handle<TService> : never;
 };
+
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === 'object') return `an instance of ${value.constructor.name || 'Object'}`;
+  return `a ${typeof value}`;
+}
 
 /** The base of both colocations. Add it with `program.addNode(colocation, label)`. */
 export abstract class Colocation<TNodes extends readonly Node[] = readonly Node[]> {
@@ -33,7 +39,18 @@ export abstract class Colocation<TNodes extends readonly Node[] = readonly Node[
         'A colocation needs a non-empty array of nodes.',
       );
     }
-    for (const node of list) {
+    for (const [index, node] of list.entries()) {
+      const found: unknown = node;
+      if (!(found instanceof Node)) {
+        throw new LaunchpadError(
+          'INVALID_ARGUMENT',
+          found instanceof Colocation
+            ? `Element ${String(index)} of this ${new.target.name} is a ${found.constructor.name}: colocations do not nest. ` +
+                'Put its nodes in one colocation, or add each colocation to the program with program.addNode().'
+            : `Element ${String(index)} of this ${new.target.name} is ${describeValue(found)}, not a node; ` +
+                'give it nodes such as new lp.ServiceNode(MyService) or new lp.FunctionNode(myFunction).',
+        );
+      }
       if (node.added) {
         throw new LaunchpadError(
           'INVALID_ARGUMENT',

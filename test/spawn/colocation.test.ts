@@ -24,6 +24,14 @@ describe('colocation', () => {
 
   it('refuses an empty colocation and nodes already in a program', () => {
     expect(() => new lp.ThreadColocation([])).toThrow(/non-empty array of nodes/);
+    // Colocations do not nest, and a class is not a node: each is named, with what to do.
+    const inner = new lp.ThreadColocation([new lp.ServiceNode(Learner)]);
+    expect(() => new lp.ProcessColocation([inner as never])).toThrow(
+      'Element 0 of this ProcessColocation is a ThreadColocation: colocations do not nest.',
+    );
+    expect(() => new lp.ThreadColocation([new lp.ServiceNode(Learner), Learner as never])).toThrow(
+      'Element 1 of this ThreadColocation is a function, not a node; give it nodes such as',
+    );
     const program = new lp.Program('twice');
     const node = new lp.ServiceNode(Learner);
     program.addNode(node, 'learner');
