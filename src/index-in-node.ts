@@ -4,9 +4,9 @@
  * exports, without the launcher's code behind `launch()`.
  *
  * A node imports the user's module to find its class or function, and that module imports
- * `launchpad-ts`. Through `index.ts` that would load the whole launcher (sessions, backends,
- * option checks: about 3 MB of memory and 10 ms of CPU per node) into every node, only for
- * `launch()` to refuse to run there. Every node process and thread is started with the
+ * `launchpad-ts`. Through `index.ts` that would load the launcher's code (the launch's
+ * setup, its session and checks: 120 KB, 1.6 MB of an idle node process's memory) into
+ * every node, only for `launch()` to refuse to run there. Every node process and thread is started with the
  * `launchpad-ts-node` condition (`spawn/node-command.ts`), under which `package.json`
  * resolves `launchpad-ts` here instead.
  *
