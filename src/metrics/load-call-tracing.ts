@@ -15,7 +15,15 @@ export type TracingModuleLoader = () => Promise<{
   createCallTracing(nodeId: string): CallTracing;
 }>;
 
-const loadOtelModule: TracingModuleLoader = () => import('./otel-call-tracing.ts');
+// The package is imported here, by name, and never by a module the node's one file holds
+// (see `otel-call-tracing.ts`).
+const loadOtelModule: TracingModuleLoader = async () => {
+  const [api, otel] = await Promise.all([
+    import('@opentelemetry/api'),
+    import('./otel-call-tracing.ts'),
+  ]);
+  return { createCallTracing: (nodeId) => otel.createCallTracing(api, nodeId) };
+};
 
 /**
  * The tracing of node `nodeId`'s calls (or of `launcher`'s).

@@ -3,20 +3,14 @@
  * {@link CallTracing} on OpenTelemetry: spans from the global tracer provider, trace
  * context through the global propagator, both as the node's own code registered them
  * (an SDK's `provider.register()` sets the W3C propagator and an AsyncLocalStorage
- * context manager). This is the only module that imports `@opentelemetry/api`; it is
- * loaded by `load-call-tracing.ts` when tracing is on, and never otherwise.
+ * context manager). `load-call-tracing.ts` loads this module, and `@opentelemetry/api`
+ * beside it, when tracing is on, and never otherwise. The package comes as an argument
+ * and its types alone are imported here: a module bundled into the node's one file (see
+ * `scripts/bundle.ts`) that imported a package would load it with the file, in every
+ * node, traced or not.
  */
-import {
-  context,
-  propagation,
-  ROOT_CONTEXT,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-  type Attributes,
-  type Span,
-  type TextMapGetter,
-} from '@opentelemetry/api';
+import type * as OtelApi from '@opentelemetry/api';
+import type { Attributes, Span, TextMapGetter } from '@opentelemetry/api';
 import type { CallTracing, ClientCallSpan, ServerCallSpan, TraceCarrier } from './call-tracing.ts';
 
 /** The instrumentation scope name of every span launchpad-ts makes. */
@@ -35,11 +29,17 @@ const carrierGetter: TextMapGetter<Record<string, unknown>> = {
   },
 };
 
+/** The `@opentelemetry/api` package, as `import()` gives it. */
+export type OpenTelemetryApi = typeof OtelApi;
+
 /**
  * Traces the calls of the node `nodeId` (or of the launcher): a CLIENT span per call it
  * makes, a SERVER span per call it handles, each named `<callee node>/<method>`.
+ *
+ * @param api - the loaded `@opentelemetry/api` package
  */
-export function createCallTracing(nodeId: string): CallTracing {
+export function createCallTracing(api: OpenTelemetryApi, nodeId: string): CallTracing {
+  const { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } = api;
   const tracer = trace.getTracer(TRACER_NAME);
   return {
     client(callee: string, method: string): ClientCallSpan {
@@ -53,7 +53,7 @@ export function createCallTracing(nodeId: string): CallTracing {
         // A propagator that writes nothing (none registered) adds nothing to the frame.
         carrier: Object.keys(carrier).length === 0 ? undefined : carrier,
         end: (code, message) => {
-          endSpan(span, code, message);
+          endSpan(span, SpanStatusCode.ERROR, code, message);
         },
       };
     },
@@ -71,7 +71,7 @@ export function createCallTracing(nodeId: string): CallTracing {
       return {
         run: (handler) => context.with(active, handler),
         end: (code, message) => {
-          endSpan(span, code, message);
+          endSpan(span, SpanStatusCode.ERROR, code, message);
         },
       };
     },
@@ -93,11 +93,16 @@ function attributes(
   };
 }
 
-function endSpan(span: Span, code: string | undefined, message: string | undefined): void {
+function endSpan(
+  span: Span,
+  errorStatus: OtelApi.SpanStatusCode,
+  code: string | undefined,
+  message: string | undefined,
+): void {
   span.setAttribute('launchpad.status_code', code ?? 'OK');
   if (code !== undefined) {
     span.setStatus({
-      code: SpanStatusCode.ERROR,
+      code: errorStatus,
       message: message === undefined ? code : `${code}: ${message}`,
     });
   }
