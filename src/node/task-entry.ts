@@ -1,24 +1,8 @@
 /**
  * @module
  * The script a cluster task hosting a colocation starts with
- * (`node --import tsx task-entry.ts [args…]`), its {@link ColocatedTask} in
- * `LP_COLOCATED_TASK`.
+ * (`node --import tsx task-entry.ts [args…]`): see {@link runColocatedTaskMain}.
  */
-import { colocatedTaskShape } from '../protocol/bootstrap-shapes.ts';
-import { takeFromEnvironment } from './bootstrap-decoder.ts';
-import { runColocatedTask, TASK_VARIABLE, type ColocatedTask } from './colocated-task.ts';
-import { thrownMessage } from '../errors/thrown.ts';
+import { runColocatedTaskMain } from './colocated-task-main.ts';
 
-let task: ColocatedTask;
-try {
-  // The task holds the launch's secret: it is taken out of what the nodes inherit.
-  task = takeFromEnvironment<ColocatedTask>(
-    TASK_VARIABLE,
-    colocatedTaskShape,
-    'inside a cluster task that hosts a colocation',
-  );
-} catch (error) {
-  process.stderr.write(`launchpad-ts: ${thrownMessage(error)}\n`);
-  process.exit(1);
-}
-process.exit(await runColocatedTask(task, process.argv.slice(2)));
+await runColocatedTaskMain();

@@ -99,7 +99,7 @@ describe('the import directions between layers', () => {
   });
 
   it("keeps a launch type's task entry node-side: it loads no launcher, and no node loads it", async () => {
-    const task = 'src/launcher/backends/slurm/task/slurm-task.ts';
+    const task = 'src/launcher/backends/slurm/task/slurm-task-main.ts';
     expect(await boundaryErrors(task, importOf('../../../../node/child-main.ts'))).toEqual([]);
     expect(await boundaryErrors(task, importOf('../../../session/control-plane.ts'))).toHaveLength(
       1,
