@@ -28,17 +28,32 @@ const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SRC = join(ROOT, 'src');
 const DIST = join(ROOT, 'dist');
 
-/** Entry points, by path under `src/` without extension; a `#!` line is kept on the command's. */
-const ENTRIES = [
-  'index',
-  'index-in-node',
-  'replay/index',
-  'cli/main',
-  'node/child-entry',
-  'node/colocation-entry',
-  'node/task-entry',
-  'launcher/backends/slurm/task/slurm-task',
-];
+/**
+ * Entry points of the launcher's bundle, by path under `src/` without extension; a `#!`
+ * line is kept on the command's.
+ */
+const ENTRIES = ['index', 'replay/index', 'cli/main'];
+
+/**
+ * The scripts a node process, thread or cluster task starts with, by path under `src/`,
+ * and the main of `src/node-side.ts` each calls (as its source does).
+ */
+const NODE_SCRIPTS: Record<string, string> = {
+  'node/child-entry': 'runChild',
+  'node/colocation-entry': 'runColocationHost',
+  'node/task-entry': 'runColocatedTaskMain',
+  'launcher/backends/slurm/task/slurm-task': 'runSlurmTask',
+};
+
+/**
+ * The modules a node imports from the package (under the `launchpad-ts-node` condition in
+ * `package.json`), by path under `dist/`: the namespace of `src/node-side.ts` each
+ * re-exports, and the source whose exports it lists.
+ */
+const NODE_APIS: Record<string, { readonly namespace: string; readonly source: string }> = {
+  'index-in-node': { namespace: 'api', source: 'index-in-node' },
+  'replay/index-in-node': { namespace: 'replay', source: 'replay/index' },
+};
 
 /** Bundle file name of an entry (one folder, so every output sits at the same depth). */
 const bundleName = (entry: string): string => entry.replace(/\//g, '-');
@@ -57,13 +72,30 @@ const ownPlace: Plugin = {
   },
 };
 
-await build({
-  entryPoints: Object.fromEntries(
-    ENTRIES.map((entry) => [bundleName(entry), join(SRC, `${entry}.ts`)]),
-  ),
-  outdir: join(DIST, 'bundle'),
+/**
+ * In a node's one file, a launch type's `load()` (its descriptor's `import()` of its
+ * backend) is replaced by a module that throws: the node's code checks launch options
+ * with the descriptors, but only a launcher loads a backend, and without this the whole
+ * of every backend would be bundled into each node.
+ */
+const launcherOnly: Plugin = {
+  name: 'launcher-only',
+  setup(builder) {
+    builder.onResolve({ filter: /.*/ }, (args) =>
+      args.kind === 'dynamic-import' &&
+      /[/\\]launcher[/\\]backends[/\\][^/\\]+[/\\]descriptor[/\\]/.test(args.importer)
+        ? { path: args.path, namespace: 'launcher-only' }
+        : undefined,
+    );
+    builder.onLoad({ filter: /.*/, namespace: 'launcher-only' }, (args) => ({
+      contents: `throw new Error(${JSON.stringify(`launchpad-ts: a node loaded ${args.path}, which only a launcher loads`)});`,
+      loader: 'js',
+    }));
+  },
+};
+
+const COMMON = {
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
@@ -73,10 +105,60 @@ await build({
   keepNames: true,
   sourcemap: true,
   sourcesContent: false,
-  chunkNames: 'chunk-[hash]',
   logLevel: 'warning',
+} as const;
+
+// The launcher's bundle: code splitting, so that each launch type, the dashboard and the
+// command load only what they use, and what they share once.
+await build({
+  ...COMMON,
+  entryPoints: Object.fromEntries(
+    ENTRIES.map((entry) => [bundleName(entry), join(SRC, `${entry}.ts`)]),
+  ),
+  outdir: join(DIST, 'bundle'),
+  splitting: true,
+  chunkNames: 'chunk-[hash]',
   plugins: [ownPlace],
 });
+
+// The node's one file. Without splitting, esbuild keeps each module that the node side
+// imports with `import()` in the same file, evaluated only when imported; a package or a
+// builtin such a module imports would load with the file, so those modules import theirs
+// with `import()` too (see `metrics/otel-call-tracing.ts`, `node/route-source.ts`).
+const NODE_BUNDLE = 'node-bundle';
+const nodeSide = await build({
+  ...COMMON,
+  entryPoints: { 'node-side': join(SRC, 'node-side.ts') },
+  outdir: join(DIST, NODE_BUNDLE),
+  metafile: true,
+  plugins: [ownPlace, launcherOnly],
+});
+// What only a launcher runs stays out of it: a backend, the launch's session and setup.
+const launcherCode = Object.keys(nodeSide.metafile.inputs).filter((input) =>
+  /^src\/launcher\/(?!options\/|main\.ts$|backends\/[^/]+\/(descriptor|task)\/)/.test(input),
+);
+if (launcherCode.length > 0) {
+  throw new Error(`The node's bundle holds launcher code: ${launcherCode.join(', ')}.`);
+}
+const nodeExports = await build({
+  ...COMMON,
+  entryPoints: Object.fromEntries(
+    Object.values(NODE_APIS).map(({ source }) => [source, join(SRC, `${source}.ts`)]),
+  ),
+  outdir: join(DIST, 'unwritten'),
+  splitting: true,
+  sourcemap: false,
+  write: false,
+  metafile: true,
+});
+/** The names a source module exports, as esbuild found them. */
+function exportsOf(source: string): string[] {
+  const output = Object.values(nodeExports.metafile.outputs).find(
+    (found) => found.entryPoint === `src/${source}.ts`,
+  );
+  if (output === undefined) throw new Error(`No exports found for src/${source}.ts.`);
+  return output.exports;
+}
 
 /**
  * The one module of the bundle that calls `import()`: every other bundle file calls
@@ -129,45 +211,58 @@ writeFileSync(
 );
 
 // tsc's .js files are replaced: nothing loads them once the entries import their bundles.
-const keep = new Set(ENTRIES.map((entry) => join(DIST, `${entry}.js`)));
+const keep = new Set(
+  [...ENTRIES, ...Object.keys(NODE_SCRIPTS), ...Object.keys(NODE_APIS)].map((entry) =>
+    join(DIST, `${entry}.js`),
+  ),
+);
 function removeCompiled(directory: string): void {
   for (const name of readdirSync(directory)) {
     const path = join(directory, name);
     // The bundle, and the dashboard's page (browser scripts copied from src/).
-    if (path === join(DIST, 'bundle') || path === join(DIST, 'launcher/dashboard/page')) continue;
+    if (
+      path === join(DIST, 'bundle') ||
+      path === join(DIST, NODE_BUNDLE) ||
+      path === join(DIST, 'launcher/dashboard/page')
+    )
+      continue;
     if (statSync(path).isDirectory()) removeCompiled(path);
     else if ((name.endsWith('.js') || name.endsWith('.js.map')) && !keep.has(path)) rmSync(path);
   }
 }
 removeCompiled(DIST);
 
-/**
- * The scripts a node process or thread starts with: they export nothing, and they turn on
- * source maps before their bundle loads (below).
- */
-const NODE_ENTRIES = new Set([
-  'node/child-entry',
-  'node/colocation-entry',
-  'node/task-entry',
-  'launcher/backends/slurm/task/slurm-task',
-]);
+/** `../` from an entry's place in `dist/` up to `dist/`. */
+const up = (entry: string): string => '../'.repeat(entry.split('/').length - 1) || './';
+const HEADER = "// Built by scripts/bundle.ts: this entry's code is in dist/";
 
 for (const entry of ENTRIES) {
-  const depth = entry.split('/').length - 1;
-  const target = `${'../'.repeat(depth) || './'}bundle/${bundleName(entry)}.js`;
   const shebang = readFileSync(join(SRC, `${entry}.ts`), 'utf8').startsWith('#!')
     ? '#!/usr/bin/env node\n'
     : '';
-  const header = `${shebang}// Built by scripts/bundle.ts: this entry's code is in dist/bundle/.\n`;
-  // A node's stack frames (remote errors, stack dumps, NODE_FAILED) name the library's
-  // src/ files and lines, as under tsx, rather than a chunk of the bundle: Node reads a
-  // module's source map as it loads it, so maps are turned on first and the bundle is
-  // imported after. A launcher or the command leaves the user's process settings alone: a
-  // re-export keeps the entry's exports.
+  // A launcher or the command leaves the user's process settings alone: a re-export
+  // keeps the entry's exports.
   writeFileSync(
     join(DIST, `${entry}.js`),
-    NODE_ENTRIES.has(entry)
-      ? `${header}process.setSourceMapsEnabled(true);\nawait import('${target}');\n`
-      : `${header}export * from '${target}';\n`,
+    `${shebang}${HEADER}bundle/.\nexport * from '${up(entry)}bundle/${bundleName(entry)}.js';\n`,
+  );
+}
+const nodeFile = (entry: string): string => `${up(entry)}${NODE_BUNDLE}/node-side.js`;
+for (const [entry, main] of Object.entries(NODE_SCRIPTS)) {
+  // A node's stack frames (remote errors, stack dumps, NODE_FAILED) name the library's
+  // src/ files and lines, as under tsx, rather than a line of the bundle: Node reads a
+  // module's source map as it loads it, so maps are turned on first and the bundle is
+  // imported after.
+  writeFileSync(
+    join(DIST, `${entry}.js`),
+    `${HEADER}${NODE_BUNDLE}/.\nprocess.setSourceMapsEnabled(true);\n` +
+      `const { ${main} } = await import('${nodeFile(entry)}');\nawait ${main}();\n`,
+  );
+}
+for (const [entry, { namespace, source }] of Object.entries(NODE_APIS)) {
+  writeFileSync(
+    join(DIST, `${entry}.js`),
+    `${HEADER}${NODE_BUNDLE}/.\nimport { ${namespace} } from '${nodeFile(entry)}';\n` +
+      `export const { ${exportsOf(source).join(', ')} } = ${namespace};\n`,
   );
 }

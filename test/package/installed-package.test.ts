@@ -171,7 +171,9 @@ lp.main(async () => {
       expect(ran.stderr).toMatch(
         /at .*node_modules\/launchpad-ts\/src\/node\/node-runner\.ts:\d+:\d+/,
       );
-      expect(ran.stderr).not.toMatch(/^\s+at .*launchpad-ts\/dist\/bundle\/chunk-\w+\.js:\d+/m);
+      expect(ran.stderr).not.toMatch(
+        /^\s+at .*launchpad-ts\/dist\/(bundle\/chunk-\w+|node-bundle\/node-side)\.js:\d+/m,
+      );
       // The uncaught error prints under its class's own name, as the bundle keeps it.
       expect(ran.stderr).toContain(
         '[LaunchpadError: Node worker/0 failed: Error: the worker broke',
@@ -202,6 +204,7 @@ lp.main(async () => {
       const ran = await run('node', ['dump.js', `--lp_launch_type=${launchType}`], project);
       expect(ran.stdout).toMatch(/ file:\/\/.*\/launchpad-ts\/src\/node\/node-runner\.ts:\d+:\d+/);
       expect(ran.stdout).not.toContain('dist/bundle/chunk-');
+      expect(ran.stdout).not.toContain('dist/node-bundle/');
     }
   }, 120_000);
 

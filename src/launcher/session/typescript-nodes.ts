@@ -287,9 +287,12 @@ async function loadEsbuild(): Promise<Esbuild> {
 const COMPILED_SOURCES = new Map<string, string>();
 const MAPS = new Map<string, { map: SourceMap; url: string } | null>();
 
-// The library's own bundle (dist/bundle/, beside this module's place in dist/), whose
-// chunks have source maps leading to src/. From the sources it names no file.
-const OWN_BUNDLE = new URL('../../bundle/', import.meta.url).href;
+// The library's own bundles, beside this module's place in dist/: the launcher's chunks
+// (dist/bundle/) and the node's one file (dist/node-bundle/), whose source maps lead to
+// src/. From the sources they name no file.
+const OWN_BUNDLES = ['../../bundle/', '../../node-bundle/'].map(
+  (folder) => new URL(folder, import.meta.url).href,
+);
 
 /**
  * `frame` as it was written: a frame in a module compiled by {@link compileNodeCode} or in
@@ -300,7 +303,7 @@ const OWN_BUNDLE = new URL('../../bundle/', import.meta.url).href;
 export function mapCompiledFrame(frame: StackFrame): StackFrame {
   const file =
     COMPILED_SOURCES.get(frame.url) ??
-    (frame.url.startsWith(OWN_BUNDLE) && frame.url.endsWith('.js')
+    (OWN_BUNDLES.some((folder) => frame.url.startsWith(folder)) && frame.url.endsWith('.js')
       ? fileURLToPath(frame.url)
       : undefined);
   if (file === undefined) return frame;
