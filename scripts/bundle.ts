@@ -249,14 +249,14 @@ for (const entry of ENTRIES) {
 }
 const nodeFile = (entry: string): string => `${up(entry)}${NODE_BUNDLE}/node-side.js`;
 for (const [entry, main] of Object.entries(NODE_SCRIPTS)) {
-  // A node's stack frames (remote errors, stack dumps, NODE_FAILED) name the library's
-  // src/ files and lines, as under tsx, rather than a line of the bundle: Node reads a
-  // module's source map as it loads it, so maps are turned on first and the bundle is
-  // imported after.
+  // Source maps are turned on after the library has loaded and before the node's own code
+  // does: Node then maps the user's frames as their modules load, while the library's
+  // frames are mapped only when an error or a stack dump leaves the node
+  // (src/internal/node-bundle-frames.ts), so that no node parses the bundle's map at start.
   writeFileSync(
     join(DIST, `${entry}.js`),
-    `${HEADER}${NODE_BUNDLE}/.\nprocess.setSourceMapsEnabled(true);\n` +
-      `const { ${main} } = await import('${nodeFile(entry)}');\nawait ${main}();\n`,
+    `${HEADER}${NODE_BUNDLE}/.\nconst { ${main} } = await import('${nodeFile(entry)}');\n` +
+      `process.setSourceMapsEnabled(true);\nawait ${main}();\n`,
   );
 }
 for (const [entry, { namespace, source }] of Object.entries(NODE_APIS)) {

@@ -8,6 +8,7 @@
  * own among them. Nothing is captured unless a call fails.
  */
 import { RemoteError } from '../errors/errors.ts';
+import { mapNodeBundleFrames } from '../internal/node-bundle-frames.ts';
 
 // Errors the caller need not handle (a call cut short by the program's stop): the
 // caller's promise is marked handled too.
@@ -50,7 +51,9 @@ function addCallerFrames(error: RemoteError): void {
   const frames = (new Error().stack ?? '')
     .split('\n')
     .filter((line) => line.startsWith('    at async ') && !line.includes(' follow ('));
-  if (frames.length > 0) error.stack = `${error.stack ?? ''}\n${frames.join('\n')}`;
+  if (frames.length > 0) {
+    error.stack = `${error.stack ?? ''}\n${mapNodeBundleFrames(frames.join('\n'))}`;
+  }
 }
 
 function ignore(): void {

@@ -7,6 +7,7 @@
 // msgpackr's JavaScript alone: its native string decoder loads later (native-strings.ts).
 import { addExtension, Packr, RESERVE_START_SPACE } from './msgpackr-js.ts';
 import { LaunchpadError } from '../errors/errors.ts';
+import { mapNodeBundleFrames } from '../internal/node-bundle-frames.ts';
 import { noteFrameBytes } from './native-strings.ts';
 import {
   packWithSegments,
@@ -38,7 +39,7 @@ addExtension({
   write: (error: Error): unknown[] => [
     error.name,
     error.message,
-    error.stack,
+    error.stack === undefined ? undefined : mapNodeBundleFrames(error.stack),
     error.cause instanceof Error ? error.cause : undefined,
   ],
   read: ([name, message, stack, cause]: [unknown, unknown, unknown, unknown]): Error => {

@@ -8,6 +8,7 @@ import {
   RemoteError,
   type RemoteErrorInfo,
 } from '../errors/errors.ts';
+import { mapNodeBundleFrames } from '../internal/node-bundle-frames.ts';
 
 /**
  * Describes a thrown value for the wire, attributing it to `nodeId`. A {@link RemoteError}
@@ -29,7 +30,7 @@ export function toRemoteErrorInfo(thrown: unknown, nodeId: string): RemoteErrorI
     return {
       name: thrown.name,
       message: thrown.message,
-      stack: thrown.stack ?? `${thrown.name}: ${thrown.message}`,
+      stack: mapNodeBundleFrames(thrown.stack ?? `${thrown.name}: ${thrown.message}`),
       nodeId,
       code: thrown instanceof LaunchpadError ? thrown.code : 'UNKNOWN',
     };

@@ -10,6 +10,7 @@ import { BOOTSTRAP_WORKER_KEY } from '../protocol/node-spec.ts';
 import { unitEndingWith, type Unit, type UnitExit, type UnitLaunch } from './unit.ts';
 import { nodePrefix, prefixLines } from './output-prefixer.ts';
 import { threadLimits } from './thread-limits.ts';
+import { mapNodeBundleFrames } from '../internal/node-bundle-frames.ts';
 
 /** Starts one node's worker thread. */
 export function startNodeThread(
@@ -39,7 +40,7 @@ export function startNodeThread(
   const exited = new Promise<UnitExit>((resolve) => {
     worker.once('error', (error) => {
       // An uncaught error ends the thread; the exit event follows with code 1.
-      output.stderr.write(`${prefix} ${error.stack ?? error.message}\n`);
+      output.stderr.write(`${prefix} ${mapNodeBundleFrames(error.stack ?? error.message)}\n`);
     });
     worker.once('exit', (code) => {
       running = false;

@@ -22,13 +22,13 @@
  * esbuild is loaded only here, in the launcher, and only when a node's code is TypeScript.
  * It is found in the user's project, else beside tsx (which depends on it).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire, isBuiltin, SourceMap } from 'node:module';
+import { createRequire, isBuiltin } from 'node:module';
 import { dirname, extname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LaunchpadError } from '../../errors/errors.ts';
 import type { CodeLocation } from '../../protocol/node-spec.ts';
 import type { StackFrame } from '../../protocol/diagnostics.ts';
+import { originalPosition } from '../../internal/source-maps.ts';
 import { inheritedConditionNames, NODE_CONDITION } from '../../spawn/node-command.ts';
 
 const TYPESCRIPT_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.tsx']);
@@ -285,7 +285,6 @@ async function loadEsbuild(): Promise<Esbuild> {
 
 /** Compiled module URL → its file, for the modules compiled by this launcher. */
 const COMPILED_SOURCES = new Map<string, string>();
-const MAPS = new Map<string, { map: SourceMap; url: string } | null>();
 
 // The library's own bundles, beside this module's place in dist/: the launcher's chunks
 // (dist/bundle/) and the node's one file (dist/node-bundle/), whose source maps lead to
@@ -306,34 +305,8 @@ export function mapCompiledFrame(frame: StackFrame): StackFrame {
     (OWN_BUNDLES.some((folder) => frame.url.startsWith(folder)) && frame.url.endsWith('.js')
       ? fileURLToPath(frame.url)
       : undefined);
-  if (file === undefined) return frame;
-  let entry = MAPS.get(file);
-  if (entry === undefined) {
-    entry = null;
-    const mapFile = `${file}.map`;
-    try {
-      if (existsSync(mapFile)) {
-        entry = {
-          map: new SourceMap(JSON.parse(readFileSync(mapFile, 'utf8')) as never),
-          url: pathToFileURL(mapFile).href,
-        };
-      }
-    } catch {
-      // A map that cannot be read leaves the frame as it ran.
-    }
-    MAPS.set(file, entry);
-  }
-  if (entry === null) return frame;
-  const found = entry.map.findEntry(frame.lineNumber, frame.columnNumber) as {
-    originalSource?: string;
-    originalLine?: number;
-    originalColumn?: number;
-  };
-  if (found.originalSource === undefined || found.originalLine === undefined) return frame;
-  return {
-    ...frame,
-    url: new URL(found.originalSource, entry.url).href,
-    lineNumber: found.originalLine,
-    columnNumber: found.originalColumn ?? 0,
-  };
+  const found =
+    file === undefined ? undefined : originalPosition(file, frame.lineNumber, frame.columnNumber);
+  if (found === undefined) return frame;
+  return { ...frame, url: found.url, lineNumber: found.line, columnNumber: found.column };
 }

@@ -1,0 +1,71 @@
+/**
+ * @module
+ * Source maps read when a frame needs one: a JavaScript file's map (`<file>.map`, beside
+ * it) is read and parsed on the first lookup of one of its positions, and kept. Node reads
+ * a module's map as the module loads, when source maps are on; launchpad-ts loads its own
+ * bundles with them off, so that no process pays for a map before an error or a stack
+ * dump needs it.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { SourceMap } from 'node:module';
+import { pathToFileURL } from 'node:url';
+
+/** A file's parsed source map, and the map's URL, which its sources are relative to. */
+interface LoadedMap {
+  readonly map: SourceMap;
+  readonly url: string;
+}
+
+const MAPS = new Map<string, LoadedMap | null>();
+
+function mapBeside(file: string): LoadedMap | null {
+  let loaded = MAPS.get(file);
+  if (loaded !== undefined) return loaded;
+  loaded = null;
+  const mapFile = `${file}.map`;
+  try {
+    if (existsSync(mapFile)) {
+      // The map is the library's own or one the launcher wrote: Node's parser takes it
+      // as it is, and a map it cannot parse leaves positions as they ran.
+      const payload = JSON.parse(readFileSync(mapFile, 'utf8')) as ConstructorParameters<
+        typeof SourceMap
+      >[0];
+      loaded = { map: new SourceMap(payload), url: pathToFileURL(mapFile).href };
+    }
+  } catch {
+    loaded = null;
+  }
+  MAPS.set(file, loaded);
+  return loaded;
+}
+
+/** A position in an original source file: its URL, and 0-based line and column. */
+export interface OriginalPosition {
+  readonly url: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+/**
+ * Where the 0-based `line` and `column` of the JavaScript file `file` came from, through
+ * the source map beside it; undefined when it has none, or the map does not cover it.
+ */
+export function originalPosition(
+  file: string,
+  line: number,
+  column: number,
+): OriginalPosition | undefined {
+  const loaded = mapBeside(file);
+  if (loaded === null) return undefined;
+  const found = loaded.map.findEntry(line, column) as {
+    originalSource?: string;
+    originalLine?: number;
+    originalColumn?: number;
+  };
+  if (found.originalSource === undefined || found.originalLine === undefined) return undefined;
+  return {
+    url: new URL(found.originalSource, loaded.url).href,
+    line: found.originalLine,
+    column: found.originalColumn ?? 0,
+  };
+}
