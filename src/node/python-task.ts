@@ -7,7 +7,7 @@
  * exit code to the launcher when it cannot watch the task itself. A child that cannot
  * start is reported as the node's failure, saying what to install on that host.
  */
-import { spawn } from 'node:child_process';
+import { childProcess } from '../internal/lazy-builtins.ts';
 import { hostname } from 'node:os';
 import type { Writable } from 'node:stream';
 import { BOOTSTRAP_FD, BOOTSTRAP_FD_VARIABLE, type ChildBootstrap } from '../protocol/node-spec.ts';
@@ -31,7 +31,7 @@ export async function runPythonTask(
   const { pool, briefly, forwarder } = linkToLauncher(bootstrap);
   const { command, args, env } = pythonNodeCommand(interpreter, process.env['PYTHONPATH']);
   const wrapped = dyingWithParent(command, args);
-  const child = spawn(wrapped.command, wrapped.args, {
+  const child = childProcess().spawn(wrapped.command, wrapped.args, {
     env: { ...process.env, ...env, [BOOTSTRAP_FD_VARIABLE]: String(BOOTSTRAP_FD) },
     stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
   });

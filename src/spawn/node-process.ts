@@ -3,7 +3,7 @@
  * Starting one node process with its resources, its output sent to the launcher's
  * terminal (prefixed) or to a log file, and following it to its end.
  */
-import { spawn } from 'node:child_process';
+import { childProcess } from '../internal/lazy-builtins.ts';
 import { appendFileSync, closeSync, openSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -61,7 +61,7 @@ export function startNodeProcess(options: NodeProcessOptions): NodeProcess {
   );
   // The bootstrap (with the secret) goes through a pipe, not the environment, which
   // /proc/<pid>/environ would show for the life of the process.
-  const child = spawn(command, args, {
+  const child = childProcess().spawn(command, args, {
     env: {
       ...process.env,
       ...resources.env,

@@ -3,7 +3,7 @@
  * Copies a node process's output to the launcher's, one line at a time, each prefixed
  * with the node id (coloured when the destination is a terminal).
  */
-import { createInterface } from 'node:readline';
+import { readline } from '../internal/lazy-builtins.ts';
 import type { Readable, Writable } from 'node:stream';
 import { styleText } from 'node:util';
 
@@ -22,7 +22,7 @@ export function nodePrefix(
 
 /** Pipes `source` into `target` line by line; resolves when `source` ends. */
 export function prefixLines(source: Readable, target: Writable, prefix: string): Promise<void> {
-  const lines = createInterface({ input: source, crlfDelay: Number.POSITIVE_INFINITY });
+  const lines = readline().createInterface({ input: source, crlfDelay: Number.POSITIVE_INFINITY });
   lines.on('line', (line) => {
     target.write(`${prefix} ${line}\n`);
   });

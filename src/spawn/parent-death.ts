@@ -10,7 +10,7 @@
  * node's own checks (its parent pid at start, the parent watchdog, the control
  * connection) remain, a little later.
  */
-import { spawnSync } from 'node:child_process';
+import { childProcess } from '../internal/lazy-builtins.ts';
 
 let setprivPath: string | null | undefined;
 
@@ -18,7 +18,7 @@ function setpriv(): string | null {
   if (setprivPath !== undefined) return setprivPath;
   setprivPath = null;
   if (process.platform === 'linux') {
-    const probe = spawnSync('setpriv', ['--help'], { encoding: 'utf8' });
+    const probe = childProcess().spawnSync('setpriv', ['--help'], { encoding: 'utf8' });
     if (probe.status === 0 && probe.stdout.includes('--pdeathsig')) setprivPath = 'setpriv';
   }
   return setprivPath;

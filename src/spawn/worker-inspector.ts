@@ -7,7 +7,8 @@
  * thread, not the worker. V8 interrupts a worker's running JavaScript to pause or profile
  * it, so a worker blocked in a busy loop answers too.
  */
-import { Session } from 'node:inspector';
+import type { Session } from 'node:inspector';
+import { inspector } from '../internal/lazy-builtins.ts';
 import { IDLE_AFTER_MS, type CpuProfile, type StackSample } from '../protocol/diagnostics.ts';
 
 interface InspectorMessage {
@@ -129,7 +130,7 @@ class WorkerSession {
 
   /** Attaches to worker `threadId`. */
   static async open(threadId: number): Promise<WorkerSession> {
-    const session = new Session();
+    const session = new (inspector().Session)();
     session.connect();
     try {
       // Each worker running now attaches in an event that follows NodeWorker.enable.

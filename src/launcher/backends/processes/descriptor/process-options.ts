@@ -2,8 +2,7 @@
  * @module
  * What the `processes` launch type refuses before anything starts.
  */
-import type * as ChildProcess from 'node:child_process';
-import { createRequire } from 'node:module';
+import { childProcess } from '../../../../internal/lazy-builtins.ts';
 import { threadLimits } from '../../../../spawn/thread-limits.ts';
 import { LaunchpadError } from '../../../../errors/errors.ts';
 import { checkLocalResources } from '../../../options/launch-checks.ts';
@@ -40,10 +39,8 @@ export function checkProcessOptions(launch: LaunchCheck): void {
 
 /** Throws a clear error when tmux is not installed. */
 function checkTmuxInstalled(): void {
-  // Loaded only here: every node reads this file (through lp.launchFlags()), and the child
-  // process module costs each about 0.7 MB of memory.
-  const { spawnSync } = createRequire(import.meta.url)('node:child_process') as typeof ChildProcess;
-  const probe = spawnSync('tmux', ['-V'], { encoding: 'utf8' });
+  // Every node reads this file (through lp.launchFlags()): the module loads only here.
+  const probe = childProcess().spawnSync('tmux', ['-V'], { encoding: 'utf8' });
   if (probe.error !== undefined || probe.status !== 0) {
     throw new LaunchpadError(
       'FAILED_PRECONDITION',
