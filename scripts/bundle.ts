@@ -18,7 +18,7 @@
  * `import.meta.url` is its own place in `dist/` (`new URL('../<path>.js', import.meta.url)`
  * from `dist/bundle/`), so those lookups are unchanged. Source maps lead to `src/`.
  */
-import { readdirSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
@@ -94,12 +94,30 @@ const launcherOnly: Plugin = {
   },
 };
 
+/**
+ * In a node's one file, msgpackr's JavaScript is bundled too (every other package stays an
+ * import): its four modules were about 3 ms of each node thread's start, resolved, read
+ * and linked one by one. Its native addon (`msgpackr-extract`) stays a package, which
+ * msgpackr's full entry loads when a node first decodes a large frame
+ * (`rpc/native-strings.ts`).
+ */
+const MSGPACKR = JSON.parse(
+  readFileSync(join(ROOT, 'node_modules/msgpackr/package.json'), 'utf8'),
+) as { version: string };
+const msgpackrInside: Plugin = {
+  name: 'msgpackr-inside',
+  setup(builder) {
+    builder.onResolve({ filter: /^[^./]/ }, (args) =>
+      /^msgpackr(\/|$)/.test(args.path) ? undefined : { path: args.path, external: true },
+    );
+  },
+};
+
 const COMMON = {
   bundle: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  packages: 'external',
   // Class and function names as written: esbuild renames a class that refers to itself
   // (`class _LaunchpadError`), and errors print their constructor's name.
   keepNames: true,
@@ -116,6 +134,7 @@ await build({
     ENTRIES.map((entry) => [bundleName(entry), join(SRC, `${entry}.ts`)]),
   ),
   outdir: join(DIST, 'bundle'),
+  packages: 'external',
   splitting: true,
   chunkNames: 'chunk-[hash]',
   plugins: [ownPlace],
@@ -131,8 +150,21 @@ const nodeSide = await build({
   entryPoints: { 'node-side': join(SRC, 'node-side.ts') },
   outdir: join(DIST, NODE_BUNDLE),
   metafile: true,
-  plugins: [ownPlace, launcherOnly],
+  plugins: [ownPlace, launcherOnly, msgpackrInside],
+  // msgpackr's full entry loads its addon with `require` where one exists (else esbuild's
+  // stand-in throws, and the addon would silently never load): the file gets one, which
+  // resolves `msgpackr-extract` from the file's place in the package.
+  banner: {
+    js:
+      `// Holds msgpackr ${MSGPACKR.version} (MIT License; see msgpackr.LICENSE beside this file).\n` +
+      "import { createRequire as $lpCreateRequire } from 'node:module';\n" +
+      'const require = $lpCreateRequire(import.meta.url);',
+  },
 });
+copyFileSync(
+  join(ROOT, 'node_modules/msgpackr/LICENSE'),
+  join(DIST, NODE_BUNDLE, 'msgpackr.LICENSE'),
+);
 // What only a launcher runs stays out of it: a backend, the launch's session and setup.
 const launcherCode = Object.keys(nodeSide.metafile.inputs).filter((input) =>
   /^src\/launcher\/(?!options\/|main\.ts$|backends\/[^/]+\/(descriptor|task)\/)/.test(input),
@@ -146,6 +178,7 @@ const nodeExports = await build({
     Object.values(NODE_APIS).map(({ source }) => [source, join(SRC, `${source}.ts`)]),
   ),
   outdir: join(DIST, 'unwritten'),
+  packages: 'external',
   splitting: true,
   sourcemap: false,
   write: false,

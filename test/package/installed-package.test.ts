@@ -208,6 +208,49 @@ lp.main(async () => {
     }
   }, 120_000);
 
+  it("loads msgpackr's native decoder in a node process once a large frame arrives", async () => {
+    // The node's one file holds msgpackr's JavaScript; its native addon stays a package,
+    // loaded from that file's place when the first large frame is decoded.
+    expect(readdirSync(join(project, 'node_modules'))).toContain('msgpackr-extract');
+    writeFileSync(
+      join(project, 'native.js'),
+      `import * as lp from 'launchpad-ts';
+import { readFileSync } from 'node:fs';
+export class Echo {
+  echo(value) { return value; }
+  mapped() { return readFileSync('/proc/self/maps', 'utf8').includes('msgpackr-extract'); }
+}
+lp.main(async () => {
+  const program = new lp.Program('native');
+  const echo = program.addNode(new lp.ServiceNode(Echo), 'echo');
+  const running = lp.launch(program);
+  await running.ready;
+  const client = running.client(echo);
+  const before = await client.mapped();
+  const strings = Object.fromEntries(Array.from({ length: 20 }, (_, i) => ['key' + i, 'x'.repeat(40) + i]));
+  const first = await client.echo(strings);
+  let after = false;
+  for (let tries = 0; tries < 50 && !after; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    after = await client.mapped();
+  }
+  const second = await client.echo(strings);
+  const same = JSON.stringify(first) === JSON.stringify(strings) && JSON.stringify(second) === JSON.stringify(strings);
+  console.log(JSON.stringify({ before, after, same }));
+  await running.stop();
+});
+`,
+    );
+    // Under processes the node has a process, and its memory map, of its own.
+    const ran = await run('node', ['native.js', '--lp_launch_type=processes'], project);
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(JSON.parse(ran.stdout.trim().split('\n').at(-1) ?? '')).toEqual({
+      before: false,
+      after: true,
+      same: true,
+    });
+  }, 60_000);
+
   it('runs a Python node from the installed package, with plain node', async () => {
     writeFileSync(
       join(project, 'squarer.py'),
