@@ -5,18 +5,24 @@
  * modules instead of about 140.
  *
  * `tsc` has already written `dist/` (declarations, which stay, and one `.js` per source
- * file). esbuild bundles the package's entry points (the public API, `replay`, the
- * command, and the scripts a node process or thread starts with) with code splitting into
- * `dist/bundle/`, all outputs in that one folder, so that every module shared between
- * entries is loaded once, whichever entry loads it first (`index-in-node`, the public API
- * as a node loads it, shares every module with `index`); packages stay imports. Each
- * entry's own path in `dist/` (what `package.json` and the launcher name) becomes a
- * one-line module that imports its bundle, and the other `.js` files of `tsc` are removed.
+ * file). esbuild then builds two bundles:
+ * - the launcher's, `dist/bundle/`: the public API, `replay` and the command, with code
+ *   splitting, all outputs in that one folder, so that every module shared between
+ *   entries is loaded once and each launch type, the dashboard and the command load only
+ *   what they use; packages stay imports;
+ * - the node's one file, `dist/node-bundle/node-side.js`, from `src/node-side.ts` without
+ *   splitting: the public API as a node loads it, `replay`, the mains of the node scripts,
+ *   and msgpackr's JavaScript, so that a node process or thread reads one file of the
+ *   library. No process loads both: every node starts under the `launchpad-ts-node`
+ *   condition, under which `package.json` leads `launchpad-ts` and `launchpad-ts/replay`
+ *   here, and a launcher never loads a node script.
+ * Each entry's own path in `dist/` (what `package.json` and the launcher name) becomes a
+ * one-line module that leads to its bundle, and the other `.js` files of `tsc` are removed.
  *
  * The library finds its own files from `import.meta.url` (its entry scripts, the
- * dashboard's page, its own stack frames); in the bundle each source file's
+ * dashboard's page, its own stack frames); in either bundle each source file's
  * `import.meta.url` is its own place in `dist/` (`new URL('../<path>.js', import.meta.url)`
- * from `dist/bundle/`), so those lookups are unchanged. Source maps lead to `src/`.
+ * from `dist/bundle/` or `dist/node-bundle/`), so those lookups are unchanged. Source maps lead to `src/`.
  */
 import { copyFileSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';

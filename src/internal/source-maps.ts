@@ -63,9 +63,13 @@ export function originalPosition(
     originalColumn?: number;
   };
   if (found.originalSource === undefined || found.originalLine === undefined) return undefined;
-  return {
-    url: new URL(found.originalSource, loaded.url).href,
-    line: found.originalLine,
-    column: found.originalColumn ?? 0,
-  };
+  // Read from disk: a source that makes no URL leaves the position as it ran, rather than
+  // failing the error or the dump that asked for it.
+  let url: string;
+  try {
+    url = new URL(found.originalSource, loaded.url).href;
+  } catch {
+    return undefined;
+  }
+  return { url, line: found.originalLine, column: found.originalColumn ?? 0 };
 }
