@@ -6,8 +6,9 @@
  *
  * A node loads that file before it turns source maps on, so that no node parses the
  * file's map at start (about 4 ms of each node thread's start); Node then leaves the
- * file's frames as they ran. The node's errors that leave it (a remote error, its failure
- * report) pass through here, and the map is read with the first of them.
+ * file's frames as they ran. The node's stacks that leave it (a remote error, its failure
+ * report, a caller's frames, a thread's uncaught error) pass through here, and the map is
+ * read with the first of them.
  */
 import { fileURLToPath } from 'node:url';
 import { originalPosition } from './source-maps.ts';
@@ -21,16 +22,21 @@ const FRAME = new RegExp(
   'g',
 );
 
+// The library's own sources, where the file's map leads its frames. A position that maps
+// elsewhere (msgpackr's modules, bundled from where the package was built) stays as it
+// ran: that path need not exist where the package is installed.
+const SOURCES_URL = new URL('../../src/', NODE_BUNDLE_URL).href;
+
 /**
  * `stack` with each position in the node's one file (`file:///…/node-side.js:line:column`)
- * replaced by its place in `src/`; any other text unchanged.
+ * replaced by its place in `src/`; any other text unchanged. Anything but a string (a
+ * stack that code set to another value) comes back as it is.
  */
-export function mapNodeBundleFrames(stack: string): string {
-  if (!stack.includes(NODE_BUNDLE_URL)) return stack;
+export function mapNodeBundleFrames<T>(stack: T): T {
+  if (typeof stack !== 'string' || !stack.includes(NODE_BUNDLE_URL)) return stack;
   return stack.replace(FRAME, (position: string, line: string, column: string) => {
     const found = originalPosition(NODE_BUNDLE_FILE, Number(line) - 1, Number(column) - 1);
-    return found === undefined
-      ? position
-      : `${found.url}:${String(found.line + 1)}:${String(found.column + 1)}`;
-  });
+    if (!found?.url.startsWith(SOURCES_URL)) return position;
+    return `${found.url}:${String(found.line + 1)}:${String(found.column + 1)}`;
+  }) as T;
 }

@@ -57,19 +57,22 @@ export function originalPosition(
 ): OriginalPosition | undefined {
   const loaded = mapBeside(file);
   if (loaded === null) return undefined;
-  const found = loaded.map.findEntry(line, column) as {
-    originalSource?: string;
-    originalLine?: number;
-    originalColumn?: number;
-  };
-  if (found.originalSource === undefined || found.originalLine === undefined) return undefined;
-  // Read from disk: a source that makes no URL leaves the position as it ran, rather than
-  // failing the error or the dump that asked for it.
-  let url: string;
+  // Read from disk: an entry that is not what a map gives, or a source that makes no URL,
+  // leaves the position as it ran, rather than failing the error or dump that asked.
   try {
-    url = new URL(found.originalSource, loaded.url).href;
+    const found = loaded.map.findEntry(line, column) as {
+      originalSource?: unknown;
+      originalLine?: unknown;
+      originalColumn?: unknown;
+    };
+    const { originalSource, originalLine, originalColumn } = found;
+    if (typeof originalSource !== 'string' || typeof originalLine !== 'number') return undefined;
+    return {
+      url: new URL(originalSource, loaded.url).href,
+      line: originalLine,
+      column: typeof originalColumn === 'number' ? originalColumn : 0,
+    };
   } catch {
     return undefined;
   }
-  return { url, line: found.originalLine, column: found.originalColumn ?? 0 };
 }

@@ -39,7 +39,7 @@ addExtension({
   write: (error: Error): unknown[] => [
     error.name,
     error.message,
-    error.stack === undefined ? undefined : mapNodeBundleFrames(error.stack),
+    mapNodeBundleFrames(error.stack),
     error.cause instanceof Error ? error.cause : undefined,
   ],
   read: ([name, message, stack, cause]: [unknown, unknown, unknown, unknown]): Error => {

@@ -11,6 +11,7 @@ import { unitEndingWith, type Unit, type UnitExit, type UnitLaunch } from './uni
 import { nodePrefix, prefixLines } from './output-prefixer.ts';
 import { threadLimits } from './thread-limits.ts';
 import { mapNodeBundleFrames } from '../internal/node-bundle-frames.ts';
+import { thrownMessage } from '../errors/thrown.ts';
 
 /** Starts one node's worker thread. */
 export function startNodeThread(
@@ -40,7 +41,9 @@ export function startNodeThread(
   const exited = new Promise<UnitExit>((resolve) => {
     worker.once('error', (error) => {
       // An uncaught error ends the thread; the exit event follows with code 1.
-      output.stderr.write(`${prefix} ${mapNodeBundleFrames(error.stack ?? error.message)}\n`);
+      // Whatever the thread threw: `throw 'text'` in a timer gives no Error here.
+      const text = error instanceof Error ? (error.stack ?? error.message) : thrownMessage(error);
+      output.stderr.write(`${prefix} ${mapNodeBundleFrames(text)}\n`);
     });
     worker.once('exit', (code) => {
       running = false;
