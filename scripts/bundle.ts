@@ -25,6 +25,7 @@
  * from `dist/bundle/` or `dist/node-bundle/`), so those lookups are unchanged. Source maps lead to `src/`.
  */
 import { copyFileSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
@@ -120,6 +121,8 @@ const msgpackrInside: Plugin = {
 };
 
 const COMMON = {
+  // The metafile's paths (`src/…`) are the repository's, wherever the build runs from.
+  absWorkingDir: ROOT,
   bundle: true,
   format: 'esm',
   platform: 'node',
@@ -134,12 +137,13 @@ const COMMON = {
 
 // The launcher's bundle: code splitting, so that each launch type, the dashboard and the
 // command load only what they use, and what they share once.
-await build({
+const launcherSide = await build({
   ...COMMON,
   entryPoints: Object.fromEntries(
     ENTRIES.map((entry) => [bundleName(entry), join(SRC, `${entry}.ts`)]),
   ),
   outdir: join(DIST, 'bundle'),
+  metafile: true,
   packages: 'external',
   splitting: true,
   chunkNames: 'chunk-[hash]',
@@ -159,12 +163,18 @@ const nodeSide = await build({
   plugins: [ownPlace, launcherOnly, msgpackrInside],
   // msgpackr's full entry loads its addon with `require` where one exists (else esbuild's
   // stand-in throws, and the addon would silently never load): the file gets one, which
-  // resolves `msgpackr-extract` from the file's place in the package.
+  // resolves from where msgpackr is installed, as msgpackr's own would (the addon may sit
+  // beside it or in its own node_modules), and looks for msgpackr only when first called.
   banner: {
-    js:
-      `// Holds msgpackr ${MSGPACKR.version} (MIT License; see msgpackr.LICENSE beside this file).\n` +
-      "import { createRequire as $lpCreateRequire } from 'node:module';\n" +
-      'const require = $lpCreateRequire(import.meta.url);',
+    js: [
+      `// Holds msgpackr ${MSGPACKR.version} (MIT License; see msgpackr.LICENSE beside this file).`,
+      "import { createRequire as $lpCreateRequire } from 'node:module';",
+      'let $lpRequire;',
+      'function require(id) {',
+      "  $lpRequire ??= $lpCreateRequire($lpCreateRequire(import.meta.url).resolve('msgpackr'));",
+      '  return $lpRequire(id);',
+      '}',
+    ].join('\n'),
   },
 });
 copyFileSync(
@@ -177,6 +187,19 @@ const launcherCode = Object.keys(nodeSide.metafile.inputs).filter((input) =>
 );
 if (launcherCode.length > 0) {
   throw new Error(`The node's bundle holds launcher code: ${launcherCode.join(', ')}.`);
+}
+// And every node would load a package that the file imports statically: only builtins.
+const nodeOutput = Object.values(nodeSide.metafile.outputs).find(
+  (output) => output.entryPoint === 'src/node-side.ts',
+);
+const packages = (nodeOutput?.imports ?? []).filter(
+  (found) => found.kind === 'import-statement' && !isBuiltin(found.path),
+);
+if (nodeOutput === undefined || packages.length > 0) {
+  throw new Error(
+    `The node's bundle imports packages statically (${packages.map((found) => found.path).join(', ')}): ` +
+      'import them with import() where they are used.',
+  );
 }
 const nodeExports = await build({
   ...COMMON,
@@ -197,6 +220,25 @@ function exportsOf(source: string): string[] {
   );
   if (output === undefined) throw new Error(`No exports found for src/${source}.ts.`);
   return output.exports;
+}
+// A node's module must offer every name the launcher's does, or a user's module that
+// imports one would not link in a node. Both lists are esbuild's (the public API names
+// its exports one by one, so esbuild sees them all).
+for (const [entry, launcherEntry] of [
+  ['index-in-node', 'index'],
+  ['replay/index', 'replay/index'],
+] as const) {
+  const launcherOutput = Object.values(launcherSide.metafile.outputs).find(
+    (found) => found.entryPoint === `src/${launcherEntry}.ts`,
+  );
+  const missing = (launcherOutput?.exports ?? ['(none found)']).filter(
+    (name) => !exportsOf(entry).includes(name),
+  );
+  if (missing.length > 0) {
+    throw new Error(
+      `src/${entry}.ts lacks what src/${launcherEntry}.ts exports: ${missing.join(', ')}.`,
+    );
+  }
 }
 
 /**
@@ -270,6 +312,10 @@ function removeCompiled(directory: string): void {
   }
 }
 removeCompiled(DIST);
+// Nothing imports src/node-side.ts by its declarations: the package's types are index.ts's.
+for (const declaration of ['node-side.d.ts', 'node-side.d.ts.map']) {
+  rmSync(join(DIST, declaration), { force: true });
+}
 
 /** `../` from an entry's place in `dist/` up to `dist/`. */
 const up = (entry: string): string => '../'.repeat(entry.split('/').length - 1) || './';
