@@ -218,8 +218,9 @@ async function loadCode(spec: NodeSpec): Promise<NodeCode> {
   }
   const { moduleUrl, exportName, compiledUrl } = spec.code;
   // TypeScript node code comes compiled by the launcher: its stack traces name the user's
-  // own .ts files and lines through the source maps beside it. Turned on only then, and
-  // before the import, since Node reads a module's map as it loads it.
+  // own .ts files and lines through the source maps beside it. Turned on before the
+  // import, since Node reads a module's map as it loads it (the built node scripts have
+  // turned them on already, once the library loaded; from the sources they have not).
   if (compiledUrl !== undefined) process.setSourceMapsEnabled(true);
   // Importing the module runs its top level. If that reaches launch(), the module is a
   // script that launches a program: refuse, rather than run launcher code in a node.
