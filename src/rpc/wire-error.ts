@@ -30,7 +30,11 @@ export function toRemoteErrorInfo(thrown: unknown, nodeId: string): RemoteErrorI
     return {
       name: thrown.name,
       message: thrown.message,
-      stack: mapNodeBundleFrames(thrown.stack ?? `${thrown.name}: ${thrown.message}`),
+      // A stack that code set to something else than a string reads as the error's header.
+      stack:
+        typeof thrown.stack === 'string'
+          ? mapNodeBundleFrames(thrown.stack)
+          : `${thrown.name}: ${thrown.message}`,
       nodeId,
       code: thrown instanceof LaunchpadError ? thrown.code : 'UNKNOWN',
     };

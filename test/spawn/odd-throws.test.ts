@@ -2,7 +2,7 @@
  * What a node throws or returns need not be an ordinary Error: a string thrown from a
  * timer ends a node thread with no Error for its `error` event, and an Error's `stack` may
  * have been set to anything. The launcher says what was thrown and goes on; an answer
- * holding such an Error still arrives.
+ * holding such an Error still arrives, and one thrown reaches the caller.
  */
 import { PassThrough } from 'node:stream';
 import * as lp from 'launchpad-ts';
@@ -24,16 +24,20 @@ describe('odd throws', () => {
   });
 
   it.each(['processes', 'threads'] as const)(
-    'an answer holding an Error with a numeric stack arrives under %s',
+    'an Error with a numeric stack, answered or thrown, reaches the caller under %s',
     async (launchType) => {
       const program = new lp.Program('odd_stack');
       const odd = program.addNode(new lp.ServiceNode(OddStack), 'odd');
       const running = lp.launch(program, { launchType });
       try {
         await running.ready;
-        const { error } = await running.client(odd).withNumericStack();
+        const client = running.client(odd);
+        const { error } = await client.withNumericStack();
         expect(error).toBeInstanceOf(Error);
         expect(error.message).toBe('odd stack');
+        // Thrown, it reaches the caller as a remote error, and the channel stays up.
+        await expect(client.throwsNumericStack()).rejects.toThrow(/odd stack/);
+        expect((await client.withNumericStack()).error.message).toBe('odd stack');
       } finally {
         await running.stop();
       }
