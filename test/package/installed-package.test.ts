@@ -132,6 +132,12 @@ describe('the packed package, installed into a fresh project', () => {
     expect(files).toContain('package/dist/index.js');
     expect(files).toContain('package/dist/index.d.ts');
     expect(files).toContain('package/dist/replay/index.d.ts');
+    // Two bundles (README, Development): the launcher's chunks, and a node's one file with
+    // the license of msgpackr, whose JavaScript it holds.
+    expect(files.some((file) => /^package\/dist\/bundle\/chunk-\w+\.js$/.test(file))).toBe(true);
+    expect(files).toContain('package/dist/node-bundle/node-side.js');
+    expect(files).toContain('package/dist/node-bundle/msgpackr.LICENSE');
+    expect(files).not.toContain('package/dist/node-side.d.ts');
     // The Python side of Python nodes, which the launcher puts on PYTHONPATH; not its tests.
     expect(files).toContain('package/python/launchpad_ts/__main__.py');
     expect(files.filter((file) => /^package\/python\/tests\/|__pycache__/.test(file))).toEqual([]);
