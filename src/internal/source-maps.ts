@@ -6,7 +6,7 @@
  * bundles with them off, so that no process pays for a map before an error or a stack
  * dump needs it.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import { pathToFileURL } from 'node:url';
 
@@ -21,17 +21,14 @@ const MAPS = new Map<string, LoadedMap | null>();
 function mapBeside(file: string): LoadedMap | null {
   let loaded = MAPS.get(file);
   if (loaded !== undefined) return loaded;
-  loaded = null;
   const mapFile = `${file}.map`;
   try {
-    if (existsSync(mapFile)) {
-      // The map is the library's own or one the launcher wrote: Node's parser takes it
-      // as it is, and a map it cannot parse leaves positions as they ran.
-      const payload = JSON.parse(readFileSync(mapFile, 'utf8')) as ConstructorParameters<
-        typeof SourceMap
-      >[0];
-      loaded = { map: new SourceMap(payload), url: pathToFileURL(mapFile).href };
-    }
+    // The map is the library's own or one the launcher wrote: Node's parser takes it as
+    // it is, and a map that is missing or that it cannot parse leaves positions as they ran.
+    const payload = JSON.parse(readFileSync(mapFile, 'utf8')) as ConstructorParameters<
+      typeof SourceMap
+    >[0];
+    loaded = { map: new SourceMap(payload), url: pathToFileURL(mapFile).href };
   } catch {
     loaded = null;
   }
